@@ -1,0 +1,54 @@
+# Cunjian: the two commands are `make run` and `make test`. Everything installs into .venv.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+PORT ?= 8000
+WORKERS ?= 4
+
+.PHONY: run test install install-test translations migrate seed bench lint format clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed translations
+install-test: $(VENV)/.installed-test translations
+
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel -q compile -d app/translations
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed
+
+run: seed
+	$(FLASK) ensure-admin
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind 0.0.0.0:$(PORT) --access-logfile - wsgi:app
+
+test: install-test
+	$(VENV)/bin/pytest -q
+
+bench: install-test
+	$(PY) -m bench
+
+lint: install-test
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format: install-test
+	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache
+
+# After adding a translatable string: extract it, then translate it in the .po file.
+translations-update: install
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -o /tmp/cunjian-messages.pot .
+	$(VENV)/bin/pybabel -q update -i /tmp/cunjian-messages.pot -d app/translations

@@ -1,0 +1,66 @@
+"""POST /api/v1/inspections (idempotent by client_uuid) and reading inspections back."""
+
+from flask import abort, g, request
+
+from app.api import bp
+from app.api.body import json_body
+from app.api.errors import error_response
+from app.api.schemas import inspection_query_schema, inspection_schema, inspections_schema
+from app.clock import county_today
+from app.extensions import db
+from app.forms_registry import current_forms
+from app.i18n import current_lang
+from app.inspection_view import inspection_document
+from app.models import Inspection, Village
+from app.periods import parse_period
+from app.policy import allow, in_scope
+from app.submissions import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
+
+
+@bp.post("/inspections")
+@allow("inspection.create")
+def create_inspection():
+    forms = current_forms()
+    schema = forms.inspection_schemas[current_lang()](today=county_today())
+    data = schema.load(json_body())
+    try:
+        stored = store_inspection(data, g.actor, forms.form_set)
+    except VillageNotFound:
+        abort(404)
+    except OutOfScope:
+        abort(403)
+    except SubmissionConflict:
+        return error_response(409)
+    document = inspection_document(stored.inspection, forms.form_set)
+    return inspection_schema.dump(document), 201 if stored.created else 200
+
+
+@bp.get("/inspections")
+@allow("inspection.read")
+def list_inspections():
+    query = inspection_query_schema.load(request.args.to_dict())
+    village = db.session.execute(
+        db.select(Village).where(Village.code == query["village"])
+    ).scalar_one_or_none()
+    if village is None:
+        abort(404)
+    if not in_scope(g.actor, village.township_id):
+        abort(403)
+    statement = (db.select(Inspection).where(Inspection.village_id == village.id)
+                 .order_by(Inspection.inspected_on.desc(), Inspection.id.desc()))
+    if "period" in query:
+        period = parse_period(query["period"])
+        statement = statement.where(Inspection.inspected_on.between(period.start, period.end))
+    form_set = current_forms().form_set
+    documents = [inspection_document(i, form_set) for i in db.session.execute(statement).scalars()]
+    return {"inspections": inspections_schema.dump(documents)}
+
+
+@bp.get("/inspections/<int:inspection_id>")
+@allow("inspection.read")
+def get_inspection(inspection_id: int):
+    inspection = db.session.get(Inspection, inspection_id)
+    # Out of scope answers 404 like a missing row: whether it exists is not theirs to know.
+    if inspection is None or not in_scope(g.actor, inspection.village.township_id):
+        abort(404)
+    return inspection_schema.dump(inspection_document(inspection, current_forms().form_set))

@@ -1,0 +1,100 @@
+"""marshmallow schemas for what the API takes and gives, apart from the inspection body, which
+is built from the form definitions (app.formdefs.build). Module-level instances: one per shape."""
+
+from datetime import UTC
+
+from marshmallow import RAISE, Schema, fields, validate
+
+
+class UTCDateTime(fields.DateTime):
+    """SQLite hands back naive datetimes for aware columns; every stored time is UTC."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class TokenRequestSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=256))
+
+
+class TokenSchema(Schema):
+    token = fields.String()
+    expires_at = UTCDateTime()
+
+
+class TownshipSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    village_count = fields.Integer()
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+
+
+class VillageQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    township = fields.String(validate=validate.Regexp(r"^\d{9}$"))
+
+
+class VillageSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    township_code = fields.String(attribute="township.code")
+    zone = fields.String()
+    households = fields.Integer(allow_none=True)
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+
+
+class InspectionQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    village = fields.String(required=True, validate=validate.Regexp(r"^\d{12}$"))
+    period = fields.String(validate=validate.Regexp(r"^\d{4}(Q[1-4])?$"))
+
+
+class LocationSchema(Schema):
+    lat = fields.Float()
+    lon = fields.Float()
+    accuracy_m = fields.Float(allow_none=True)
+
+
+class InspectionSchema(Schema):
+    """An inspection as stored: the submitted shape plus what the server adds."""
+
+    id = fields.Integer()
+    client_uuid = fields.String()
+    village_code = fields.String()
+    village_name = fields.String()
+    township_code = fields.String()
+    inspector = fields.String()
+    inspected_on = fields.Date()
+    quarter = fields.String()
+    households = fields.Integer(allow_none=True)
+    location = fields.Nested(LocationSchema, allow_none=True)
+    notes = fields.String()
+    sections = fields.Dict(keys=fields.String(), values=fields.Dict())
+    form_versions = fields.Dict(keys=fields.String(), values=fields.String())
+    revision = fields.Integer()
+    created_at = UTCDateTime()
+    updated_at = UTCDateTime()
+
+
+token_request_schema = TokenRequestSchema()
+token_schema = TokenSchema()
+townships_schema = TownshipSchema(many=True)
+village_query_schema = VillageQuerySchema()
+villages_schema = VillageSchema(many=True)
+inspection_query_schema = InspectionQuerySchema()
+inspection_schema = InspectionSchema()
+inspections_schema = InspectionSchema(many=True)

@@ -1,0 +1,92 @@
+"""Command-line tasks: `flask --app wsgi seed | import-villages | create-user | ensure-admin`.
+
+Each command is one transaction: it either does all its work or nothing.
+"""
+
+import secrets
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from app import county
+from app.extensions import db
+from app.models import ROLES, Township, User
+
+
+def init_app(app: Flask) -> None:
+    for command in (seed_command, import_villages_command, create_user_command,
+                    ensure_admin_command):
+        app.cli.add_command(command)
+
+
+@click.command("seed")
+@with_appcontext
+def seed_command():
+    """Load the county's townships, villages and the plan's targets (idempotent)."""
+    summary = county.seed()
+    db.session.commit()
+    click.echo(f"townships +{summary.townships_added}, villages +{summary.villages_added}, "
+               f"targets +{summary.targets_added} (already there: {summary.villages_present} villages)")
+
+
+@click.command("import-villages")
+@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+@with_appcontext
+def import_villages_command(csv_file):
+    """Set zones, households and locations from a CSV (code,zone,households,lat,lon)."""
+    try:
+        updated = county.import_villages(csv_file)
+    except county.ImportError_ as exc:
+        db.session.rollback()
+        for line, problem in exc.problems:
+            click.echo(f"line {line}: {problem}", err=True)
+        raise click.ClickException(f"{len(exc.problems)} bad row(s); nothing was imported") from None
+    db.session.commit()
+    click.echo(f"updated {updated} villages")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--township", "township_code", help="9-digit township code (township roles)")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", "display_name", default=None)
+@with_appcontext
+def create_user_command(username, role, township_code, password, display_name):
+    """Create a user; the password comes from a prompt or --password."""
+    township = None
+    if township_code:
+        township = db.session.execute(
+            db.select(Township).where(Township.code == township_code)).scalar_one_or_none()
+        if township is None:
+            raise click.ClickException(f"no township {township_code}")
+    if role in ("inspector", "township_lead") and township is None:
+        raise click.ClickException(f"role {role} needs --township")
+    if db.session.execute(db.select(User).where(User.username == username)).first():
+        raise click.ClickException(f"user {username} exists")
+    if len(password) < 8:
+        raise click.ClickException("the password needs at least 8 characters")
+    user = User(username=username, role=role, township=township, display_name=display_name)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"created {role} {username}")
+
+
+@click.command("ensure-admin")
+@with_appcontext
+def ensure_admin_command():
+    """On first start: when there is no user, create `admin` and print its password once."""
+    if db.session.execute(db.select(User.id).limit(1)).first():
+        return
+    password = secrets.token_urlsafe(12)
+    user = User(username="admin", role="county_admin", display_name="县级管理员")
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo("\n" + "=" * 64)
+    click.echo(f"  First start: created county admin  admin / {password}")
+    click.echo("  This password is shown once. Add inspectors with:")
+    click.echo("  .venv/bin/flask --app wsgi create-user NAME --role inspector --township 140225101")
+    click.echo("=" * 64 + "\n")

@@ -1,0 +1,58 @@
+"""Database engine behaviour that the ORM does not give by default.
+
+SQLite is the embedded default, and several gunicorn workers write to one file. WAL lets readers
+run beside a writer; busy_timeout makes a writer wait instead of failing; and `BEGIN IMMEDIATE`
+takes the write lock when a write transaction starts. With plain deferred transactions two
+workers can both read, then both try to upgrade to a write lock, and SQLite fails one at once
+with "database is locked" whatever the busy timeout, because waiting could deadlock.
+
+Reads (GET/HEAD/OPTIONS requests) keep deferred transactions so dashboards never queue behind
+writers; everything else (POST, CLI commands, scripts) starts IMMEDIATE. pysqlite's own
+transaction handling is switched off so that SQLAlchemy's begin event decides.
+"""
+
+from contextvars import ContextVar
+
+from flask import request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# True unless a read-only request says otherwise; CLI commands and scripts write.
+write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
+
+
+def configure_engine(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+def init_app(app) -> None:
+    from app.extensions import db
+
+    with app.app_context():
+        configure_engine(db.engine)
+
+    @app.before_request
+    def mark_read_only_requests():
+        write_intent.set(request.method not in READ_ONLY_METHODS)
+
+    @app.teardown_request
+    def reset_write_intent(_exc):
+        write_intent.set(True)

@@ -1,0 +1,184 @@
+"""Build the marshmallow schema of an inspection from the form definitions.
+
+One schema class per language is built when the app starts and then shared: it validates the
+JSON API and the HTML form alike, so both give the same errors for the same input. The envelope
+(UUID, village, date, location, notes) is fixed; the profile's fields sit at the top level
+(`households`) and every other form is a section under `sections`.
+"""
+
+import math
+from datetime import date
+
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validates, validates_schema
+from marshmallow.validate import Length, OneOf, Range, Regexp
+
+from app.formdefs.loader import FieldDef, FormSet
+from app.formdefs.messages import ENVELOPE_LABELS, message
+
+EARLIEST_DATE = date(2020, 1, 1)
+NOTES_MAX = 2000
+_TYPE_MESSAGE = {"integer": "integer", "decimal": "number", "boolean": "boolean",
+                 "select_one": "text", "text": "text"}
+
+
+def build_inspection_schemas(form_set: FormSet, langs=("zh", "en")) -> dict[str, type[Schema]]:
+    return {lang: build_inspection_schema(form_set, lang) for lang in langs}
+
+
+def build_inspection_schema(form_set: FormSet, lang: str) -> type[Schema]:
+    def label(key):
+        return ENVELOPE_LABELS[key][lang]
+
+    def errors(kind_for_invalid, text_label):
+        return {
+            "required": message("required", lang, label=text_label),
+            "null": message("null", lang, label=text_label),
+            "invalid": message(kind_for_invalid, lang, label=text_label),
+            "invalid_uuid": message(kind_for_invalid, lang, label=text_label),
+            "special": message("special", lang, label=text_label),
+        }
+
+    schema_messages = {"unknown": message("unknown", lang), "type": message("object", lang)}
+
+    class LocationSchema(Schema):
+        error_messages = schema_messages
+        lat = fields.Float(required=True, allow_nan=False, validate=Range(-90, 90, error=_range(lang, label("lat"))),
+                           error_messages=errors("number", label("lat")))
+        lon = fields.Float(required=True, allow_nan=False,
+                           validate=Range(-180, 180, error=_range(lang, label("lon"))),
+                           error_messages=errors("number", label("lon")))
+        accuracy_m = fields.Float(allow_nan=False, allow_none=True,
+                                  validate=Range(0, 100_000, error=_range(lang, label("accuracy_m"))),
+                                  error_messages=errors("number", label("accuracy_m")))
+
+    section_fields = {
+        form.form_id: fields.Nested(_section_schema(form.fields, lang, schema_messages), allow_none=False,
+                                    error_messages={"type": message("object", lang)})
+        for form in form_set.sections
+    }
+    SectionsSchema = type("SectionsSchema", (Schema,), {"error_messages": schema_messages, **section_fields})
+
+    envelope = {
+        "client_uuid": fields.UUID(required=True, error_messages=errors("uuid", label("client_uuid"))),
+        "village_code": fields.String(required=True, validate=Regexp(r"^\d{12}$", error=message(
+            "village_code", lang, label=label("village_code"))), error_messages=errors("text", label("village_code"))),
+        "inspected_on": fields.Date(required=True, error_messages=errors("date", label("inspected_on"))),
+        "location": fields.Nested(LocationSchema, allow_none=True, load_default=None),
+        "notes": fields.String(load_default="", validate=Length(max=NOTES_MAX, error=message(
+            "length", lang, label=label("notes"))),
+            error_messages=errors("text", label("notes"))),
+        "sections": fields.Nested(SectionsSchema, required=True,
+                                  error_messages={**errors("object", label("sections")),
+                                                  "type": message("object", lang)}),
+    }
+    profile_fields = {f.key: _marshmallow_field(f, lang) for f in form_set.profile.fields}
+
+    class InspectionBase(Schema):
+        """Validates one submitted inspection; construct with `today=` the county's date."""
+
+        error_messages = schema_messages
+
+        class Meta:
+            unknown = RAISE
+
+        def __init__(self, *args, today: date, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.today = today
+
+        @validates("inspected_on")
+        def not_in_future(self, value, **_kw):
+            if value > self.today:
+                raise ValidationError(message("future", lang, label=label("inspected_on"),
+                                              today=self.today.isoformat()))
+            if value < EARLIEST_DATE:
+                raise ValidationError(message("too_old", lang, label=label("inspected_on"),
+                                              earliest=EARLIEST_DATE.isoformat()))
+
+        @validates_schema(skip_on_field_errors=False)
+        def cross_field_constraints(self, data, **_kw):
+            sections = data.get("sections") or {}
+            if "sections" in data and not sections:
+                raise ValidationError({"sections": [message("no_section", lang)]})
+            found = {}
+            for form in form_set.sections:
+                answers = sections.get(form.form_id)
+                if answers is None:
+                    continue
+                for c in form.constraints:
+                    limit = _lookup(c.limit, answers, data)
+                    terms = [answers[t] for t in c.terms if answers.get(t) is not None]
+                    if limit is None or not terms:
+                        continue
+                    total = sum(terms)
+                    if total > limit + 1e-9:
+                        text = c.message[lang].format(limit=_number(limit))
+                        found.setdefault("sections", {}).setdefault(form.form_id, {})[c.path] = [text]
+            if found:
+                raise ValidationError(found)
+
+    return type("InspectionSchema", (InspectionBase,), {**envelope, **profile_fields})
+
+
+def _section_schema(field_defs: tuple[FieldDef, ...], lang: str, schema_messages) -> type[Schema]:
+    attrs = {f.key: _marshmallow_field(f, lang) for f in field_defs}
+    optional = frozenset(f.key for f in field_defs)
+
+    @pre_load
+    def drop_blank_answers(self, data, **_kw):
+        # A blank input means "not answered": required fields then say so, optional ones are absent.
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not (k in optional and v in ("", None))}
+        return data
+
+    attrs.update(error_messages=schema_messages, drop_blank_answers=drop_blank_answers,
+                 Meta=type("Meta", (), {"unknown": RAISE}))
+    return type(f"{field_defs[0].section.title()}Schema", (Schema,), attrs)
+
+
+def _marshmallow_field(f: FieldDef, lang: str) -> fields.Field:
+    text_label = f.label[lang]
+    kwargs = {
+        "required": f.required,
+        "error_messages": {
+            "required": message("required", lang, label=text_label),
+            "null": message("null", lang, label=text_label),
+            "invalid": message(_TYPE_MESSAGE[f.type.name], lang, label=text_label),
+            "special": message("special", lang, label=text_label),
+            "too_large": message("number", lang, label=text_label),
+        },
+        "validate": [],
+    }
+    if f.type.storage == "num" and f.type.name != "boolean":
+        kwargs["allow_nan"] = False
+        lo = f.min if f.min is not None else -math.inf
+        hi = f.max if f.max is not None else math.inf
+        kwargs["validate"].append(Range(lo, hi, error=_range(lang, text_label)))
+    if f.type.name == "integer":
+        kwargs.pop("allow_nan")
+        kwargs["strict"] = False
+    if f.type.name == "boolean":
+        kwargs["truthy"] = {True, "true", "1", 1, "yes", "on"}
+        kwargs["falsy"] = {False, "false", "0", 0, "no", "off"}
+    if f.choices:
+        kwargs["validate"].append(OneOf([c.name for c in f.choices],
+                                        error=message("choice", lang, label=text_label)))
+    if f.type.name in ("select_one", "text"):
+        kwargs["validate"].append(Length(max=500, error=message("length", lang, label=text_label)))
+    return f.type.marshmallow_field(**kwargs)
+
+
+def _range(lang: str, text_label: str) -> str:
+    # The label is filled in now; marshmallow fills {min} and {max} when it reports.
+    return message("range", lang, label=text_label)
+
+
+def _lookup(ref: str, answers: dict, data: dict):
+    section, _, key = ref.rpartition(".")
+    if section == "profile":
+        return data.get(key)
+    return answers.get(key)
+
+
+def _number(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+

@@ -1,0 +1,32 @@
+"""The loaded forms and the schemas built from them, kept on the app.
+
+Definitions are read once when the app starts; a county that changes a form restarts the app
+(no release needed). `current_forms()` gives the views what they need without globals.
+"""
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+from app.formdefs import FormSet, load_forms
+from app.formdefs.build import build_inspection_schemas
+from app.indicators import IndicatorSet, load_indicators
+
+EXTENSION_KEY = "cunjian.forms"
+
+
+@dataclass(frozen=True)
+class Forms:
+    form_set: FormSet
+    indicators: IndicatorSet
+    inspection_schemas: dict  # language → InspectionSchema class
+
+
+def init_app(app: Flask) -> None:
+    form_set = load_forms(app.config["FORMS_DIR"])
+    indicators = load_indicators(app.config["FORMS_DIR"], form_set)
+    app.extensions[EXTENSION_KEY] = Forms(form_set, indicators, build_inspection_schemas(form_set))
+
+
+def current_forms() -> Forms:
+    return current_app.extensions[EXTENSION_KEY]

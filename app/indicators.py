@@ -1,0 +1,104 @@
+"""Indicators as data: each is a rate whose numerator and denominator are terms over form fields.
+
+`forms/indicators.json` defines them. A term is one of
+  {"sum": ["section.field", ...]}      Σ of numeric answers (missing answers count as 0),
+  {"count": true}                       1 for each village that reported the section,
+  {"count_where": [conditions]}         1 for each reporting village meeting all conditions,
+                                        a condition being {"field": ..., "eq"|"ne": value}.
+All fields an indicator reads are taken from the same inspection: the village's latest in the
+period that holds the indicator's section. The plan's targets are seeded from here; afterwards
+the `targets` table is the truth and an admin edits it.
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.formdefs import FormSet
+
+
+@dataclass(frozen=True)
+class Condition:
+    field: str  # "section.field"
+    op: str  # "eq" | "ne"
+    value: object
+
+
+@dataclass(frozen=True)
+class Term:
+    kind: str  # "sum" | "count" | "count_where"
+    fields: tuple[str, ...] = ()
+    conditions: tuple[Condition, ...] = ()
+
+
+@dataclass(frozen=True)
+class TargetSeed:
+    zone: str
+    value: float
+    applies_from: str  # a period code: "2021" or "2025Q1"
+    source: str
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    section: str
+    label: dict[str, str]
+    numerator: Term
+    denominator: Term
+    targets: tuple[TargetSeed, ...]
+
+
+@dataclass(frozen=True)
+class IndicatorSet:
+    indicators: tuple[Indicator, ...]
+
+    def __iter__(self):
+        return iter(self.indicators)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(i.key for i in self.indicators)
+
+    def get(self, key: str) -> Indicator | None:
+        return next((i for i in self.indicators if i.key == key), None)
+
+
+def load_indicators(directory: str | Path, form_set: FormSet) -> IndicatorSet:
+    data = json.loads((Path(directory) / "indicators.json").read_text())
+    indicators = tuple(_indicator(row, form_set) for row in data["indicators"])
+    keys = [i.key for i in indicators]
+    if len(set(keys)) != len(keys):
+        raise ValueError("indicators.json: duplicate indicator key")
+    return IndicatorSet(indicators)
+
+
+def _indicator(row: dict, form_set: FormSet) -> Indicator:
+    key = row["key"]
+    if row["section"] not in form_set.by_id:
+        raise ValueError(f"indicator {key}: unknown section {row['section']!r}")
+    return Indicator(
+        key=key, section=row["section"], label=dict(row["label"]),
+        numerator=_term(row["numerator"], key, form_set),
+        denominator=_term(row["denominator"], key, form_set),
+        targets=tuple(TargetSeed(t["zone"], float(t["value"]), str(t["from"]), t.get("source", ""))
+                      for t in row.get("targets", [])),
+    )
+
+
+def _term(spec: dict, key: str, form_set: FormSet) -> Term:
+    if "sum" in spec:
+        for path in spec["sum"]:
+            if form_set.field_at(path).type.storage != "num":
+                raise ValueError(f"indicator {key}: {path} is not numeric")
+        return Term("sum", fields=tuple(spec["sum"]))
+    if spec.get("count") is True:
+        return Term("count")
+    if "count_where" in spec:
+        conditions = []
+        for c in spec["count_where"]:
+            op = "eq" if "eq" in c else "ne"
+            form_set.field_at(c["field"])  # raises on an unknown field
+            conditions.append(Condition(c["field"], op, c[op]))
+        return Term("count_where", conditions=tuple(conditions))
+    raise ValueError(f"indicator {key}: unknown term {spec!r}")

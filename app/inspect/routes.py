@@ -1,0 +1,81 @@
+"""Choose a village, fill in the form, see it saved."""
+
+import uuid
+
+from flask import abort, g, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+
+from app.api.errors import flatten
+from app.clock import county_today
+from app.extensions import db
+from app.forms_registry import current_forms
+from app.i18n import current_lang
+from app.inspect import bp
+from app.inspect.formdata import errors_by_input, payload_from_form
+from app.inspection_view import inspection_document
+from app.models import Inspection, Township, Village
+from app.policy import allow, in_scope, township_scope
+from app.submissions import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
+
+
+@bp.get("/")
+@allow("inspection.create")
+def choose_village():
+    statement = db.select(Village).join(Village.township).order_by(Township.code, Village.code)
+    if (scope := township_scope(g.actor)) is not None:
+        statement = statement.where(Village.township_id == scope)
+    villages = db.session.execute(statement).scalars().all()
+    return render_template("inspect/choose.html", villages=villages)
+
+
+@bp.get("/<village_code>")
+@allow("inspection.create")
+def new_inspection(village_code: str):
+    village = _village_in_scope(village_code)
+    values = {"client_uuid": str(uuid.uuid4()), "inspected_on": county_today().isoformat(),
+              "households": "" if village.households is None else str(village.households)}
+    return _render_form(village, values, {})
+
+
+@bp.post("/<village_code>")
+@allow("inspection.create")
+def submit_inspection(village_code: str):
+    village = _village_in_scope(village_code)
+    forms = current_forms()
+    values = request.form.to_dict()
+    values["village_code"] = village.code  # the page's village, whatever the post says
+    schema = forms.inspection_schemas[current_lang()](today=county_today())
+    try:
+        data = schema.load(payload_from_form(values, forms.form_set))
+        stored = store_inspection(data, g.actor, forms.form_set)
+    except ValidationError as error:
+        return _render_form(village, values, errors_by_input(flatten(error.messages))), 422
+    except (VillageNotFound, OutOfScope):
+        abort(404)
+    except SubmissionConflict:
+        return _render_form(village, values, {}, conflict=True), 409
+    return redirect(url_for("inspect.saved", inspection_id=stored.inspection.id), code=303)
+
+
+@bp.get("/saved/<int:inspection_id>")
+@allow("inspection.create")
+def saved(inspection_id: int):
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is None or not in_scope(g.actor, inspection.village.township_id):
+        abort(404)
+    document = inspection_document(inspection, current_forms().form_set)
+    return render_template("inspect/saved.html", inspection=document,
+                           form_set=current_forms().form_set)
+
+
+def _village_in_scope(code: str) -> Village:
+    village = db.session.execute(db.select(Village).where(Village.code == code)).scalar_one_or_none()
+    if village is None or not in_scope(g.actor, village.township_id):
+        abort(404)
+    return village
+
+
+def _render_form(village, values, errors, conflict=False):
+    return render_template("inspect/form.html", village=village, values=values, errors=errors,
+                           form_set=current_forms().form_set, conflict=conflict,
+                           today=county_today().isoformat())

@@ -1,0 +1,32 @@
+"""An inspection as a plain document (the submitted shape plus what the server adds), for the
+API schema and the pages alike."""
+
+from app.formdefs import FormSet
+from app.models import Inspection
+from app.submissions import answers_by_section
+
+
+def inspection_document(inspection: Inspection, form_set: FormSet) -> dict:
+    sections = answers_by_section(inspection, form_set)
+    profile = sections.pop("profile", {})
+    location = None
+    if inspection.lat is not None and inspection.lon is not None:
+        location = {"lat": inspection.lat, "lon": inspection.lon, "accuracy_m": inspection.accuracy_m}
+    return {
+        "id": inspection.id,
+        "client_uuid": str(inspection.client_uuid),
+        "village_code": inspection.village.code,
+        "village_name": inspection.village.name,
+        "township_code": inspection.village.township.code,
+        "inspector": inspection.inspector.username,
+        "inspected_on": inspection.inspected_on,
+        "quarter": inspection.quarter,
+        "households": profile.get("households"),
+        "location": location,
+        "notes": inspection.notes,
+        "sections": sections,
+        "form_versions": inspection.form_versions,
+        "revision": len(inspection.revisions),
+        "created_at": inspection.created_at,
+        "updated_at": inspection.updated_at,
+    }

@@ -1,0 +1,61 @@
+"""People and their API tokens. Passwords and tokens are stored hashed only."""
+
+import hashlib
+
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+
+ROLES = ("inspector", "township_lead", "county_admin", "viewer")
+TOWNSHIP_ROLES = ("inspector", "township_lead")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        db.CheckConstraint(f"role IN {ROLES!r}", name="role"),
+        db.CheckConstraint(f"role NOT IN {TOWNSHIP_ROLES!r} OR township_id IS NOT NULL",
+                           name="township_role_has_township"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    username = db.Column(db.String(64), nullable=False, unique=True)
+    display_name = db.Column(db.String(64))
+    password_hash = db.Column(db.String(256), nullable=False)
+    role = db.Column(db.String(16), nullable=False)
+    township_id = db.Column(db.Integer, db.ForeignKey("townships.id"), index=True)
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False,
+                           server_default=db.func.current_timestamp())
+
+    township = db.relationship("Township")
+
+    @property
+    def is_active(self):
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class ApiToken(db.Model):
+    """A bearer token. Only its SHA-256 is kept, so a database leak yields no usable token."""
+
+    __tablename__ = "api_tokens"
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    token_hash = db.Column(db.String(64), nullable=False, unique=True)
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False)
+    expires_at = db.Column(db.DateTime(timezone=True), nullable=False)
+    revoked_at = db.Column(db.DateTime(timezone=True))
+
+    user = db.relationship("User")
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,46 @@
+"""Reporting periods: a quarter (`2026Q4`) or a calendar year (`2026`). Pure, no Flask."""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_PERIOD = re.compile(r"^(?P<year>\d{4})(?:Q(?P<quarter>[1-4]))?$")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    start: date
+    end: date  # inclusive
+    code: str
+
+    @property
+    def is_quarter(self) -> bool:
+        return "Q" in self.code
+
+
+def parse_period(code: str) -> Period:
+    """`2026Q4` → 1 Oct–31 Dec 2026; `2026` → the whole year. ValueError otherwise."""
+    match = _PERIOD.match(code or "")
+    if not match:
+        raise ValueError(f"not a period: {code!r} (expected e.g. 2026Q4 or 2026)")
+    year = int(match["year"])
+    if match["quarter"]:
+        q = int(match["quarter"])
+        start = date(year, 3 * q - 2, 1)
+        end = date(year, 12, 31) if q == 4 else date.fromordinal(date(year, 3 * q + 1, 1).toordinal() - 1)
+        return Period(start, end, f"{year}Q{q}")
+    return Period(date(year, 1, 1), date(year, 12, 31), str(year))
+
+
+def quarter_of(day: date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def previous_quarters(code: str, count: int) -> list[str]:
+    """The `count` quarters ending with quarter `code`, oldest first."""
+    period = parse_period(code)
+    if not period.is_quarter:
+        raise ValueError("previous_quarters needs a quarter")
+    year, q = period.start.year, (period.start.month - 1) // 3 + 1
+    index = year * 4 + q - 1
+    return [f"{i // 4}Q{i % 4 + 1}" for i in range(index - count + 1, index + 1)]

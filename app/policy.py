@@ -1,0 +1,68 @@
+"""Who may do what: one declared table, one decorator that every route uses.
+
+Each route names an action; the table says which roles may perform it. Township roles
+(inspector, township lead) are further limited to their own township by `in_scope`. A route
+without a declared action fails the route-by-role test, so nothing is reachable by accident.
+"""
+
+from functools import wraps
+
+from flask import abort, g
+
+ALL_ROLES = frozenset({"inspector", "township_lead", "county_admin", "viewer"})
+
+POLICY: dict[str, frozenset[str]] = {
+    "public": frozenset(),  # no login needed (login page, health, static)
+    "account": ALL_ROLES,  # anything a signed-in person does to their own session
+    "geography.read": ALL_ROLES,
+    "inspection.create": frozenset({"inspector", "county_admin"}),
+    "inspection.read": frozenset({"inspector", "township_lead", "county_admin"}),
+}
+
+
+def allowed(role: str | None, action: str) -> bool:
+    if action == "public":
+        return True
+    return role in POLICY[action]
+
+
+COUNTY_WIDE_ROLES = frozenset({"county_admin", "viewer"})
+
+
+def township_scope(user) -> int | None:
+    """The one township a township role is limited to; None for county-wide roles.
+    (The users table requires a township for township roles.)"""
+    return None if user.role in COUNTY_WIDE_ROLES else user.township_id
+
+
+def in_scope(user, township_id: int | None) -> bool:
+    """County roles see the whole county; township roles only their own township."""
+    scope = township_scope(user)
+    return scope is None or scope == township_id
+
+
+def allow(action: str):
+    """Declare the action a route performs and enforce it.
+
+    The actor comes from `g.actor` (set from the session or an API token). Refusals are plain
+    401/403 aborts; the app's error handlers answer them as JSON under /api and as a login
+    redirect or an error page elsewhere.
+    """
+    if action not in POLICY:
+        raise ValueError(f"undeclared action {action!r}")
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if action != "public":
+                actor = g.get("actor")
+                if actor is None:
+                    abort(401)
+                if not allowed(actor.role, action):
+                    abort(403)
+            return view(*args, **kwargs)
+
+        guarded.policy_action = action
+        return guarded
+
+    return decorate

@@ -1,0 +1,145 @@
+"""Storing an inspection exactly once.
+
+The phone makes a UUID for each inspection and may send it any number of times (lost
+responses, retries, two tabs). The first copy to commit wins; a later copy with the same content
+gets the stored inspection back and stores nothing, and one with different content is a conflict.
+"Same content" is judged by a hash of the validated submission, kept with the inspection.
+
+Two copies can arrive at the same moment on different workers. On SQLite, BEGIN IMMEDIATE
+serialises the check and the insert. On PostgreSQL both may pass the check; the unique
+constraint on client_uuid then rejects the second insert, and we answer it like any replay.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from app.clock import utc_now
+from app.extensions import db
+from app.formdefs import FormSet
+from app.models import Answer, Inspection, InspectionRevision, User, Village
+from app.periods import quarter_of
+from app.policy import in_scope
+
+
+class VillageNotFound(Exception):
+    pass
+
+
+class OutOfScope(Exception):
+    pass
+
+
+class SubmissionConflict(Exception):
+    def __init__(self, inspection: Inspection):
+        super().__init__(f"client_uuid {inspection.client_uuid} was stored with other content")
+        self.inspection = inspection
+
+
+@dataclass(frozen=True)
+class Stored:
+    inspection: Inspection
+    created: bool
+
+
+def canonical(data: dict) -> dict:
+    """The validated submission as plain JSON values, in a stable form."""
+    return json.loads(json.dumps(data, default=str, sort_keys=True))
+
+
+def content_hash(payload: dict) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
+    village = db.session.execute(
+        db.select(Village).where(Village.code == data["village_code"])
+    ).scalar_one_or_none()
+    if village is None:
+        raise VillageNotFound(data["village_code"])
+    if not in_scope(actor, village.township_id):
+        raise OutOfScope(village.code)
+
+    payload = canonical(data)
+    digest = content_hash(payload)
+    uuid = payload["client_uuid"]
+    existing = _by_uuid(uuid)
+    if existing is not None:
+        return _replay(existing, digest)
+
+    now = utc_now()
+    inspection = Inspection(
+        client_uuid=uuid, village_id=village.id, inspector_id=actor.id,
+        inspected_on=data["inspected_on"], quarter=quarter_of(data["inspected_on"]),
+        year=data["inspected_on"].year, notes=data.get("notes") or "",
+        lat=(data.get("location") or {}).get("lat"), lon=(data.get("location") or {}).get("lon"),
+        accuracy_m=(data.get("location") or {}).get("accuracy_m"),
+        content_hash=digest, form_versions=form_set.versions, created_at=now, updated_at=now,
+    )
+    inspection.answers = list(answer_rows(data, form_set))
+    inspection.revisions = [InspectionRevision(number=1, payload=payload, author_id=actor.id,
+                                               created_at=now)]
+    db.session.add(inspection)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = _by_uuid(uuid)
+        if existing is None:
+            raise
+        return _replay(existing, digest)
+    return Stored(inspection, created=True)
+
+
+def answer_rows(data: dict, form_set: FormSet):
+    """One Answer per answered field: the profile's from the top level, the rest per section."""
+    sources = [(form_set.profile, data)]
+    sources += [(form, data["sections"][form.form_id]) for form in form_set.sections
+                if form.form_id in data.get("sections", {})]
+    for form, values in sources:
+        for field in form.fields:
+            value = values.get(field.key)
+            if value is None:
+                continue
+            if field.type.storage == "num":
+                yield Answer(section=form.form_id, field=field.key, value_num=float(value))
+            else:
+                yield Answer(section=form.form_id, field=field.key, value_text=str(value))
+
+
+def answers_by_section(inspection: Inspection, form_set: FormSet) -> dict[str, dict]:
+    """Answers back in the submitted shape, typed by their definitions."""
+    out: dict[str, dict] = {}
+    for answer in inspection.answers:
+        try:
+            field = form_set.field_at(f"{answer.section}.{answer.field}")
+        except ValueError:  # a field since removed from the form: keep it, untyped
+            out.setdefault(answer.section, {})[answer.field] = (
+                answer.value_num if answer.value_text is None else answer.value_text)
+            continue
+        out.setdefault(answer.section, {})[answer.field] = _typed(field.type.name, answer)
+    return out
+
+
+def _typed(type_name: str, answer: Answer):
+    if type_name == "integer":
+        return int(answer.value_num)
+    if type_name == "boolean":
+        return bool(answer.value_num)
+    if type_name == "decimal":
+        return answer.value_num
+    return answer.value_text
+
+
+def _by_uuid(uuid: str) -> Inspection | None:
+    return db.session.execute(
+        db.select(Inspection).where(Inspection.client_uuid == uuid)
+    ).scalar_one_or_none()
+
+
+def _replay(existing: Inspection, digest: str) -> Stored:
+    if existing.content_hash != digest:
+        raise SubmissionConflict(existing)
+    return Stored(existing, created=False)

@@ -1,0 +1,65 @@
+"""Sign-in and the home page."""
+
+from urllib.parse import urlsplit
+
+from flask import g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from app.auth import authenticate
+from app.policy import allow
+from app.web import bp
+
+
+class LoginForm(FlaskForm):
+    username = StringField(validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(validators=[DataRequired(), Length(max=256)])
+
+
+@bp.get("/healthz")
+@allow("public")
+def health():
+    return {"status": "ok"}
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@allow("public")
+def login():
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = authenticate(form.username.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("web.home"))
+        error = _("Wrong username or password")
+    status = 200 if error is None and not form.errors else 401 if error else 422
+    return render_template("web/login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+@allow("account")
+def logout():
+    logout_user()
+    return redirect(url_for("web.login"))
+
+
+@bp.get("/")
+@allow("account")
+def home():
+    if g.actor.role == "inspector":
+        return redirect(url_for("inspect.choose_village"))
+    return render_template("web/home.html")
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths: `//evil.example` and absolute URLs are dropped."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
