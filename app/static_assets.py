@@ -36,7 +36,11 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def cache_versioned_static(response):
-        if request.endpoint == "static" and request.args.get("v") and response.status_code in (200, 304):
+        if (
+            request.endpoint == "static"
+            and request.args.get("v")
+            and response.status_code in (200, 304)
+        ):
             max_age = app.config["STATIC_MAX_AGE"]
             response.headers["Cache-Control"] = f"public, max-age={max_age}, immutable"
         return response

@@ -70,7 +70,8 @@ def saved(inspection_id: int):
 
 
 def _village_in_scope(code: str) -> Village:
-    village = db.session.execute(db.select(Village).where(Village.code == code)).scalar_one_or_none()
+    statement = db.select(Village).where(Village.code == code)
+    village = db.session.execute(statement).scalar_one_or_none()
     if village is None or not in_scope(g.actor, village.township_id):
         abort(404)
     return village
