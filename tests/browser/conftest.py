@@ -23,8 +23,13 @@ from app.models import Township, User
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2, "locale": "zh-CN"}
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+    "locale": "zh-CN",
+}
 INSPECTOR = ("wang", "correct horse battery")
 INSPECTOR_TOWNSHIP = "140225101"  # 西坊城镇
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -35,6 +40,7 @@ class LiveServer:
     url: str
     app: Flask
     inspector: tuple[str, str] = INSPECTOR
+    served: list[str] = field(default_factory=list)  # every path+query that reached the server
 
 
 @dataclass
@@ -51,23 +57,35 @@ class PhonePage:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("live_server")
-    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'cunjian.sqlite3'}",
-                      "SECRET_KEY": "live-server-test-key-" + "x" * 32})
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{folder / 'cunjian.sqlite3'}",
+            "SECRET_KEY": "live-server-test-key-" + "x" * 32,
+        }
+    )
     app.instance_path = str(folder / "instance")
     with app.app_context():
         db.create_all()
         county.seed()
         township = db.session.execute(
-            db.select(Township).where(Township.code == INSPECTOR_TOWNSHIP)).scalar_one()
+            db.select(Township).where(Township.code == INSPECTOR_TOWNSHIP)
+        ).scalar_one()
         user = User(username=INSPECTOR[0], role="inspector", township=township)
         user.set_password(INSPECTOR[1])
         db.session.add(user)
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    served = []
+
+    def recording(environ, start_response):
+        query = environ.get("QUERY_STRING")
+        served.append(environ["PATH_INFO"] + (f"?{query}" if query else ""))
+        return app(environ, start_response)
+
+    server = make_server("127.0.0.1", 0, recording, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live_server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
+        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app, served=served)
     finally:
         server.shutdown()
         thread.join(timeout=10)
@@ -78,8 +96,9 @@ def live_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def chromium():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt install chromium); "
-                    "skipped")
+        pytest.skip(
+            f"browser tests need Debian's Chromium at {CHROMIUM} (apt install chromium); skipped"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -30,11 +30,17 @@ def stored(live_server, village_code):
     """The village's inspections, each as {(section, field): value}."""
     with live_server.app.app_context():
         rows = db.session.execute(
-            db.select(Inspection).join(Village).where(Village.code == village_code)).scalars()
-        found = [{(a.section, a.field): a.value_num if a.value_text is None else a.value_text
-                  for a in db.session.execute(
-                      db.select(Answer).where(Answer.inspection_id == i.id)).scalars()}
-                 for i in rows]
+            db.select(Inspection).join(Village).where(Village.code == village_code)
+        ).scalars()
+        found = [
+            {
+                (a.section, a.field): a.value_num if a.value_text is None else a.value_text
+                for a in db.session.execute(
+                    db.select(Answer).where(Answer.inspection_id == i.id)
+                ).scalars()
+            }
+            for i in rows
+        ]
         db.session.remove()
     return found
 
@@ -103,11 +109,17 @@ def test_form_one_section_a_screen_with_an_error_fixed(live_server, phone, scree
     assert page.locator("#answer-straw-feed_t").inner_text() == "20 吨"
     assert page.locator("#answer-profile-households").inner_text() == "250 户"
 
-    assert stored(live_server, "140225101201") == [{
-        ("profile", "households"): 250, ("sewage", "households_treated"): 100,
-        ("sewage", "treatment_mode"): "village_station", ("sewage", "facility_running"): 1,
-        ("straw", "produced_t"): 100, ("straw", "fertiliser_t"): 80, ("straw", "feed_t"): 20,
-    }]
+    assert stored(live_server, "140225101201") == [
+        {
+            ("profile", "households"): 250,
+            ("sewage", "households_treated"): 100,
+            ("sewage", "treatment_mode"): "village_station",
+            ("sewage", "facility_running"): 1,
+            ("straw", "produced_t"): 100,
+            ("straw", "fertiliser_t"): 80,
+            ("straw", "feed_t"): 20,
+        }
+    ]
     assert phone_page.requested and phone_page.offsite(live_server.url) == []
 
 
@@ -142,9 +154,30 @@ def test_form_works_without_javascript(live_server, phone):
     assert page.locator("#answer-sewage-facility_running").inner_text() == "否"
     assert page.locator("#answer-film-used_t").inner_text() == "12.5 吨"
 
-    assert stored(live_server, "140225101202") == [{
-        ("profile", "households"): 80, ("sewage", "households_treated"): 60,
-        ("sewage", "treatment_mode"): "pipe_network", ("sewage", "facility_running"): 0,
-        ("film", "used_t"): 12.5, ("film", "recovered_t"): 5,
-    }]
+    assert stored(live_server, "140225101202") == [
+        {
+            ("profile", "households"): 80,
+            ("sewage", "households_treated"): 60,
+            ("sewage", "treatment_mode"): "pipe_network",
+            ("sewage", "facility_running"): 0,
+            ("film", "used_t"): 12.5,
+            ("film", "recovered_t"): 5,
+        }
+    ]
+    assert phone_page.offsite(live_server.url) == []
+
+
+def test_a_repeat_visit_fetches_only_the_page(live_server, phone):
+    phone_page = phone()
+    page = phone_page.page
+    sign_in(page, live_server, "/inspect/")
+    page.goto(f"{live_server.url}/inspect/140225101203")
+    assert page.locator("section.step:visible").count() == 1
+    # A later visit (a link followed, not a forced reload): the server is asked for the page
+    # only; the CSS and JS come from the phone's cache (Cache-Control max-age, content hash).
+    page.goto(f"{live_server.url}/inspect/")
+    del live_server.served[:]
+    page.goto(f"{live_server.url}/inspect/140225101203")
+    assert page.locator("section.step:visible").count() == 1  # the cached script ran
+    assert live_server.served == ["/inspect/140225101203"]
     assert phone_page.offsite(live_server.url) == []
