@@ -280,3 +280,14 @@ def test_login_next_accepts_only_same_site_paths(seeded, make_user, client, next
 def test_language_switch_keeps_next(seeded, client):
     html = client.get("/login?next=/inspect/").get_data(as_text=True)
     assert 'href="/login?next=%2Finspect%2F&amp;lang=en"' in html
+
+
+def test_the_same_form_with_changed_answers_is_a_conflict(inspector, app):
+    values = form_values(str(uuid.uuid4()))
+    saved = inspector.post(f"/inspect/{VILLAGE}", data=values)
+    changed = inspector.post(f"/inspect/{VILLAGE}", data={**values, "households": "301"})
+    html = changed.get_data(as_text=True)
+    assert changed.status_code == 409
+    assert "此表已用不同的内容保存过" in html and f'href="{saved.location}"' in html
+    assert 'value="301"' in html  # what was typed is still there to copy
+    assert inspections(app) == 1

@@ -53,8 +53,8 @@ def submit_inspection(village_code: str):
         return _render_form(village, values, errors_by_input(flatten(error.messages))), 422
     except (VillageNotFound, OutOfScope):
         abort(404)
-    except SubmissionConflict:
-        return _render_form(village, values, {}, conflict=True), 409
+    except SubmissionConflict as conflict:
+        return _render_form(village, values, {}, conflict=conflict.inspection), 409
     return redirect(url_for("inspect.saved", inspection_id=stored.inspection.id), code=303)
 
 
@@ -77,7 +77,7 @@ def _village_in_scope(code: str) -> Village:
     return village
 
 
-def _render_form(village, values, errors, conflict=False):
+def _render_form(village, values, errors, conflict: Inspection | None = None):
     return render_template("inspect/form.html", village=village, values=values, errors=errors,
                            form_set=current_forms().form_set, conflict=conflict,
                            today=county_today().isoformat())
