@@ -127,12 +127,15 @@ def phone(chromium):
 
 @pytest.fixture
 def screenshot():
-    """screenshot(page, NAME) saves docs/screenshots/NAME.png, only when CUNJIAN_SCREENSHOTS=1
-    (the README shows them; an ordinary test run writes nothing into the repository)."""
+    """screenshot(page, NAME) saves NAME.png only when CUNJIAN_SCREENSHOTS is set: to
+    docs/screenshots/ (shown in the README) when it is 1, else to the folder it names. An
+    ordinary test run writes nothing into the repository."""
 
     def take(page, name: str) -> None:
-        if os.environ.get("CUNJIAN_SCREENSHOTS") == "1":
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+        setting = os.environ.get("CUNJIAN_SCREENSHOTS")
+        if setting:
+            folder = SCREENSHOTS if setting == "1" else Path(setting)
+            folder.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(folder / f"{name}.png"), full_page=name.endswith("-full"))
 
     return take

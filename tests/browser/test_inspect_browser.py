@@ -54,6 +54,7 @@ def test_form_one_section_a_screen_with_an_error_fixed(live_server, phone, scree
 
     # 西坊城镇 has 11 villages; 蔡村镇's are not offered.
     assert page.locator("ul.villages a").count() == 11
+    screenshot(page, "choose")
     assert page.get_by_text("蔡村村委会").count() == 0
     page.get_by_role("link", name=re.compile("涧村村委会")).click()
     page.wait_for_url(re.compile(r"/inspect/140225101201$"))
@@ -108,6 +109,7 @@ def test_form_one_section_a_screen_with_an_error_fixed(live_server, phone, scree
     assert page.locator("#answer-sewage-facility_running").inner_text() == "是"
     assert page.locator("#answer-straw-feed_t").inner_text() == "20 吨"
     assert page.locator("#answer-profile-households").inner_text() == "250 户"
+    screenshot(page, "saved-full")
 
     assert stored(live_server, "140225101201") == [
         {
@@ -123,7 +125,7 @@ def test_form_one_section_a_screen_with_an_error_fixed(live_server, phone, scree
     assert phone_page.requested and phone_page.offsite(live_server.url) == []
 
 
-def test_form_works_without_javascript(live_server, phone):
+def test_form_works_without_javascript(live_server, phone, screenshot):
     phone_page = phone(java_script_enabled=False)
     page = phone_page.page
     sign_in(page, live_server, "/inspect/")
@@ -146,6 +148,7 @@ def test_form_works_without_javascript(live_server, phone):
     assert error.inner_text() == "污水处理户数不能超过本村户数（80）"
     assert by_id(page, "sections.film.used_t").input_value() == "12.5"
     assert by_id(page, "sections.sewage.facility_running-false").is_checked()
+    screenshot(page, "nojs-error-full")
     assert stored(live_server, "140225101202") == []
 
     by_id(page, "sections.sewage.households_treated").fill("60")
