@@ -97,7 +97,7 @@ def main() -> None:
                 f"    caching of {url}: {headers.get('Cache-Control', '(none)')}, "
                 f"ETag {'yes' if headers.get('ETag') else 'no'}"
             )
-        _raw, first_gz = report("first visit to the form (HTML + CSS + JS)", form)
+        _raw, first_gz = report("first visit to the form (HTML + CSS + JS + icon)", form)
         # The page is always fetched again; an asset only when its headers do not let it be kept.
         page_again = visit(client, f"/inspect/{VILLAGE}")[0]
         repeat = [page_again] + [row for row in form[1:] if not cacheable(row[2])]
