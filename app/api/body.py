@@ -23,5 +23,11 @@ def json_body():
         raise MalformedJSON() from None
 
 
+def query_args() -> dict[str, str]:
+    """The query string for a schema, less `lang`: the site-wide language switch (app.i18n)
+    may ride on any URL and is not an unknown parameter."""
+    return {k: v for k, v in request.args.items() if k != "lang"}
+
+
 def _refuse_constant(name):
     raise ValueError(f"{name} is not JSON")

@@ -154,8 +154,7 @@ def _marshmallow_field(f: FieldDef, lang: str) -> fields.Field:
         hi = f.max if f.max is not None else math.inf
         kwargs["validate"].append(Range(lo, hi, error=_range(lang, text_label)))
     if f.type.name == "integer":
-        kwargs.pop("allow_nan")
-        kwargs["strict"] = False
+        kwargs.pop("allow_nan")  # WholeNumber refuses NaN and infinity itself
     if f.type.name == "boolean":
         kwargs["truthy"] = {True, "true", "1", 1, "yes", "on"}
         kwargs["falsy"] = {False, "false", "0", 0, "no", "off"}
