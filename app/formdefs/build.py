@@ -53,7 +53,8 @@ def build_inspection_schema(form_set: FormSet, lang: str) -> type[Schema]:
 
     section_fields = {
         form.form_id: fields.Nested(_section_schema(form.fields, lang, schema_messages), allow_none=False,
-                                    error_messages={"type": message("object", lang)})
+                                    error_messages={"type": message("object", lang),
+                                                    "null": message("null", lang, label=form.title[lang])})
         for form in form_set.sections
     }
     SectionsSchema = type("SectionsSchema", (Schema,), {"error_messages": schema_messages, **section_fields})

@@ -22,12 +22,14 @@ class WholeNumber(fields.Integer):
     often emit it); 10.5, "10.5", "1e3" and booleans are errors.
     """
 
+    default_error_messages = {"special": "Not a finite number."}
+
     def _validated(self, value):
         if value is True or value is False:
             raise self.make_error("invalid", input=value)
         if isinstance(value, float):
-            if not math.isfinite(value):
-                raise self.make_error("too_large", input=value)
+            if not math.isfinite(value):  # 1e400 in JSON parses as infinity
+                raise self.make_error("special", input=value)
             if not value.is_integer():
                 raise self.make_error("invalid", input=value)
             return int(value)
