@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 from app import county, create_app
 from app.auth import issue_token
 from app.extensions import db
-from app.models import Answer, Inspection, InspectionRevision, Township, User
+from app.models import Answer, ApiToken, Inspection, InspectionRevision, Township, User
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])  # as in conftest.py
@@ -106,8 +106,15 @@ def row_counts(app) -> dict[str, int]:
 NO_ROWS = {"inspections": 0, "answers": 0, "inspection_revisions": 0}
 
 
-def add_user(app, role: str, township: str | None = None) -> int:
-    """A user without a password hash worth checking (the tests use tokens): fast to make."""
+def add_user(
+    app,
+    role: str,
+    township: str | None = None,
+    username: str | None = None,
+    password: str | None = None,
+) -> int:
+    """A user; without `password` the hash is left unusable (tokens need none), which saves
+    the deliberately slow password hashing."""
     with app.app_context():
         township_row = None
         if township:
@@ -115,11 +122,13 @@ def add_user(app, role: str, township: str | None = None) -> int:
                 db.select(Township).where(Township.code == township)
             ).scalar_one()
         user = User(
-            username=f"{role}-{uuid.uuid4().hex[:8]}",
+            username=username or f"{role}-{uuid.uuid4().hex[:8]}",
             role=role,
             township=township_row,
             password_hash="!unusable",
         )
+        if password:
+            user.set_password(password)
         db.session.add(user)
         db.session.commit()
         return user.id
@@ -159,6 +168,25 @@ def build_seeded_app(database: str, pg_url: str | None, tmp_dir) -> object:
         county.seed()
         db.session.commit()
     return app
+
+
+def seeded_module_app(request, tmp_path_factory):
+    """Body of a module-scoped, DATABASES-parametrized fixture: a seeded app kept for the module
+    (seeding the county per test is most of a test's time). Use with `clear_activity`."""
+    if request.param == "postgresql":
+        request.getfixturevalue("pg_ready")
+    app = build_seeded_app(request.param, PG_URL, tmp_path_factory.mktemp(request.param))
+    yield app
+    dispose(app)
+
+
+def clear_activity(app) -> None:
+    """Back to the freshly seeded county: no users, tokens or inspections; the default clock."""
+    with app.app_context():
+        for model in (Answer, InspectionRevision, Inspection, ApiToken, User):
+            db.session.execute(db.delete(model))
+        db.session.commit()
+    app.config.update(CLOCK=fixed_clock(NOON_28_NOV), COUNTY_TIMEZONE="Asia/Shanghai")
 
 
 def dispose(app) -> None:

@@ -17,14 +17,17 @@ from app.extensions import db
 from app.models import Answer, Inspection, InspectionRevision, User
 from app.periods import quarter_of
 from tests.api_payloads import (
+    DATABASES,
     INSPECTOR_TOWNSHIP,
     NOON_28_NOV,
     OWN_VILLAGE,
     add_user,
     bearer,
     changed,
+    clear_activity,
     fixed_clock,
     row_counts,
+    seeded_module_app,
     valid_payload,
 )
 
@@ -34,10 +37,26 @@ ALL_FORMS_2026_1 = {
 }
 
 
+@pytest.fixture(scope="module", params=DATABASES)
+def seeded(request, tmp_path_factory):
+    """The seeded county, once per module and database (see tests/api_payloads.py); each test
+    starts with no users or inspections and the clock at noon on 28 Nov in Hunyuan."""
+    yield from seeded_module_app(request, tmp_path_factory)
+
+
+@pytest.fixture(autouse=True)
+def fresh(seeded):
+    clear_activity(seeded)
+
+
+@pytest.fixture
+def client(seeded):
+    return seeded.test_client()
+
+
 @pytest.fixture
 def inspector(seeded):
-    """(user id, headers) of an inspector of 西坊城镇; the county's clock at noon on 28 Nov."""
-    seeded.config["CLOCK"] = fixed_clock(NOON_28_NOV)
+    """(user id, headers) of an inspector of 西坊城镇."""
     user_id = add_user(seeded, "inspector", INSPECTOR_TOWNSHIP)
     return user_id, {**bearer(seeded, user_id), "Accept-Language": "en"}
 
@@ -63,8 +82,9 @@ def test_created_inspection_is_returned_and_stored_as_submitted(seeded, client, 
     assert abs(datetime.now(UTC) - created_at) < timedelta(minutes=1)
     with seeded.app_context():
         username = db.session.get(User, user_id).username
+        (inspection_id,) = db.session.execute(db.select(Inspection.id)).scalars().all()
     assert body == {
-        "id": 1,
+        "id": inspection_id,
         "client_uuid": payload["client_uuid"],
         "village_code": "140225101200",
         "village_name": "西坊城村委会",
@@ -85,7 +105,7 @@ def test_created_inspection_is_returned_and_stored_as_submitted(seeded, client, 
 
     # One row per answered field (DHIS2 data values): 1 profile + 3 sewage + 2 manure
     # + 6 straw + 2 film + 6 heating = 20; the boolean as 1, the choice as text.
-    assert stored_answers(seeded, 1) == [
+    assert stored_answers(seeded, inspection_id) == [
         ("film", "recovered_t", 4.5, None),
         ("film", "used_t", 10.0, None),
         ("heating", "biomass", 5.0, None),
@@ -108,7 +128,7 @@ def test_created_inspection_is_returned_and_stored_as_submitted(seeded, client, 
         ("straw", "raw_material_t", 50.0, None),
     ]
     with seeded.app_context():
-        inspection = db.session.get(Inspection, 1)
+        inspection = db.session.get(Inspection, inspection_id)
         assert (inspection.quarter, inspection.year, inspection.inspector_id) == (
             "2026Q4",
             2026,
@@ -117,7 +137,9 @@ def test_created_inspection_is_returned_and_stored_as_submitted(seeded, client, 
         assert (inspection.lat, inspection.lon, inspection.accuracy_m) == (39.6123, 113.4901, 8.5)
         assert len(inspection.content_hash) == 64
         revisions = db.session.execute(db.select(InspectionRevision)).scalars().all()
-        assert [(r.inspection_id, r.number, r.author_id) for r in revisions] == [(1, 1, user_id)]
+        assert [(r.inspection_id, r.number, r.author_id) for r in revisions] == [
+            (inspection_id, 1, user_id)
+        ]
         kept = revisions[0].payload
         assert kept["client_uuid"] == payload["client_uuid"]
         assert kept["inspected_on"] == "2026-11-20"
@@ -251,7 +273,8 @@ def test_same_uuid_other_content_is_a_conflict(seeded, client, inspector, path, 
     payload = valid_payload()
     first = client.post(URL, json=payload, headers=headers)
     assert first.status_code == 201
-    answers_before = stored_answers(seeded, 1)
+    inspection_id = first.get_json()["id"]
+    answers_before = stored_answers(seeded, inspection_id)
     other = (
         changed(payload, "sections.film", {"used_t": 10.0, "recovered_t": 4.0})
         if (value is None)
@@ -265,8 +288,8 @@ def test_same_uuid_other_content_is_a_conflict(seeded, client, inspector, path, 
         assert response.status_code == 409
         assert response.get_json() == {"error": {"code": "conflict", "message": text}}
     assert row_counts(seeded) == {"inspections": 1, "answers": 20, "inspection_revisions": 1}
-    assert stored_answers(seeded, 1) == answers_before
-    assert client.get(f"{URL}/1", headers=headers).get_json() == first.get_json()
+    assert stored_answers(seeded, inspection_id) == answers_before
+    assert client.get(f"{URL}/{inspection_id}", headers=headers).get_json() == first.get_json()
 
 
 def test_concurrent_copies_store_one_inspection(seeded, inspector):
@@ -294,7 +317,10 @@ def test_concurrent_copies_store_one_inspection(seeded, inspector):
         thread.join(timeout=60)
     statuses = sorted(status for status, _id in results)
     assert statuses == [200] * 7 + [201], results
-    assert {inspection_id for _status, inspection_id in results} == {1}
+    with seeded.app_context():
+        stored_ids = db.session.execute(db.select(Inspection.id)).scalars().all()
+    assert len(stored_ids) == 1
+    assert {inspection_id for _status, inspection_id in results} == set(stored_ids)
     assert row_counts(seeded) == {"inspections": 1, "answers": 20, "inspection_revisions": 1}
 
 
