@@ -51,14 +51,16 @@ class FieldType:
     step: str = ""
 
 
-FIELD_TYPES = MappingProxyType({
-    "integer": FieldType("integer", "num", WholeNumber, "number", "numeric", "1"),
-    "decimal": FieldType("decimal", "num", fields.Float, "number", "decimal", "any"),
-    # Not an XLSForm type: exported to ODK as `select_one yes_no`.
-    "boolean": FieldType("boolean", "num", fields.Boolean, "boolean"),
-    "select_one": FieldType("select_one", "text", fields.String, "select"),
-    "text": FieldType("text", "text", fields.String, "text"),
-})
+FIELD_TYPES = MappingProxyType(
+    {
+        "integer": FieldType("integer", "num", WholeNumber, "number", "numeric", "1"),
+        "decimal": FieldType("decimal", "num", fields.Float, "number", "decimal", "any"),
+        # Not an XLSForm type: exported to ODK as `select_one yes_no`.
+        "boolean": FieldType("boolean", "num", fields.Boolean, "boolean"),
+        "select_one": FieldType("select_one", "text", fields.String, "select"),
+        "text": FieldType("text", "text", fields.String, "text"),
+    }
+)
 
 
 def parse_type(type_column: str) -> tuple[FieldType, str | None]:
