@@ -190,10 +190,19 @@ def test_token_refused_for_bad_credentials(county, client, credentials, lang, me
             {"role": ["Unknown field."]},
         ),
         ({"username": 7, "password": PASSWORD}, {"username": ["Not a valid string."]}),
+        # a NUL would reach PostgreSQL in the user lookup and fail there
+        (
+            {"username": "wang\x00", "password": PASSWORD},
+            {
+                "username": [
+                    "Contains a character that cannot be stored (NUL or an unpaired surrogate)"
+                ]
+            },
+        ),
     ],
 )
 def test_token_request_must_be_well_formed(county, client, body, errors):
-    response = client.post("/api/v1/auth/token", json=body)
+    response = client.post("/api/v1/auth/token", json=body, headers={"Accept-Language": "en"})
     assert response.status_code == 422
     assert response.get_json() == {"errors": errors}
 

@@ -45,6 +45,9 @@ def post(api, payload, lang):
     return client.post("/api/v1/inspections", json=payload, headers=headers[lang])
 
 
+UNSTORABLE_ZH = "含有无法保存的字符（如 NUL 或不成对的代理字符）"
+UNSTORABLE_EN = "Contains a character that cannot be stored (NUL or an unpaired surrogate)"
+
 # (id, dotted path to change, new value or DROP, error path, Chinese message, English message)
 RULES = [
     # required
@@ -458,6 +461,19 @@ RULES = [
         "notes",
         "“备注”最多 2000 个字",
         "Notes can have at most 2000 characters",
+    ),
+    # characters no database stores: NUL (PostgreSQL text) and lone surrogates (UTF-8)
+    ("NUL in notes", "notes", "a\x00b", "notes", UNSTORABLE_ZH, UNSTORABLE_EN),
+    ("lone surrogate in notes", "notes", "a\ud800", "notes", UNSTORABLE_ZH, UNSTORABLE_EN),
+    ("NUL in a key", "sections.straw.feed\x00", 1, "sections.straw", UNSTORABLE_ZH, UNSTORABLE_EN),
+    # \d would take other scripts' digits: ١٤٠٢٢٥١٠١٢٠٠ is not a division code
+    (
+        "village in Arabic-Indic digits",
+        "village_code",
+        "١٤٠٢٢٥١٠١٢٠٠",
+        "village_code",
+        "“村庄”须为 12 位区划代码",
+        "Village must be a 12-digit division code",
     ),
     # unknown fields, at the top, in a section, in the location; an unknown section
     ("unknown top-level", "colour", "red", "colour", "未知字段", "Unknown field"),

@@ -7,6 +7,7 @@ JSON API and the HTML form alike, so both give the same errors for the same inpu
 """
 
 import math
+import re
 from datetime import date
 
 from marshmallow import (
@@ -24,6 +25,7 @@ from app.formdefs.loader import FieldDef, FormSet
 from app.formdefs.messages import ENVELOPE_LABELS, message
 
 EARLIEST_DATE = date(2020, 1, 1)
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 NOTES_MAX = 2000
 _TYPE_MESSAGE = {
     "integer": "integer",
@@ -96,7 +98,7 @@ def build_inspection_schema(form_set: FormSet, lang: str) -> type[Schema]:
         "village_code": fields.String(
             required=True,
             validate=Regexp(
-                r"^\d{12}$", error=message("village_code", lang, label=label("village_code"))
+                r"^[0-9]{12}$", error=message("village_code", lang, label=label("village_code"))
             ),
             error_messages=errors("text", label("village_code")),
         ),
@@ -106,7 +108,10 @@ def build_inspection_schema(form_set: FormSet, lang: str) -> type[Schema]:
         "location": fields.Nested(LocationSchema, allow_none=True, load_default=None),
         "notes": fields.String(
             load_default="",
-            validate=Length(max=NOTES_MAX, error=message("length", lang, label=label("notes"))),
+            validate=[
+                Length(max=NOTES_MAX, error=message("length", lang, label=label("notes"))),
+                _storable(lang),
+            ],
             error_messages=errors("text", label("notes")),
         ),
         "sections": fields.Nested(
@@ -222,7 +227,19 @@ def _marshmallow_field(f: FieldDef, lang: str) -> fields.Field:
         )
     if f.type.name in ("select_one", "text"):
         kwargs["validate"].append(Length(max=500, error=message("length", lang, label=text_label)))
+        kwargs["validate"].append(_storable(lang))
     return f.type.marshmallow_field(**kwargs)
+
+
+def _storable(lang: str):
+    """Refuse NUL (PostgreSQL text cannot hold it; an HTML form can post %00) and lone
+    surrogates (no database encodes them), which would otherwise fail as a 500 at commit."""
+
+    def check(value: str) -> None:
+        if _UNSTORABLE.search(value):
+            raise ValidationError(message("unstorable", lang))
+
+    return check
 
 
 def _range(lang: str, text_label: str) -> str:

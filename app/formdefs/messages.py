@@ -31,6 +31,10 @@ MESSAGES = {
     "unknown": {"zh": "未知字段", "en": "Unknown field"},
     "object": {"zh": "须为 JSON 对象", "en": "Must be a JSON object"},
     "no_section": {"zh": "至少填写一个检查部分", "en": "Fill in at least one section"},
+    "unstorable": {
+        "zh": "含有无法保存的字符（如 NUL 或不成对的代理字符）",
+        "en": "Contains a character that cannot be stored (NUL or an unpaired surrogate)",
+    },
     "malformed": {"zh": "请求内容不是有效的 JSON", "en": "The request body is not valid JSON"},
 }
 
