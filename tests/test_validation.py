@@ -453,6 +453,30 @@ RULES = [
         "“检查日期”须为日期（年-月-日）",
         "Date inspected must be a date (YYYY-MM-DD)",
     ),
+    (
+        "date without dashes",
+        "inspected_on",
+        "20261120",
+        "inspected_on",
+        "“检查日期”须为日期（年-月-日）",
+        "Date inspected must be a date (YYYY-MM-DD)",
+    ),
+    (
+        "week date",
+        "inspected_on",
+        "2026-W47-5",
+        "inspected_on",
+        "“检查日期”须为日期（年-月-日）",
+        "Date inspected must be a date (YYYY-MM-DD)",
+    ),
+    (
+        "date as a number",
+        "inspected_on",
+        20261120,
+        "inspected_on",
+        "“检查日期”须为日期（年-月-日）",
+        "Date inspected must be a date (YYYY-MM-DD)",
+    ),
     # text length
     (
         "notes too long",
@@ -669,10 +693,24 @@ def test_unreadable_bodies(api, body, content_type, status, code):
     assert row_counts(api[0]) == NO_ROWS
 
 
-def test_language_defaults_to_chinese(api):
+@pytest.mark.parametrize(
+    ("accept_language", "expected"),
+    [
+        (None, "“户数”为必填项"),  # no header: Chinese
+        ("fr-FR,fr;q=0.9", "“户数”为必填项"),  # neither language: Chinese
+        ("en-US,en;q=0.9", "Households is required"),
+        ("zh-CN,zh;q=0.9,en;q=0.8", "“户数”为必填项"),
+        ("de;q=0.9,en-GB;q=0.5", "Households is required"),
+    ],
+)
+def test_language_follows_accept_language(api, accept_language, expected):
     _app, client, headers = api
-    token_only = {"Authorization": headers["zh"]["Authorization"]}
+    request_headers = {"Authorization": headers["zh"]["Authorization"]}
+    if accept_language:
+        request_headers["Accept-Language"] = accept_language
     response = client.post(
-        "/api/v1/inspections", json=changed(valid_payload(), "households", DROP), headers=token_only
+        "/api/v1/inspections",
+        json=changed(valid_payload(), "households", DROP),
+        headers=request_headers,
     )
-    assert response.get_json() == {"errors": {"households": ["“户数”为必填项"]}}
+    assert response.get_json() == {"errors": {"households": [expected]}}

@@ -26,6 +26,7 @@ from app.formdefs.messages import ENVELOPE_LABELS, message
 
 EARLIEST_DATE = date(2020, 1, 1)
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_CALENDAR_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 NOTES_MAX = 2000
 _TYPE_MESSAGE = {
     "integer": "integer",
@@ -34,6 +35,16 @@ _TYPE_MESSAGE = {
     "select_one": "text",
     "text": "text",
 }
+
+
+class CalendarDate(fields.Date):
+    """Exactly YYYY-MM-DD, as the API documents and `<input type=date>` sends. Python's
+    date.fromisoformat, which marshmallow uses, also takes 20261120 and 2026-W47-5."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not _CALENDAR_DATE.match(value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 def build_inspection_schemas(form_set: FormSet, langs=("zh", "en")) -> dict[str, type[Schema]]:
@@ -102,7 +113,7 @@ def build_inspection_schema(form_set: FormSet, lang: str) -> type[Schema]:
             ),
             error_messages=errors("text", label("village_code")),
         ),
-        "inspected_on": fields.Date(
+        "inspected_on": CalendarDate(
             required=True, error_messages=errors("date", label("inspected_on"))
         ),
         "location": fields.Nested(LocationSchema, allow_none=True, load_default=None),
