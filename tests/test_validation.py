@@ -677,6 +677,7 @@ def test_a_number_too_big_for_a_double_is_refused(api, old, path, zh, en):
     ("body", "content_type", "status", "code"),
     [
         ("{", "application/json", 400, "malformed_json"),
+        ("[" * 100_000 + "]" * 100_000, "application/json", 400, "malformed_json"),
         ("\xff", "application/json", 400, "malformed_json"),
         ("households=1", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
     ],

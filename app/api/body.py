@@ -29,9 +29,9 @@ def json_body():
         raise UnsupportedMediaType()
     try:
         value = json.loads(request.get_data(cache=True), parse_constant=_refuse_constant)
-    except (ValueError, UnicodeDecodeError):
+        bad = sorted(set(_unstorable_paths(value, "")))
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nesting deeper than Python's stack
         raise MalformedJSON() from None
-    bad = sorted(set(_unstorable_paths(value, "")))
     if bad:
         text = message("unstorable", current_lang())
         raise ValidationError({path: [text] for path in bad})
