@@ -21,7 +21,9 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+        # A user deactivated after signing in loses the session at the next request.
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
 
     @app.before_request
     def identify_actor():

@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from flask import request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -56,3 +57,18 @@ def init_app(app) -> None:
     @app.teardown_request
     def reset_write_intent(_exc):
         write_intent.set(True)
+
+    # Before any blueprint adds its rules: every <int:...> in a URL is a row key.
+    app.url_map.converters["int"] = RowIdConverter
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` bounded to the ids a table can hold (PostgreSQL's int4, 2³¹ − 1).
+
+    werkzeug's converter takes any number of digits, and a lookup of /inspections/99999999999
+    then fails inside the database driver (a 500) instead of finding no row (a 404).
+    """
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)

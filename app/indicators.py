@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.formdefs import FormSet
+from app.models.geography import ZONES
+from app.periods import parse_period
 
 
 @dataclass(frozen=True)
@@ -78,12 +80,24 @@ def _indicator(row: dict, form_set: FormSet) -> Indicator:
     if row["section"] not in form_set.by_id:
         raise ValueError(f"indicator {key}: unknown section {row['section']!r}")
     return Indicator(
-        key=key, section=row["section"], label=dict(row["label"]),
+        key=key,
+        section=row["section"],
+        label=dict(row["label"]),
         numerator=_term(row["numerator"], key, form_set),
         denominator=_term(row["denominator"], key, form_set),
-        targets=tuple(TargetSeed(t["zone"], float(t["value"]), str(t["from"]), t.get("source", ""))
-                      for t in row.get("targets", [])),
+        targets=tuple(_target(t, key) for t in row.get("targets", [])),
     )
+
+
+def _target(spec: dict, key: str) -> TargetSeed:
+    """A seeded target: checked here, so a typo stops the app rather than the seed half-way."""
+    seed = TargetSeed(spec["zone"], float(spec["value"]), str(spec["from"]), spec.get("source", ""))
+    if seed.zone != "*" and seed.zone not in ZONES:
+        raise ValueError(f"indicator {key}: target zone {seed.zone!r} is not * or a zone")
+    if not 0 <= seed.value <= 1:
+        raise ValueError(f"indicator {key}: target {seed.value} is not a fraction 0..1")
+    parse_period(seed.applies_from)  # raises on anything but 2026 or 2026Q1
+    return seed
 
 
 def _term(spec: dict, key: str, form_set: FormSet) -> Term:
@@ -97,8 +111,10 @@ def _term(spec: dict, key: str, form_set: FormSet) -> Term:
     if "count_where" in spec:
         conditions = []
         for c in spec["count_where"]:
-            op = "eq" if "eq" in c else "ne"
+            ops = [op for op in ("eq", "ne") if op in c]
+            if len(ops) != 1 or set(c) != {"field", ops[0]}:
+                raise ValueError(f"indicator {key}: a condition is {{field, eq | ne}}: {c!r}")
             form_set.field_at(c["field"])  # raises on an unknown field
-            conditions.append(Condition(c["field"], op, c[op]))
+            conditions.append(Condition(c["field"], ops[0], c[ops[0]]))
         return Term("count_where", conditions=tuple(conditions))
     raise ValueError(f"indicator {key}: unknown term {spec!r}")

@@ -1,8 +1,9 @@
 """GET /api/v1/townships and /api/v1/villages."""
 
-from flask import abort, g, request
+from flask import abort, g
 
 from app.api import bp
+from app.api.body import query_args
 from app.api.schemas import townships_schema, village_query_schema, villages_schema
 from app.extensions import db
 from app.models import Township, Village
@@ -26,7 +27,7 @@ def list_townships():
 @allow("geography.read")
 def list_villages():
     """An inspector lists only their own township's villages; others may filter by township."""
-    query = village_query_schema.load(request.args.to_dict())
+    query = village_query_schema.load(query_args())
     statement = db.select(Village).join(Village.township).order_by(Village.code)
     if "township" in query:
         township = db.session.execute(

@@ -1,9 +1,9 @@
 """POST /api/v1/inspections (idempotent by client_uuid) and reading inspections back."""
 
-from flask import abort, g, request
+from flask import abort, g
 
 from app.api import bp
-from app.api.body import json_body
+from app.api.body import json_body, query_args
 from app.api.errors import error_response
 from app.api.schemas import inspection_query_schema, inspection_schema, inspections_schema
 from app.clock import county_today
@@ -38,7 +38,7 @@ def create_inspection():
 @bp.get("/inspections")
 @allow("inspection.read")
 def list_inspections():
-    query = inspection_query_schema.load(request.args.to_dict())
+    query = inspection_query_schema.load(query_args())
     village = db.session.execute(
         db.select(Village).where(Village.code == query["village"])
     ).scalar_one_or_none()

@@ -41,7 +41,7 @@ class VillageQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    township = fields.String(validate=validate.Regexp(r"^\d{9}$"))
+    township = fields.String(validate=validate.Regexp(r"^[0-9]{9}$"))
 
 
 class VillageSchema(Schema):
@@ -59,8 +59,8 @@ class InspectionQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    village = fields.String(required=True, validate=validate.Regexp(r"^\d{12}$"))
-    period = fields.String(validate=validate.Regexp(r"^\d{4}(Q[1-4])?$"))
+    village = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{12}$"))
+    period = fields.String(validate=validate.Regexp(r"^[0-9]{4}(Q[1-4])?$"))
 
 
 class LocationSchema(Schema):

@@ -7,18 +7,44 @@ JSON API and the HTML form alike, so both give the same errors for the same inpu
 """
 
 import math
+import re
 from datetime import date
 
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validates, validates_schema
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validates,
+    validates_schema,
+)
 from marshmallow.validate import Length, OneOf, Range, Regexp
 
 from app.formdefs.loader import FieldDef, FormSet
 from app.formdefs.messages import ENVELOPE_LABELS, message
 
 EARLIEST_DATE = date(2020, 1, 1)
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_CALENDAR_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 NOTES_MAX = 2000
-_TYPE_MESSAGE = {"integer": "integer", "decimal": "number", "boolean": "boolean",
-                 "select_one": "text", "text": "text"}
+_TYPE_MESSAGE = {
+    "integer": "integer",
+    "decimal": "number",
+    "boolean": "boolean",
+    "select_one": "text",
+    "text": "text",
+}
+
+
+class CalendarDate(fields.Date):
+    """Exactly YYYY-MM-DD, as the API documents and `<input type=date>` sends. Python's
+    date.fromisoformat, which marshmallow uses, also takes 20261120 and 2026-W47-5."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not _CALENDAR_DATE.match(value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 def build_inspection_schemas(form_set: FormSet, langs=("zh", "en")) -> dict[str, type[Schema]]:
@@ -42,34 +68,68 @@ def build_inspection_schema(form_set: FormSet, lang: str) -> type[Schema]:
 
     class LocationSchema(Schema):
         error_messages = schema_messages
-        lat = fields.Float(required=True, allow_nan=False, validate=Range(-90, 90, error=_range(lang, label("lat"))),
-                           error_messages=errors("number", label("lat")))
-        lon = fields.Float(required=True, allow_nan=False,
-                           validate=Range(-180, 180, error=_range(lang, label("lon"))),
-                           error_messages=errors("number", label("lon")))
-        accuracy_m = fields.Float(allow_nan=False, allow_none=True,
-                                  validate=Range(0, 100_000, error=_range(lang, label("accuracy_m"))),
-                                  error_messages=errors("number", label("accuracy_m")))
+        lat = fields.Float(
+            required=True,
+            allow_nan=False,
+            validate=Range(-90, 90, error=_range(lang, label("lat"))),
+            error_messages=errors("number", label("lat")),
+        )
+        lon = fields.Float(
+            required=True,
+            allow_nan=False,
+            validate=Range(-180, 180, error=_range(lang, label("lon"))),
+            error_messages=errors("number", label("lon")),
+        )
+        accuracy_m = fields.Float(
+            allow_nan=False,
+            allow_none=True,
+            validate=Range(0, 100_000, error=_range(lang, label("accuracy_m"))),
+            error_messages=errors("number", label("accuracy_m")),
+        )
 
     section_fields = {
-        form.form_id: fields.Nested(_section_schema(form.fields, lang, schema_messages), allow_none=False,
-                                    error_messages={"type": message("object", lang)})
+        form.form_id: fields.Nested(
+            _section_schema(form.fields, lang, schema_messages),
+            allow_none=False,
+            error_messages={
+                "type": message("object", lang),
+                "null": message("null", lang, label=form.title[lang]),
+            },
+        )
         for form in form_set.sections
     }
-    SectionsSchema = type("SectionsSchema", (Schema,), {"error_messages": schema_messages, **section_fields})
+    SectionsSchema = type(
+        "SectionsSchema", (Schema,), {"error_messages": schema_messages, **section_fields}
+    )
 
     envelope = {
-        "client_uuid": fields.UUID(required=True, error_messages=errors("uuid", label("client_uuid"))),
-        "village_code": fields.String(required=True, validate=Regexp(r"^\d{12}$", error=message(
-            "village_code", lang, label=label("village_code"))), error_messages=errors("text", label("village_code"))),
-        "inspected_on": fields.Date(required=True, error_messages=errors("date", label("inspected_on"))),
+        "client_uuid": fields.UUID(
+            required=True, error_messages=errors("uuid", label("client_uuid"))
+        ),
+        "village_code": fields.String(
+            required=True,
+            validate=Regexp(
+                r"^[0-9]{12}$", error=message("village_code", lang, label=label("village_code"))
+            ),
+            error_messages=errors("text", label("village_code")),
+        ),
+        "inspected_on": CalendarDate(
+            required=True, error_messages=errors("date", label("inspected_on"))
+        ),
         "location": fields.Nested(LocationSchema, allow_none=True, load_default=None),
-        "notes": fields.String(load_default="", validate=Length(max=NOTES_MAX, error=message(
-            "length", lang, label=label("notes"))),
-            error_messages=errors("text", label("notes"))),
-        "sections": fields.Nested(SectionsSchema, required=True,
-                                  error_messages={**errors("object", label("sections")),
-                                                  "type": message("object", lang)}),
+        "notes": fields.String(
+            load_default="",
+            validate=[
+                Length(max=NOTES_MAX, error=message("length", lang, label=label("notes"))),
+                _storable(lang),
+            ],
+            error_messages=errors("text", label("notes")),
+        ),
+        "sections": fields.Nested(
+            SectionsSchema,
+            required=True,
+            error_messages={**errors("object", label("sections")), "type": message("object", lang)},
+        ),
     }
     profile_fields = {f.key: _marshmallow_field(f, lang) for f in form_set.profile.fields}
 
@@ -88,11 +148,20 @@ def build_inspection_schema(form_set: FormSet, lang: str) -> type[Schema]:
         @validates("inspected_on")
         def not_in_future(self, value, **_kw):
             if value > self.today:
-                raise ValidationError(message("future", lang, label=label("inspected_on"),
-                                              today=self.today.isoformat()))
+                raise ValidationError(
+                    message(
+                        "future", lang, label=label("inspected_on"), today=self.today.isoformat()
+                    )
+                )
             if value < EARLIEST_DATE:
-                raise ValidationError(message("too_old", lang, label=label("inspected_on"),
-                                              earliest=EARLIEST_DATE.isoformat()))
+                raise ValidationError(
+                    message(
+                        "too_old",
+                        lang,
+                        label=label("inspected_on"),
+                        earliest=EARLIEST_DATE.isoformat(),
+                    )
+                )
 
         @validates_schema(skip_on_field_errors=False)
         def cross_field_constraints(self, data, **_kw):
@@ -112,7 +181,9 @@ def build_inspection_schema(form_set: FormSet, lang: str) -> type[Schema]:
                     total = sum(terms)
                     if total > limit + 1e-9:
                         text = c.message[lang].format(limit=_number(limit))
-                        found.setdefault("sections", {}).setdefault(form.form_id, {})[c.path] = [text]
+                        found.setdefault("sections", {}).setdefault(form.form_id, {})[c.path] = [
+                            text
+                        ]
             if found:
                 raise ValidationError(found)
 
@@ -130,8 +201,11 @@ def _section_schema(field_defs: tuple[FieldDef, ...], lang: str, schema_messages
             return {k: v for k, v in data.items() if not (k in optional and v in ("", None))}
         return data
 
-    attrs.update(error_messages=schema_messages, drop_blank_answers=drop_blank_answers,
-                 Meta=type("Meta", (), {"unknown": RAISE}))
+    attrs.update(
+        error_messages=schema_messages,
+        drop_blank_answers=drop_blank_answers,
+        Meta=type("Meta", (), {"unknown": RAISE}),
+    )
     return type(f"{field_defs[0].section.title()}Schema", (Schema,), attrs)
 
 
@@ -154,17 +228,29 @@ def _marshmallow_field(f: FieldDef, lang: str) -> fields.Field:
         hi = f.max if f.max is not None else math.inf
         kwargs["validate"].append(Range(lo, hi, error=_range(lang, text_label)))
     if f.type.name == "integer":
-        kwargs.pop("allow_nan")
-        kwargs["strict"] = False
+        kwargs.pop("allow_nan")  # WholeNumber refuses NaN and infinity itself
     if f.type.name == "boolean":
-        kwargs["truthy"] = {True, "true", "1", 1, "yes", "on"}
-        kwargs["falsy"] = {False, "false", "0", 0, "no", "off"}
+        kwargs["truthy"] = {True, "true", "1", "yes", "on"}
+        kwargs["falsy"] = {False, "false", "0", "no", "off"}
     if f.choices:
-        kwargs["validate"].append(OneOf([c.name for c in f.choices],
-                                        error=message("choice", lang, label=text_label)))
+        kwargs["validate"].append(
+            OneOf([c.name for c in f.choices], error=message("choice", lang, label=text_label))
+        )
     if f.type.name in ("select_one", "text"):
         kwargs["validate"].append(Length(max=500, error=message("length", lang, label=text_label)))
+        kwargs["validate"].append(_storable(lang))
     return f.type.marshmallow_field(**kwargs)
+
+
+def _storable(lang: str):
+    """Refuse NUL (PostgreSQL text cannot hold it; an HTML form can post %00) and lone
+    surrogates (no database encodes them), which would otherwise fail as a 500 at commit."""
+
+    def check(value: str) -> None:
+        if _UNSTORABLE.search(value):
+            raise ValidationError(message("unstorable", lang))
+
+    return check
 
 
 def _range(lang: str, text_label: str) -> str:
@@ -181,4 +267,3 @@ def _lookup(ref: str, answers: dict, data: dict):
 
 def _number(value) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
-

@@ -6,6 +6,7 @@ than surfacing later as a wrong number.
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,51 +108,121 @@ def load_forms(directory: str | Path) -> FormSet:
         for c in form.constraints:
             for ref in (*c.terms, c.limit):
                 path = ref if "." in ref else f"{form.form_id}.{ref}"
-                if form_set.field_at(path).type.storage != "num":
+                try:
+                    field = form_set.field_at(path)
+                except ValueError:
+                    raise ValueError(
+                        f"{form.form_id}: constraint {c.name} uses unknown {ref!r}"
+                    ) from None
+                if field.type.storage != "num" or field.type.name == "boolean":
                     raise ValueError(f"{form.form_id}: constraint {c.name} uses non-numeric {ref}")
     return form_set
 
 
+# The XLSForm columns a survey row may have; anything else is a typo that would be ignored.
+ROW_KEYS = frozenset({"type", "name", "label", "hint", "unit", "required", "min", "max"})
+CONSTRAINT_KEYS = frozenset({"name", "sum", "lte", "path", "message"})
+# A field name becomes part of a path (`sections.straw.produced_t`) and an HTML input name.
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
 def load_form(path: Path) -> FormDef:
     raw = path.read_bytes()
-    data = json.loads(raw)
-    settings = data["settings"]
-    form_id = settings["form_id"]
+    try:
+        data = json.loads(raw)
+        settings = data["settings"]
+        form_id = settings["form_id"]
+        version = settings["version"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"{path.name}: not a form definition ({exc!r})") from None
     if form_id != path.stem:
         raise ValueError(f"{path.name}: form_id {form_id!r} does not match the file name")
-    choices = {
-        name: tuple(Choice(c["name"], _lang_text(c["label"], f"{path.name} choice")) for c in items)
-        for name, items in data.get("choices", {}).items()
-    }
+    choices = {}
+    for name, items in data.get("choices", {}).items():
+        names = [c["name"] for c in items]
+        if not names or len(set(names)) != len(names):
+            raise ValueError(f"{path.name} choices {name!r}: empty or duplicate names")
+        choices[name] = tuple(
+            Choice(c["name"], _lang_text(c["label"], f"{path.name} choice")) for c in items
+        )
     fields, seen = [], set()
     for row in data["survey"]:
-        where = f"{path.name} field {row.get('name')!r}"
-        try:
-            ftype, list_name = parse_type(row["type"])
-        except ValueError as exc:
-            raise ValueError(f"{where}: {exc}") from None
-        if row["name"] in seen:
-            raise ValueError(f"{where}: duplicate name")
-        seen.add(row["name"])
-        if list_name and list_name not in choices:
-            raise ValueError(f"{where}: no choice list {list_name!r}")
-        fields.append(FieldDef(
-            section=form_id, key=row["name"], type=ftype,
-            label=_lang_text(row["label"], where),
-            hint=_lang_text(row["hint"], where) if "hint" in row else None,
-            unit=_lang_text(row["unit"], where) if "unit" in row else None,
-            required=bool(row.get("required", False)),
-            min=row.get("min"), max=row.get("max"),
-            choices=choices.get(list_name, ()),
-        ))
+        field = _field(row, form_id, choices, f"{path.name} field {row.get('name')!r}")
+        if field.key in seen:
+            raise ValueError(f"{path.name} field {field.key!r}: duplicate name")
+        seen.add(field.key)
+        fields.append(field)
     constraints = tuple(
-        SumConstraint(c["name"], tuple(c["sum"]), c["lte"], c["path"],
-                      _lang_text(c["message"], f"{path.name} constraint {c['name']}"))
+        _constraint(c, seen, f"{path.name} constraint {c.get('name')!r}")
         for c in data.get("constraints", [])
     )
-    return FormDef(form_id, str(settings["version"]), hashlib.sha256(raw).hexdigest(),
-                   int(settings.get("position", 99)), _lang_text(settings["form_title"], path.name),
-                   tuple(fields), constraints)
+    return FormDef(
+        form_id,
+        str(version),
+        hashlib.sha256(raw).hexdigest(),
+        int(settings.get("position", 99)),
+        _lang_text(settings["form_title"], path.name),
+        tuple(fields),
+        constraints,
+    )
+
+
+def _field(row: dict, form_id: str, choices: dict, where: str) -> FieldDef:
+    unknown = set(row) - ROW_KEYS
+    if unknown:
+        raise ValueError(f"{where}: unknown column(s) {', '.join(sorted(unknown))}")
+    if not isinstance(row.get("name"), str) or not _NAME.match(row["name"]):
+        raise ValueError(f"{where}: name must be lower-case letters, digits and _")
+    try:
+        ftype, list_name = parse_type(row.get("type", ""))
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
+    if list_name and list_name not in choices:
+        raise ValueError(f"{where}: no choice list {list_name!r}")
+    if not isinstance(row.get("required", False), bool):
+        raise ValueError(f"{where}: required must be true or false")
+    bounds = (row.get("min"), row.get("max"))
+    for bound in bounds:
+        if bound is not None and (isinstance(bound, bool) or not isinstance(bound, int | float)):
+            raise ValueError(f"{where}: min and max must be numbers")
+    if any(b is not None for b in bounds) and (ftype.storage != "num" or ftype.name == "boolean"):
+        raise ValueError(f"{where}: min and max apply to numbers only")
+    if None not in bounds and bounds[0] > bounds[1]:
+        raise ValueError(f"{where}: min is above max")
+    return FieldDef(
+        section=form_id,
+        key=row["name"],
+        type=ftype,
+        label=_lang_text(row.get("label"), where),
+        hint=_lang_text(row["hint"], where) if "hint" in row else None,
+        unit=_lang_text(row["unit"], where) if "unit" in row else None,
+        required=row.get("required", False),
+        min=bounds[0],
+        max=bounds[1],
+        choices=choices.get(list_name, ()),
+    )
+
+
+def _constraint(c: dict, local_fields: set[str], where: str) -> SumConstraint:
+    """Σ terms ≤ limit. Terms and the reported path are fields of this form; the limit is one
+    too, or a profile field (`profile.households`) — the only other form an answer can see."""
+    if set(c) != CONSTRAINT_KEYS:
+        raise ValueError(f"{where}: needs exactly {', '.join(sorted(CONSTRAINT_KEYS))}")
+    terms, limit = tuple(c["sum"]), c["lte"]
+    for ref in (*terms, c["path"]):
+        if ref not in local_fields:
+            raise ValueError(f"{where}: {ref!r} is not a field of this form")
+    if "." in limit and not limit.startswith(f"{PROFILE}."):
+        raise ValueError(f"{where}: limit {limit!r} must be in this form or the profile")
+    if "." not in limit and limit not in local_fields:
+        raise ValueError(f"{where}: {limit!r} is not a field of this form")
+    message = _lang_text(c["message"], where)
+    try:
+        for text in message.values():
+            text.format(limit=1)
+    except (KeyError, IndexError, ValueError):
+        raise ValueError(f"{where}: a message may use only {{limit}}") from None
+    return SumConstraint(c["name"], terms, limit, c["path"], message)
 
 
 def _lang_text(value, where: str) -> dict[str, str]:

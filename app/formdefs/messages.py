@@ -8,17 +8,33 @@ MESSAGES = {
     "special": {"zh": "“{label}”须为有限的数字", "en": "{label} must be a finite number"},
     "boolean": {"zh": "“{label}”须为“是”或“否”", "en": "{label} must be yes or no"},
     "text": {"zh": "“{label}”须为文字", "en": "{label} must be text"},
-    "range": {"zh": "“{label}”须在 {{min}} 到 {{max}} 之间", "en": "{label} must be between {{min}} and {{max}}"},
+    "range": {
+        "zh": "“{label}”须在 {{min}} 到 {{max}} 之间",
+        "en": "{label} must be between {{min}} and {{max}}",
+    },
     "choice": {"zh": "“{label}”的选项无效", "en": "{label}: not one of the choices"},
-    "length": {"zh": "“{label}”最多 {{max}} 个字", "en": "{label} can have at most {{max}} characters"},
+    "length": {
+        "zh": "“{label}”最多 {{max}} 个字",
+        "en": "{label} can have at most {{max}} characters",
+    },
     "uuid": {"zh": "“{label}”须为 UUID", "en": "{label} must be a UUID"},
     "date": {"zh": "“{label}”须为日期（年-月-日）", "en": "{label} must be a date (YYYY-MM-DD)"},
-    "future": {"zh": "“{label}”不能晚于今天（{today}）", "en": "{label} cannot be after today ({today})"},
+    "future": {
+        "zh": "“{label}”不能晚于今天（{today}）",
+        "en": "{label} cannot be after today ({today})",
+    },
     "too_old": {"zh": "“{label}”不能早于 {earliest}", "en": "{label} cannot be before {earliest}"},
-    "village_code": {"zh": "“{label}”须为 12 位区划代码", "en": "{label} must be a 12-digit division code"},
+    "village_code": {
+        "zh": "“{label}”须为 12 位区划代码",
+        "en": "{label} must be a 12-digit division code",
+    },
     "unknown": {"zh": "未知字段", "en": "Unknown field"},
     "object": {"zh": "须为 JSON 对象", "en": "Must be a JSON object"},
     "no_section": {"zh": "至少填写一个检查部分", "en": "Fill in at least one section"},
+    "unstorable": {
+        "zh": "含有无法保存的字符（如 NUL 或不成对的代理字符）",
+        "en": "Contains a character that cannot be stored (NUL or an unpaired surrogate)",
+    },
     "malformed": {"zh": "请求内容不是有效的 JSON", "en": "The request body is not valid JSON"},
 }
 

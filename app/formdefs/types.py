@@ -4,10 +4,41 @@ Each type says how its answer is stored (a number in `value_num` or text in `val
 marshmallow field validates it, and which HTML input the mobile form shows.
 """
 
+import math
+import re
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from marshmallow import fields
+
+_ASCII_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+
+
+class WholeNumber(fields.Integer):
+    """An integer that refuses a fraction instead of truncating it.
+
+    marshmallow's non-strict Integer turns 10.5 into 10, which would store a number nobody
+    entered. The HTML form posts strings, so "10" is still accepted; 10.0 is 10 (JSON writers
+    often emit it); 10.5, "10.5", "1e3" and booleans are errors.
+    """
+
+    default_error_messages = {"special": "Not a finite number."}
+
+    def _validated(self, value):
+        if value is True or value is False:
+            raise self.make_error("invalid", input=value)
+        if isinstance(value, float):
+            if not math.isfinite(value):  # 1e400 in JSON parses as infinity
+                raise self.make_error("special", input=value)
+            if not value.is_integer():
+                raise self.make_error("invalid", input=value)
+            return int(value)
+        if isinstance(value, str):
+            text = value.strip()
+            if not _ASCII_INTEGER.match(text):
+                raise self.make_error("invalid", input=value)
+            value = text
+        return super()._validated(value)
 
 
 @dataclass(frozen=True)
@@ -20,14 +51,16 @@ class FieldType:
     step: str = ""
 
 
-FIELD_TYPES = MappingProxyType({
-    "integer": FieldType("integer", "num", fields.Integer, "number", "numeric", "1"),
-    "decimal": FieldType("decimal", "num", fields.Float, "number", "decimal", "any"),
-    # Not an XLSForm type: exported to ODK as `select_one yes_no`.
-    "boolean": FieldType("boolean", "num", fields.Boolean, "boolean"),
-    "select_one": FieldType("select_one", "text", fields.String, "select"),
-    "text": FieldType("text", "text", fields.String, "text"),
-})
+FIELD_TYPES = MappingProxyType(
+    {
+        "integer": FieldType("integer", "num", WholeNumber, "number", "numeric", "1"),
+        "decimal": FieldType("decimal", "num", fields.Float, "number", "decimal", "any"),
+        # Not an XLSForm type: exported to ODK as `select_one yes_no`.
+        "boolean": FieldType("boolean", "num", fields.Boolean, "boolean"),
+        "select_one": FieldType("select_one", "text", fields.String, "select"),
+        "text": FieldType("text", "text", fields.String, "text"),
+    }
+)
 
 
 def parse_type(type_column: str) -> tuple[FieldType, str | None]:
