@@ -2,6 +2,7 @@
 role (and a second inspector and lead in the other township), and an inspection payload."""
 
 import uuid
+from datetime import UTC, datetime
 from dataclasses import dataclass
 
 from app.extensions import db
@@ -20,6 +21,8 @@ class World:
 
 
 def make_world(app, make_user) -> World:
+    # The county's "today" is fixed so that 2026-11-20 is always in the past.
+    app.config["CLOCK"] = lambda: datetime(2026, 11, 28, 4, 0, tzinfo=UTC)
     users = {
         "inspector": make_user("inspector", township=TOWNSHIP, username="insp"),
         "inspector_colleague": make_user("inspector", township=TOWNSHIP, username="insp2"),
@@ -57,3 +60,11 @@ def payload(village: str, *, households=100, treated=40, notes="", client_uuid=N
             "manure": {"produced_t": 10.0, "utilised_t": 7.5},
         },
     }
+
+
+def sign_in(app, username, password="correct horse battery"):
+    """A test client with a signed-in browser session."""
+    client = app.test_client()
+    response = client.post("/login", data={"username": username, "password": password})
+    assert response.status_code == 302, response.status_code
+    return client

@@ -18,7 +18,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 from app.policy import POLICY
 from tests.review_world import make_world, payload
 
-CLOCK_NOW = "2026-11-28T04:00:00+00:00"
+
 # Route arguments that name one object of the lead's township: another township's roles get 404.
 OBJECT_ARGS = frozenset({"inspection_id", "village_code"})
 ROLE_ORDER = [
