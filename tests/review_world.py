@@ -2,14 +2,18 @@
 role (and a second inspector and lead in the other township), and an inspection payload."""
 
 import uuid
-from datetime import UTC, datetime
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+
+from werkzeug.security import generate_password_hash
 
 from app.extensions import db
-from app.models import Village
+from app.models import Township, User, Village
 
 TOWNSHIP = "140225101"  # 西坊城镇
 OTHER_TOWNSHIP = "140225102"  # 蔡村镇
+PASSWORD = "correct horse battery"  # as in conftest's make_user
 HOSTILE = "<script>alert(1)</script>=cmd|' /C calc'!A0"
 
 
@@ -20,18 +24,41 @@ class World:
     other_village: str  # a village of OTHER_TOWNSHIP
 
 
-def make_world(app, make_user) -> World:
+PEOPLE = {  # key → (role, township, username)
+    "inspector": ("inspector", TOWNSHIP, "insp"),
+    "inspector_colleague": ("inspector", TOWNSHIP, "insp2"),
+    "inspector_other": ("inspector", OTHER_TOWNSHIP, "insp_o"),
+    "township_lead": ("township_lead", TOWNSHIP, "lead"),
+    "lead_other": ("township_lead", OTHER_TOWNSHIP, "lead_o"),
+    "county_admin": ("county_admin", None, "admin"),
+    "viewer": ("viewer", None, "viewer"),
+}
+
+
+@cache
+def password_hash() -> str:
+    # scrypt takes ~0.3 s here; one real hash of the fixtures' password serves every user.
+    return generate_password_hash(PASSWORD)
+
+
+def make_world(app, make_user=None) -> World:
+    """The people and villages; `make_user` is accepted for symmetry but one hash is reused."""
     # The county's "today" is fixed so that 2026-11-20 is always in the past.
     app.config["CLOCK"] = lambda: datetime(2026, 11, 28, 4, 0, tzinfo=UTC)
-    users = {
-        "inspector": make_user("inspector", township=TOWNSHIP, username="insp"),
-        "inspector_colleague": make_user("inspector", township=TOWNSHIP, username="insp2"),
-        "inspector_other": make_user("inspector", township=OTHER_TOWNSHIP, username="insp_o"),
-        "township_lead": make_user("township_lead", township=TOWNSHIP, username="lead"),
-        "lead_other": make_user("township_lead", township=OTHER_TOWNSHIP, username="lead_o"),
-        "county_admin": make_user("county_admin", username="admin"),
-        "viewer": make_user("viewer", username="viewer"),
-    }
+    users = {}
+    with app.app_context():
+        townships = dict(db.session.execute(db.select(Township.code, Township.id)).all())
+        for key, (role, township, username) in PEOPLE.items():
+            user = User(
+                username=username,
+                role=role,
+                township_id=townships.get(township),
+                password_hash=password_hash(),
+            )
+            db.session.add(user)
+            db.session.flush()
+            users[key] = user.id
+        db.session.commit()
     with app.app_context():
 
         def first_village(township):
@@ -62,7 +89,7 @@ def payload(village: str, *, households=100, treated=40, notes="", client_uuid=N
     }
 
 
-def sign_in(app, username, password="correct horse battery"):
+def sign_in(app, username, password=PASSWORD):
     """A test client with a signed-in browser session."""
     client = app.test_client()
     response = client.post("/login", data={"username": username, "password": password})
