@@ -18,9 +18,27 @@ def json_body():
     if not request.is_json:
         raise UnsupportedMediaType()
     try:
-        return json.loads(request.get_data(cache=True), parse_constant=_refuse_constant)
-    except (ValueError, UnicodeDecodeError):
+        value = json.loads(request.get_data(cache=True), parse_constant=_refuse_constant)
+        _check_text(value)
+    except (ValueError, UnicodeError, RecursionError):
         raise MalformedJSON() from None
+    return value
+
+
+def _check_text(value) -> None:
+    """No NUL characters (PostgreSQL text refuses them) and no lone surrogates (`\\ud800` is
+    valid JSON but no Unicode text): ValueError / UnicodeError for either, anywhere inside."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("NUL in text")
+        value.encode("utf-8")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check_text(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_text(item)
 
 
 def _refuse_constant(name):

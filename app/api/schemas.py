@@ -3,7 +3,9 @@ is built from the form definitions (app.formdefs.build). Module-level instances:
 
 from datetime import UTC
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+
+from app.periods import parse_period
 
 
 class UTCDateTime(fields.DateTime):
@@ -61,6 +63,13 @@ class InspectionQuerySchema(Schema):
 
     village = fields.String(required=True, validate=validate.Regexp(r"^\d{12}$"))
     period = fields.String(validate=validate.Regexp(r"^\d{4}(Q[1-4])?$"))
+
+    @validates("period")
+    def a_real_period(self, value, **_kw):
+        try:
+            parse_period(value)  # year 0000 matches the pattern but is no date
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
 
 
 class LocationSchema(Schema):

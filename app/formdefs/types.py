@@ -10,6 +10,16 @@ from types import MappingProxyType
 from marshmallow import fields
 
 
+class WholeNumber(fields.Integer):
+    """An integer that also takes the form's text ("12"), but never truncates: marshmallow's
+    non-strict Integer turns 1.5 households into 1 silently; here 1.5 is invalid."""
+
+    def _validated(self, value):
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
 @dataclass(frozen=True)
 class FieldType:
     name: str
@@ -21,7 +31,7 @@ class FieldType:
 
 
 FIELD_TYPES = MappingProxyType({
-    "integer": FieldType("integer", "num", fields.Integer, "number", "numeric", "1"),
+    "integer": FieldType("integer", "num", WholeNumber, "number", "numeric", "1"),
     "decimal": FieldType("decimal", "num", fields.Float, "number", "decimal", "any"),
     # Not an XLSForm type: exported to ODK as `select_one yes_no`.
     "boolean": FieldType("boolean", "num", fields.Boolean, "boolean"),
