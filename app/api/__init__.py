@@ -24,6 +24,7 @@ def protect_session_writes():
 
 from app.api import (  # noqa: E402,F401
     errors,
+    openapi,
     routes_auth,
     routes_changes,
     routes_geography,
