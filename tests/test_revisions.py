@@ -4,7 +4,7 @@ a county admin only; deleted inspections drop out of every read."""
 
 from app.extensions import db
 from app.models import Answer, Inspection, InspectionRevision
-from tests.review_world import make_world, payload
+from tests.review_world import make_world, payload, sign_in
 
 
 def setup(seeded, make_user, auth_headers):
@@ -127,3 +127,45 @@ def test_soft_delete_with_a_reason_and_restore(seeded, make_user, auth_headers):
         f"/api/v1/inspections?village={world.village}", headers=headers["township_lead"]
     ).get_json()
     assert [i["id"] for i in listed["inspections"]] == [doc["id"]]
+
+
+def test_the_html_form_edits_and_keeps_the_earlier_revision(seeded, make_user, auth_headers):
+    world, headers, client = setup(seeded, make_user, auth_headers)
+    first = payload(world.village, notes="first visit")
+    doc = client.post("/api/v1/inspections", json=first, headers=headers["inspector"]).get_json()
+    client.post(
+        f"/api/v1/inspections/{doc['id']}/return",
+        json={"comment": "treated is 45"},
+        headers=headers["township_lead"],
+    )
+    browser = sign_in(seeded, "insp")
+    form = browser.get(f"/inspect/edit/{doc['id']}").get_data(as_text=True)
+    assert 'value="40"' in form and "first visit" in form and first["client_uuid"] in form
+    values = {
+        "inspected_on": "2026-11-20",
+        "households": "100",
+        "notes": "second visit",
+        "sections.sewage.households_treated": "45",
+        "sections.sewage.treatment_mode": "septic_tank",
+        "sections.sewage.facility_running": "true",
+    }
+    bad = browser.post(
+        f"/inspect/edit/{doc['id']}",
+        data=dict(values, **{"sections.sewage.households_treated": "-1"}),
+    )
+    assert bad.status_code == 422
+    saved = browser.post(f"/inspect/edit/{doc['id']}", data=values)
+    assert saved.status_code == 303
+    got = client.get(f"/api/v1/inspections/{doc['id']}", headers=headers["inspector"]).get_json()
+    assert (got["status"], got["revision"], got["notes"]) == ("resubmitted", 2, "second visit")
+    assert got["sections"]["sewage"]["households_treated"] == 45
+    assert "manure" not in got["sections"]  # left blank in the form: not inspected now
+    history = client.get(
+        f"/api/v1/inspections/{doc['id']}/revisions", headers=headers["inspector"]
+    ).get_json()["revisions"]
+    assert [r["payload"]["notes"] for r in history] == ["first visit", "second visit"]
+    # Once approved, the form is closed to its inspector; a colleague never had it.
+    client.post(f"/api/v1/inspections/{doc['id']}/approve", headers=headers["township_lead"])
+    assert browser.get(f"/inspect/edit/{doc['id']}").status_code == 409
+    assert browser.post(f"/inspect/edit/{doc['id']}", data=values).status_code == 409
+    assert sign_in(seeded, "insp2").get(f"/inspect/edit/{doc['id']}").status_code == 403
