@@ -43,7 +43,8 @@ def init_app(app: Flask) -> None:
             g.actor = g.token_row.user if g.token_row is not None else None
             g.via_token = g.actor is not None
             g.bad_token = g.actor is None
-        elif current_user.is_authenticated:
+        elif current_user.is_authenticated and current_user.active:
+            # A user deactivated after signing in loses access at the next request.
             g.actor = current_user._get_current_object()
 
 
