@@ -14,7 +14,7 @@ from app.models import ApiToken, LoginFailure
 from app.passwords import password_problems
 from app.policy import allow
 from app.security import add_nonce, inline_scripts
-from tests.review_world import make_world, payload
+from tests.review_world import make_world, payload, sign_in
 
 WRONG = {"username": "insp", "password": "not the password"}
 
@@ -207,3 +207,23 @@ def test_password_rules(runner, seeded):
         ]
     )
     assert strong.exit_code == 0, strong.output
+
+
+def test_changing_the_password_checks_the_rules_and_revokes_tokens(seeded, make_user, auth_headers):
+    world = make_world(seeded, make_user)
+    token = auth_headers(world.users["inspector"])
+    browser = sign_in(seeded, "insp")
+    short = {"current": "correct horse battery", "new": "short", "confirm": "short"}
+    page = browser.post("/account/password?lang=en", data=short)
+    assert page.status_code == 422 and "At least 12 characters" in page.get_data(as_text=True)
+    wrong = dict(short, current="not it", new="a long new phrase", confirm="a long new phrase")
+    page = browser.post("/account/password?lang=zh", data=wrong)
+    assert "当前密码错误" in page.get_data(as_text=True)
+    good = dict(wrong, current="correct horse battery")
+    assert browser.post("/account/password", data=good).status_code == 200
+    client = seeded.test_client()
+    assert client.get("/api/v1/townships", headers=token).status_code == 401
+    old = {"username": "insp", "password": "correct horse battery"}
+    assert client.post("/api/v1/auth/token", json=old).status_code == 401
+    new = {"username": "insp", "password": "a long new phrase"}
+    assert client.post("/api/v1/auth/token", json=new).status_code == 201
