@@ -2,9 +2,10 @@
 flag, and trusting a reverse proxy's X-Forwarded-* headers only when told to.
 
 CSP: scripts, styles, fonts, connections and images from the app itself only (images also as
-`data:` URLs, which Leaflet's icons use, and from the configured map tile host). No inline
-script anywhere, with one exception a view must declare: `@inline_scripts` (the folium map,
-which emits inline <script> blocks and style attributes) gets a fresh nonce per response,
+`data:` URLs, which Leaflet's icons use, `blob:` previews of photos, and the configured map tile
+host). No inline script anywhere, with one exception a view must declare: `@inline_scripts`
+(the folium map, which emits inline <script> blocks and style attributes) gets a fresh nonce per
+response,
 `script-src 'self' 'nonce-…'`, and `style-src 'self' 'unsafe-inline'`; its template (or the
 folium HTML, via `add_nonce`) puts `nonce="{{ csp_nonce() }}"` on each inline script.
 """
@@ -40,7 +41,8 @@ def add_nonce(html: str) -> str:
 
 
 def content_security_policy(tile_url: str, nonce: str | None) -> str:
-    images = ["'self'", "data:"]
+    # blob: lets the phone preview a photo it has just taken (URL.createObjectURL) before upload.
+    images = ["'self'", "data:", "blob:"]
     host = _tile_origin(tile_url)
     if host:
         images.append(host)

@@ -152,7 +152,7 @@ def test_security_headers_and_the_map_nonce(app):
     page = client.get("/login")
     csp = page.headers["Content-Security-Policy"]
     assert "script-src 'self';" in csp and "style-src 'self';" in csp
-    assert "img-src 'self' data: https://*.tianditu.gov.cn;" in csp
+    assert "img-src 'self' data: blob: https://*.tianditu.gov.cn;" in csp
     assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
     assert page.headers["X-Content-Type-Options"] == "nosniff"
     assert page.headers["Referrer-Policy"] == "same-origin"
