@@ -125,6 +125,10 @@ def init_app(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"
+        if g.get("actor") is not None and request.endpoint != "static":
+            # A signed-in person's pages and data stay out of shared and browser HTTP caches
+            # (a service worker's Cache API is not affected).
+            response.headers.setdefault("Cache-Control", "no-store")
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
         return response

@@ -163,6 +163,15 @@ def test_security_headers_and_the_map_nonce(app):
     assert "style-src 'self' 'unsafe-inline'" in mapped.headers["Content-Security-Policy"]
     again = client.get("/map-demo").headers["Content-Security-Policy"]
     assert nonce not in again  # a fresh nonce per response
+    assert "no-store" not in page.headers.get("Cache-Control", "")  # anonymous sign-in page
+
+
+def test_signed_in_answers_are_not_cached(seeded, make_user, auth_headers):
+    world = make_world(seeded, make_user)
+    api = seeded.test_client().get("/api/v1/townships",
+                                   headers=auth_headers(world.users["viewer"]))
+    assert api.headers["Cache-Control"] == "no-store"
+    assert sign_in(seeded, "lead").get("/review").headers["Cache-Control"] == "no-store"
 
 
 def test_tokens_expire_and_can_be_revoked(seeded, make_user, auth_headers):
