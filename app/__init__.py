@@ -9,7 +9,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from app import auth, cli, db as database, forms_registry, i18n, static_assets
+from app import audit, auth, cli, forms_registry, i18n, security, static_assets
+from app import db as database
 from app.config import load_config
 from app.extensions import csrf, db, login_manager, migrate
 
@@ -34,13 +35,17 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     auth.init_app(app)
     static_assets.init_app(app)
+    audit.init_app(app)
+    security.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
     from app.api import bp as api_bp
     from app.inspect import bp as inspect_bp
     from app.web import bp as web_bp
 
     app.register_blueprint(web_bp)
     app.register_blueprint(inspect_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -2,6 +2,9 @@
 
 `g.actor` is set once per request from either, and the policy decorator reads only that. Tokens
 are random, stored as SHA-256, expire, and can be revoked.
+
+`attempt_login` is the one way in for both the sign-in page and the token endpoint: it applies
+the database-backed throttle (app/throttle.py) and audits every success, failure and refusal.
 """
 
 import secrets
@@ -10,9 +13,15 @@ from datetime import UTC, timedelta
 from flask import Flask, current_app, g, request
 from flask_login import current_user
 
+from app.audit import record
 from app.clock import utc_now
 from app.extensions import db, login_manager
 from app.models import ApiToken, User
+from app.throttle import forget_old_failures, is_throttled, note_failure
+
+
+class Throttled(Exception):
+    pass
 
 
 def init_app(app: Flask) -> None:
@@ -29,12 +38,15 @@ def init_app(app: Flask) -> None:
     def identify_actor():
         g.actor = None
         g.via_token = False
+        g.token_row = None
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer ") and request.path.startswith("/api/"):
-            g.actor = user_for_token(header[len("Bearer "):].strip())
+            g.token_row = token_row(header[len("Bearer "):].strip())
+            g.actor = g.token_row.user if g.token_row is not None else None
             g.via_token = g.actor is not None
             g.bad_token = g.actor is None
-        elif current_user.is_authenticated:
+        elif current_user.is_authenticated and current_user.active:
+            # A user deactivated after signing in loses access at the next request.
             g.actor = current_user._get_current_object()
 
 
@@ -47,7 +59,8 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
     return token, row
 
 
-def user_for_token(token: str) -> User | None:
+def token_row(token: str) -> ApiToken | None:
+    """The live token row: not expired, not revoked, of an active user."""
     if not token:
         return None
     row = db.session.execute(
@@ -55,7 +68,42 @@ def user_for_token(token: str) -> User | None:
     ).scalar_one_or_none()
     if row is None or row.revoked_at is not None or _aware(row.expires_at) <= utc_now():
         return None
-    return row.user if row.user.active else None
+    return row if row.user.active else None
+
+
+def user_for_token(token: str) -> User | None:
+    row = token_row(token)
+    return row.user if row is not None else None
+
+
+def revoke_tokens(user: User, only: ApiToken | None) -> int:
+    """Revoke one token, or all the user's live tokens; returns how many. The caller commits."""
+    statement = db.select(ApiToken).where(ApiToken.user_id == user.id,
+                                          ApiToken.revoked_at.is_(None))
+    if only is not None:
+        statement = statement.where(ApiToken.id == only.id)
+    rows = db.session.execute(statement).scalars().all()
+    for row in rows:
+        row.revoked_at = utc_now()
+    return len(rows)
+
+
+def attempt_login(username: str, password: str, via: str) -> User:
+    """Check a sign-in; raises Throttled, returns the user or None. Commits the audit trail."""
+    ip = request.remote_addr or "-"
+    if is_throttled(username, ip):
+        record("auth.throttled", actor_name=username[:64], via=via)
+        db.session.commit()
+        raise Throttled()
+    user = authenticate(username, password)
+    if user is None:
+        note_failure(username, ip)
+        record("auth.login_failed", actor_name=username[:64], via=via)
+        forget_old_failures()
+    else:
+        record("auth.login", user, actor=user, via=via)
+    db.session.commit()
+    return user
 
 
 def authenticate(username: str, password: str) -> User | None:

@@ -10,8 +10,10 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from app import county
+from app.audit import record
 from app.extensions import db
 from app.models import ROLES, Township, User
+from app.passwords import MESSAGES, password_problems
 
 
 def init_app(app: Flask) -> None:
@@ -65,11 +67,15 @@ def create_user_command(username, role, township_code, password, display_name):
         raise click.ClickException(f"role {role} needs --township")
     if db.session.execute(db.select(User).where(User.username == username)).first():
         raise click.ClickException(f"user {username} exists")
-    if len(password) < 8:
-        raise click.ClickException("the password needs at least 8 characters")
+    problems = password_problems(password, username)
+    if problems:
+        raise click.ClickException("password refused: " + "; ".join(
+            MESSAGES[p]["en"] for p in problems))
     user = User(username=username, role=role, township=township, display_name=display_name)
     user.set_password(password)
     db.session.add(user)
+    record("user.create", user, actor_name="cli", role=role,
+           township=township.code if township else None)
     db.session.commit()
     click.echo(f"created {role} {username}")
 

@@ -18,6 +18,11 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,  # also Secure whenever the request came over HTTPS
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+    "PROXY_COUNT": 0,  # reverse proxies in front whose X-Forwarded-* headers are trusted
     "WTF_CSRF_TIME_LIMIT": None,
     "FORMS_DIR": str(Path(__file__).resolve().parent.parent / "forms"),
     "MAP_TILE_URL": "",
@@ -30,7 +35,14 @@ DEFAULTS = {
 # Environment variables read as strings, and those parsed as integers.
 ENV_STRINGS = ("DATABASE_URL", "SECRET_KEY", "COUNTY_TIMEZONE", "MAP_TILE_URL",
                "MAP_TILE_ATTRIBUTION", "MAP_TILE_CRS", "FORMS_DIR")
-ENV_INTS = ("API_TOKEN_HOURS", "MAX_CONTENT_LENGTH")
+ENV_INTS = ("API_TOKEN_HOURS", "MAX_CONTENT_LENGTH", "PROXY_COUNT")
+ENV_FLAGS = ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE")
+WEAK_SECRETS = frozenset({"dev", "secret", "changeme", "change-me", "development", "test"})
+MIN_SECRET_LENGTH = 32
+
+
+class InsecureConfig(RuntimeError):
+    pass
 
 
 def load_config(app, test_config=None):
@@ -41,8 +53,13 @@ def load_config(app, test_config=None):
     for name in ENV_INTS:
         if os.environ.get(name):
             app.config[name] = int(os.environ[name])
+    for name in ENV_FLAGS:
+        if os.environ.get(name):
+            app.config[name] = os.environ[name].lower() in ("1", "true", "yes", "on")
+    app.config["ENV_NAME"] = os.environ.get("CUNJIAN_ENV", "")
     if test_config:
         app.config.update(test_config)
+    check_production_secret(app.config)
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     url = app.config.get("DATABASE_URL") or (
@@ -68,3 +85,16 @@ def instance_secret_key(instance: Path) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def check_production_secret(config) -> None:
+    """In production (CUNJIAN_ENV=production, not testing or debugging) the key must come from
+    the environment and be long and random-looking: a forged session cookie is a login."""
+    if config.get("ENV_NAME") != "production" or config.get("TESTING") or config.get("DEBUG"):
+        return
+    key = config.get("SECRET_KEY") or ""
+    if len(key) < MIN_SECRET_LENGTH or key.lower() in WEAK_SECRETS or len(set(key)) < 10:
+        raise InsecureConfig(
+            f"CUNJIAN_ENV=production needs SECRET_KEY in the environment: at least "
+            f"{MIN_SECRET_LENGTH} random characters, e.g. python3 -c 'import secrets; "
+            f"print(secrets.token_hex(32))'")

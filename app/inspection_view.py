@@ -27,6 +27,12 @@ def inspection_document(inspection: Inspection, form_set: FormSet) -> dict:
         "sections": sections,
         "form_versions": inspection.form_versions,
         "revision": len(inspection.revisions),
+        "status": inspection.status,
+        "review_comment": inspection.review_comment,
+        "reviewed_by": inspection.reviewed_by.username if inspection.reviewed_by else None,
+        "reviewed_at": inspection.reviewed_at,
+        "deleted": inspection.deleted_at is not None,
+        "delete_reason": inspection.delete_reason,
         "created_at": inspection.created_at,
         "updated_at": inspection.updated_at,
     }

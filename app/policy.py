@@ -11,12 +11,28 @@ from flask import abort, g
 
 ALL_ROLES = frozenset({"inspector", "township_lead", "county_admin", "viewer"})
 
+COUNTY_ADMIN = frozenset({"county_admin"})
+
+# Role-level rules. Object-level rules (own township; own inspection; not once approved) are
+# applied by the views through `in_scope` and app/review.py, answering 404 where the object's
+# existence is not the caller's to know.
 POLICY: dict[str, frozenset[str]] = {
     "public": frozenset(),  # no login needed (login page, health, static)
     "account": ALL_ROLES,  # anything a signed-in person does to their own session
     "geography.read": ALL_ROLES,
+    # Viewers see dashboards and maps only (roll-ups, never single inspections).
+    "dashboard.read": ALL_ROLES,
+    "map.read": ALL_ROLES,
     "inspection.create": frozenset({"inspector", "county_admin"}),
     "inspection.read": frozenset({"inspector", "township_lead", "county_admin"}),
+    # An inspector edits (and withdraws) only their own inspections, and only until approved.
+    "inspection.edit": frozenset({"inspector", "county_admin"}),
+    "inspection.delete": frozenset({"inspector", "township_lead", "county_admin"}),
+    "inspection.review": frozenset({"township_lead", "county_admin"}),  # approve / return
+    "inspection.reopen": COUNTY_ADMIN,
+    "inspection.restore": COUNTY_ADMIN,
+    "audit.read": COUNTY_ADMIN,
+    "settings.manage": COUNTY_ADMIN,
 }
 
 

@@ -3,7 +3,8 @@
 The phone makes a UUID for each inspection and may send it any number of times (lost
 responses, retries, two tabs). The first copy to commit wins; a later copy with the same content
 gets the stored inspection back and stores nothing, and one with different content is a conflict.
-"Same content" is judged by a hash of the validated submission, kept with the inspection.
+"Same content" is judged by a hash of the validated submission, kept with the inspection; after an
+edit, a late retry of any earlier version is still a replay (the phone's queue may hold it).
 
 Two copies can arrive at the same moment on different workers. On SQLite, BEGIN IMMEDIATE
 serialises the check and the insert. On PostgreSQL both may pass the check; the unique
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
+from app.audit import record
 from app.clock import utc_now
 from app.extensions import db
 from app.formdefs import FormSet
@@ -83,6 +85,8 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
                                                created_at=now)]
     db.session.add(inspection)
     try:
+        db.session.flush()
+        record("inspection.create", inspection, client_uuid=uuid, village=village.code)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -140,6 +144,7 @@ def _by_uuid(uuid: str) -> Inspection | None:
 
 
 def _replay(existing: Inspection, digest: str) -> Stored:
-    if existing.content_hash != digest:
+    earlier = {content_hash(revision.payload) for revision in existing.revisions}
+    if existing.content_hash != digest and digest not in earlier:
         raise SubmissionConflict(existing)
     return Stored(existing, created=False)

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 from app import county, create_app
 from app.auth import issue_token
 from app.extensions import db
-from app.models import Answer, ApiToken, Inspection, InspectionRevision, Township, User
+from app.models import Answer, Inspection, InspectionRevision, Township, User
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])  # as in conftest.py
@@ -180,11 +180,16 @@ def seeded_module_app(request, tmp_path_factory):
     dispose(app)
 
 
+SEEDED_TABLES = frozenset({"townships", "villages", "targets"})
+
+
 def clear_activity(app) -> None:
     """Back to the freshly seeded county: no users, tokens or inspections; the default clock."""
     with app.app_context():
-        for model in (Answer, InspectionRevision, Inspection, ApiToken, User):
-            db.session.execute(db.delete(model))
+        # Every table but the seeded county, children first (whatever other areas add).
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in SEEDED_TABLES:
+                db.session.execute(table.delete())
         db.session.commit()
     app.config.update(CLOCK=fixed_clock(NOON_28_NOV), COUNTY_TIMEZONE="Asia/Shanghai")
 

@@ -8,6 +8,7 @@ before each test. Nothing is mocked: the tests talk to the real databases.
 
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -16,6 +17,7 @@ from app import create_app, county
 from app.auth import issue_token
 from app.extensions import db
 from app.models import Township, User
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -127,3 +129,19 @@ def auth_headers(app):
 
 def _psycopg(url):
     return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the whole session: Playwright's sync API allows one instance
+    per thread, so every browser test, wherever it lives, shares this one."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(
+            f"browser tests need Debian's Chromium at {CHROMIUM} (apt install chromium); skipped"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

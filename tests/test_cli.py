@@ -199,7 +199,7 @@ def test_create_user_takes_password_option(seeded, runner):
         ),
         (
             ["create-user", "li", "--role", "viewer", "--password", "short"],
-            "the password needs at least 8 characters",
+            "At least 12 characters",
         ),
     ],
 )

@@ -26,4 +26,11 @@ def protect_session_writes():
         csrf.protect()
 
 
-from app.api import errors, routes_auth, routes_geography, routes_inspections  # noqa: E402,F401
+from app.api import (  # noqa: E402,F401
+    errors,
+    openapi,
+    routes_auth,
+    routes_changes,
+    routes_geography,
+    routes_inspections,
+)

@@ -62,3 +62,10 @@ def _unstorable_paths(value, path: str):
 
 def _refuse_constant(name):
     raise ValueError(f"{name} is not JSON")
+
+
+def optional_json_body():
+    """Like json_body, but an empty body is an empty object (approve, reopen, revoke)."""
+    if not request.get_data(cache=True):
+        return {}
+    return json_body()

@@ -10,6 +10,7 @@ from app.clock import county_today
 from app.extensions import db
 from app.forms_registry import current_forms
 from app.i18n import current_lang
+from app.inspection_changes import find_inspection, live
 from app.inspection_view import inspection_document
 from app.models import Inspection, Village
 from app.periods import parse_period
@@ -46,7 +47,7 @@ def list_inspections():
         abort(404)
     if not in_scope(g.actor, village.township_id):
         abort(403)
-    statement = (db.select(Inspection).where(Inspection.village_id == village.id)
+    statement = (db.select(Inspection).where(Inspection.village_id == village.id, live())
                  .order_by(Inspection.inspected_on.desc(), Inspection.id.desc()))
     if "period" in query:
         period = parse_period(query["period"])
@@ -59,8 +60,10 @@ def list_inspections():
 @bp.get("/inspections/<int:inspection_id>")
 @allow("inspection.read")
 def get_inspection(inspection_id: int):
-    inspection = db.session.get(Inspection, inspection_id)
     # Out of scope answers 404 like a missing row: whether it exists is not theirs to know.
-    if inspection is None or not in_scope(g.actor, inspection.village.township_id):
+    # A county admin also reads deleted ones (to restore them); nobody else does.
+    inspection = find_inspection(g.actor, inspection_id,
+                                 include_deleted=g.actor.role == "county_admin")
+    if inspection is None:
         abort(404)
     return inspection_schema.dump(inspection_document(inspection, current_forms().form_set))

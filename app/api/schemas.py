@@ -3,7 +3,9 @@ is built from the form definitions (app.formdefs.build). Module-level instances:
 
 from datetime import UTC
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+
+from app.periods import parse_period
 
 
 class UTCDateTime(fields.DateTime):
@@ -62,6 +64,13 @@ class InspectionQuerySchema(Schema):
     village = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{12}$"))
     period = fields.String(validate=validate.Regexp(r"^[0-9]{4}(Q[1-4])?$"))
 
+    @validates("period")
+    def a_real_period(self, value, **_kw):
+        try:
+            parse_period(value)  # year 0000 matches the pattern but is no date
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
 
 class LocationSchema(Schema):
     lat = fields.Float()
@@ -86,8 +95,66 @@ class InspectionSchema(Schema):
     sections = fields.Dict(keys=fields.String(), values=fields.Dict())
     form_versions = fields.Dict(keys=fields.String(), values=fields.String())
     revision = fields.Integer()
+    status = fields.String()
+    review_comment = fields.String(allow_none=True)
+    reviewed_by = fields.String(allow_none=True)
+    reviewed_at = UTCDateTime(allow_none=True)
+    deleted = fields.Boolean()
+    delete_reason = fields.String(allow_none=True)
     created_at = UTCDateTime()
     updated_at = UTCDateTime()
+
+
+class ReviewSchema(Schema):
+    """approve / reopen: an optional comment."""
+
+    class Meta:
+        unknown = RAISE
+
+    comment = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class ReturnSchema(Schema):
+    """return: the inspector must be told what to fix."""
+
+    class Meta:
+        unknown = RAISE
+
+    comment = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class DeleteSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class RevokeSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    all = fields.Boolean(load_default=False)
+
+
+class RevisionSchema(Schema):
+    number = fields.Integer()
+    author = fields.String(attribute="author.username")
+    created_at = UTCDateTime()
+    payload = fields.Dict()
+
+
+class ErrorBodySchema(Schema):
+    code = fields.String()
+    message = fields.String()
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema)
+
+
+class ValidationErrorSchema(Schema):
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
 
 
 token_request_schema = TokenRequestSchema()
@@ -98,3 +165,8 @@ villages_schema = VillageSchema(many=True)
 inspection_query_schema = InspectionQuerySchema()
 inspection_schema = InspectionSchema()
 inspections_schema = InspectionSchema(many=True)
+review_schema = ReviewSchema()
+return_schema = ReturnSchema()
+delete_schema = DeleteSchema()
+revoke_schema = RevokeSchema()
+revisions_schema = RevisionSchema(many=True)

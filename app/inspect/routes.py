@@ -13,6 +13,7 @@ from app.i18n import current_lang
 from app.inspect import bp
 from app.inspect.display import answer_text
 from app.inspect.formdata import errors_by_input, payload_from_form
+from app.inspection_changes import find_inspection, live
 from app.inspection_view import inspection_document
 from app.models import Inspection, Township, Village
 from app.policy import allow, in_scope, township_scope
@@ -26,7 +27,12 @@ def choose_village():
     if (scope := township_scope(g.actor)) is not None:
         statement = statement.where(Village.township_id == scope)
     villages = db.session.execute(statement).scalars().all()
-    return render_template("inspect/choose.html", villages=villages)
+    # What a lead sent back to this inspector, with the comment saying what to fix.
+    returned = db.session.execute(
+        db.select(Inspection).where(Inspection.inspector_id == g.actor.id, live(),
+                                    Inspection.status == "returned")
+        .order_by(Inspection.reviewed_at.desc())).scalars().all()
+    return render_template("inspect/choose.html", villages=villages, returned=returned)
 
 
 @bp.get("/<village_code>")
@@ -61,8 +67,8 @@ def submit_inspection(village_code: str):
 @bp.get("/saved/<int:inspection_id>")
 @allow("inspection.create")
 def saved(inspection_id: int):
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None or not in_scope(g.actor, inspection.village.township_id):
+    inspection = find_inspection(g.actor, inspection_id)
+    if inspection is None:
         abort(404)
     document = inspection_document(inspection, current_forms().form_set)
     return render_template("inspect/saved.html", inspection=document,

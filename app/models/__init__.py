@@ -1,12 +1,15 @@
 """The tables. Models hold columns and relationships only: no serialisation (marshmallow
 schemas in app/api shape JSON) and no commits (callers own their transactions)."""
 
+from app.models.audit import AuditEvent, LoginFailure
 from app.models.geography import ZONES, Township, Village
 from app.models.inspections import Answer, Inspection, InspectionRevision
+from app.models.settings import Setting
 from app.models.targets import Target
 from app.models.users import ROLES, ApiToken, User
 
 __all__ = [
     "ZONES", "ROLES", "Township", "Village", "User", "ApiToken",
     "Inspection", "InspectionRevision", "Answer", "Target",
+    "AuditEvent", "LoginFailure", "Setting",
 ]

@@ -8,9 +8,16 @@ in `value_num` so they can be counted the same way.
 An inspection's answers always hold its current values. Every accepted version (the first
 submission and each edit) is also kept whole in `inspection_revisions`, which is never updated,
 so an edit never destroys what was there before.
+
+Review: an inspection is `submitted`; a township lead approves it or returns it with a comment;
+the inspector's edit of a returned inspection makes it `resubmitted`. Deletion is soft: the row
+stays with who deleted it and why, and every read (and every roll-up) must filter on
+`deleted_at IS NULL` (see app/inspection_changes.py `live`).
 """
 
 from app.extensions import db
+
+STATUSES = ("submitted", "returned", "resubmitted", "approved")
 
 
 class Inspection(db.Model):
@@ -18,6 +25,7 @@ class Inspection(db.Model):
     __table_args__ = (
         db.Index("ix_inspections_village_period", "village_id", "quarter", "inspected_on"),
         db.Index("ix_inspections_year", "year"),
+        db.CheckConstraint(f"status IN {STATUSES!r}", name="status"),
     )
 
     id = db.Column(db.Integer, primary_key=True)
@@ -37,9 +45,19 @@ class Inspection(db.Model):
     is_demo = db.Column(db.Boolean, nullable=False, default=False)
     created_at = db.Column(db.DateTime(timezone=True), nullable=False)
     updated_at = db.Column(db.DateTime(timezone=True), nullable=False)
+    status = db.Column(db.String(16), nullable=False, default="submitted",
+                       server_default="submitted")
+    review_comment = db.Column(db.Text)  # the lead's last comment (kept in the audit log too)
+    reviewed_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    reviewed_at = db.Column(db.DateTime(timezone=True))
+    deleted_at = db.Column(db.DateTime(timezone=True))
+    deleted_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    delete_reason = db.Column(db.Text)
 
     village = db.relationship("Village")
-    inspector = db.relationship("User")
+    inspector = db.relationship("User", foreign_keys=[inspector_id])
+    reviewed_by = db.relationship("User", foreign_keys=[reviewed_by_id])
+    deleted_by = db.relationship("User", foreign_keys=[deleted_by_id])
     answers = db.relationship("Answer", back_populates="inspection",
                               cascade="all, delete-orphan", order_by="Answer.id")
     revisions = db.relationship("InspectionRevision", back_populates="inspection",

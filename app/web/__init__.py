@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("web", __name__)
 
-from app.web import errors, routes  # noqa: E402,F401
+from app.web import account, errors, routes  # noqa: E402,F401

@@ -2,14 +2,14 @@
 
 from urllib.parse import urlsplit
 
-from flask import g, redirect, render_template, request, url_for
+from flask import g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from app.auth import authenticate
+from app.auth import Throttled, attempt_login
 from app.policy import allow
 from app.web import bp
 
@@ -30,13 +30,20 @@ def health():
 def login():
     form = LoginForm()
     error = None
+    status = 200
     if form.validate_on_submit():
-        user = authenticate(form.username.data, form.password.data)
-        if user is not None:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("web.home"))
-        error = _("Wrong username or password")
-    status = 200 if error is None and not form.errors else 401 if error else 422
+        try:
+            user = attempt_login(form.username.data, form.password.data, via="web")
+        except Throttled:
+            user, error, status = None, _("Too many failed sign-ins; try again in a minute"), 429
+        else:
+            if user is not None:
+                session.clear()  # a fresh session on sign-in: no fixation
+                login_user(user)
+                return redirect(_safe_next(request.args.get("next")) or url_for("web.home"))
+            error, status = _("Wrong username or password"), 401
+    elif form.errors:
+        status = 422
     return render_template("web/login.html", form=form, error=error), status
 
 
@@ -44,6 +51,7 @@ def login():
 @allow("account")
 def logout():
     logout_user()
+    session.clear()
     return redirect(url_for("web.login"))
 
 

@@ -21,8 +21,7 @@ from app import county, create_app
 from app.extensions import db
 from app.models import Township, User
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (re-exported)
 PHONE = {
     "viewport": {"width": 360, "height": 740},
     "is_mobile": True,
@@ -91,20 +90,6 @@ def live_server(tmp_path_factory):
         thread.join(timeout=10)
         with app.app_context():
             db.engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(
-            f"browser tests need Debian's Chromium at {CHROMIUM} (apt install chromium); skipped"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

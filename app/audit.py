@@ -1,0 +1,69 @@
+"""Recording who did what, when, from where, and what changed.
+
+Every part of the app calls `record(action, obj, **details)`; it adds one AuditEvent to the
+current session, so the event commits (or rolls back) with the change it describes. Nothing else
+writes the table: no route updates or deletes an event, and `init_app` makes any flush that
+would do so fail, so a bug cannot quietly rewrite history.
+
+Actions in use (dot-separated, object first): auth.login, auth.login_failed, auth.throttled,
+auth.token, auth.revoke, inspection.create / edit / approve / return / reopen / delete / restore,
+settings.change; other modules add export, target.change, user.change and the like.
+"""
+
+from flask import Flask, g, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.clock import utc_now
+from app.extensions import db
+from app.models import AuditEvent
+
+
+class AuditImmutable(Exception):
+    pass
+
+
+def record(action: str, obj=None, *, actor=None, **details) -> AuditEvent:
+    """Add an audit event for `action` on `obj` (a model instance, or a (type, id) pair).
+
+    The actor defaults to the request's `g.actor`; `details` must be JSON-serialisable (what
+    changed: before/after values, a comment, a reason). The caller commits.
+    """
+    object_type, object_id = _object_key(obj)
+    if actor is None and has_request_context():
+        actor = g.get("actor")
+    event_row = AuditEvent(
+        at=utc_now(),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        actor_id=getattr(actor, "id", None),
+        actor_name=details.pop("actor_name", None) or getattr(actor, "username", None),
+        ip=request.remote_addr if has_request_context() else None,
+        details=details,
+    )
+    db.session.add(event_row)
+    return event_row
+
+
+def _object_key(obj) -> tuple[str | None, str | None]:
+    if obj is None:
+        return None, None
+    if isinstance(obj, tuple):
+        kind, key = obj
+        return kind, None if key is None else str(key)
+    if getattr(obj, "id", None) is None:
+        db.session.flush()  # a new row: its id is needed now
+    return obj.__tablename__, str(obj.id)
+
+
+def refuse_audit_rewrites(session, _flush_context, _instances):
+    for row in list(session.dirty) + list(session.deleted):
+        if isinstance(row, AuditEvent):
+            raise AuditImmutable("audit events are never changed or deleted")
+
+
+def init_app(_app: Flask) -> None:
+    # One listener for the process, however many apps the tests build.
+    if not event.contains(Session, "before_flush", refuse_audit_rewrites):
+        event.listen(Session, "before_flush", refuse_audit_rewrites)

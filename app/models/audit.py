@@ -1,0 +1,43 @@
+"""The audit trail and the login-failure counter.
+
+`audit_events` is append-only: the app inserts rows (app/audit.py `record`) and no route updates
+or deletes one; a flush that tries to is refused (app/audit.py), and on PostgreSQL the
+migration adds a trigger that refuses UPDATE and DELETE outright.
+
+`login_failures` lives in the database, not in a worker's memory, so the throttle counts the
+failures of every gunicorn worker together.
+"""
+
+from app.extensions import db
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        db.Index("ix_audit_events_at", "at"),
+        db.Index("ix_audit_events_object", "object_type", "object_id"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    at = db.Column(db.DateTime(timezone=True), nullable=False)
+    actor_id = db.Column(db.Integer, db.ForeignKey("users.id"), index=True)
+    # The name as it was then (a failed login has no user; a user may be renamed later).
+    actor_name = db.Column(db.String(64))
+    action = db.Column(db.String(64), nullable=False, index=True)
+    object_type = db.Column(db.String(32))
+    object_id = db.Column(db.String(64))
+    ip = db.Column(db.String(64))
+    details = db.Column(db.JSON, nullable=False, default=dict)
+
+
+class LoginFailure(db.Model):
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        db.Index("ix_login_failures_username_at", "username", "at"),
+        db.Index("ix_login_failures_ip_at", "ip", "at"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    at = db.Column(db.DateTime(timezone=True), nullable=False)
+    username = db.Column(db.String(64), nullable=False)  # lower-cased as typed
+    ip = db.Column(db.String(64), nullable=False)

@@ -1,0 +1,39 @@
+"""The review workflow as a pure state machine (no Flask, no database).
+
+    submitted ──approve──▶ approved ──reopen (county admin)──▶ submitted
+        │                                                        ▲
+        └──return(comment)──▶ returned ──edit──▶ resubmitted ────┘ (approve / return again)
+
+An approved inspection is frozen: editing or withdrawing it needs a county admin to reopen it
+first, so a figure that was reported upwards cannot change silently.
+"""
+
+REVIEWABLE = frozenset({"submitted", "resubmitted"})
+EDITABLE = frozenset({"submitted", "returned", "resubmitted"})
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "approve": (REVIEWABLE, "approved"),
+    "return": (REVIEWABLE, "returned"),
+    "reopen": (frozenset({"approved", "returned"}), "submitted"),
+}
+COMMENT_MAX = 2000
+
+
+class TransitionRefused(Exception):
+    """The inspection's status does not allow this step (answered as 409)."""
+
+    def __init__(self, action: str, status: str):
+        super().__init__(f"cannot {action} an inspection that is {status}")
+        self.action, self.status = action, status
+
+
+def next_status(action: str, status: str) -> str:
+    allowed_from, target = TRANSITIONS[action]
+    if status not in allowed_from:
+        raise TransitionRefused(action, status)
+    return target
+
+
+def status_after_edit(status: str) -> str:
+    if status not in EDITABLE:
+        raise TransitionRefused("edit", status)
+    return "resubmitted" if status == "returned" else status

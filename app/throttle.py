@@ -1,0 +1,44 @@
+"""Login throttling that holds across every gunicorn worker.
+
+An in-memory limiter counts per process, so four workers would allow four times the limit.
+Failures are therefore rows in `login_failures`, and before checking a password we count the
+failures of the last minute for the account and for the address: at 5 of either, the attempt is
+refused without looking at the password (so a correct guess inside the window does not help).
+Two attempts racing in the same instant can both pass the count; the window still closes at
+the next one, which is what a throttle needs.
+"""
+
+from datetime import timedelta
+
+from app.clock import utc_now
+from app.extensions import db
+from app.models import LoginFailure
+
+MAX_FAILURES = 5
+WINDOW = timedelta(minutes=1)
+MESSAGE = {
+    "zh": "登录失败次数过多，请一分钟后再试",
+    "en": "Too many failed sign-ins; try again in a minute",
+}
+
+
+def is_throttled(username: str, ip: str) -> bool:
+    since = utc_now() - WINDOW
+    recent = db.select(db.func.count()).select_from(LoginFailure).where(LoginFailure.at > since)
+    by_account = db.session.scalar(recent.where(LoginFailure.username == _key(username)))
+    by_address = db.session.scalar(recent.where(LoginFailure.ip == ip))
+    return by_account >= MAX_FAILURES or by_address >= MAX_FAILURES
+
+
+def note_failure(username: str, ip: str) -> None:
+    """Count a failed attempt (the caller commits, with the audit event)."""
+    db.session.add(LoginFailure(at=utc_now(), username=_key(username), ip=ip))
+
+
+def forget_old_failures() -> None:
+    """Rows older than the window count for nothing; drop them now and then."""
+    db.session.execute(db.delete(LoginFailure).where(LoginFailure.at <= utc_now() - WINDOW))
+
+
+def _key(username: str) -> str:
+    return (username or "").strip().lower()[:64]
