@@ -9,20 +9,17 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from app import county, demo
+from app import county
+from app.demo_cli import demo_data_command
 from app.extensions import db
 from app.models import ROLES, Township, User
 
 
 def init_app(app: Flask) -> None:
-    for command in (
-        seed_command,
-        import_villages_command,
-        create_user_command,
-        ensure_admin_command,
-        demo_data_command,
-    ):
+    for command in (seed_command, import_villages_command, create_user_command,
+                    ensure_admin_command):
         app.cli.add_command(command)
+    app.cli.add_command(demo_data_command)
 
 
 @click.command("seed")
@@ -31,10 +28,8 @@ def seed_command():
     """Load the county's townships, villages and the plan's targets (idempotent)."""
     summary = county.seed()
     db.session.commit()
-    click.echo(
-        f"townships +{summary.townships_added}, villages +{summary.villages_added}, "
-        f"targets +{summary.targets_added} (already there: {summary.villages_present} villages)"
-    )
+    click.echo(f"townships +{summary.townships_added}, villages +{summary.villages_added}, "
+               f"targets +{summary.targets_added} (already there: {summary.villages_present} villages)")
 
 
 @click.command("import-villages")
@@ -48,9 +43,7 @@ def import_villages_command(csv_file):
         db.session.rollback()
         for line, problem in exc.problems:
             click.echo(f"line {line}: {problem}", err=True)
-        raise click.ClickException(
-            f"{len(exc.problems)} bad row(s); nothing was imported"
-        ) from None
+        raise click.ClickException(f"{len(exc.problems)} bad row(s); nothing was imported") from None
     db.session.commit()
     click.echo(f"updated {updated} villages")
 
@@ -67,8 +60,7 @@ def create_user_command(username, role, township_code, password, display_name):
     township = None
     if township_code:
         township = db.session.execute(
-            db.select(Township).where(Township.code == township_code)
-        ).scalar_one_or_none()
+            db.select(Township).where(Township.code == township_code)).scalar_one_or_none()
         if township is None:
             raise click.ClickException(f"no township {township_code}")
     if role in ("inspector", "township_lead") and township is None:
@@ -98,28 +90,5 @@ def ensure_admin_command():
     click.echo("\n" + "=" * 64)
     click.echo(f"  First start: created county admin  admin / {password}")
     click.echo("  This password is shown once. Add inspectors with:")
-    click.echo(
-        "  .venv/bin/flask --app wsgi create-user NAME --role inspector --township 140225101"
-    )
+    click.echo("  .venv/bin/flask --app wsgi create-user NAME --role inspector --township 140225101")
     click.echo("=" * 64 + "\n")
-
-
-@click.command("demo-data")
-@click.option("--clear", is_flag=True, help="Remove the demo data instead of loading it.")
-@with_appcontext
-def demo_data_command(clear):
-    """Load 8 quarters of demo inspections for every village (replacing earlier demo data)."""
-    if clear:
-        summary = demo.clear_demo()
-        db.session.commit()
-        click.echo(
-            f"removed {summary.inspections} demo inspections; "
-            f"reset {summary.villages_changed} villages"
-        )
-        return
-    summary = demo.load_demo()
-    db.session.commit()
-    click.echo(
-        f"loaded {summary.inspections} demo inspections; "
-        f"demo zone/households on {summary.villages_changed} villages"
-    )
