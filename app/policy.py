@@ -17,6 +17,9 @@ POLICY: dict[str, frozenset[str]] = {
     "geography.read": ALL_ROLES,
     "inspection.create": frozenset({"inspector", "county_admin"}),
     "inspection.read": frozenset({"inspector", "township_lead", "county_admin"}),
+    # Dashboards: every role; township roles see the county page and their own township only.
+    "dashboard.read": ALL_ROLES,
+    "dashboard.export": ALL_ROLES,
 }
 
 
