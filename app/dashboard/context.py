@@ -26,16 +26,27 @@ class IndicatorInfo:
 
 
 def status_labels() -> dict[str, str]:
-    return {"meets": _("Meets target"), "near": _("Within 10 points"), "behind": _("Behind"),
-            "no_data": _("No data"), "no_target": _("No target")}
+    return {
+        "meets": _("Meets target"),
+        "near": _("Within 10 points"),
+        "behind": _("Behind"),
+        "no_data": _("No data"),
+        "no_target": _("No target"),
+    }
 
 
 def indicator_infos() -> list[IndicatorInfo]:
     forms = current_forms()
     lang = current_lang()
-    return [IndicatorInfo(i.key, i.label[lang], _term_unit(i.numerator, forms.form_set, lang),
-                          _term_unit(i.denominator, forms.form_set, lang))
-            for i in forms.indicators]
+    return [
+        IndicatorInfo(
+            i.key,
+            i.label[lang],
+            _term_unit(i.numerator, forms.form_set, lang),
+            _term_unit(i.denominator, forms.form_set, lang),
+        )
+        for i in forms.indicators
+    ]
 
 
 def _term_unit(term, form_set, lang: str) -> str:
@@ -70,7 +81,8 @@ def scope_township() -> Township | None:
 
 def township_or_403(code: str) -> Township:
     township = db.session.execute(
-        db.select(Township).where(Township.code == code)).scalar_one_or_none()
+        db.select(Township).where(Township.code == code)
+    ).scalar_one_or_none()
     if township is None:
         abort(404)
     scope = township_scope(g.actor)

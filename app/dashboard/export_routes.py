@@ -9,8 +9,13 @@ from flask_babel import gettext as _
 
 from app import exports, reports
 from app.dashboard import bp
-from app.dashboard.context import (chosen_period, indicator_infos, scope_township,
-                                   status_labels, township_or_403)
+from app.dashboard.context import (
+    chosen_period,
+    indicator_infos,
+    scope_township,
+    status_labels,
+    township_or_403,
+)
 from app.dashboard.tables import township_code_of
 from app.policy import allow
 
@@ -22,10 +27,18 @@ MEDIA_TYPES = {
 
 def _words() -> exports.Words:
     return exports.Words(
-        code=_("Code"), name=_("Name"), township=_("Township"),
-        villages_total=_("Villages"), villages_reported=_("Villages reported"),
-        numerator=_("Numerator"), denominator=_("Denominator"), rate=_("Rate"),
-        target=_("Target"), status=_("Status"), status_labels=status_labels())
+        code=_("Code"),
+        name=_("Name"),
+        township=_("Township"),
+        villages_total=_("Villages (total)"),
+        villages_reported=_("Villages reported"),
+        numerator=_("Numerator"),
+        denominator=_("Denominator"),
+        rate=_("Rate"),
+        target=_("Target"),
+        status=_("Status"),
+        status_labels=status_labels(),
+    )
 
 
 def _send(header, rows, fmt: str, filename: str, sheet_title: str) -> Response:
@@ -33,9 +46,14 @@ def _send(header, rows, fmt: str, filename: str, sheet_title: str) -> Response:
         body = exports.write_csv(header, rows)
     else:
         body = exports.write_xlsx(header, rows, sheet_title)
-    return Response(body, mimetype=MEDIA_TYPES[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{filename}.{fmt}"',
-        "Cache-Control": "no-store"})
+    return Response(
+        body,
+        mimetype=MEDIA_TYPES[fmt],
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}.{fmt}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.get("/export/townships.<fmt>")
@@ -47,8 +65,7 @@ def export_townships(fmt: str):
     units = reports.rollup(period, "township")
     indicators = [(i.key, i.label) for i in indicator_infos()]
     header, rows = exports.table(units, indicators, _words())
-    return _send(header, rows, fmt, f"cunjian-townships-{period}",
-                 f"{_('Townships')} {period}")
+    return _send(header, rows, fmt, f"cunjian-townships-{period}", f"{_('Townships')} {period}")
 
 
 @bp.get("/export/villages.<fmt>")
@@ -67,8 +84,12 @@ def export_villages(fmt: str):
     names = {t.code: t.name for t in reports.rollup(period, "township")}
     indicators = [(i.key, i.label) for i in indicator_infos()]
     header, rows = exports.table(
-        units, indicators, _words(),
-        township_names={u.code: names.get(township_code_of(u.code), "") for u in units})
+        units,
+        indicators,
+        _words(),
+        township_names={u.code: names.get(township_code_of(u.code), "") for u in units},
+    )
     suffix = f"-{code}" if code else ""
-    return _send(header, rows, fmt, f"cunjian-villages{suffix}-{period}",
-                 f"{_('Villages')} {period}")
+    return _send(
+        header, rows, fmt, f"cunjian-villages{suffix}-{period}", f"{_('Villages')} {period}"
+    )
