@@ -73,6 +73,12 @@ class _VillagePlan:
             if laggard:
                 end -= 0.15
             self.rates[section] = (start, max(end, start))
+        # When the village gets a running sewage facility: from the start, during these two
+        # years, or not yet (the plan's 2020 baseline was 7.6 % of villages).
+        roll = self.rng.random()
+        self.facility_from = (
+            0.0 if roll < 0.2 else self.rng.uniform(0.1, 1.0) if roll < 0.65 else 2.0
+        )
         self.manure_t = self.rng.uniform(150, 3000)
         self.straw_t = self.rng.uniform(300, 4000)
         self.film_t = self.rng.uniform(2, 30)
@@ -86,7 +92,8 @@ class _VillagePlan:
         period = parse_period(quarter)
         last_day = min(period.end, today)
         inspected_on = period.start + timedelta(days=rng.randint(0, (last_day - period.start).days))
-        treated = round(hh * self.rate("sewage", step))
+        has_facility = step >= self.facility_from or self.zone == "county_town"
+        treated = round(hh * self.rate("sewage", step)) if has_facility else 0
         mode = (
             "none"
             if treated == 0
@@ -112,7 +119,7 @@ class _VillagePlan:
                 "sewage": {
                     "households_treated": treated,
                     "treatment_mode": mode,
-                    "facility_running": mode != "none" and rng.random() < 0.6 + 0.35 * step,
+                    "facility_running": mode != "none" and rng.random() < 0.75 + 0.2 * step,
                 },
                 "manure": {"produced_t": round(self.manure_t, 1), "utilised_t": manure_used},
                 "straw": {
