@@ -35,11 +35,11 @@ def amount_text(value: Real | None) -> str:
 
 
 def gap_points(rate: float | None, target: float | None) -> float | None:
-    """Rate minus target in percentage points, from the two shown percentages (so the gap on
-    the page is exactly the difference of the two numbers printed beside it)."""
+    """Rate minus target in percentage points, one decimal. Taken from the exact figures, so a
+    rate of 79.97 % against 80 % shows "-0.0" (short, as its status says), not "+0.0"."""
     if rate is None or target is None:
         return None
-    return round(percent(rate) - percent(target), 1)
+    return round((rate - target) * 100, 1)
 
 
 def gap_text(rate: float | None, target: float | None) -> str:

@@ -41,7 +41,9 @@ def test_figures_round_like_the_page():
     assert figures.amount(1234.56) == 1234.6
     assert figures.amount(1500.0) == 1500 and isinstance(figures.amount(1500.0), int)
     assert figures.amount_text(12345.0) == "12,345"
-    # gap from the shown percentages: 66.7 − 75.0 = −8.3
+    # (0.6667 − 0.75) × 100 = −8.33 → −8.3
     assert figures.gap_points(2 / 3, 0.75) == -8.3
+    # 79.97 % against 80 % is short of it, and says so
+    assert figures.gap_text(0.7997, 0.8) == "-0.0"
     assert figures.gap_text(0.9, 0.9) == "+0.0"
     assert figures.gap_text(None, 0.9) == "—"
