@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 from wsgi import app
 
 HERE = Path(__file__).resolve().parent
-SHOTS = [("dashboard-county-360.png", 360, 1400), ("dashboard-county-desktop.png", 1280, None)]
+SHOTS = [("dashboard-county-360.png", 360, 1400), ("dashboard-county-desktop.png", 1280, 1750)]
 
 
 def main() -> None:
