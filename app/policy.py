@@ -17,6 +17,10 @@ POLICY: dict[str, frozenset[str]] = {
     "geography.read": ALL_ROLES,
     "inspection.create": frozenset({"inspector", "county_admin"}),
     "inspection.read": frozenset({"inspector", "township_lead", "county_admin"}),
+    # Roll-ups: the county level is open to every official; township and village figures are
+    # further limited to the township scope in the views.
+    "rollup.read": ALL_ROLES,
+    "targets.manage": frozenset({"county_admin"}),
 }
 
 
