@@ -161,7 +161,9 @@ def test_bad_queries(client, scenario, auth_headers):
         "/api/v1/rollup?level=county&period=2026Q1&colour=red": "colour",
         f"/api/v1/rollup/trend?indicator=nope&level=township&code={T}": "indicator",
         "/api/v1/rollup/trend?indicator=clean_heating&level=township&code=140225": "code",
-        f"/api/v1/rollup/trend?indicator=clean_heating&level=township&code={T}&periods=0": "periods",
+        f"/api/v1/rollup/trend?indicator=clean_heating&level=township&code={T}&periods=0": (
+            "periods"
+        ),
     }
     for url, field in cases.items():
         response = client.get(url, headers=headers)
