@@ -20,6 +20,10 @@ POLICY: dict[str, frozenset[str]] = {
     # Dashboards: every role; township roles see the county page and their own township only.
     "dashboard.read": ALL_ROLES,
     "dashboard.export": ALL_ROLES,
+    # Roll-ups: the county level is open to every official; township and village figures are
+    # further limited to the township scope in the views.
+    "rollup.read": ALL_ROLES,
+    "targets.manage": frozenset({"county_admin"}),
 }
 
 

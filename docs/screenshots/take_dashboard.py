@@ -2,7 +2,8 @@
 
     .venv/bin/flask --app wsgi seed && .venv/bin/flask --app wsgi demo-data
     .venv/bin/flask --app wsgi create-user shots --role county_admin --password 'a long password'
-    SHOTS_USER=shots SHOTS_PASSWORD='a long password' .venv/bin/python docs/screenshots/take_dashboard.py
+    SHOTS_USER=shots SHOTS_PASSWORD='a long password' \\
+        .venv/bin/python docs/screenshots/take_dashboard.py
 
 Serves the app on a free loopback port for the length of the run and drives Debian's Chromium.
 """
@@ -27,7 +28,8 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         for filename, width, height in SHOTS:
             context = browser.new_context(viewport={"width": width, "height": 800})
             page = context.new_page()
@@ -37,8 +39,11 @@ def main() -> None:
             page.click("button[type=submit]")
             page.goto(base + "/dashboard/")
             if height:
-                page.screenshot(path=HERE / filename, full_page=True,
-                                clip={"x": 0, "y": 0, "width": width, "height": height})
+                page.screenshot(
+                    path=HERE / filename,
+                    full_page=True,
+                    clip={"x": 0, "y": 0, "width": width, "height": height},
+                )
             else:
                 page.screenshot(path=HERE / filename, full_page=True)
             context.close()

@@ -23,22 +23,29 @@ ADMIN = ("chen", "correct horse battery")
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason="browser test: Debian's chromium is not installed at /usr/bin/chromium"),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM),
+        reason="browser test skipped: no Debian chromium at /usr/bin/chromium",
+    ),
 ]
 
 
 @pytest.fixture(scope="module")
 def dashboard_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("dashboard_server")
-    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'dash.sqlite3'}",
-                      "SECRET_KEY": "dashboard-browser-test-" + "x" * 32})
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{folder / 'dash.sqlite3'}",
+            "SECRET_KEY": "dashboard-browser-test-" + "x" * 32,
+        }
+    )
     app.instance_path = str(folder / "instance")
     with app.app_context():
         db.create_all()
         county.seed()
         township = db.session.execute(
-            db.select(Township).where(Township.code == sc.YONGAN)).scalar_one()
+            db.select(Township).where(Township.code == sc.YONGAN)
+        ).scalar_one()
         inspector = User(username="wang", role="inspector", township=township)
         admin = User(username=ADMIN[0], role="county_admin")
         for user in (inspector, admin):
@@ -64,16 +71,22 @@ def phone():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
-                                      has_touch=True, accept_downloads=True)
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740},
+            is_mobile=True,
+            has_touch=True,
+            accept_downloads=True,
+        )
         yield context.new_page()
         context.close()
         browser.close()
 
 
-def test_county_page_and_its_xlsx_hold_the_same_hand_worked_figures(dashboard_server, phone,
-                                                                    tmp_path):
+def test_county_page_and_its_xlsx_hold_the_same_hand_worked_figures(
+    dashboard_server, phone, tmp_path
+):
     page = phone
     page.goto(f"{dashboard_server}/login?lang=en")
     page.fill("input[name=username]", ADMIN[0])
@@ -105,7 +118,7 @@ def test_county_page_and_its_xlsx_hold_the_same_hand_worked_figures(dashboard_se
     header = [c.value for c in sheet[1]]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     manure_col = header.index("Livestock manure utilisation · Numerator")
-    assert rows[sc.YONGAN][manure_col:manure_col + 5] == (330, 400, 82.5, 80, "Meets target")
-    assert rows[sc.XIFANGCHENG][manure_col:manure_col + 5] == (90, 100, 90, 80, "Meets target")
+    assert rows[sc.YONGAN][manure_col : manure_col + 5] == (330, 400, 82.5, 80, "Meets target")
+    assert rows[sc.XIFANGCHENG][manure_col : manure_col + 5] == (90, 100, 90, 80, "Meets target")
     film_col = header.index("Agricultural film recovery · Numerator")
-    assert rows[sc.YONGAN][film_col:film_col + 5] == (10, 40, 25, 40, "Behind")
+    assert rows[sc.YONGAN][film_col : film_col + 5] == (10, 40, 25, 40, "Behind")
