@@ -93,6 +93,19 @@ def test_township_table_sorts_on_the_server(scenario, client, make_user):
         client.get("/dashboard/?period=2026Q4&sort=manure_utilisation").get_data(as_text=True),
     )
     assert ascending[:2] == [sc.YONGAN, sc.XIFANGCHENG]
+    assert 'aria-sort="ascending"' in client.get("/dashboard/?sort=name").get_data(as_text=True)
+
+
+def test_a_year_sums_its_quarters(scenario, client, make_user):
+    login(client, make_user, "county_admin")
+    # every scenario inspection is in 2026, so the year shows the quarter's figures: 420/500
+    html = client.get("/dashboard/?period=2026&lang=en").get_data(as_text=True)
+    assert card(html, "manure_utilisation")["fraction"] == "420 / 500 t"
+    assert '<option value="2026" selected>' in html
+    # and 2025 has none: no data, 0 of 224 villages
+    empty = client.get("/dashboard/?period=2025&lang=en").get_data(as_text=True)
+    assert card(empty, "manure_utilisation")["rate"] == "—"
+    assert card(empty, "manure_utilisation")["reported"] == "0 / 224"
 
 
 def test_township_and_village_pages(scenario, client, make_user):
