@@ -125,6 +125,11 @@ def test_township_and_village_pages(scenario, client, make_user):
         "reported": "1 / 1",
     }
     assert "Recorded by wang" in page
+    # a village that never reported: no data on every card, and says so
+    quiet = client.get("/dashboard/village/140225100200?period=2026Q4&lang=en")
+    assert quiet.status_code == 200
+    assert card(quiet.get_data(as_text=True), "film_recovery")["reported"] == "0 / 1"
+    assert "No inspection yet" in quiet.get_data(as_text=True)
     assert "Livestock manure · Manure utilised" in page or "Manure utilised" in page
 
 
