@@ -13,19 +13,17 @@ from app.models import Village
 from tests import dashboard_scenario as sc
 
 
-def login(client, make_user, role, township=None, username=None):
+def login(client, role, township=None, username=None):
     username = username or f"{role}-dash"
-    user_id = make_user(role, township=township, username=username)
-    response = client.post(
-        "/login", data={"username": username, "password": "correct horse battery"}
-    )
+    user_id = sc.quick_user(client.application, role, township=township, username=username)
+    response = client.post("/login", data={"username": username, "password": sc.PASSWORD})
     assert response.status_code == 302
     return user_id
 
 
 @pytest.fixture
-def scenario(seeded, make_user):
-    inspector = make_user("inspector", township=sc.YONGAN, username="wang")
+def scenario(seeded):
+    inspector = sc.quick_user(seeded, "inspector", township=sc.YONGAN, username="wang")
     sc.build(seeded, inspector)
     return seeded
 
@@ -38,8 +36,8 @@ def card(html: str, key: str) -> dict[str, str]:
     return {name: " ".join(re.sub(r"<[^>]+>", " ", value).split()) for name, value in figures}
 
 
-def test_county_page_shows_the_hand_worked_figures(scenario, client, make_user):
-    login(client, make_user, "viewer")
+def test_county_page_shows_the_hand_worked_figures(scenario, client):
+    login(client, "viewer")
     html = client.get("/dashboard/?period=2026Q4&lang=en").get_data(as_text=True)
     manure = card(html, "manure_utilisation")
     assert manure == {
@@ -72,15 +70,15 @@ def test_county_page_shows_the_hand_worked_figures(scenario, client, make_user):
     assert html.count('<svg class="spark"') == 6
 
 
-def test_county_page_is_chinese_by_default(scenario, client, make_user):
-    login(client, make_user, "viewer")
+def test_county_page_is_chinese_by_default(scenario, client):
+    login(client, "viewer")
     html = client.get("/dashboard/?period=2026Q4").get_data(as_text=True)
     assert "畜禽粪污综合利用率" in html and "达标" in html and "落后" in html
     assert "已报告村数：3 / 224。" in html
 
 
-def test_township_table_sorts_on_the_server(scenario, client, make_user):
-    login(client, make_user, "county_admin")
+def test_township_table_sorts_on_the_server(scenario, client):
+    login(client, "county_admin")
     html = client.get("/dashboard/?period=2026Q4&sort=manure_utilisation&dir=desc").get_data(
         as_text=True
     )
@@ -96,8 +94,8 @@ def test_township_table_sorts_on_the_server(scenario, client, make_user):
     assert 'aria-sort="ascending"' in client.get("/dashboard/?sort=name").get_data(as_text=True)
 
 
-def test_a_year_sums_its_quarters(scenario, client, make_user):
-    login(client, make_user, "county_admin")
+def test_a_year_sums_its_quarters(scenario, client):
+    login(client, "county_admin")
     # every scenario inspection is in 2026, so the year shows the quarter's figures: 420/500
     html = client.get("/dashboard/?period=2026&lang=en").get_data(as_text=True)
     assert card(html, "manure_utilisation")["fraction"] == "420 / 500 t"
@@ -108,8 +106,8 @@ def test_a_year_sums_its_quarters(scenario, client, make_user):
     assert card(empty, "manure_utilisation")["reported"] == "0 / 224"
 
 
-def test_township_and_village_pages(scenario, client, make_user):
-    login(client, make_user, "township_lead", township=sc.YONGAN)
+def test_township_and_village_pages(scenario, client):
+    login(client, "township_lead", township=sc.YONGAN)
     html = client.get(f"/dashboard/township/{sc.YONGAN}?period=2026Q4&lang=en").get_data(
         as_text=True
     )
@@ -133,8 +131,8 @@ def test_township_and_village_pages(scenario, client, make_user):
     assert "Livestock manure · Manure utilised" in page or "Manure utilised" in page
 
 
-def test_completeness_lists_villages_without_inspection(scenario, client, make_user):
-    login(client, make_user, "county_admin")
+def test_completeness_lists_villages_without_inspection(scenario, client):
+    login(client, "county_admin")
     html = client.get("/dashboard/completeness?period=2026Q4&lang=en").get_data(as_text=True)
     yongan = html.split(f'id="township-{sc.YONGAN}"')[1].split("</section>")[0]
     assert "2 of 36 reported" in yongan
@@ -142,8 +140,8 @@ def test_completeness_lists_villages_without_inspection(scenario, client, make_u
     assert yongan.count("<li>") == 34  # 36 units − 2 that reported
 
 
-def test_exports_hold_the_page_figures(scenario, client, make_user):
-    login(client, make_user, "county_admin")
+def test_exports_hold_the_page_figures(scenario, client):
+    login(client, "county_admin")
     response = client.get("/dashboard/export/townships.xlsx?period=2026Q4")
     assert response.status_code == 200
     assert (
@@ -173,14 +171,14 @@ def test_exports_hold_the_page_figures(scenario, client, make_user):
     assert by_code[sc.A][manure : manure + 5] == ["60", "100", "60.0", "80.0", "Behind"]
 
 
-def test_hostile_village_name_stays_text_in_page_and_exports(scenario, client, make_user):
+def test_hostile_village_name_stays_text_in_page_and_exports(scenario, client):
     hostile = '=HYPERLINK("http://evil.example","<script>x</script>")'
     with scenario.app_context():
         db.session.execute(
             db.select(Village).where(Village.code == sc.A)
         ).scalar_one().name = hostile
         db.session.commit()
-    login(client, make_user, "county_admin")
+    login(client, "county_admin")
     page = client.get(f"/dashboard/township/{sc.YONGAN}?period=2026Q4").get_data(as_text=True)
     assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
     data = client.get(f"/dashboard/export/villages.csv?period=2026Q4&township={sc.YONGAN}").data
@@ -195,8 +193,8 @@ def test_hostile_village_name_stays_text_in_page_and_exports(scenario, client, m
     assert cell.value == hostile and cell.data_type == "s" and cell.quotePrefix
 
 
-def test_bad_period_and_format(scenario, client, make_user):
-    login(client, make_user, "county_admin")
+def test_bad_period_and_format(scenario, client):
+    login(client, "county_admin")
     assert client.get("/dashboard/?period=2026Q5").status_code == 400
     assert client.get("/dashboard/export/townships.pdf").status_code == 404
     assert client.get("/dashboard/township/999999999").status_code == 404
@@ -204,10 +202,8 @@ def test_bad_period_and_format(scenario, client, make_user):
 
 
 @pytest.mark.parametrize("role", ["inspector", "township_lead"])
-def test_township_roles_see_the_county_and_their_own_township_only(
-    scenario, client, make_user, role
-):
-    login(client, make_user, role, township=sc.YONGAN)
+def test_township_roles_see_the_county_and_their_own_township_only(scenario, client, role):
+    login(client, role, township=sc.YONGAN)
     assert client.get("/dashboard/?period=2026Q4").status_code == 200
     assert client.get(f"/dashboard/township/{sc.YONGAN}").status_code == 200
     assert client.get(f"/dashboard/village/{sc.A}").status_code == 200
@@ -229,8 +225,8 @@ def test_township_roles_see_the_county_and_their_own_township_only(
     assert f'id="township-{sc.XIFANGCHENG}"' not in completeness
 
 
-def test_viewer_sees_figures_but_not_the_inspections_behind_them(scenario, client, make_user):
-    login(client, make_user, "viewer")
+def test_viewer_sees_figures_but_not_the_inspections_behind_them(scenario, client):
+    login(client, "viewer")
     page = client.get(f"/dashboard/village/{sc.A}?period=2026Q4&lang=en").get_data(as_text=True)
     assert card(page, "manure_utilisation")["rate"] == "60.0%"
     assert "Recorded by" not in page

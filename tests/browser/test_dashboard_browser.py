@@ -11,6 +11,7 @@ import threading
 
 import pytest
 from openpyxl import load_workbook
+from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
 from app import county, create_app
@@ -49,7 +50,8 @@ def dashboard_server(tmp_path_factory):
         inspector = User(username="wang", role="inspector", township=township)
         admin = User(username=ADMIN[0], role="county_admin")
         for user in (inspector, admin):
-            user.set_password(ADMIN[1])
+            # a cheap hash: see tests/dashboard_scenario.quick_user
+            user.password_hash = generate_password_hash(ADMIN[1], method="pbkdf2:sha256:1000")
             db.session.add(user)
         db.session.commit()
         inspector_id = inspector.id
