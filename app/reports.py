@@ -142,12 +142,15 @@ def _village_tallies(
     rows: list[VillageFigures], indicators: Sequence[Indicator], targets: TargetTable
 ) -> dict[str, dict[int, Tally]]:
     out: dict[str, dict[int, Tally]] = {ind.key: {} for ind in indicators}
+    zones = {row.zone for row in rows}
     for k, ind in enumerate(indicators):
-        tallies, key = out[ind.key], ind.key
+        # one target lookup per zone, not per village (25,000 villages at province scale)
+        target_of = {zone: targets.for_zone(ind.key, zone) for zone in zones}
+        tallies = out[ind.key]
         for row in rows:
             figures = row.figures[k]
             if figures is not None:
-                tallies[row.village_id] = village_tally(*figures, targets.for_zone(key, row.zone))
+                tallies[row.village_id] = village_tally(*figures, target_of[row.zone])
     return out
 
 

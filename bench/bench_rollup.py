@@ -94,9 +94,9 @@ def _measure(scale: str, name: str, url: str, spec: Spec, runs: int) -> None:
             assert response.status_code == 200, response.get_data(as_text=True)
             return response
 
-        tallies_ms = _median_ms(lambda: bare(statement), runs)
-        aggregate_ms = _median_ms(lambda: bare(aggregate), runs)
-        api_ms = _median_ms(api, runs)
+        tallies_ms, aggregate_ms, api_ms = _medians_ms(
+            [lambda: bare(statement), lambda: bare(aggregate), api], runs
+        )
         print(
             f"{scale:9} {name:10} {spec.villages:>8} {made.answers:>9} {tallies_ms:>7.1f}ms "
             f"{aggregate_ms:>7.1f}ms {api_ms:>7.1f}ms {api_ms / tallies_ms:>10.2f}× "
@@ -107,14 +107,18 @@ def _measure(scale: str, name: str, url: str, spec: Spec, runs: int) -> None:
         db.engine.dispose()
 
 
-def _median_ms(action, runs: int) -> float:
-    action()  # warm caches and the plan
-    times = []
+def _medians_ms(actions, runs: int) -> list[float]:
+    """Median time of each action. The actions take turns within each run, so a change in the
+    machine's load (2 cores shared with other jobs) falls on all of them alike."""
+    for action in actions:
+        action()  # warm caches and plans
+    times = [[] for _ in actions]
     for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+        for action, spent in zip(actions, times, strict=True):
+            started = time.perf_counter()
+            action()
+            spent.append((time.perf_counter() - started) * 1000)
+    return [statistics.median(spent) for spent in times]
 
 
 def _analyse() -> None:
