@@ -17,6 +17,18 @@ def by_id(page, element_id):
     return page.locator(f'[id="{element_id}"]')  # ids hold dots: sections.straw.produced_t
 
 
+SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
+    'a, button, input:not([type=hidden]):not([type=radio]), select, textarea, label.choice'))
+  .map(e => [e, e.getBoundingClientRect()])
+  .filter(([e, r]) => r.width > 0 && r.right > 0 && r.height < 44)
+  .map(([e, r]) => `${e.tagName}#${e.id || e.textContent.trim()} ${Math.round(r.height)}px`)"""
+
+
+def small_targets(page):
+    """Visible tap targets under 44 px high (radios count by their label, which is the target)."""
+    return page.evaluate(SMALL_TARGETS)
+
+
 def sign_in(page, live_server, landing):
     page.goto(f"{live_server.url}{landing}")
     assert "/login?next=" in page.url  # anonymous: sent to sign in, then back
@@ -50,11 +62,13 @@ def test_form_one_section_a_screen_with_an_error_fixed(live_server, phone, scree
     page = phone_page.page
     page.goto(f"{live_server.url}/login")
     screenshot(page, "login")
+    assert small_targets(page) == []
     sign_in(page, live_server, "/inspect/")
 
     # 西坊城镇 has 11 villages; 蔡村镇's are not offered.
     assert page.locator("ul.villages a").count() == 11
     screenshot(page, "choose")
+    assert small_targets(page) == []
     assert page.get_by_text("蔡村村委会").count() == 0
     page.get_by_role("link", name=re.compile("涧村村委会")).click()
     page.wait_for_url(re.compile(r"/inspect/140225101201$"))
@@ -72,6 +86,7 @@ def test_form_one_section_a_screen_with_an_error_fixed(live_server, phone, scree
     by_id(page, "sections.sewage.treatment_mode").select_option(label="村级污水处理站")
     by_id(page, "sections.sewage.facility_running-true").check()
     screenshot(page, "form-360px")
+    assert small_targets(page) == []
     page.get_by_role("button", name="下一步").click()
     assert page.get_by_role("heading", name="畜禽粪污").is_visible()
     page.get_by_role("button", name="下一步").click()  # manure not inspected: left blank
@@ -96,6 +111,7 @@ def test_form_one_section_a_screen_with_an_error_fixed(live_server, phone, scree
     assert by_id(page, "sections.straw.feed_t").input_value() == "30"  # typed values kept
     assert by_id(page, "households").input_value() == "250"
     screenshot(page, "form-error")
+    assert small_targets(page) == []
     assert stored(live_server, "140225101201") == []
 
     by_id(page, "sections.straw.feed_t").fill("20")
