@@ -123,6 +123,7 @@ def test_township_and_village_pages(scenario, client):
         "reported": "1 / 1",
     }
     assert "Recorded by wang" in page
+    assert re.search(r'<details class="inspection" id="inspection-\d+" open>', page)  # newest open
     # a village that never reported: no data on every card, and says so
     quiet = client.get("/dashboard/village/140225100200?period=2026Q4&lang=en")
     assert quiet.status_code == 200
