@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from app import county
 from app.audit import record
+from app.demo_cli import demo_data_command
 from app.extensions import db
 from app.models import ROLES, Township, User
 from app.passwords import MESSAGES, password_problems
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
     for command in (seed_command, import_villages_command, create_user_command,
                     ensure_admin_command):
         app.cli.add_command(command)
+    app.cli.add_command(demo_data_command)
 
 
 @click.command("seed")

@@ -33,6 +33,11 @@ POLICY: dict[str, frozenset[str]] = {
     "inspection.restore": COUNTY_ADMIN,
     "audit.read": COUNTY_ADMIN,
     "settings.manage": COUNTY_ADMIN,
+    "dashboard.export": ALL_ROLES,
+    # Roll-ups: the county level is open to every official; township and village figures are
+    # further limited to the township scope in the views.
+    "rollup.read": ALL_ROLES,
+    "targets.manage": COUNTY_ADMIN,
 }
 
 

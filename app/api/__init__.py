@@ -33,4 +33,5 @@ from app.api import (  # noqa: E402,F401
     routes_changes,
     routes_geography,
     routes_inspections,
+    routes_rollup,
 )
