@@ -1,6 +1,7 @@
 """The tables. Models hold columns and relationships only: no serialisation (marshmallow
 schemas in app/api shape JSON) and no commits (callers own their transactions)."""
 
+from app.models.boundaries import TownshipBoundary, TownshipBoundaryUpload
 from app.models.geography import ZONES, Township, Village
 from app.models.inspections import Answer, Inspection, InspectionRevision
 from app.models.targets import Target
@@ -8,5 +9,6 @@ from app.models.users import ROLES, ApiToken, User
 
 __all__ = [
     "ZONES", "ROLES", "Township", "Village", "User", "ApiToken",
-    "Inspection", "InspectionRevision", "Answer", "Target",
+    "Inspection", "InspectionRevision", "Answer", "Target", "TownshipBoundary",
+    "TownshipBoundaryUpload",
 ]
