@@ -23,6 +23,9 @@ DEFAULTS = {
     "MAP_TILE_URL": "",
     "MAP_TILE_ATTRIBUTION": "",
     "MAP_TILE_CRS": "WGS84",
+    # The unit at the top of the roll-ups (NBS code and name).
+    "COUNTY_CODE": "140225",
+    "COUNTY_NAME": "浑源县",
 }
 
 # Environment variables read as strings, and those parsed as integers.
