@@ -61,12 +61,16 @@ def check_boundaries(raw: bytes, known_codes: set[str]) -> Checked:
             problem("Feature %(number)s has no township code property (code).", number=number)
             continue
         if code not in known_codes:
-            problem("Feature %(number)s: no township has the code %(code)s.", number=number,
-                    code=code[:20])
+            problem(
+                "Feature %(number)s: no township has the code %(code)s.",
+                number=number,
+                code=code[:20],
+            )
             continue
         if code in geometries:
-            problem("Feature %(number)s: township %(code)s appears twice.", number=number,
-                    code=code)
+            problem(
+                "Feature %(number)s: township %(code)s appears twice.", number=number, code=code
+            )
             continue
         geometry = feature.get("geometry")
         error, count = _check_geometry(geometry)
@@ -103,8 +107,10 @@ def _check_geometry(geometry) -> tuple[str | None, int]:
                 if not _is_position(position):
                     return "a position is not a [longitude, latitude] pair of numbers.", count
                 lon, lat = position[0], position[1]
-                if not (SANE_BOUNDS["lon"][0] <= lon <= SANE_BOUNDS["lon"][1]
-                        and SANE_BOUNDS["lat"][0] <= lat <= SANE_BOUNDS["lat"][1]):
+                if not (
+                    SANE_BOUNDS["lon"][0] <= lon <= SANE_BOUNDS["lon"][1]
+                    and SANE_BOUNDS["lat"][0] <= lat <= SANE_BOUNDS["lat"][1]
+                ):
                     return "a position lies outside the county's area (WGS-84 expected).", count
                 count += 1
             if list(ring[0][:2]) != list(ring[-1][:2]):
@@ -113,6 +119,11 @@ def _check_geometry(geometry) -> tuple[str | None, int]:
 
 
 def _is_position(position) -> bool:
-    return (isinstance(position, list) and len(position) in (2, 3)
-            and all(isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n)
-                    for n in position))
+    return (
+        isinstance(position, list)
+        and len(position) in (2, 3)
+        and all(
+            isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n)
+            for n in position
+        )
+    )

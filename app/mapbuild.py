@@ -88,8 +88,13 @@ def script_json(value) -> str:
     """JSON that is safe inside a <script> element: no `</script>`, no HTML entities, no
     U+2028/2029 (which end a JS line)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escaped)
     return text
 
@@ -123,31 +128,58 @@ def _payload(villages, townships, settings: MapSettings, project) -> dict:
     rows = []
     for v in villages:
         lat, lon = project(v.lat, v.lon)
-        rows.append([round(lat, 5), round(lon, 5), STATUSES.index(v.status), v.name,
-                     township_index[v.township_code], _round(v.rate), _round(v.numerator, 2),
-                     _round(v.denominator, 2), _round(v.target), v.code, 1 if v.is_demo else 0])
+        rows.append(
+            [
+                round(lat, 5),
+                round(lon, 5),
+                STATUSES.index(v.status),
+                v.name,
+                township_index[v.township_code],
+                _round(v.rate),
+                _round(v.numerator, 2),
+                _round(v.denominator, 2),
+                _round(v.target),
+                v.code,
+                1 if v.is_demo else 0,
+            ]
+        )
     marks, boundaries = [], []
     for i, t in enumerate(townships):
         seat = project(t.lat, t.lon) if t.lat is not None and t.lon is not None else None
-        marks.append({"name": t.name, "seat": seat, "status": STATUSES.index(t.status),
-                      "rate": _round(t.rate), "num": _round(t.numerator, 2),
-                      "den": _round(t.denominator, 2), "target": _round(t.target),
-                      "total": t.villages_total, "reported": t.villages_reported})
+        marks.append(
+            {
+                "name": t.name,
+                "seat": seat,
+                "status": STATUSES.index(t.status),
+                "rate": _round(t.rate),
+                "num": _round(t.numerator, 2),
+                "den": _round(t.denominator, 2),
+                "target": _round(t.target),
+                "total": t.villages_total,
+                "reported": t.villages_reported,
+            }
+        )
         if t.boundary is not None:
             geometry = t.boundary
             if settings.tile_crs == "GCJ02":
                 geometry = shift_geometry(geometry, wgs84_to_gcj02)
             boundaries.append({"type": "Feature", "properties": {"i": i}, "geometry": geometry})
     return {
-        "statuses": list(STATUSES), "colours": STATUS_COLOURS, "labels": settings.labels,
-        "townshipNames": names, "villages": rows, "townships": marks,
+        "statuses": list(STATUSES),
+        "colours": STATUS_COLOURS,
+        "labels": settings.labels,
+        "townshipNames": names,
+        "villages": rows,
+        "townships": marks,
         "boundaries": {"type": "FeatureCollection", "features": boundaries} if boundaries else None,
-        "villageUrl": settings.village_url_prefix, "canvas": len(rows) > SVG_LIMIT,
+        "villageUrl": settings.village_url_prefix,
+        "canvas": len(rows) > SVG_LIMIT,
     }
 
 
-def build_map(villages: list[VillageMark], townships: list[TownshipMark], outline: dict,
-              settings: MapSettings) -> folium.Map:
+def build_map(
+    villages: list[VillageMark], townships: list[TownshipMark], outline: dict, settings: MapSettings
+) -> folium.Map:
     """The folium map: tiles (or a blank background), the county outline, the township layer
     (circles at seats, or a choropleth once boundaries exist) and the villages."""
     gcj = settings.tile_crs == "GCJ02"
@@ -156,23 +188,43 @@ def build_map(villages: list[VillageMark], townships: list[TownshipMark], outlin
         return wgs84_to_gcj02(lat, lon) if gcj else (lat, lon)
 
     outline = shift_geometry(outline, wgs84_to_gcj02) if gcj else outline
-    fmap = folium.Map(tiles=None, control_scale=True, width="100%", height="100%",
-                      zoom_control=True, attribution_control=True)
+    fmap = folium.Map(
+        tiles=None,
+        control_scale=True,
+        width="100%",
+        height="100%",
+        zoom_control=True,
+        attribution_control=True,
+    )
     # Only the vendored Leaflet; folium's other defaults (jQuery, Bootstrap, Font Awesome,
     # awesome-markers) serve features this map does not use.
     fmap.default_js = [("leaflet", settings.leaflet_js)]
     fmap.default_css = [("leaflet_css", settings.leaflet_css)]
     if settings.tile_url:
-        folium.TileLayer(tiles=settings.tile_url, attr=_text(settings.tile_attribution),
-                         name="tiles", subdomains=settings.subdomains, max_zoom=18,
-                         control=False).add_to(fmap)
+        folium.TileLayer(
+            tiles=settings.tile_url,
+            attr=_text(settings.tile_attribution),
+            name="tiles",
+            subdomains=settings.subdomains,
+            max_zoom=18,
+            control=False,
+        ).add_to(fmap)
     if settings.overlay_url:
-        folium.TileLayer(tiles=settings.overlay_url, attr=_text(settings.tile_attribution),
-                         name="labels", subdomains=settings.subdomains, max_zoom=18,
-                         overlay=True, control=False).add_to(fmap)
-    folium.GeoJson({"type": "Feature", "properties": {}, "geometry": outline}, name="outline",
-                   style_function=lambda _f: {"color": "#333333", "weight": 2, "fill": False},
-                   control=False).add_to(fmap)
+        folium.TileLayer(
+            tiles=settings.overlay_url,
+            attr=_text(settings.tile_attribution),
+            name="labels",
+            subdomains=settings.subdomains,
+            max_zoom=18,
+            overlay=True,
+            control=False,
+        ).add_to(fmap)
+    folium.GeoJson(
+        {"type": "Feature", "properties": {}, "geometry": outline},
+        name="outline",
+        style_function=lambda _f: {"color": "#333333", "weight": 2, "fill": False},
+        control=False,
+    ).add_to(fmap)
     fmap.fit_bounds(_bounds(outline))
     fmap.add_child(_DrawLayers(script_json(_payload(villages, townships, settings, project))))
     fmap.get_root().header.add_child(JavascriptLink(settings.draw_js), name="cunjian_draw_js")
@@ -185,8 +237,11 @@ def _text(value: str) -> str:
 
 
 def _bounds(geometry: dict) -> list[list[float]]:
-    rings = geometry["coordinates"] if geometry["type"] == "Polygon" else [
-        ring for polygon in geometry["coordinates"] for ring in polygon]
+    rings = (
+        geometry["coordinates"]
+        if geometry["type"] == "Polygon"
+        else [ring for polygon in geometry["coordinates"] for ring in polygon]
+    )
     lons = [p[0] for ring in rings for p in ring]
     lats = [p[1] for ring in rings for p in ring]
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
@@ -198,7 +253,9 @@ def render_parts(fmap: folium.Map) -> dict[str, str]:
     which would break the app's layout and accessibility, so only the links are kept."""
     root = fmap.get_root()
     root.render()
-    links = "\n".join(child.render() for child in root.header._children.values()
-                      if isinstance(child, (JavascriptLink, CssLink)))
+    links = "\n".join(
+        child.render()
+        for child in root.header._children.values()
+        if isinstance(child, (JavascriptLink, CssLink))
+    )
     return {"links": links, "html": root.html.render(), "script": root.script.render()}
-

@@ -17,6 +17,9 @@ POLICY: dict[str, frozenset[str]] = {
     "geography.read": ALL_ROLES,
     "inspection.create": frozenset({"inspector", "county_admin"}),
     "inspection.read": frozenset({"inspector", "township_lead", "county_admin"}),
+    # Township roles see their own township's villages on the map (in_scope via township_scope).
+    "map.read": ALL_ROLES,
+    "map.boundaries": frozenset({"county_admin"}),
 }
 
 

@@ -14,31 +14,55 @@ from app.mapbuild import (
     script_json,
 )
 
-OUTLINE = {"type": "Polygon", "coordinates": [[[113.4, 39.4], [113.9, 39.4], [113.9, 39.85],
-                                               [113.4, 39.85], [113.4, 39.4]]]}
+OUTLINE = {
+    "type": "Polygon",
+    "coordinates": [[[113.4, 39.4], [113.9, 39.4], [113.9, 39.85], [113.4, 39.85], [113.4, 39.4]]],
+}
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>`${alert(1)}`"
 
 
 def settings(**overrides):
-    values = dict(leaflet_js="/static/vendor/leaflet-1.9.3/leaflet.js",
-                  leaflet_css="/static/vendor/leaflet-1.9.3/leaflet.css",
-                  draw_js="/static/js/map.js", village_url_prefix="/dashboard/village/",
-                  labels={"status": {}})
+    values = dict(
+        leaflet_js="/static/vendor/leaflet-1.9.3/leaflet.js",
+        leaflet_css="/static/vendor/leaflet-1.9.3/leaflet.css",
+        draw_js="/static/js/map.js",
+        village_url_prefix="/dashboard/village/",
+        labels={"status": {}},
+    )
     values.update(overrides)
     return MapSettings(**values)
 
 
 def village(code, status, lat=39.7, lon=113.68, name="村", **kw):
-    return VillageMark(code=code, name=name, township_code="140225100", township_name="永安镇",
-                       lat=lat, lon=lon, status=status, rate=kw.get("rate"),
-                       numerator=kw.get("numerator"), denominator=kw.get("denominator"),
-                       target=kw.get("target"))
+    return VillageMark(
+        code=code,
+        name=name,
+        township_code="140225100",
+        township_name="永安镇",
+        lat=lat,
+        lon=lon,
+        status=status,
+        rate=kw.get("rate"),
+        numerator=kw.get("numerator"),
+        denominator=kw.get("denominator"),
+        target=kw.get("target"),
+    )
 
 
 def township(**kw):
-    values = dict(code="140225100", name="永安镇", lat=39.698086, lon=113.681357, status="behind",
-                  rate=0.5, numerator=5, denominator=10, target=0.75, villages_total=25,
-                  villages_reported=2)
+    values = dict(
+        code="140225100",
+        name="永安镇",
+        lat=39.698086,
+        lon=113.681357,
+        status="behind",
+        rate=0.5,
+        numerator=5,
+        denominator=10,
+        target=0.75,
+        villages_total=25,
+        villages_reported=2,
+    )
     values.update(kw)
     return TownshipMark(**values)
 
@@ -62,8 +86,11 @@ def test_only_the_apps_own_assets_are_linked():
 
 
 def test_village_rows_carry_the_rollups_figures_and_status():
-    marks = [village("140225100201", "meets", rate=0.8, numerator=8, denominator=10, target=0.75),
-             village("140225100202", "no_data"), village("140225100203", "not_reported")]
+    marks = [
+        village("140225100201", "meets", rate=0.8, numerator=8, denominator=10, target=0.75),
+        village("140225100202", "no_data"),
+        village("140225100203", "not_reported"),
+    ]
     data = payload_of(render_parts(build_map(marks, [township()], OUTLINE, settings())))
     statuses = data["statuses"]
     rows = {row[9]: row for row in data["villages"]}
@@ -78,8 +105,14 @@ def test_village_rows_carry_the_rollups_figures_and_status():
 
 
 def test_hostile_names_never_appear_as_markup():
-    parts = render_parts(build_map([village("140225100201", "behind", name=HOSTILE)],
-                                   [township(name=HOSTILE)], OUTLINE, settings()))
+    parts = render_parts(
+        build_map(
+            [village("140225100201", "behind", name=HOSTILE)],
+            [township(name=HOSTILE)],
+            OUTLINE,
+            settings(),
+        )
+    )
     script = parts["script"]
     assert "<script>" not in script and "<img" not in script and "</script" not in script
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in script
@@ -89,13 +122,16 @@ def test_hostile_names_never_appear_as_markup():
 
 def test_script_json_escapes_line_separators_and_ampersands():
     assert script_json({"a": "x&y\u2028</script>"}) == (
-        '{"a":"x\\u0026y\\u2028\\u003c/script\\u003e"}')
+        '{"a":"x\\u0026y\\u2028\\u003c/script\\u003e"}'
+    )
 
 
 def test_gcj02_tiles_shift_points_outlines_and_boundaries_at_render_time():
     mark = village("140225100201", "meets", lat=39.698086, lon=113.681357)
-    square = {"type": "Polygon", "coordinates": [[[113.6, 39.6], [113.7, 39.6], [113.7, 39.7],
-                                                  [113.6, 39.6]]]}
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[113.6, 39.6], [113.7, 39.6], [113.7, 39.7], [113.6, 39.6]]],
+    }
     gcj = settings(tile_url="https://tiles.example/{z}/{x}/{y}.png", tile_crs="GCJ02")
     data = payload_of(render_parts(build_map([mark], [township(boundary=square)], OUTLINE, gcj)))
     lat, lon = wgs84_to_gcj02(39.698086, 113.681357)
@@ -110,10 +146,19 @@ def test_gcj02_tiles_shift_points_outlines_and_boundaries_at_render_time():
 
 
 def test_tile_layer_and_escaped_attribution_come_from_settings():
-    parts = render_parts(build_map([], [], OUTLINE, settings(
-        tile_url="https://t{s}.tianditu.gov.cn/vec_w/wmts?tk=K", subdomains="01234567",
-        overlay_url="https://t{s}.tianditu.gov.cn/cva_w/wmts?tk=K",
-        tile_attribution="天地图 <b>x</b>")))
+    parts = render_parts(
+        build_map(
+            [],
+            [],
+            OUTLINE,
+            settings(
+                tile_url="https://t{s}.tianditu.gov.cn/vec_w/wmts?tk=K",
+                subdomains="01234567",
+                overlay_url="https://t{s}.tianditu.gov.cn/cva_w/wmts?tk=K",
+                tile_attribution="天地图 <b>x</b>",
+            ),
+        )
+    )
     assert parts["script"].count("L.tileLayer") == 2
     assert "vec_w" in parts["script"] and "cva_w" in parts["script"]
     # folium JSON-encodes the already HTML-escaped text: & becomes \u0026.

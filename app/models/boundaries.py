@@ -13,8 +13,9 @@ class TownshipBoundaryUpload(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     uploaded_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
-    uploaded_at = db.Column(db.DateTime(timezone=True), nullable=False,
-                            server_default=db.func.current_timestamp())
+    uploaded_at = db.Column(
+        db.DateTime(timezone=True), nullable=False, server_default=db.func.current_timestamp()
+    )
     filename = db.Column(db.String(255))
     feature_count = db.Column(db.Integer, nullable=False)
 
@@ -28,8 +29,9 @@ class TownshipBoundary(db.Model):
     )
 
     id = db.Column(db.Integer, primary_key=True)
-    upload_id = db.Column(db.Integer, db.ForeignKey("township_boundary_uploads.id"),
-                          nullable=False, index=True)
+    upload_id = db.Column(
+        db.Integer, db.ForeignKey("township_boundary_uploads.id"), nullable=False, index=True
+    )
     township_id = db.Column(db.Integer, db.ForeignKey("townships.id"), nullable=False)
     geometry = db.Column(db.Text, nullable=False)  # GeoJSON geometry, WGS-84
 

@@ -1,0 +1,77 @@
+"""A seeded scenario for the map tests (server and browser), and reading the map's payload.
+
+Period 2026Q4, indicator manure_utilisation (seeded target 0.80 from 2025), on villages that
+have real coordinates in the shipped data:
+  海村 140225100216   90 / 100 = 0.90 ≥ 0.80            → meets
+  许村 140225100218   75 / 100 = 0.75, 5 points below    → near
+  文家庄 140225102202  0 / 100 = 0.00                    → behind (0 %, red)
+  井上 140225103215    0 / 0   → no rate                  → no data (grey)
+  郝家湾 140225106206  no manure section reported          → not reported (white)
+and two villages without stored coordinates:
+  140225100200        40 / 100 = 0.40                    → behind, listed beside the map
+  140225100201        95 / 100, inspection GPS fix       → meets, placed by the fix
+"""
+
+import json
+import re
+from datetime import date
+
+from app.extensions import db
+from tests.rollup_helpers import add_inspection, village
+
+PERIOD = "2026Q4"
+DAY = date(2026, 11, 2)
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>`${alert(1)}`村"
+CODES = {
+    "meets": "140225100216",
+    "near": "140225100218",
+    "behind": "140225102202",
+    "no_data": "140225103215",
+    "not_reported": "140225106206",
+}
+UNLOCATED = "140225100200"
+GPS_PLACED = "140225100201"
+GPS_FIX = (39.70, 113.69)
+
+
+def seed_scenario(app, inspector_id: int, hostile: bool = False) -> None:
+    with app.app_context():
+        add_inspection(
+            inspector_id, CODES["meets"], DAY, 50, manure={"produced_t": 100, "utilised_t": 90}
+        )
+        add_inspection(
+            inspector_id, CODES["near"], DAY, 50, manure={"produced_t": 100, "utilised_t": 75}
+        )
+        add_inspection(
+            inspector_id, CODES["behind"], DAY, 50, manure={"produced_t": 100, "utilised_t": 0}
+        )
+        add_inspection(
+            inspector_id, CODES["no_data"], DAY, 50, manure={"produced_t": 0, "utilised_t": 0}
+        )
+        add_inspection(
+            inspector_id, CODES["not_reported"], DAY, 50, film={"used_t": 1, "recovered_t": 1}
+        )
+        add_inspection(
+            inspector_id, UNLOCATED, DAY, 50, manure={"produced_t": 100, "utilised_t": 40}
+        )
+        fixed = add_inspection(
+            inspector_id, GPS_PLACED, DAY, 50, manure={"produced_t": 100, "utilised_t": 95}
+        )
+        from app.models import Inspection
+
+        inspection = db.session.get(Inspection, fixed)
+        inspection.lat, inspection.lon = GPS_FIX
+        if hostile:
+            village(CODES["meets"]).name = HOSTILE
+        db.session.commit()
+
+
+def payload(html: str) -> dict:
+    match = re.search(r"cunjianDrawMap\(\w+, (\{.*\})\);", html)
+    assert match, "the map script is missing"
+    return json.loads(match.group(1))
+
+
+def village_statuses(html: str) -> dict[str, str]:
+    data = payload(html)
+    return {row[9]: data["statuses"][row[2]] for row in data["villages"]}
