@@ -28,6 +28,8 @@ DEFAULTS = {
     # The unit at the top of the roll-ups (NBS code and name).
     "COUNTY_CODE": "140225",
     "COUNTY_NAME": "浑源县",
+    # Static URLs carry a content hash (app/static_assets.py), so they can be cached for a year.
+    "STATIC_MAX_AGE": 365 * 24 * 3600,
 }
 
 # Environment variables read as strings, and those parsed as integers.
