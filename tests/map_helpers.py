@@ -34,7 +34,8 @@ GPS_PLACED = "140225100201"
 GPS_FIX = (39.70, 113.69)
 
 
-def seed_scenario(app, inspector_id: int, hostile: bool = False) -> None:
+def seed_scenario(app, inspector_id: int, hostile: str | None = None) -> None:
+    """`hostile`: the code of a village to rename to HOSTILE."""
     with app.app_context():
         add_inspection(
             inspector_id, CODES["meets"], DAY, 50, manure={"produced_t": 100, "utilised_t": 90}
@@ -62,7 +63,7 @@ def seed_scenario(app, inspector_id: int, hostile: bool = False) -> None:
         inspection = db.session.get(Inspection, fixed)
         inspection.lat, inspection.lon = GPS_FIX
         if hostile:
-            village(CODES["meets"]).name = HOSTILE
+            village(hostile).name = HOSTILE
         db.session.commit()
 
 

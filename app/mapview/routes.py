@@ -20,6 +20,7 @@ from app.models import Township, TownshipBoundary, TownshipBoundaryUpload
 from app.periods import parse_period, previous_quarters, quarter_of
 from app.policy import allow, township_scope
 
+UNLOCATED_ORDER = ("behind", "near", "meets", "no_target", "no_data", "not_reported")
 OUTLINE_FILE = Path(__file__).resolve().parent.parent / "data" / "hunyuan_county_boundary.geojson"
 TIANDITU = (
     "https://t{s}.tianditu.gov.cn/%s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
@@ -121,6 +122,8 @@ def village_map():
     if chosen["lagging"]:
         located = [v for v in located if v.status in LAGGING]
         unlocated = [v for v in unlocated if v.status in LAGGING]
+    # The lagging first: behind, near, then the rest in legend order.
+    unlocated.sort(key=lambda v: (UNLOCATED_ORDER.index(v.status), v.code))
     townships = township_records(chosen["period"], chosen["indicator"], scope_code)
     outline = county_outline()
     settings = MapSettings(
