@@ -99,50 +99,73 @@ def script_json(value) -> str:
     return text
 
 
-def _round(value, places=4):
-    return None if value is None else round(float(value), places)
+def _rounded(value, scale=10_000):
+    """Fast rounding for transport (round(x, n) is slow at 25,000 × 8 values)."""
+    return None if value is None else round(float(value) * scale) / scale
 
 
 class _DrawLayers(MacroElement):
-    """One call into static/js/map.js with every layer's data as a single JSON payload."""
+    """One call into static/js/map.js. The data is NOT put into this script: branca compiles a
+    rendered MacroElement script as a Jinja template again, so a village called `{{ 7*7 }}`
+    would be evaluated on the server. It travels in a separate JSON data block instead."""
 
     _template = Template(
         "{% macro script(this, kwargs) %}"
-        "cunjianDrawMap({{ this._parent.get_name() }}, {{ this.payload }});"
+        "cunjianDrawMap({{ this._parent.get_name() }}, JSON.parse("
+        "document.getElementById('{{ this.data_id }}').textContent));"
         "{% endmacro %}"
     )
 
-    def __init__(self, payload: str):
+    def __init__(self, data_id: str):
         super().__init__()
         self._name = "CunjianLayers"
-        self.payload = payload
+        self.data_id = data_id
 
 
 def _payload(villages, townships, settings: MapSettings, project) -> dict:
+    """Column arrays (gzip packs like with like): positions as integers of 1e-5° (≈1 m),
+    village codes as the 3-digit suffix of their township's code where they share it."""
     township_index = {t.code: i for i, t in enumerate(townships)}
-    extra_townships = sorted({v.township_code for v in villages} - set(township_index))
     names = [t.name for t in townships]
-    for code in extra_townships:  # villages whose township has no mark (township filter)
-        township_index[code] = len(names)
-        names.append(next(v.township_name for v in villages if v.township_code == code))
-    rows = []
-    for v in villages:
-        lat, lon = project(v.lat, v.lon)
-        rows.append(
-            [
-                round(lat, 5),
-                round(lon, 5),
-                STATUSES.index(v.status),
-                v.name,
-                township_index[v.township_code],
-                _round(v.rate),
-                _round(v.numerator, 2),
-                _round(v.denominator, 2),
-                _round(v.target),
-                v.code,
-                1 if v.is_demo else 0,
-            ]
+    codes = [t.code for t in townships]
+    for v in villages:  # villages whose township has no mark (a township filter)
+        if v.township_code not in township_index:
+            township_index[v.township_code] = len(names)
+            names.append(v.township_name)
+            codes.append(v.township_code)
+    targets: dict = {}
+    cols = {
+        k: []
+        for k in (
+            "lat",
+            "lon",
+            "status",
+            "name",
+            "township",
+            "rate",
+            "num",
+            "den",
+            "target",
+            "code",
         )
+    }
+    demo = []
+    status_index = {s: i for i, s in enumerate(STATUSES)}
+    for n, v in enumerate(villages):
+        lat, lon = project(v.lat, v.lon)
+        cols["lat"].append(round(lat * 100_000))
+        cols["lon"].append(round(lon * 100_000))
+        cols["status"].append(status_index[v.status])
+        cols["name"].append(v.name)
+        cols["township"].append(township_index[v.township_code])
+        cols["rate"].append(_rounded(v.rate))
+        cols["num"].append(_rounded(v.numerator, 100))
+        cols["den"].append(_rounded(v.denominator, 100))
+        cols["target"].append(targets.setdefault(_rounded(v.target), len(targets)))
+        shared = len(v.code) == 12 and v.code.startswith(v.township_code) and v.code[9:].isdigit()
+        cols["code"].append(int(v.code[9:]) if shared else v.code)
+        if v.is_demo:
+            demo.append(n)
     marks, boundaries = [], []
     for i, t in enumerate(townships):
         seat = project(t.lat, t.lon) if t.lat is not None and t.lon is not None else None
@@ -150,11 +173,11 @@ def _payload(villages, townships, settings: MapSettings, project) -> dict:
             {
                 "name": t.name,
                 "seat": seat,
-                "status": STATUSES.index(t.status),
-                "rate": _round(t.rate),
-                "num": _round(t.numerator, 2),
-                "den": _round(t.denominator, 2),
-                "target": _round(t.target),
+                "status": status_index[t.status],
+                "rate": _rounded(t.rate),
+                "num": _rounded(t.numerator, 100),
+                "den": _rounded(t.denominator, 100),
+                "target": _rounded(t.target),
                 "total": t.villages_total,
                 "reported": t.villages_reported,
             }
@@ -169,12 +192,22 @@ def _payload(villages, townships, settings: MapSettings, project) -> dict:
         "colours": STATUS_COLOURS,
         "labels": settings.labels,
         "townshipNames": names,
-        "villages": rows,
+        "townshipCodes": codes,
+        "villages": cols,
+        "targets": list(targets),
+        "demo": demo,
         "townships": marks,
         "boundaries": {"type": "FeatureCollection", "features": boundaries} if boundaries else None,
         "villageUrl": settings.village_url_prefix,
-        "canvas": len(rows) > SVG_LIMIT,
+        "canvas": len(villages) > SVG_LIMIT,
     }
+
+
+@dataclass
+class BuiltMap:
+    fmap: folium.Map
+    data: str  # the layers' JSON, safe inside <script type="application/json">
+    data_id: str
 
 
 def build_map(
@@ -226,14 +259,17 @@ def build_map(
         control=False,
     ).add_to(fmap)
     fmap.fit_bounds(_bounds(outline))
-    fmap.add_child(_DrawLayers(script_json(_payload(villages, townships, settings, project))))
+    data_id = "cunjian-map-data"
+    fmap.add_child(_DrawLayers(data_id))
     fmap.get_root().header.add_child(JavascriptLink(settings.draw_js), name="cunjian_draw_js")
-    return fmap
+    data = script_json(_payload(villages, townships, settings, project))
+    return BuiltMap(fmap, data, data_id)
 
 
 def _text(value: str) -> str:
-    """Leaflet shows attribution as HTML: pass plain text only (folium insists on some)."""
-    return str(escape(value or "tiles"))
+    """Leaflet shows attribution as HTML: pass plain text only (folium insists on some).
+    Braces become entities too, since branca re-reads rendered scripts as Jinja templates."""
+    return str(escape(value or "tiles")).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _bounds(geometry: dict) -> list[list[float]]:
@@ -247,15 +283,21 @@ def _bounds(geometry: dict) -> list[list[float]]:
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
-def render_parts(fmap: folium.Map) -> dict[str, str]:
+def render_parts(built: BuiltMap) -> dict[str, str]:
     """The pieces a page template embeds: asset links, the map element and its script.
     folium's own header also sets full-page html/body styles and a zoom-locking viewport,
     which would break the app's layout and accessibility, so only the links are kept."""
-    root = fmap.get_root()
+    root = built.fmap.get_root()
     root.render()
     links = "\n".join(
         child.render()
         for child in root.header._children.values()
         if isinstance(child, (JavascriptLink, CssLink))
     )
-    return {"links": links, "html": root.html.render(), "script": root.script.render()}
+    data = f'<script type="application/json" id="{built.data_id}">{built.data}</script>'
+    return {
+        "links": links,
+        "html": root.html.render(),
+        "script": root.script.render(),
+        "data": data,
+    }

@@ -68,11 +68,35 @@ def seed_scenario(app, inspector_id: int, hostile: str | None = None) -> None:
 
 
 def payload(html: str) -> dict:
-    match = re.search(r"cunjianDrawMap\(\w+, (\{.*\})\);", html)
-    assert match, "the map script is missing"
+    match = re.search(
+        r'<script type="application/json" id="cunjian-map-data">(.*?)</script>', html, re.S
+    )
+    assert match, "the map data is missing"
     return json.loads(match.group(1))
 
 
 def village_statuses(html: str) -> dict[str, str]:
-    data = payload(html)
-    return {row[9]: data["statuses"][row[2]] for row in data["villages"]}
+    return {code: v["status"] for code, v in villages_of(payload(html)).items()}
+
+
+def villages_of(data: dict) -> dict[str, dict]:
+    """The map payload's column arrays back into one record per village code (as map.js does:
+    a numeric code is the suffix of the township's code; positions are in 1e-5 degrees)."""
+    cols, out = data["villages"], {}
+    for i, code in enumerate(cols["code"]):
+        township = cols["township"][i]
+        if isinstance(code, int):
+            code = data["townshipCodes"][township] + f"{code:03d}"
+        out[code] = {
+            "lat": cols["lat"][i] / 1e5,
+            "lon": cols["lon"][i] / 1e5,
+            "status": data["statuses"][cols["status"][i]],
+            "name": cols["name"][i],
+            "township": data["townshipNames"][township],
+            "rate": cols["rate"][i],
+            "num": cols["num"][i],
+            "den": cols["den"][i],
+            "target": data["targets"][cols["target"][i]],
+            "demo": i in data["demo"],
+        }
+    return out

@@ -19,6 +19,7 @@ from tests.map_helpers import (
     payload,
     seed_scenario,
     village_statuses,
+    villages_of,
 )
 
 URL = f"/map?indicator=manure_utilisation&period={PERIOD}"
@@ -60,12 +61,13 @@ def test_each_seeded_village_gets_its_status_and_colour(admin, client):
     assert colours[statuses[CODES["behind"]]] == "#d73027"  # 0 % is red ...
     assert colours[statuses[CODES["no_data"]]] == "#8c8c8c"  # ... no data grey ...
     assert colours[statuses[CODES["not_reported"]]] == "#ffffff"  # ... not reported white
-    rows = {row[9]: row for row in data["villages"]}
+    rows = villages_of(data)
     # 许村: rate 0.75 = 75/100, target 0.80, as the roll-up gave them.
-    assert rows[CODES["near"]][5:9] == [0.75, 75, 100, 0.8]
-    assert rows[GPS_PLACED][:2] == list(GPS_FIX)
+    near = rows[CODES["near"]]
+    assert (near["rate"], near["num"], near["den"], near["target"]) == (0.75, 75, 100, 0.8)
+    assert (rows[GPS_PLACED]["lat"], rows[GPS_PLACED]["lon"]) == GPS_FIX
     # 11 of 224 units have a stored point, plus the GPS-placed one = 12 on the map.
-    assert len(data["villages"]) == 12
+    assert len(rows) == 12
     # No asset from another host; the vendored Leaflet instead.
     assert "/static/vendor/leaflet-1.9.3/leaflet.js" in html
     assert "cdn.jsdelivr" not in html and "cdnjs" not in html and "code.jquery" not in html
@@ -116,11 +118,9 @@ def test_hostile_village_name_is_data_not_markup(seeded, client, make_user):
     uid = login(client, make_user, "county_admin")
     seed_scenario(seeded, uid, hostile=CODES["meets"])
     html = client.get(URL).get_data(as_text=True)
-    script = html.split("<script>\n")[-1]
-    assert "<img src=x" not in script and "<script>alert" not in html
-    assert "&lt;img src=x onerror=alert(1)&gt;" not in script  # not double-escaped either
-    names = {row[9]: row[3] for row in payload(html)["villages"]}
-    assert names[CODES["meets"]] == HOSTILE
+    assert "<img src=x" not in html and "<script>alert" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" not in html  # not double-escaped either
+    assert villages_of(payload(html))[CODES["meets"]]["name"] == HOSTILE
 
 
 @pytest.mark.parametrize("query", ["indicator=nope", "period=2026Q5", "township=999999999"])

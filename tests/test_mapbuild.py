@@ -1,8 +1,5 @@
 """app/mapbuild.py with hand-made records: colours, no CDN links, escaping, GCJ-02 shift."""
 
-import json
-import re
-
 from app.geo import wgs84_to_gcj02
 from app.mapbuild import (
     STATUS_COLOURS,
@@ -13,6 +10,7 @@ from app.mapbuild import (
     render_parts,
     script_json,
 )
+from tests.map_helpers import payload, villages_of
 
 OUTLINE = {
     "type": "Polygon",
@@ -68,8 +66,7 @@ def township(**kw):
 
 
 def payload_of(parts) -> dict:
-    match = re.search(r"cunjianDrawMap\(\w+, (\{.*\})\);", parts["script"])
-    return json.loads(match.group(1))
+    return payload(parts["data"])
 
 
 def test_only_the_apps_own_assets_are_linked():
@@ -92,12 +89,13 @@ def test_village_rows_carry_the_rollups_figures_and_status():
         village("140225100203", "not_reported"),
     ]
     data = payload_of(render_parts(build_map(marks, [township()], OUTLINE, settings())))
-    statuses = data["statuses"]
-    rows = {row[9]: row for row in data["villages"]}
-    assert statuses[rows["140225100201"][2]] == "meets"
-    assert rows["140225100201"][5:9] == [0.8, 8, 10, 0.75]
-    assert statuses[rows["140225100202"][2]] == "no_data"
-    assert statuses[rows["140225100203"][2]] == "not_reported"
+    rows = villages_of(data)
+    first = rows["140225100201"]
+    assert first["status"] == "meets"
+    assert (first["rate"], first["num"], first["den"], first["target"]) == (0.8, 8, 10, 0.75)
+    assert rows["140225100202"]["status"] == "no_data"
+    assert rows["140225100203"]["status"] == "not_reported"
+    assert data["villages"]["code"] == [201, 202, 203]  # suffixes of 140225100
     assert data["colours"]["meets"] == STATUS_COLOURS["meets"] == "#1a9850"
     # "no data", "not reported" and 0 % (behind) are three different colours.
     assert len({STATUS_COLOURS[s] for s in ("no_data", "not_reported", "behind")}) == 3
@@ -113,11 +111,30 @@ def test_hostile_names_never_appear_as_markup():
             settings(),
         )
     )
-    script = parts["script"]
-    assert "<script>" not in script and "<img" not in script and "</script" not in script
-    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in script
+    assert "alert" not in parts["script"]  # names never enter folium's script at all
+    data = parts["data"]
+    assert data.count("</script") == 1 and "<img" not in data and "<script>" not in data
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in data
     # Decoded, the JSON gives back exactly the text, to be shown with textContent.
-    assert payload_of(parts)["villages"][0][3] == HOSTILE
+    assert payload_of(parts)["villages"]["name"] == [HOSTILE]
+
+
+def test_jinja_syntax_in_a_name_is_not_evaluated():
+    """branca re-compiles a MacroElement's rendered script as a Jinja template, so a village
+    name in folium's script would be evaluated on the server ({{ 7*7 }} → 49). Names travel
+    in the separate data block, which no template engine reads."""
+    name = "{{ 7*7 }}{% for x in range(2) %}X{% endfor %}"
+    parts = render_parts(
+        build_map(
+            [village("140225100201", "meets", name=name)],
+            [township(name=name)],
+            OUTLINE,
+            settings(),
+        )
+    )
+    data = payload_of(parts)
+    assert data["villages"]["name"] == [name] and data["townships"][0]["name"] == name
+    assert "49" not in parts["data"]
 
 
 def test_script_json_escapes_line_separators_and_ampersands():
@@ -135,14 +152,15 @@ def test_gcj02_tiles_shift_points_outlines_and_boundaries_at_render_time():
     gcj = settings(tile_url="https://tiles.example/{z}/{x}/{y}.png", tile_crs="GCJ02")
     data = payload_of(render_parts(build_map([mark], [township(boundary=square)], OUTLINE, gcj)))
     lat, lon = wgs84_to_gcj02(39.698086, 113.681357)
-    assert data["villages"][0][:2] == [round(lat, 5), round(lon, 5)]
-    assert data["villages"][0][:2] == [39.69915, 113.68807]  # the source's AMap point, rounded
+    cols = data["villages"]
+    assert (cols["lat"], cols["lon"]) == ([round(lat * 1e5)], [round(lon * 1e5)])
+    assert (cols["lat"], cols["lon"]) == ([3969915], [11368807])  # the AMap source point
     assert data["townships"][0]["seat"] == [lat, lon]
     b_lat, b_lon = wgs84_to_gcj02(39.6, 113.6)
     assert data["boundaries"]["features"][0]["geometry"]["coordinates"][0][0] == [b_lon, b_lat]
     assert mark.lat == 39.698086 and square["coordinates"][0][0] == [113.6, 39.6]  # untouched
     wgs = payload_of(render_parts(build_map([mark], [township()], OUTLINE, settings())))
-    assert wgs["villages"][0][:2] == [39.69809, 113.68136]
+    assert (wgs["villages"]["lat"], wgs["villages"]["lon"]) == ([3969809], [11368136])
 
 
 def test_tile_layer_and_escaped_attribution_come_from_settings():

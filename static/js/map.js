@@ -78,27 +78,34 @@
     }
     townships.addTo(map);
 
-    var real = L_.layerGroup(), demo = L_.layerGroup();
-    data.villages.forEach(function (v) {
-      // v: [lat, lon, status, name, township, rate, num, den, target, code, demo]
-      var marker = L_.circleMarker([v[0], v[1]], {
-        renderer: renderer, radius: 6, weight: 1.5, color: "#333", fillColor: colour(v[2]),
-        fillOpacity: 0.95, dashArray: v[10] ? "2 2" : null,
-        className: "cj-village cj-v-" + v[9] + " cj-s-" + statuses[v[2]]
+    var real = L_.layerGroup(), demo = L_.layerGroup(), cols = data.villages;
+    var isDemo = {};
+    data.demo.forEach(function (i) { isDemo[i] = true; });
+    function codeOf(i) {  // a number is the 3-digit suffix of the township's 9-digit code
+      var c = cols.code[i];
+      return typeof c === "number" ? data.townshipCodes[cols.township[i]] + ("00" + c).slice(-3) : c;
+    }
+    cols.lat.forEach(function (lat, i) {
+      var code = codeOf(i), status = cols.status[i], name = cols.name[i];
+      var target = data.targets[cols.target[i]];
+      var marker = L_.circleMarker([lat / 1e5, cols.lon[i] / 1e5], {
+        renderer: renderer, radius: 6, weight: 1.5, color: "#333", fillColor: colour(status),
+        fillOpacity: 0.95, dashArray: isDemo[i] ? "2 2" : null,
+        className: "cj-village cj-v-" + code + " cj-s-" + statuses[status]
       });
-      marker.bindTooltip(function () { return el("span", v[3]); });
+      marker.bindTooltip(function () { return el("span", name); });
       marker.bindPopup(function () {
         var rows = [
-          [labels.township, data.townshipNames[v[4]]],
-          [labels.status_, statusLabel(v[2])],
-          [labels.rate, percent(v[5], labels)],
-          [labels.fraction, fraction(v[6], v[7], labels)],
-          [labels.target, v[8] === null ? labels.noTarget : percent(v[8], labels)]
+          [labels.township, data.townshipNames[cols.township[i]]],
+          [labels.status_, statusLabel(status)],
+          [labels.rate, percent(cols.rate[i], labels)],
+          [labels.fraction, fraction(cols.num[i], cols.den[i], labels)],
+          [labels.target, target === null ? labels.noTarget : percent(target, labels)]
         ];
-        if (v[10]) rows.push([labels.demo, labels.demoNote]);
-        return popup(v[3], rows, [labels.villagePage, data.villageUrl + v[9]]);
+        if (isDemo[i]) rows.push([labels.demo, labels.demoNote]);
+        return popup(name, rows, [labels.villagePage, data.villageUrl + code]);
       });
-      marker.addTo(v[10] ? demo : real);
+      marker.addTo(isDemo[i] ? demo : real);
     });
     real.addTo(map);
     var overlays = {};
