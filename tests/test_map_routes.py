@@ -7,7 +7,9 @@ import json
 import pytest
 
 from app.extensions import db
+from app.geo import wgs84_to_gcj02
 from app.mapbuild import STATUS_COLOURS
+from app.mapview.routes import tile_settings
 from app.models import TownshipBoundary, TownshipBoundaryUpload
 from tests.map_helpers import (
     CODES,
@@ -21,6 +23,7 @@ from tests.map_helpers import (
     village_statuses,
     villages_of,
 )
+from tests.rollup_helpers import village
 
 URL = f"/map?indicator=manure_utilisation&period={PERIOD}"
 
@@ -265,3 +268,44 @@ def test_bad_boundary_files_are_refused_and_nothing_is_stored(admin, client, see
     assert message in response.get_data(as_text=True)
     with seeded.app_context():
         assert db.session.query(TownshipBoundaryUpload).count() == 0
+
+
+def test_gcj02_tiles_shift_the_drawn_points_but_not_the_stored_ones(admin, client, seeded):
+    seeded.config.update(
+        MAP_TILE_URL="https://tiles.example/{z}/{x}/{y}.png",
+        MAP_TILE_ATTRIBUTION="example",
+        MAP_TILE_CRS="gcj02",
+    )
+    html = client.get(URL).get_data(as_text=True)
+    drawn = villages_of(payload(html))[CODES["meets"]]
+    # 海村 is stored at WGS-84 39.735722, 113.664907; drawn where GCJ-02 tiles put it.
+    lat, lon = wgs84_to_gcj02(39.735722, 113.664907)
+    assert (drawn["lat"], drawn["lon"]) == (round(lat * 1e5) / 1e5, round(lon * 1e5) / 1e5)
+    assert 0.006 < drawn["lon"] - 113.664907 < 0.007  # ≈ 575 m east
+    assert "https://tiles.example/{z}/{x}/{y}.png" in html
+    with seeded.app_context():
+        assert village(CODES["meets"]).lat == 39.735722  # nothing converted is stored
+
+
+def test_tile_settings_from_config():
+    base = {
+        "MAP_TILE_URL": "",
+        "MAP_TILE_ATTRIBUTION": "",
+        "MAP_TILE_CRS": "WGS84",
+        "MAP_TILE_SUBDOMAINS": "abc",
+        "MAP_TIANDITU_KEY": "",
+    }
+    assert tile_settings(base) == {}  # blank background
+    tianditu = tile_settings({**base, "MAP_TIANDITU_KEY": "k&y"})
+    assert "vec_w/wmts" in tianditu["tile_url"] and "LAYER=vec" in tianditu["tile_url"]
+    assert "cva_w/wmts" in tianditu["overlay_url"] and tianditu["tile_url"].endswith("tk=k%26y")
+    assert tianditu["tile_crs"] == "WGS84" and tianditu["subdomains"] == "01234567"
+    own = tile_settings(
+        {
+            **base,
+            "MAP_TILE_URL": "/tiles/{z}/{x}/{y}.png",
+            "MAP_TILE_CRS": "gcj02",
+            "MAP_TIANDITU_KEY": "ignored",
+        }
+    )
+    assert own["tile_url"] == "/tiles/{z}/{x}/{y}.png" and own["tile_crs"] == "GCJ02"

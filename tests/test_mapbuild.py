@@ -181,3 +181,12 @@ def test_tile_layer_and_escaped_attribution_come_from_settings():
     assert "vec_w" in parts["script"] and "cva_w" in parts["script"]
     # folium JSON-encodes the already HTML-escaped text: & becomes \u0026.
     assert "<b>" not in parts["script"] and "\\u0026lt;b\\u0026gt;" in parts["script"]
+
+
+def test_demo_villages_are_flagged_for_their_own_layer():
+    real = village("140225100201", "meets")
+    demo = VillageMark(**{**real.__dict__, "code": "140225100299", "is_demo": True})
+    data = payload_of(render_parts(build_map([real, demo], [township()], OUTLINE, settings())))
+    rows = villages_of(data)
+    assert (rows["140225100201"]["demo"], rows["140225100299"]["demo"]) == (False, True)
+    assert data["demo"] == [1]
