@@ -25,7 +25,7 @@ from app.rollup import (
     shared_target,
     village_tally,
 )
-from app.tallies import VillageFigures, village_figures, villages
+from app.tallies import VillageFigures, village_figures
 from app.targets import TargetTable, targets_at
 
 LEVELS = ("county", "township", "village")
@@ -43,14 +43,14 @@ def rollup(
     span = parse_period(period)
     indicators = current_forms().indicators.indicators
     township = _township(township_code) if township_code else None
-    village_filter = villages.c.township_id == township.id if township else None
+    scope = ("township", township.id) if township else None
     rows = village_figures(
         db.session.connection(),
         indicators,
         span.start,
         span.end,
         span.code,
-        village_filter=village_filter,
+        scope=scope,
         inspection_filter=inspection_filter,
     )
     targets = targets_at(span.start)
@@ -94,7 +94,7 @@ def trend(
     ind = current_forms().indicators.get(indicator)
     if ind is None:
         raise LookupError(f"unknown indicator {indicator!r}")
-    village_filter, zones = _unit_scope(level, code)
+    scope, zones = _unit_scope(level, code)
     spans = [parse_period(p) for p in periods]
     if not spans:
         return []
@@ -106,7 +106,7 @@ def trend(
             max(s.end for s in spans),
             "",
             by_quarter=True,
-            village_filter=village_filter,
+            scope=scope,
             inspection_filter=inspection_filter,
         )
     else:
@@ -119,7 +119,7 @@ def trend(
                 s.start,
                 s.end,
                 s.code,
-                village_filter=village_filter,
+                scope=scope,
                 inspection_filter=inspection_filter,
             )
         ]
@@ -142,12 +142,15 @@ def _village_tallies(
     rows: list[VillageFigures], indicators: Sequence[Indicator], targets: TargetTable
 ) -> dict[str, dict[int, Tally]]:
     out: dict[str, dict[int, Tally]] = {ind.key: {} for ind in indicators}
+    zones = {row.zone for row in rows}
     for k, ind in enumerate(indicators):
-        tallies, key = out[ind.key], ind.key
+        # one target lookup per zone, not per village (25,000 villages at province scale)
+        target_of = {zone: targets.for_zone(ind.key, zone) for zone in zones}
+        tallies = out[ind.key]
         for row in rows:
             figures = row.figures[k]
             if figures is not None:
-                tallies[row.village_id] = village_tally(*figures, targets.for_zone(key, row.zone))
+                tallies[row.village_id] = village_tally(*figures, target_of[row.zone])
     return out
 
 
@@ -190,21 +193,19 @@ def _units(level: str, township: Township | None) -> dict[int, tuple[str, str, d
 
 
 def _unit_scope(level: str, code: str):
-    """(village filter for the tally statement, {zone: villages}) of one unit."""
+    """(scope for the tally statement, {zone: villages}) of one unit."""
     if level == "county":
         if code != current_app.config["COUNTY_CODE"]:
             raise LookupError(f"unknown county {code!r}")
         return None, _zone_counts()
     if level == "township":
         township = _township(code)
-        return villages.c.township_id == township.id, _zone_counts(
-            Village.township_id == township.id
-        )
+        return ("township", township.id), _zone_counts(Village.township_id == township.id)
     if level == "village":
         village = db.session.execute(select(Village).where(Village.code == code)).scalar()
         if village is None:
             raise LookupError(f"unknown village {code!r}")
-        return villages.c.id == village.id, {village.zone: 1}
+        return ("village", village.id), {village.zone: 1}
     raise ValueError(f"unknown level {level!r}")
 
 

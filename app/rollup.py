@@ -133,6 +133,10 @@ def indicator_result(tally: Tally, fallback_target: float | None = None) -> Indi
     target = tally.target
     if target is None and rate is None:
         target = fallback_target
+    if target is not None:
+        # Σ t·w / Σ w with one shared t can come out as 0.7500000000000002; targets are set to
+        # 0.1 % at most, so 12 decimals lose nothing and show 0.75.
+        target = round(target, 12)
     return IndicatorResult(
         numerator=tally.numerator,
         denominator=tally.denominator,

@@ -18,6 +18,8 @@ class Inspection(db.Model):
     __table_args__ = (
         db.Index("ix_inspections_village_period", "village_id", "quarter", "inspected_on"),
         db.Index("ix_inspections_year", "year"),
+        # Roll-ups select a period's inspections by date range (app/tallies.py).
+        db.Index("ix_inspections_period_range", "inspected_on", "village_id", "id"),
     )
 
     id = db.Column(db.Integer, primary_key=True)
