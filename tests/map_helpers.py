@@ -21,7 +21,8 @@ from tests.rollup_helpers import add_inspection, village
 
 PERIOD = "2026Q4"
 DAY = date(2026, 11, 2)
-HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>`${alert(1)}`村"
+# 59 characters: the name column holds 64.
+HOSTILE = "<img src=x onerror=alert(1)>`${alert(2)}`<script>x</script>"
 CODES = {
     "meets": "140225100216",
     "near": "140225100218",
