@@ -20,6 +20,7 @@ POLICY: dict[str, frozenset[str]] = {
     # Township roles see their own township's villages on the map (in_scope via township_scope).
     "map.read": ALL_ROLES,
     "map.boundaries": frozenset({"county_admin"}),
+    "map.locate": frozenset({"county_admin"}),
     # Roll-ups: the county level is open to every official; township and village figures are
     # further limited to the township scope in the views.
     "rollup.read": ALL_ROLES,

@@ -314,3 +314,35 @@ def test_tile_settings_from_config():
         }
     )
     assert own["tile_url"] == "/tiles/{z}/{x}/{y}.png" and own["tile_crs"] == "GCJ02"
+
+
+def test_admin_confirms_a_gps_placed_village_and_it_is_stored(admin, client, seeded):
+    url = f"/map/villages/{GPS_PLACED}/location"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="39.7"' in page and 'value="113.69"' in page  # prefilled with the GPS fix
+    assert client.post(url, data={"lat": "39.70", "lon": "113.69"}).status_code == 302
+    with seeded.app_context():
+        stored = village(GPS_PLACED)
+        assert (stored.lat, stored.lon) == GPS_FIX
+        assert stored.location_source.startswith("set by county_admin-county on ")
+    html = client.get(URL).get_data(as_text=True)
+    assert "按首次检查的 GPS 定位显示" not in html  # no longer an unconfirmed fix
+
+
+def test_a_location_outside_the_county_or_not_a_number_is_refused(admin, client, seeded):
+    url = f"/map/villages/{UNLOCATED}/location"
+    outside = client.post(url, data={"lat": "39.9", "lon": "116.4"})  # Beijing
+    assert outside.status_code == 422 and "该点位于县界以外" in outside.get_data(as_text=True)
+    nan = client.post(url, data={"lat": "nan", "lon": "113.7"})
+    assert nan.status_code == 422 and "请输入数字" in nan.get_data(as_text=True)
+    with seeded.app_context():
+        assert village(UNLOCATED).lat is None
+    assert client.get("/map/villages/999999999999/location").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["township_lead", "viewer"])
+def test_only_a_county_admin_sets_locations(seeded, client, make_user, role):
+    login(client, make_user, role, township=None if role == "viewer" else "140225100")
+    url = f"/map/villages/{UNLOCATED}/location"
+    assert client.get(url).status_code == 403
+    assert client.post(url, data={"lat": "39.7", "lon": "113.7"}).status_code == 403

@@ -1,7 +1,7 @@
-"""The village map (`/map`) and the township-boundaries upload."""
+"""The village map (`/map`), the township-boundaries upload and confirming village locations."""
 
 from flask import Blueprint
 
 bp = Blueprint("maps", __name__)
 
-from app.mapview import routes  # noqa: E402,F401
+from app.mapview import locations, routes  # noqa: E402,F401

@@ -46,7 +46,7 @@ def village_records(period: str, indicator: str, township_code: str | None):
     if township_code:
         query = query.where(Township.code == township_code)
     rows = db.session.execute(query).all()
-    fixes = _first_gps_fixes([v.id for v, _t in rows if v.lat is None or v.lon is None])
+    fixes = first_gps_fixes([v.id for v, _t in rows if v.lat is None or v.lon is None])
     located, unlocated, from_gps = [], [], set()
     for village, township in rows:
         result = results.get(village.code)
@@ -91,7 +91,7 @@ def village_records(period: str, indicator: str, township_code: str | None):
     return located, unlocated, from_gps
 
 
-def _first_gps_fixes(village_ids: list[int]) -> dict[int, tuple[float, float]]:
+def first_gps_fixes(village_ids: list[int]) -> dict[int, tuple[float, float]]:
     """The first inspection with a GPS fix for each village that has no stored location.
     A demo inspection never places a real village."""
     if not village_ids:
