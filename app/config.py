@@ -27,7 +27,9 @@ DEFAULTS = {
     "FORMS_DIR": str(Path(__file__).resolve().parent.parent / "forms"),
     "MAP_TILE_URL": "",
     "MAP_TILE_ATTRIBUTION": "",
-    "MAP_TILE_CRS": "WGS84",
+    "MAP_TILE_CRS": "WGS84",  # or GCJ02 (AMap/Tencent tiles): points are shifted when drawn
+    "MAP_TILE_SUBDOMAINS": "abc",
+    "MAP_TIANDITU_KEY": "",  # with no MAP_TILE_URL, a Tianditu key selects its vec_w/cva_w tiles
     # The unit at the top of the roll-ups (NBS code and name).
     "COUNTY_CODE": "140225",
     "COUNTY_NAME": "浑源县",
@@ -37,7 +39,8 @@ DEFAULTS = {
 
 # Environment variables read as strings, and those parsed as integers.
 ENV_STRINGS = ("DATABASE_URL", "SECRET_KEY", "COUNTY_TIMEZONE", "MAP_TILE_URL",
-               "MAP_TILE_ATTRIBUTION", "MAP_TILE_CRS", "FORMS_DIR")
+               "MAP_TILE_ATTRIBUTION", "MAP_TILE_CRS", "MAP_TILE_SUBDOMAINS", "MAP_TIANDITU_KEY",
+               "FORMS_DIR")
 ENV_INTS = ("API_TOKEN_HOURS", "MAX_CONTENT_LENGTH", "PROXY_COUNT")
 ENV_FLAGS = ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE")
 WEAK_SECRETS = frozenset({"dev", "secret", "changeme", "change-me", "development", "test"})

@@ -34,6 +34,8 @@ POLICY: dict[str, frozenset[str]] = {
     "audit.read": COUNTY_ADMIN,
     "settings.manage": COUNTY_ADMIN,
     "dashboard.export": ALL_ROLES,
+    "map.boundaries": COUNTY_ADMIN,
+    "map.locate": COUNTY_ADMIN,
     # Roll-ups: the county level is open to every official; township and village figures are
     # further limited to the township scope in the views.
     "rollup.read": ALL_ROLES,

@@ -2,6 +2,7 @@
 schemas in app/api shape JSON) and no commits (callers own their transactions)."""
 
 from app.models.audit import AuditEvent, LoginFailure
+from app.models.boundaries import TownshipBoundary, TownshipBoundaryUpload
 from app.models.geography import ZONES, Township, Village
 from app.models.inspections import Answer, Inspection, InspectionRevision
 from app.models.settings import Setting
@@ -11,5 +12,6 @@ from app.models.users import ROLES, ApiToken, User
 __all__ = [
     "ZONES", "ROLES", "Township", "Village", "User", "ApiToken",
     "Inspection", "InspectionRevision", "Answer", "Target",
-    "AuditEvent", "LoginFailure", "Setting",
+    "AuditEvent", "LoginFailure", "Setting", "TownshipBoundary",
+    "TownshipBoundaryUpload",
 ]

@@ -1,14 +1,14 @@
 """review workflow, soft delete, audit log, login throttle, settings
 
 Revision ID: 0003_review_audit
-Revises: 0001_initial
+Revises: 0002_township_boundaries
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0003_review_audit'
-down_revision = '0001_initial'
+down_revision = '0002_township_boundaries'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,121 @@
+/* Draws the village map's layers from one JSON payload (built by app/mapbuild.py).
+   Every name reaches the page through textContent, never innerHTML: a village called
+   "<img src=x onerror=alert(1)>" or "${alert(1)}" shows as those characters. */
+(function () {
+  "use strict";
+
+  function el(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  function percent(rate, labels) {
+    return rate === null ? labels.noRate : (rate * 100).toFixed(1) + " %";
+  }
+
+  function fraction(num, den, labels) {
+    return num === null || den === null ? labels.noRate : num + " / " + den;
+  }
+
+  function popup(title, rows, link) {
+    var box = el("div", null, "cj-popup");
+    box.appendChild(el("strong", title));
+    var list = el("dl");
+    rows.forEach(function (row) {
+      list.appendChild(el("dt", row[0]));
+      list.appendChild(el("dd", row[1]));
+    });
+    box.appendChild(list);
+    if (link) {
+      var a = el("a", link[0]);
+      a.href = link[1];
+      box.appendChild(a);
+    }
+    return box;
+  }
+
+  window.cunjianDrawMap = function (map, data) {
+    var L_ = window.L, labels = data.labels, statuses = data.statuses;
+    var renderer = data.canvas ? L_.canvas({ padding: 0.3 }) : L_.svg();
+    var colour = function (i) { return data.colours[statuses[i]]; };
+    var statusLabel = function (i) { return labels.status[statuses[i]]; };
+
+    function townshipPopup(t) {
+      return popup(t.name, [
+        [labels.status_, statusLabel(t.status)],
+        [labels.rate, percent(t.rate, labels)],
+        [labels.fraction, fraction(t.num, t.den, labels)],
+        [labels.target, t.target === null ? labels.noTarget : percent(t.target, labels)],
+        [labels.villagesReported, t.reported + " / " + t.total]
+      ]);
+    }
+
+    var townships = L_.layerGroup();
+    if (data.boundaries) {
+      L_.geoJSON(data.boundaries, {
+        style: function (f) {
+          var t = data.townships[f.properties.i];
+          return { color: "#555", weight: 1, fillColor: colour(t.status), fillOpacity: 0.35,
+                   className: "cj-township-area" };
+        },
+        onEachFeature: function (f, layer) {
+          var t = data.townships[f.properties.i];
+          layer.bindTooltip(function () { return el("span", t.name); });
+          layer.bindPopup(function () { return townshipPopup(t); });
+        }
+      }).addTo(townships);
+    } else {
+      data.townships.forEach(function (t) {
+        if (!t.seat) return;
+        L_.circleMarker(t.seat, {
+          radius: 6 + 3 * Math.sqrt(t.total), color: "#444", weight: 1,
+          fillColor: colour(t.status), fillOpacity: 0.35, className: "cj-township"
+        }).bindTooltip(function () { return el("span", t.name); })
+          .bindPopup(function () { return townshipPopup(t); }).addTo(townships);
+      });
+    }
+    townships.addTo(map);
+
+    var real = L_.layerGroup(), demo = L_.layerGroup(), cols = data.villages;
+    var isDemo = {};
+    data.demo.forEach(function (i) { isDemo[i] = true; });
+    function codeOf(i) {  // a number is the 3-digit suffix of the township's 9-digit code
+      var c = cols.code[i];
+      return typeof c === "number" ? data.townshipCodes[cols.township[i]] + ("00" + c).slice(-3) : c;
+    }
+    cols.lat.forEach(function (lat, i) {
+      var code = codeOf(i), status = cols.status[i], name = cols.name[i];
+      var target = data.targets[cols.target[i]];
+      var marker = L_.circleMarker([lat / 1e5, cols.lon[i] / 1e5], {
+        renderer: renderer, radius: 6, weight: 1.5, color: "#333", fillColor: colour(status),
+        fillOpacity: 0.95, dashArray: isDemo[i] ? "2 2" : null,
+        className: "cj-village cj-v-" + code + " cj-s-" + statuses[status]
+      });
+      marker.bindTooltip(function () { return el("span", name); });
+      marker.bindPopup(function () {
+        var rows = [
+          [labels.township, data.townshipNames[cols.township[i]]],
+          [labels.status_, statusLabel(status)],
+          [labels.rate, percent(cols.rate[i], labels)],
+          [labels.fraction, fraction(cols.num[i], cols.den[i], labels)],
+          [labels.target, target === null ? labels.noTarget : percent(target, labels)]
+        ];
+        if (isDemo[i]) rows.push([labels.demo, labels.demoNote]);
+        return popup(name, rows, [labels.villagePage, data.villageUrl + code]);
+      });
+      marker.addTo(isDemo[i] ? demo : real);
+    });
+    real.addTo(map);
+    var overlays = {};
+    overlays[labels.layerTownships] = townships;
+    overlays[labels.layerVillages] = real;
+    if (demo.getLayers().length) {
+      demo.addTo(map);
+      overlays[labels.layerDemo] = demo;
+    }
+    L_.control.layers(null, overlays, { collapsed: false }).addTo(map);
+    window.cunjianMap = { map: map, villages: real, demo: demo, townships: townships };
+  };
+})();
