@@ -9,6 +9,7 @@ from datetime import UTC, timedelta
 
 from flask import Flask, current_app, g, request
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from app.clock import utc_now
 from app.extensions import db, login_manager
@@ -49,7 +50,8 @@ def user_for_token(token: str) -> User | None:
     if not token:
         return None
     row = db.session.execute(
-        db.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token))
+        db.select(ApiToken).options(joinedload(ApiToken.user))  # one query per request, not two
+        .where(ApiToken.token_hash == ApiToken.hash(token))
     ).scalar_one_or_none()
     if row is None or row.revoked_at is not None or _aware(row.expires_at) <= utc_now():
         return None
