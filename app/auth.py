@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from app.clock import utc_now
+from app.db import reads_before_writes
 from app.extensions import db, login_manager
 from app.models import ApiToken, User
 
@@ -29,12 +30,13 @@ def init_app(app: Flask) -> None:
         g.actor = None
         g.via_token = False
         header = request.headers.get("Authorization", "")
-        if header.startswith("Bearer ") and request.path.startswith("/api/"):
-            g.actor = user_for_token(header[len("Bearer "):].strip())
-            g.via_token = g.actor is not None
-            g.bad_token = g.actor is None
-        elif current_user.is_authenticated:
-            g.actor = current_user._get_current_object()
+        with reads_before_writes():
+            if header.startswith("Bearer ") and request.path.startswith("/api/"):
+                g.actor = user_for_token(header[len("Bearer "):].strip())
+                g.via_token = g.actor is not None
+                g.bad_token = g.actor is None
+            elif current_user.is_authenticated:
+                g.actor = current_user._get_current_object()
 
 
 def issue_token(user: User) -> tuple[str, ApiToken]:

@@ -30,6 +30,7 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "3000"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "200"))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 WORKER_CLASSES = os.environ.get("BENCH_WORKER_CLASSES", "sync,gthread").split(",")
+DATABASES = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
 BARE_SECONDS = 5.0
 
 
@@ -193,11 +194,14 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory(prefix="bench-submissions-") as tmp:
         workdir = Path(tmp)
-        database = sqlite_database(workdir)
-        try:
-            report("sqlite", run_database(database, workdir))
-        finally:
-            database.drop()
+        if "sqlite" in DATABASES:
+            database = sqlite_database(workdir)
+            try:
+                report("sqlite", run_database(database, workdir))
+            finally:
+                database.drop()
+        if "postgresql" not in DATABASES:
+            return
         try:
             database = postgresql_database(PG_URL, f"bench_h8_sub_{os.getpid()}")
         except Exception as exc:  # noqa: BLE001 - no server: say so and go on
