@@ -28,7 +28,7 @@ DEFAULTS = {
 # Environment variables read as strings, and those parsed as integers.
 ENV_STRINGS = ("DATABASE_URL", "SECRET_KEY", "COUNTY_TIMEZONE", "MAP_TILE_URL",
                "MAP_TILE_ATTRIBUTION", "MAP_TILE_CRS", "FORMS_DIR")
-ENV_INTS = ("API_TOKEN_HOURS", "MAX_CONTENT_LENGTH")
+ENV_INTS = ("API_TOKEN_HOURS", "MAX_CONTENT_LENGTH", "DATABASE_POOL_SIZE", "DATABASE_MAX_OVERFLOW")
 
 
 def load_config(app, test_config=None):
@@ -47,6 +47,14 @@ def load_config(app, test_config=None):
         "sqlite:///" + str(Path(app.instance_path) / "cunjian.sqlite3")
     )
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    if not url.startswith("sqlite"):
+        # Per worker process: a sync worker uses one connection, a gthread worker one per thread.
+        # pre_ping replaces connections a database restart has cut, instead of failing a request.
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {
+            "pool_size": app.config.get("DATABASE_POOL_SIZE", 5),
+            "max_overflow": app.config.get("DATABASE_MAX_OVERFLOW", 5),
+            "pool_pre_ping": True,
+        })
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 

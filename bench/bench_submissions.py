@@ -172,7 +172,8 @@ def report(kind: str, rows: list[dict]) -> None:
             f"p95 {percentile(result.latencies, 0.95) * 1000:6.1f} ms  "
             f"p99 {percentile(result.latencies, 0.99) * 1000:6.1f} ms  "
             f"errors {result.errors} {dict(result.statuses)}  "
-            f"worker RSS {row['memory']['rss_mib']:.0f} MiB (PSS {row['memory']['pss_mib']:.0f})  "
+            f"worker RSS {row['memory']['rss_mib']:.0f} MiB (PSS {row['memory']['pss_mib']:.0f}, "
+            f"master {row['memory']['master_rss_mib']:.0f})  "
             f"bare commits {row['bare']:.0f}/s  ratio {rate / row['bare']:.2f}  "
             f"log: locked {row['locked_in_log']}, tracebacks {row['tracebacks_in_log']}",
             flush=True,

@@ -262,9 +262,18 @@ class Server:
             values = dict(re.findall(r"^(Rss|Pss):\s+(\d+) kB", rollup, re.M))
             rss.append(int(values["Rss"]) / 1024)
             pss.append(int(values["Pss"]) / 1024)
+        master = 0.0
+        with contextlib.suppress(OSError, AttributeError):
+            status = Path(f"/proc/{self.process.pid}/status").read_text()
+            master = int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1)) / 1024
         if not rss:
-            return {"workers": 0, "rss_mib": 0.0, "pss_mib": 0.0}
-        return {"workers": len(rss), "rss_mib": sum(rss) / len(rss), "pss_mib": sum(pss) / len(pss)}
+            return {"workers": 0, "rss_mib": 0.0, "pss_mib": 0.0, "master_rss_mib": master}
+        return {
+            "workers": len(rss),
+            "rss_mib": sum(rss) / len(rss),
+            "pss_mib": sum(pss) / len(pss),
+            "master_rss_mib": master,
+        }
 
     def cpu_seconds(self) -> float:
         """User + system CPU time used so far by the workers alive now."""
