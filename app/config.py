@@ -23,6 +23,8 @@ DEFAULTS = {
     "MAP_TILE_URL": "",
     "MAP_TILE_ATTRIBUTION": "",
     "MAP_TILE_CRS": "WGS84",
+    # Static URLs carry a content hash (app/static_assets.py), so they can be cached for a year.
+    "STATIC_MAX_AGE": 365 * 24 * 3600,
 }
 
 # Environment variables read as strings, and those parsed as integers.
