@@ -13,7 +13,6 @@ server URL; default postgresql://postgres@127.0.0.1:5432/postgres; scratch datab
 are made and dropped there), BENCH_WORKER_CLASSES ("sync,gthread").
 """
 
-import asyncio
 import os
 import random
 import tempfile
@@ -24,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from bench.cluster import Server, postgresql_database, prepare, sqlite_database
-from bench.phones import inspection_payload, load, percentile
+from bench.phones import inspection_payload, load, percentile, run_async
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "3000"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "200"))
@@ -131,13 +130,11 @@ def run_database(database, workdir: Path) -> list[dict]:
         )
         try:
             boot = server.start()
-            asyncio.run(
+            run_async(
                 load(server.base_url, inspectors, 200, 50, seed=100 + run)
             )  # warm every worker
             cpu_before = server.cpu_seconds()
-            result = asyncio.run(
-                load(server.base_url, inspectors, REQUESTS, CLIENTS, seed=200 + run)
-            )
+            result = run_async(load(server.base_url, inspectors, REQUESTS, CLIENTS, seed=200 + run))
             server_cpu = server.cpu_seconds() - cpu_before
             memory = server.memory()
         finally:

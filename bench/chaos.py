@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bench.cluster import Database, Server, prepare
-from bench.phones import ANSWERS_PER_INSPECTION, Faults, Ledger, phone
+from bench.phones import ANSWERS_PER_INSPECTION, Faults, Ledger, phone, run_async
 
 SERVER_ERROR_LINE = re.compile(r'" 5\d\d ')  # gunicorn's access log: "POST ... HTTP/1.1" 500 ...
 
@@ -107,7 +107,7 @@ def run_chaos(database: Database, workdir: Path, plan: ChaosPlan, workers: int =
     try:
         server.start()
         started = time.perf_counter()
-        asyncio.run(_drive(server, inspectors, plan, ledger, report))
+        run_async(_drive(server, inspectors, plan, ledger, report))
         report.seconds = time.perf_counter() - started
     finally:
         server.stop()

@@ -13,6 +13,7 @@ import random
 import time
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -72,6 +73,13 @@ def inspection_payload(rng: random.Random, village_code: str, today: date) -> di
             ),
         },
     }
+
+
+def run_async(coroutine):
+    """asyncio.run in a thread of its own: the caller's thread may already run an event loop
+    (Playwright's sync API leaves one behind in a test session)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def percentile(values: list[float], share: float) -> float:
