@@ -97,11 +97,13 @@ class ChaosReport:
         return found
 
 
-def run_chaos(database: Database, workdir: Path, plan: ChaosPlan, workers: int = 4) -> ChaosReport:
+def run_chaos(
+    database: Database, workdir: Path, plan: ChaosPlan, workers: int = 4, preload: bool = False
+) -> ChaosReport:
+    """`preload`: gunicorn --preload (the app imported once, workers forked ready to serve)."""
     inspectors = prepare(database)
-    server = Server(
-        database, Path(workdir) / f"chaos-{database.kind}.log", workers=workers, access_log=True
-    )
+    log_path = Path(workdir) / f"chaos-{database.kind}.log"
+    server = Server(database, log_path, workers=workers, access_log=True, preload=preload)
     report = ChaosReport()
     ledger = Ledger()
     try:

@@ -51,7 +51,7 @@ def _empty_schema(database):
 def test_no_acknowledged_inspection_is_lost_or_doubled(scratch_database, tmp_path):
     plan = ChaosPlan(phones=20, per_phone=25, kill_worker_at_acks=150, kill_server_at_acks=350)
 
-    report = run_chaos(scratch_database, tmp_path, plan)
+    report = run_chaos(scratch_database, tmp_path, plan, preload=True)
 
     print(describe(scratch_database.kind, report))
     assert report.problems() == []
