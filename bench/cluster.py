@@ -138,27 +138,12 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def command(self) -> list[str]:
-        cmd = [
-            GUNICORN,
-            "--workers",
-            str(self.workers),
-            "--worker-class",
-            self.worker_class,
-            "--threads",
-            str(self.threads),
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--timeout",
-            "60",
-            "--graceful-timeout",
-            "5",
-            "--error-logfile",
-            "-",
-            "--log-level",
-            "info",
-            "--backlog",
-            "2048",
-        ]
+        options = (
+            f"--workers {self.workers} --worker-class {self.worker_class} --threads {self.threads}"
+            f" --bind 127.0.0.1:{self.port} --timeout 60 --graceful-timeout 5 --backlog 2048"
+            " --error-logfile - --log-level info"
+        )
+        cmd = [GUNICORN, *options.split()]
         if self.access_log:
             cmd += ["--access-logfile", "-"]
         if self.preload:
