@@ -12,9 +12,11 @@ from datetime import UTC, timedelta
 
 from flask import Flask, current_app, g, request
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from app.audit import record
 from app.clock import utc_now
+from app.db import reads_before_writes
 from app.extensions import db, login_manager
 from app.models import ApiToken, User
 from app.throttle import forget_old_failures, is_throttled, note_failure
@@ -40,14 +42,15 @@ def init_app(app: Flask) -> None:
         g.via_token = False
         g.token_row = None
         header = request.headers.get("Authorization", "")
-        if header.startswith("Bearer ") and request.path.startswith("/api/"):
-            g.token_row = token_row(header[len("Bearer "):].strip())
-            g.actor = g.token_row.user if g.token_row is not None else None
-            g.via_token = g.actor is not None
-            g.bad_token = g.actor is None
-        elif current_user.is_authenticated and current_user.active:
-            # A user deactivated after signing in loses access at the next request.
-            g.actor = current_user._get_current_object()
+        with reads_before_writes():
+            if header.startswith("Bearer ") and request.path.startswith("/api/"):
+                g.token_row = token_row(header[len("Bearer "):].strip())
+                g.actor = g.token_row.user if g.token_row is not None else None
+                g.via_token = g.actor is not None
+                g.bad_token = g.actor is None
+            elif current_user.is_authenticated and current_user.active:
+                # A user deactivated after signing in loses access at the next request.
+                g.actor = current_user._get_current_object()
 
 
 def issue_token(user: User) -> tuple[str, ApiToken]:
@@ -64,7 +67,8 @@ def token_row(token: str) -> ApiToken | None:
     if not token:
         return None
     row = db.session.execute(
-        db.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token))
+        db.select(ApiToken).options(joinedload(ApiToken.user))  # one query per request, not two
+        .where(ApiToken.token_hash == ApiToken.hash(token))
     ).scalar_one_or_none()
     if row is None or row.revoked_at is not None or _aware(row.expires_at) <= utc_now():
         return None

@@ -1,15 +1,17 @@
-"""Command-line tasks: `flask --app wsgi seed | import-villages | create-user | ensure-admin`.
+"""Command-line tasks: `flask --app wsgi seed | import-villages | create-user | ensure-admin |
+backup | restore`.
 
 Each command is one transaction: it either does all its work or nothing.
 """
 
 import secrets
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from app import county
+from app import backup, county
 from app.audit import record
 from app.demo_cli import demo_data_command
 from app.extensions import db
@@ -19,7 +21,7 @@ from app.passwords import MESSAGES, password_problems
 
 def init_app(app: Flask) -> None:
     for command in (seed_command, import_villages_command, create_user_command,
-                    ensure_admin_command):
+                    ensure_admin_command, backup_command, restore_command):
         app.cli.add_command(command)
     app.cli.add_command(demo_data_command)
 
@@ -98,3 +100,28 @@ def ensure_admin_command():
     click.echo("  This password is shown once. Add inspectors with:")
     click.echo("  .venv/bin/flask --app wsgi create-user NAME --role inspector --township 140225101")
     click.echo("=" * 64 + "\n")
+
+
+@click.command("backup")
+@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace DEST if it exists.")
+@with_appcontext
+def backup_command(dest, force):
+    """Copy the database to DEST while the app keeps running (a consistent snapshot)."""
+    try:
+        click.echo(backup.backup(current_app.config["SQLALCHEMY_DATABASE_URI"], dest, force))
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command("restore")
+@click.argument("src", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite a database that holds data.")
+@with_appcontext
+def restore_command(src, force):
+    """Bring back a backup made by `backup` (stop the app first)."""
+    db.engine.dispose()  # no connection of ours holds the database while it is replaced
+    try:
+        click.echo(backup.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], src, force))
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None

@@ -41,7 +41,8 @@ DEFAULTS = {
 ENV_STRINGS = ("DATABASE_URL", "SECRET_KEY", "COUNTY_TIMEZONE", "MAP_TILE_URL",
                "MAP_TILE_ATTRIBUTION", "MAP_TILE_CRS", "MAP_TILE_SUBDOMAINS", "MAP_TIANDITU_KEY",
                "FORMS_DIR")
-ENV_INTS = ("API_TOKEN_HOURS", "MAX_CONTENT_LENGTH", "PROXY_COUNT")
+ENV_INTS = ("API_TOKEN_HOURS", "MAX_CONTENT_LENGTH", "PROXY_COUNT", "DATABASE_POOL_SIZE",
+            "DATABASE_MAX_OVERFLOW")
 ENV_FLAGS = ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE")
 WEAK_SECRETS = frozenset({"dev", "secret", "changeme", "change-me", "development", "test"})
 MIN_SECRET_LENGTH = 32
@@ -72,6 +73,14 @@ def load_config(app, test_config=None):
         "sqlite:///" + str(Path(app.instance_path) / "cunjian.sqlite3")
     )
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    if not url.startswith("sqlite"):
+        # Per worker process: a sync worker uses one connection, a gthread worker one per thread.
+        # pre_ping replaces connections a database restart has cut, instead of failing a request.
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {
+            "pool_size": app.config.get("DATABASE_POOL_SIZE", 5),
+            "max_overflow": app.config.get("DATABASE_MAX_OVERFLOW", 5),
+            "pool_pre_ping": True,
+        })
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 

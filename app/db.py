@@ -11,6 +11,7 @@ writers; everything else (POST, CLI commands, scripts) starts IMMEDIATE. pysqlit
 transaction handling is switched off so that SQLAlchemy's begin event decides.
 """
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import request
@@ -42,6 +43,32 @@ def configure_engine(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+@contextmanager
+def reads_before_writes():
+    """Reads that precede a request's writes (who is asking), without SQLite's write lock.
+
+    A POST's first statement used to be the token lookup, so BEGIN IMMEDIATE took the write lock
+    there and held it while the body was validated: four workers then took turns for the whole
+    request, and waiters slept in SQLite's busy handler. Here the lookup runs in a deferred read
+    transaction that is ended (keeping what it loaded) before the writes begin their own
+    BEGIN IMMEDIATE, so the lock covers only the writes. PostgreSQL needs none of this.
+    """
+    from app.extensions import db
+
+    outer = write_intent.set(False)
+    try:
+        yield
+    finally:
+        write_intent.reset(outer)
+    session = db.session()
+    if write_intent.get() and session.in_transaction() and db.engine.dialect.name == "sqlite":
+        session.expire_on_commit = False
+        try:
+            session.commit()  # nothing written: this only ends the read transaction
+        finally:
+            session.expire_on_commit = True
 
 
 def init_app(app) -> None:

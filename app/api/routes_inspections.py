@@ -22,8 +22,7 @@ from app.submissions import OutOfScope, SubmissionConflict, VillageNotFound, sto
 @allow("inspection.create")
 def create_inspection():
     forms = current_forms()
-    schema = forms.inspection_schemas[current_lang()](today=county_today())
-    data = schema.load(json_body())
+    data = forms.inspection_schema(current_lang(), county_today()).load(json_body())
     try:
         stored = store_inspection(data, g.actor, forms.form_set)
     except VillageNotFound:
