@@ -38,8 +38,10 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.inspect import bp as inspect_bp
+    from app.offline import bp as offline_bp
     from app.web import bp as web_bp
 
     app.register_blueprint(web_bp)
     app.register_blueprint(inspect_bp)
+    app.register_blueprint(offline_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

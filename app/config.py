@@ -23,12 +23,21 @@ DEFAULTS = {
     "MAP_TILE_URL": "",
     "MAP_TILE_ATTRIBUTION": "",
     "MAP_TILE_CRS": "WGS84",
+    "GPS_FLAG_DISTANCE_M": 2000,
+    "PHOTO_MAX_BYTES": 1_500_000,  # after the phone's resize a photo is ~300 KB
+    "PHOTO_MAX_PIXELS": 40_000_000,  # refuse decompression bombs before decoding
+    "PHOTO_STORAGE": "local",  # or "s3" (needs boto3: pip install .[s3])
+    "PHOTO_DIR": "",  # default: <instance>/photos
+    "PHOTO_S3_BUCKET": "",
+    "PHOTO_S3_ENDPOINT_URL": "",  # e.g. a MinIO or Aliyun OSS endpoint
+    "PHOTO_S3_PREFIX": "photos/",
 }
 
 # Environment variables read as strings, and those parsed as integers.
 ENV_STRINGS = ("DATABASE_URL", "SECRET_KEY", "COUNTY_TIMEZONE", "MAP_TILE_URL",
-               "MAP_TILE_ATTRIBUTION", "MAP_TILE_CRS", "FORMS_DIR")
-ENV_INTS = ("API_TOKEN_HOURS", "MAX_CONTENT_LENGTH")
+               "MAP_TILE_ATTRIBUTION", "MAP_TILE_CRS", "FORMS_DIR", "PHOTO_STORAGE", "PHOTO_DIR",
+               "PHOTO_S3_BUCKET", "PHOTO_S3_ENDPOINT_URL", "PHOTO_S3_PREFIX")
+ENV_INTS = ("API_TOKEN_HOURS", "MAX_CONTENT_LENGTH", "GPS_FLAG_DISTANCE_M", "PHOTO_MAX_BYTES")
 
 
 def load_config(app, test_config=None):

@@ -17,6 +17,9 @@ POLICY: dict[str, frozenset[str]] = {
     "geography.read": ALL_ROLES,
     "inspection.create": frozenset({"inspector", "county_admin"}),
     "inspection.read": frozenset({"inspector", "township_lead", "county_admin"}),
+    "photo.read": frozenset({"inspector", "township_lead", "county_admin"}),
+    "flags.read": frozenset({"township_lead", "county_admin"}),
+    "rescue.import": frozenset({"county_admin"}),
 }
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from app.clock import utc_now
 from app.extensions import db
 from app.formdefs import FormSet
+from app.gps_checks import check_location
 from app.models import Answer, Inspection, InspectionRevision, User, Village
 from app.periods import quarter_of
 from app.policy import in_scope
@@ -79,6 +80,7 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
         content_hash=digest, form_versions=form_set.versions, created_at=now, updated_at=now,
     )
     inspection.answers = list(answer_rows(data, form_set))
+    check_location(inspection, village, now)  # GPS flags, in the same transaction
     inspection.revisions = [InspectionRevision(number=1, payload=payload, author_id=actor.id,
                                                created_at=now)]
     db.session.add(inspection)

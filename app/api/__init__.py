@@ -23,3 +23,4 @@ def protect_session_writes():
 
 
 from app.api import errors, routes_auth, routes_geography, routes_inspections  # noqa: E402,F401
+from app.api import routes_photos  # noqa: E402,F401

@@ -3,10 +3,12 @@ schemas in app/api shape JSON) and no commits (callers own their transactions)."
 
 from app.models.geography import ZONES, Township, Village
 from app.models.inspections import Answer, Inspection, InspectionRevision
+from app.models.photos import FLAG_KINDS, PHOTO_TYPES, InspectionFlag, Photo
 from app.models.targets import Target
 from app.models.users import ROLES, ApiToken, User
 
 __all__ = [
     "ZONES", "ROLES", "Township", "Village", "User", "ApiToken",
     "Inspection", "InspectionRevision", "Answer", "Target",
+    "Photo", "InspectionFlag", "PHOTO_TYPES", "FLAG_KINDS",
 ]

@@ -1,0 +1,98 @@
+"""Routes: /sw.js, /manifest.webmanifest, /inspect/flags, /admin/rescue, and the
+`import-rescue` command."""
+
+import json
+
+import click
+from flask import current_app, g, render_template, request, send_from_directory
+from flask.cli import with_appcontext
+
+from app.extensions import db
+from app.models import Inspection, InspectionFlag, Village
+from app.offline import bp
+from app.offline.rescue import RescueFileError, import_rescue
+from app.policy import allow, township_scope
+
+
+@bp.get("/sw.js")
+@allow("public")
+def service_worker():
+    # Served from the root so its scope is the whole site; never cached by HTTP, so a new
+    # version is picked up on the next visit (the worker caches what it needs itself).
+    response = send_from_directory(current_app.static_folder, "sw.js", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+@allow("public")
+def manifest():
+    response = send_from_directory(
+        current_app.static_folder,
+        "manifest.webmanifest",
+        mimetype="application/manifest+json",
+        max_age=3600,
+    )
+    return response
+
+
+@bp.get("/inspect/flags")
+@allow("flags.read")
+def flags():
+    statement = (
+        db.select(InspectionFlag, Inspection, Village)
+        .join(Inspection, InspectionFlag.inspection_id == Inspection.id)
+        .join(Village, Inspection.village_id == Village.id)
+        .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
+    )
+    if (scope := township_scope(g.actor)) is not None:
+        statement = statement.where(Village.township_id == scope)
+    rows = db.session.execute(statement.limit(500)).all()
+    return render_template(
+        "offline/flags.html", rows=rows, limit_m=current_app.config["GPS_FLAG_DISTANCE_M"]
+    )
+
+
+@bp.route("/admin/rescue", methods=["GET", "POST"])
+@allow("rescue.import")
+def rescue_upload():
+    report, error = None, None
+    if request.method == "POST":
+        upload = request.files.get("rescue_file")
+        try:
+            if upload is None:
+                raise RescueFileError("no file")
+            report = import_rescue(_json(upload.read()), default_user=None)
+        except RescueFileError as exc:
+            error = str(exc)
+    return render_template("offline/rescue.html", report=report, error=error), (
+        400 if error else 200
+    )
+
+
+@bp.cli.command("import-rescue")
+@click.argument("rescue_file", type=click.File("rb"))
+@click.option(
+    "--as-user",
+    "username",
+    default=None,
+    help="store as this user when the file names none (or a missing one)",
+)
+@with_appcontext
+def import_rescue_command(rescue_file, username):
+    """Store the unsent inspections of a phone's rescue file (idempotent: run it twice freely)."""
+    try:
+        report = import_rescue(_json(rescue_file.read()), default_user=username)
+    except RescueFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in report.lines():
+        click.echo(line)
+    click.echo(report.summary())
+
+
+def _json(raw: bytes):
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise RescueFileError("not a JSON file") from None
