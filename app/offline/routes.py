@@ -1,7 +1,9 @@
 """Routes: /sw.js, /manifest.webmanifest, /inspect/flags, /admin/rescue, and the
 `import-rescue` command."""
 
+import hashlib
 import json
+from pathlib import Path
 
 import click
 from flask import current_app, g, render_template, request, send_from_directory
@@ -17,12 +19,26 @@ from app.policy import allow, township_scope
 @bp.get("/sw.js")
 @allow("public")
 def service_worker():
-    # Served from the root so its scope is the whole site; never cached by HTTP, so a new
-    # version is picked up on the next visit (the worker caches what it needs itself).
-    response = send_from_directory(current_app.static_folder, "sw.js", max_age=0)
+    # Served from the root so its scope is the whole site; revalidated on every visit (a 304
+    # when nothing changed), so a new version of any asset is picked up on the next visit.
+    static = Path(current_app.static_folder)
+    source = (static / "sw.js").read_text(encoding="utf-8")
+    response = current_app.response_class(
+        source.replace("__VERSION__", assets_version(static)), mimetype="text/javascript"
+    )
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def assets_version(static: Path) -> str:
+    """A short hash of every static file: changes whenever any asset does."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in static.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(static).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @bp.get("/manifest.webmanifest")
