@@ -463,8 +463,13 @@
     if (!("serviceWorker" in navigator)) return noWorker();
     navigator.serviceWorker.register("/sw.js").then(function () { return navigator.serviceWorker.ready; })
       .then(function (reg) {
-        // First visit: this page was not served by the worker, so ask it to keep what we need.
-        if (reg.active) reg.active.postMessage({type: "warm", paths: [location.pathname, "/inspect/", "/api/v1/villages"]});
+        // First visit (this page was not served by the worker), or the village list is more than
+        // 12 hours old: ask the worker to keep what is needed offline.
+        var last = Number(localStorage.getItem("cunjian-warmed") || 0);
+        if (reg.active && (!navigator.serviceWorker.controller || Date.now() - last > 12 * 3600e3)) {
+          reg.active.postMessage({type: "warm", paths: [location.pathname, "/inspect/", "/api/v1/villages"]});
+          localStorage.setItem("cunjian-warmed", String(Date.now()));
+        }
       }).catch(noWorker);
   }
 

@@ -16,7 +16,9 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
 
 
 @contextmanager
-def serving(tmp_path: Path, users=(("wang", "inspector", "140225100"),), password="pw-field-2026"):
+def serving(
+    tmp_path: Path, users=(("wang", "inspector", "140225100"),), password="pw-field-2026", wrap=None
+):
     app = create_app(
         {
             "DATABASE_URL": f"sqlite:///{tmp_path / 'offline.sqlite3'}",
@@ -36,6 +38,8 @@ def serving(tmp_path: Path, users=(("wang", "inspector", "140225100"),), passwor
             user.set_password(password)
             db.session.add(user)
         db.session.commit()
+    if wrap is not None:  # e.g. the bench's byte counter around the WSGI app
+        app.wsgi_app = wrap(app.wsgi_app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
