@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from app import auth, cli, db as database, forms_registry, i18n
+from app import auth, cli, db as database, forms_registry, i18n, static_assets
 from app.config import load_config
 from app.extensions import csrf, db, login_manager, migrate
 
@@ -33,6 +33,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
+    static_assets.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

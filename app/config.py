@@ -31,6 +31,8 @@ DEFAULTS = {
     "PHOTO_S3_BUCKET": "",
     "PHOTO_S3_ENDPOINT_URL": "",  # e.g. a MinIO or Aliyun OSS endpoint
     "PHOTO_S3_PREFIX": "photos/",
+    # Static URLs carry a content hash (app/static_assets.py), so they can be cached for a year.
+    "STATIC_MAX_AGE": 365 * 24 * 3600,
 }
 
 # Environment variables read as strings, and those parsed as integers.

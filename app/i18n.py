@@ -5,6 +5,8 @@ Accept-Language header so a phone's sync gets errors in its own language. Either
 Chinese.
 """
 
+from urllib.parse import urlencode
+
 from flask import Flask, current_app, request
 from flask_babel import get_locale
 
@@ -27,9 +29,16 @@ def current_lang() -> str:
     return str(get_locale() or "zh")
 
 
+def switch_language_url(lang: str) -> str:
+    """This page in another language, keeping its query (a sign-in page keeps its `next`)."""
+    query = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return f"{request.path}?{urlencode([*query, ('lang', lang)])}"
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["current_lang"] = current_lang
+    app.jinja_env.globals["switch_language_url"] = switch_language_url
 
     @app.after_request
     def remember_language(response):

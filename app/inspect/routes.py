@@ -11,6 +11,7 @@ from app.extensions import db
 from app.forms_registry import current_forms
 from app.i18n import current_lang
 from app.inspect import bp
+from app.inspect.display import answer_text
 from app.inspect.formdata import errors_by_input, payload_from_form
 from app.inspection_view import inspection_document
 from app.models import Inspection, Township, Village
@@ -52,8 +53,8 @@ def submit_inspection(village_code: str):
         return _render_form(village, values, errors_by_input(flatten(error.messages))), 422
     except (VillageNotFound, OutOfScope):
         abort(404)
-    except SubmissionConflict:
-        return _render_form(village, values, {}, conflict=True), 409
+    except SubmissionConflict as conflict:
+        return _render_form(village, values, {}, conflict=conflict.inspection), 409
     return redirect(url_for("inspect.saved", inspection_id=stored.inspection.id), code=303)
 
 
@@ -65,17 +66,18 @@ def saved(inspection_id: int):
         abort(404)
     document = inspection_document(inspection, current_forms().form_set)
     return render_template("inspect/saved.html", inspection=document,
-                           form_set=current_forms().form_set)
+                           form_set=current_forms().form_set, answer_text=answer_text)
 
 
 def _village_in_scope(code: str) -> Village:
-    village = db.session.execute(db.select(Village).where(Village.code == code)).scalar_one_or_none()
+    statement = db.select(Village).where(Village.code == code)
+    village = db.session.execute(statement).scalar_one_or_none()
     if village is None or not in_scope(g.actor, village.township_id):
         abort(404)
     return village
 
 
-def _render_form(village, values, errors, conflict=False):
+def _render_form(village, values, errors, conflict: Inspection | None = None):
     return render_template("inspect/form.html", village=village, values=values, errors=errors,
                            form_set=current_forms().form_set, conflict=conflict,
                            today=county_today().isoformat())

@@ -56,8 +56,9 @@ def home():
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths: `//evil.example` and absolute URLs are dropped."""
-    if not target:
+    """Only same-site paths: `//evil.example`, `/\\evil.example` (browsers read `\\` as `/`)
+    and absolute URLs are dropped."""
+    if not target or "\\" in target or any(ord(c) < 32 for c in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -1,9 +1,10 @@
-// Progressive enhancement of the inspection form: one section a screen, with back/next,
-// and the phone's position on request. Without this script the form is one long page.
+// Progressive enhancement of the inspection form: one section a screen, with back/next, links
+// from the error summary that open the right section, and the phone's position on request.
+// Without this script the form is one long page and works the same; the server validates.
 (function () {
   "use strict";
   var form = document.getElementById("inspection-form");
-  if (!form) return;
+  if (!form || !form.classList) return;
   var steps = Array.prototype.slice.call(form.querySelectorAll(".step"));
   var lang = document.documentElement.lang === "en" ? "en" : "zh";
   var text = {
@@ -11,9 +12,6 @@
     en: {back: "Back", next: "Next", of: "Step {i} of {n}", locating: "Locating…", denied: "Position unavailable"}
   }[lang];
   var current = 0;
-  var firstError = form.querySelector(".has-error");
-  if (firstError) current = steps.indexOf(firstError.closest(".step"));
-  if (current < 0) current = 0;
 
   form.classList.add("js-steps");
   var nav = document.createElement("div");
@@ -21,25 +19,64 @@
   nav.innerHTML = '<button type="button" class="secondary" data-go="-1"></button>' +
     '<span class="progress" aria-live="polite"></span>' +
     '<button type="button" data-go="1"></button>';
-  nav.children[0].textContent = text.back;
-  nav.children[2].textContent = text.next;
+  var back = nav.children[0], progress = nav.children[1], next = nav.children[2];
+  back.textContent = text.back;
+  next.textContent = text.next;
   form.appendChild(nav);
 
-  function show(i) {
+  function stepOf(element) {
+    var step = element && element.closest(".step");
+    return step ? steps.indexOf(step) : -1;
+  }
+
+  function show(i, focusHeading) {
     current = Math.max(0, Math.min(steps.length - 1, i));
     steps.forEach(function (s, k) { s.classList.toggle("current", k === current); });
-    nav.children[0].hidden = current === 0;
-    nav.children[2].hidden = current === steps.length - 1;
-    nav.children[1].textContent = text.of.replace("{i}", current + 1).replace("{n}", steps.length);
-    var heading = steps[current].querySelector("h2");
-    if (heading) { heading.tabIndex = -1; heading.focus({preventScroll: true}); }
-    window.scrollTo(0, 0);
+    back.style.visibility = current === 0 ? "hidden" : "visible";
+    next.hidden = current === steps.length - 1;
+    progress.textContent = text.of.replace("{i}", current + 1).replace("{n}", steps.length);
+    if (focusHeading) {
+      var heading = steps[current].querySelector("h2");
+      heading.tabIndex = -1;
+      heading.focus();
+      window.scrollTo(0, 0);
+    }
   }
+
   nav.addEventListener("click", function (e) {
     var go = e.target.getAttribute("data-go");
-    if (go) show(current + Number(go));
+    if (go) show(current + Number(go), true);
   });
-  show(current);
+
+  // The error summary links to #field-NAME: open that field's section and put the cursor in it.
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.addEventListener("click", function (e) {
+      var href = e.target.getAttribute && e.target.getAttribute("href");
+      var target = href && document.getElementById(href.slice(1));
+      if (!target) return;
+      e.preventDefault();
+      var k = stepOf(target);
+      if (k < 0) return;
+      show(k, false);
+      var input = target.querySelector("input:not([type=hidden]),select,textarea") || target;
+      input.focus();
+      target.scrollIntoView({block: "center"});
+    });
+  }
+
+  // Enter on a phone keyboard ("Go") moves on instead of sending half a form.
+  form.addEventListener("keydown", function (e) {
+    var tag = e.target.tagName;
+    if (e.key === "Enter" && (tag === "INPUT" || tag === "SELECT") && current < steps.length - 1) {
+      e.preventDefault();
+      show(current + 1, true);
+    }
+  });
+
+  var firstError = form.querySelector(".field-error");
+  show(firstError ? Math.max(0, stepOf(firstError)) : 0, false);
+  if (summary) summary.focus();
 
   var locate = document.getElementById("locate");
   if (locate && navigator.geolocation) {
@@ -55,6 +92,10 @@
       }, function () { locate.textContent = text.denied; }, {enableHighAccuracy: true, timeout: 20000});
     });
   }
-  // One tap stores one inspection: the button is disabled once the form is sent.
-  form.addEventListener("submit", function () { document.getElementById("submit").disabled = true; });
+
+  // One tap stores one inspection: the button is disabled once the form is sent (the hidden
+  // client_uuid makes a second copy harmless anyway), and enabled again if the page comes back.
+  var submit = document.getElementById("submit");
+  form.addEventListener("submit", function () { submit.disabled = true; });
+  window.addEventListener("pageshow", function () { submit.disabled = false; });
 })();

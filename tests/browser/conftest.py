@@ -1,0 +1,141 @@
+"""Fixtures for browser tests: the real app served on a free loopback port, and a headless
+Chromium with a phone's viewport that records every request it makes.
+
+`live_server` runs the app (CSRF on, as in production) with werkzeug's server in a background
+thread, over a SQLite file seeded with the county and one inspector of 西坊城镇; it yields an
+object with `.url` and `.app`. It lives for the whole session, so a test that counts rows
+should count those of its own village. Tests skip with a message when /usr/bin/chromium is
+missing; no browser is ever downloaded.
+"""
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from app import county, create_app
+from app.extensions import db
+from app.models import Township, User
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+    "locale": "zh-CN",
+}
+INSPECTOR = ("wang", "correct horse battery")
+INSPECTOR_TOWNSHIP = "140225101"  # 西坊城镇
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Flask
+    inspector: tuple[str, str] = INSPECTOR
+    served: list[str] = field(default_factory=list)  # every path+query that reached the server
+
+
+@dataclass
+class PhonePage:
+    """A page plus every URL it (and its context) requested."""
+
+    page: object
+    requested: list[str] = field(default_factory=list)
+
+    def offsite(self, base_url: str) -> list[str]:
+        return [u for u in self.requested if not u.startswith(base_url + "/")]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("live_server")
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{folder / 'cunjian.sqlite3'}",
+            "SECRET_KEY": "live-server-test-key-" + "x" * 32,
+        }
+    )
+    app.instance_path = str(folder / "instance")
+    with app.app_context():
+        db.create_all()
+        county.seed()
+        township = db.session.execute(
+            db.select(Township).where(Township.code == INSPECTOR_TOWNSHIP)
+        ).scalar_one()
+        user = User(username=INSPECTOR[0], role="inspector", township=township)
+        user.set_password(INSPECTOR[1])
+        db.session.add(user)
+        db.session.commit()
+    served = []
+
+    def recording(environ, start_response):
+        query = environ.get("QUERY_STRING")
+        served.append(environ["PATH_INFO"] + (f"?{query}" if query else ""))
+        return app(environ, start_response)
+
+    server = make_server("127.0.0.1", 0, recording, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live_server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app, served=served)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(
+            f"browser tests need Debian's Chromium at {CHROMIUM} (apt install chromium); skipped"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(chromium):
+    """phone(java_script_enabled=True) → a PhonePage at 360×740 that records its requests."""
+    contexts = []
+
+    def open_page(java_script_enabled=True) -> PhonePage:
+        context = chromium.new_context(java_script_enabled=java_script_enabled, **PHONE)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        phone_page = PhonePage(context.new_page())
+        context.on("request", lambda request: phone_page.requested.append(request.url))
+        return phone_page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """screenshot(page, NAME) saves NAME.png only when CUNJIAN_SCREENSHOTS is set: to
+    docs/screenshots/ (shown in the README) when it is 1, else to the folder it names. An
+    ordinary test run writes nothing into the repository."""
+
+    def take(page, name: str) -> None:
+        setting = os.environ.get("CUNJIAN_SCREENSHOTS")
+        if setting:
+            folder = SCREENSHOTS if setting == "1" else Path(setting)
+            folder.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(folder / f"{name}.png"), full_page=name.endswith("-full"))
+
+    return take
