@@ -73,10 +73,16 @@ function networkFirst(event, path) {
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;
-  if (request.method !== "GET") return;
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   var path = url.pathname;
+  if (request.method === "POST" && request.mode === "navigate" && FORM_PAGE.test(path)) {
+    // The plain post of a form failed (weak signal): back to the form, whose queue holds the
+    // entry and sends it when it can.
+    event.respondWith(fetch(request).catch(function () { return Response.redirect(path, 303); }));
+    return;
+  }
+  if (request.method !== "GET") return;
   if (path.indexOf("/static/") === 0 || path === "/manifest.webmanifest") {
     event.respondWith(caches.match(path).then(function (hit) {
       return hit || fetch(request).then(function (response) {

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import click
-from flask import current_app, g, render_template, request, send_from_directory
+from flask import current_app, g, render_template, request, url_for
 from flask.cli import with_appcontext
 
 from app.extensions import db
@@ -44,12 +44,33 @@ def assets_version(static: Path) -> str:
 @bp.get("/manifest.webmanifest")
 @allow("public")
 def manifest():
-    response = send_from_directory(
-        current_app.static_folder,
-        "manifest.webmanifest",
-        mimetype="application/manifest+json",
-        max_age=3600,
+    """The web app manifest; its icons carry content-hashed URLs, so browsers cache them."""
+    icons = [
+        {
+            "src": url_for("static", filename=f"icons/icon-{size}.png"),
+            "sizes": f"{size}x{size}",
+            "type": "image/png",
+            "purpose": "any maskable",
+        }
+        for size in (192, 512)
+    ]
+    body = json.dumps(
+        {
+            "name": "村检 Cunjian 农村环境检查",
+            "short_name": "村检",
+            "description": "浑源县农村人居环境检查表（可离线填写）",
+            "lang": "zh-CN",
+            "start_url": "/inspect/",
+            "scope": "/",
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#0b5cad",
+            "icons": icons,
+        },
+        ensure_ascii=False,
     )
+    response = current_app.response_class(body, mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "public, max-age=86400"
     return response
 
 

@@ -2,6 +2,12 @@
 // ("waiting to send"), photos resized on the phone, sending oldest first when the network is
 // there, and a rescue file. Plain JS, no framework. Without IndexedDB the form posts as usual.
 //
+// Saving always writes the entry to the queue first. Online, the form is then posted as usual
+// (status "posting"), so the server's own page shows any error beside its field; the saved page
+// (data-saved-uuid) marks the entry stored and sends its photos. Offline, or when that post
+// fails (the service worker sends the phone back to the form), the entry waits and is sent
+// through the JSON API when the network returns.
+//
 // Stores: drafts (one per village, keyPath village_code: the draft's client_uuid is fixed when
 // the draft is made, inside one IndexedDB transaction, so two tabs on the same village share it);
 // outbox (keyPath client_uuid: what was saved, its state); photos (keyPath client_photo_id).
@@ -9,7 +15,10 @@
 (function () {
   "use strict";
   var form = document.getElementById("inspection-form");
-  if (!form || !window.indexedDB || !window.fetch || !window.Promise) return;
+  var panel = document.getElementById("queue-status");
+  if ((!form && !panel) || !window.indexedDB || !window.fetch || !window.Promise) return;
+  var savedUuid = panel && panel.getAttribute("data-saved-uuid");
+  var pageHasErrors = !!(form && document.querySelector("#error-summary, #conflict"));
   var lang = document.documentElement.lang === "en" ? "en" : "zh";
   var T = {
     zh: {queue: "待发送记录", waiting: "等待发送", sending: "正在发送", sent: "已发送",
@@ -34,8 +43,8 @@
   }[lang];
   var MAX_SIDE = 1600, TARGET_BYTES = 300 * 1024;
   var pathCode = (location.pathname.match(/^\/inspect\/(\d{12})$/) || [])[1];
-  var villageCode = pathCode || form.getAttribute("data-village-code");
-  var username = form.getAttribute("data-username") || "";
+  var villageCode = pathCode || (form && form.getAttribute("data-village-code"));
+  var username = (form || panel).getAttribute("data-username") || "";
   var draft = null, db = null, sending = false, needLogin = false;
   var justSaved = sessionStorage.getItem("cunjian-saved") === "1";
   sessionStorage.removeItem("cunjian-saved");
@@ -209,20 +218,22 @@
   function saveToQueue(e) {
     e.preventDefault();
     clearTimeout(saveTimer);
-    var values = formValues(), entry;
+    var values = formValues(), entry, online = navigator.onLine;
     return all("photos", "by_uuid", draft.client_uuid).then(function (photos) {
       entry = {client_uuid: draft.client_uuid, village_code: villageCode,
         village_name: (document.querySelector("h1") || {}).textContent || villageCode,
-        payload: payloadFrom(values), values: values, status: "waiting", errors: null,
+        payload: payloadFrom(values), values: values, status: online ? "posting" : "waiting", errors: null,
         photo_ids: photos.map(function (p) { return p.client_photo_id; }),
         saved_at: Date.now(), username: username};
       return tx(["drafts", "outbox", "photos"], "readwrite", function (t) {
         t.objectStore("outbox").put(entry);
-        t.objectStore("drafts").delete(villageCode);
+        if (!online) t.objectStore("drafts").delete(villageCode);  // online: kept until stored
         photos.forEach(function (p) { p.state = "waiting"; t.objectStore("photos").put(p); });
       });
     }).then(function () {
       if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
+      // The plain post (the method from the prototype: the form has a button named "submit").
+      if (online) return HTMLFormElement.prototype.submit.call(form);
       sessionStorage.setItem("cunjian-saved", "1");
       location.reload();  // a fresh form (from the service worker when offline) and a new draft
     }).catch(function () { document.getElementById("submit").disabled = false; });
@@ -321,7 +332,6 @@
   }
 
   // ---- the queue on screen -----------------------------------------------------------------
-  var panel = document.getElementById("queue-status");
   function render() {
     if (!panel) return Promise.resolve();
     return Promise.all([all("outbox"), all("photos")]).then(function (r) {
@@ -465,33 +475,63 @@
       .then(function (reg) {
         // First visit (this page was not served by the worker), or the village list is more than
         // 12 hours old: ask the worker to keep what is needed offline.
+        var controlled = !!navigator.serviceWorker.controller;
         var last = Number(localStorage.getItem("cunjian-warmed") || 0);
-        if (reg.active && (!navigator.serviceWorker.controller || Date.now() - last > 12 * 3600e3)) {
+        if (controlled && !last) return localStorage.setItem("cunjian-warmed", String(Date.now()));
+        if (reg.active && (!controlled || Date.now() - last > 12 * 3600e3)) {
           reg.active.postMessage({type: "warm", paths: [location.pathname, "/inspect/", "/api/v1/villages"]});
           localStorage.setItem("cunjian-warmed", String(Date.now()));
         }
       }).catch(noWorker);
   }
 
-  openDb().then(function (opened) {
-    db = opened;
-    return adoptVillage();
-  }).then(loadOrCreateDraft).then(function (d) {
+  // Entries that were being posted as a plain form: the saved page says it was stored; the
+  // form page with errors takes it back to be fixed; anywhere else the post did not arrive,
+  // and the entry waits for the queue.
+  function reconcile() {
+    return all("outbox").then(function (entries) {
+      var posting = entries.filter(function (e) { return e.status === "posting"; });
+      if (!posting.length) return null;
+      return tx(["outbox", "drafts"], "readwrite", function (t) {
+        posting.forEach(function (e) {
+          if (pageHasErrors && form.client_uuid.value === e.client_uuid) {
+            t.objectStore("outbox").delete(e.client_uuid);
+            return;
+          }
+          if (e.client_uuid === savedUuid) e.inspection_stored = true;
+          e.status = "waiting";
+          t.objectStore("outbox").put(e);
+          t.objectStore("drafts").delete(e.village_code);
+        });
+      });
+    });
+  }
+  function setUpForm(d) {
     draft = d;
-    form.client_uuid.value = d.client_uuid;
-    restore(d.values);
+    if (pageHasErrors && form.client_uuid.value) draft.client_uuid = form.client_uuid.value;
+    else restore(d.values);  // the server's page with errors holds the latest values
+    form.client_uuid.value = draft.client_uuid;
     addPhotoInputs();
     form.addEventListener("input", saveDraftSoon);
     form.addEventListener("change", saveDraftSoon);
     form.addEventListener("submit", saveToQueue);
-    form.setAttribute("data-queue", "ready");
     locateIfAllowed();
+    return showDraftPhotos();
+  }
+
+  openDb().then(function (opened) {
+    db = opened;
+    return reconcile();
+  }).then(function () {
+    if (form) return adoptVillage().then(loadOrCreateDraft).then(setUpForm);
+  }).then(function () {
+    (form || panel).setAttribute("data-queue", "ready");
     registerWorker();
     window.addEventListener("online", sendAll);
     setInterval(function () { if (navigator.onLine) sendAll(); }, 30000);
-    return showDraftPhotos().then(render).then(sendAll);
+    return render().then(sendAll);
   }).catch(function (err) {
     // IndexedDB refused (private mode, storage full): the plain form post still works.
-    form.setAttribute("data-queue", "unavailable:" + (err && err.name));
+    (form || panel).setAttribute("data-queue", "unavailable:" + (err && err.name));
   });
 })();

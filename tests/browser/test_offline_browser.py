@@ -17,7 +17,7 @@ from PIL import Image
 
 from app.extensions import db
 from app.models import Inspection, Photo
-from tests.browser.offline_server import CHROMIUM, LAUNCH_ARGS, serving
+from tests.browser.offline_server import CHROMIUM, serving
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,12 +29,9 @@ COUNT = int(os.environ.get("OFFLINE_INSPECTIONS", "20"))
 
 
 @pytest.fixture
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
+def browser(chromium):
+    """The session's headless Chromium (tests/browser/conftest.py); a context per test."""
+    return chromium
 
 
 def phone(browser, **kwargs):
@@ -71,11 +68,11 @@ def sign_in(page, base, next_path):
 
 
 def ready(page):
-    page.wait_for_selector("form[data-queue=ready]")
+    page.wait_for_selector("[data-queue=ready]")
     page.wait_for_selector("#queue-status:not([hidden])")
 
 
-def fill_inspection(page, i: int, photo=True):
+def fill_inspection(page, i: int, photo=True, online=False):
     page.fill("#households", str(100 + i))
     page.click("[data-go='1']")  # → sewage
     page.fill("[name='sections.sewage.households_treated']", str(i))
@@ -90,7 +87,10 @@ def fill_inspection(page, i: int, photo=True):
     while page.is_visible("[data-go='1']"):
         page.click("[data-go='1']")
     page.click("#submit")
-    page.wait_for_selector("#queue-saved")
+    if online:  # posted as a plain form; the saved page finishes the entry (its photos)
+        page.wait_for_url("**/inspect/saved/*")
+    else:  # kept on the phone
+        page.wait_for_selector("#queue-saved")
     ready(page)
 
 
@@ -235,7 +235,7 @@ def test_without_a_service_worker_the_queue_still_sends(browser, tmp_path):
         ready(page)
         assert page.is_visible("#offline-notice")
         assert "浏览器中打开" in page.text_content("#offline-notice")
-        fill_inspection(page, 7)
+        fill_inspection(page, 7, online=True)
         assert send_until_done(page, 1) == ["sent"]
         rows, _distinct, photos = server_counts(app)
         assert rows == 1 and list(photos.values()) == [1]
@@ -255,7 +255,7 @@ def test_without_javascript_the_plain_form_still_posts(browser, tmp_path):
         page.select_option("[name='sections.sewage.treatment_mode']", "septic_tank")
         page.check("[name='sections.sewage.facility_running'][value='true']")
         page.click("#submit")
-        page.wait_for_selector("#answer-households")
-        assert page.text_content("#answer-households") == "90"
+        page.wait_for_selector("#answer-profile-households")
+        assert page.text_content("#answer-profile-households") == "90 户"
         assert server_counts(app)[0] == 1
         context.close()
