@@ -73,6 +73,7 @@ def ready(page):
 
 
 def fill_inspection(page, i: int, photo=True, online=False):
+    page.bring_to_front()  # a background tab gets no animation frames: actions would crawl
     page.fill("#households", str(100 + i))
     page.click("[data-go='1']")  # → sewage
     page.fill("[name='sections.sewage.households_treated']", str(i))
@@ -258,4 +259,33 @@ def test_without_javascript_the_plain_form_still_posts(browser, tmp_path):
         page.wait_for_selector("#answer-profile-households")
         assert page.text_content("#answer-profile-households") == "90 户"
         assert server_counts(app)[0] == 1
+        context.close()
+
+
+def test_two_tabs_on_one_draft_store_one_inspection(browser, tmp_path):
+    with serving(tmp_path) as (app, base):
+        context = phone(browser)
+        first = context.new_page()
+        sign_in(first, base, f"/inspect/{HAICUN}")
+        ready(first)
+        cached_for_offline(first)
+        second = context.new_page()
+        second.goto(f"{base}/inspect/{HAICUN}")
+        ready(second)
+        # The draft's client_uuid was fixed when the first tab made it; the second shares it.
+        uuid = first.input_value("[name=client_uuid]")
+        assert second.input_value("[name=client_uuid]") == uuid
+        context.set_offline(True)
+        fill_inspection(first, 3, photo=False)
+        fill_inspection(second, 3, photo=False)  # the same answers, saved again in tab two
+        assert queue_states(second) == ["waiting"]  # one entry: the queue is keyed by uuid
+        context.set_offline(False)
+        assert send_until_done(second, 1) == ["sent"]
+        first.reload()
+        ready(first)
+        assert queue_states(first) == ["sent"]
+        with app.app_context():
+            assert [i.client_uuid for i in db.session.execute(db.select(Inspection)).scalars()] == [
+                uuid
+            ]
         context.close()
