@@ -1,6 +1,7 @@
 // Cunjian service worker: the inspection form, its assets and the village list open with no
 // network after one online visit. Served from /sw.js (scope "/"); the server writes the hash of
-// the static files into VERSION, so a deploy that changes an asset installs a new worker.
+// the static files into VERSION and their URLs into PRECACHE, so a deploy that changes an asset
+// installs a new worker.
 //  - static assets: precached on install, then cache first (the version changes when they do);
 //  - form pages, the village list page and GET /api/v1/villages: network first (fresh CSRF
 //    token and village list when online), the cached copy when offline or after 4 s; a form
@@ -12,8 +13,8 @@ var VERSION = "__VERSION__";
 var ASSETS = "cunjian-assets-" + VERSION;
 var PAGES = "cunjian-pages";
 var SHELL = "/inspect/__form__";
-var PRECACHE = ["/static/css/app.css", "/static/js/inspect.js", "/static/js/offline-queue.js",
-  "/manifest.webmanifest", "/static/icons/icon-192.png"];
+// The assets' URLs as the pages use them (with their content hash), written in by the server.
+var PRECACHE = __PRECACHE__;
 var FORM_PAGE = /^\/inspect\/\d{12}$/;
 var NETWORK_TIMEOUT_MS = 4000;
 
@@ -84,14 +85,15 @@ self.addEventListener("fetch", function (event) {
   }
   if (request.method !== "GET") return;
   if (path.indexOf("/static/") === 0 || path === "/manifest.webmanifest") {
-    event.respondWith(caches.match(path).then(function (hit) {
+    // This exact version if cached; else the network; offline, any cached version of the file.
+    event.respondWith(caches.match(request).then(function (hit) {
       return hit || fetch(request).then(function (response) {
         if (cacheable(response)) {
           var copy = response.clone();
-          event.waitUntil(caches.open(ASSETS).then(function (c) { return c.put(path, copy); }));
+          event.waitUntil(caches.open(ASSETS).then(function (c) { return c.put(request, copy); }));
         }
         return response;
-      });
+      }).catch(function () { return caches.match(request, {ignoreSearch: true}); });
     }));
   } else if (path === "/inspect/" || FORM_PAGE.test(path) || path === "/api/v1/villages") {
     event.respondWith(networkFirst(event, path));

@@ -15,6 +15,15 @@ from app.offline import bp
 from app.offline.rescue import RescueFileError, import_rescue
 from app.policy import allow, township_scope
 
+# What the form needs offline, besides the pages the worker caches as they are visited.
+PRECACHED_ASSETS = (
+    "css/app.css",
+    "js/inspect.js",
+    "js/offline-queue.js",
+    "icons/icon-192.png",
+    "img/favicon.svg",
+)
+
 
 @bp.get("/sw.js")
 @allow("public")
@@ -23,6 +32,8 @@ def service_worker():
     # when nothing changed), so a new version of any asset is picked up on the next visit.
     static = Path(current_app.static_folder)
     source = (static / "sw.js").read_text(encoding="utf-8")
+    precache = [url_for("static", filename=name) for name in PRECACHED_ASSETS]
+    source = source.replace("__PRECACHE__", json.dumps(precache + ["/manifest.webmanifest"]))
     response = current_app.response_class(
         source.replace("__VERSION__", assets_version(static)), mimetype="text/javascript"
     )
