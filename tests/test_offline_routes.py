@@ -45,3 +45,18 @@ def test_form_page_carries_the_offline_hooks(seeded, client, make_user):
     assert 'data-village-code="140225100216"' in html and 'data-username="qian"' in html
     assert 'id="queue-status"' in html and "js/offline-queue.js" in html
     assert 'rel="manifest"' in html
+
+
+def test_home_links_reviewers_to_the_flags_and_admins_to_the_rescue_import(
+    seeded, client, make_user
+):
+    make_user("township_lead", township=YONGAN, username="sun", password="pw-sun-12345")
+    client.post("/login", data={"username": "sun", "password": "pw-sun-12345"})
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/inspect/flags"' in html and "定位异常" in html
+    assert 'href="/admin/rescue"' not in html
+    client.post("/logout")
+    make_user("county_admin", username="zhou", password="pw-zhou-1234")
+    client.post("/login", data={"username": "zhou", "password": "pw-zhou-1234"})
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/inspect/flags"' in html and 'href="/admin/rescue"' in html
