@@ -22,5 +22,10 @@ def protect_session_writes():
         csrf.protect()
 
 
-from app.api import errors, routes_auth, routes_geography, routes_inspections  # noqa: E402,F401
-from app.api import routes_photos  # noqa: E402,F401
+from app.api import (  # noqa: E402,F401
+    errors,
+    routes_auth,
+    routes_geography,
+    routes_inspections,
+    routes_photos,
+)
