@@ -9,6 +9,7 @@ again, and a browser without service workers still queues and sends while the pa
 """
 
 import io
+import json
 import os
 from pathlib import Path
 
@@ -288,4 +289,32 @@ def test_two_tabs_on_one_draft_store_one_inspection(browser, tmp_path):
             assert [i.client_uuid for i in db.session.execute(db.select(Inspection)).scalars()] == [
                 uuid
             ]
+        context.close()
+
+
+def test_rescue_file_imports_once_and_the_queue_then_agrees(browser, tmp_path):
+    with serving(tmp_path) as (app, base):
+        context = phone(browser, accept_downloads=True)
+        page = context.new_page()
+        sign_in(page, base, f"/inspect/{HAICUN}")
+        ready(page)
+        cached_for_offline(page)
+        context.set_offline(True)
+        fill_inspection(page, 5)
+        with page.expect_download() as download:
+            page.click("#rescue")
+        rescue = json.loads(Path(download.value.path()).read_text())
+        assert rescue["format"] == "cunjian-rescue" and rescue["username"] == "wang"
+        assert [len(e["photos"]) for e in rescue["entries"]] == [1]
+        path = tmp_path / "rescue.json"
+        path.write_text(json.dumps(rescue))
+        result = app.test_cli_runner().invoke(args=["import-rescue", str(path)])
+        assert "inspections: 1 stored, 0 already there, 0 refused; photos: 1 stored" in (
+            result.output
+        )
+        # The phone still sends its entry later: the server already has it and answers 200.
+        context.set_offline(False)
+        assert send_until_done(page, 1) == ["sent"]
+        rows, distinct, photos = server_counts(app)
+        assert (rows, distinct, list(photos.values())) == (1, 1, [1])
         context.close()
