@@ -97,6 +97,7 @@ def fill_inspection(page, i: int, photo=True, online=False):
 
 
 def cached_for_offline(page):
+    page.wait_for_function("!!navigator.serviceWorker.controller")  # claimed by the worker
     page.wait_for_function(
         "async () => !!(await caches.match('/inspect/__form__')) && "
         "!!(await caches.match('/api/v1/villages'))"
