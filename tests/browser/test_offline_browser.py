@@ -319,3 +319,33 @@ def test_rescue_file_imports_once_and_the_queue_then_agrees(browser, tmp_path):
         rows, distinct, photos = server_counts(app)
         assert (rows, distinct, list(photos.values())) == (1, 1, [1])
         context.close()
+
+
+def test_a_refused_entry_is_shown_to_fix_not_retried(browser, tmp_path):
+    with serving(tmp_path) as (app, base):
+        context = phone(browser)
+        page = context.new_page()
+        sign_in(page, base, f"/inspect/{HAICUN}")
+        ready(page)
+        cached_for_offline(page)
+        context.set_offline(True)
+        fill_inspection(page, -105, photo=False)  # households = 100 + (-105) = -5: invalid
+        context.set_offline(False)
+        page.click("#send-now")
+        page.wait_for_selector("li[data-status=needs_fix]")
+        entry = page.locator("li[data-status=needs_fix]")
+        assert "households" in entry.inner_text() and "需要修改" in entry.inner_text()
+        page.click("#send-now")  # not retried: it stays to be fixed, nothing stored
+        page.wait_for_timeout(300)
+        assert queue_states(page) == ["needs_fix"] and server_counts(app)[0] == 0
+        uuid = entry.get_attribute("data-uuid")
+        entry.get_by_role("button", name="修改").click()  # back into the form, same uuid
+        ready(page)
+        assert page.input_value("[name=client_uuid]") == uuid
+        assert page.input_value("#households") == "-5"
+        fill_inspection(page, 1, photo=False, online=True)
+        assert send_until_done(page, 1) == ["sent"]
+        with app.app_context():
+            stored = db.session.execute(db.select(Inspection)).scalars().all()
+            assert [i.client_uuid for i in stored] == [uuid]
+        context.close()
