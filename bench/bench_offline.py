@@ -20,7 +20,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from tests.browser.offline_server import CHROMIUM, LAUNCH_ARGS, serving
+from tests.browser.offline_server import CHROMIUM, LAUNCH_ARGS, serving, wait_until_offline_ready
 
 FORM = "/inspect/140225100216"
 LIGHTHOUSE_DIR = (
@@ -84,10 +84,7 @@ def measure_visits(app, base, counter):
         page = context.new_page()
         page.goto(base + FORM)
         page.wait_for_selector("form[data-queue=ready]")
-        page.wait_for_function(
-            "async () => !!(await caches.match('/inspect/__form__')) && "
-            "!!(await caches.match('/api/v1/villages'))"
-        )
+        wait_until_offline_ready(page)
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(500)
         first = (counter.raw, counter.compressed, counter.responses, list(counter.paths))

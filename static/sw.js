@@ -100,16 +100,27 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
-// The page asks for the pages it will need offline to be cached (first visit, before this
-// worker controlled it).
+// Each page asks for what it needs offline to be cached (the first visit happens before this
+// worker controls a page). Done at most once in 12 hours, so a repeat visit costs nothing.
+var WARMED = "/__warmed__";
+var WARM_EVERY_MS = 12 * 3600 * 1000;
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type !== "warm" || !Array.isArray(data.paths)) return;
-  event.waitUntil(Promise.all(data.paths.map(function (path) {
-    if (!(path === "/inspect/" || FORM_PAGE.test(path) || path === "/api/v1/villages")) return null;
-    var request = new Request(path, {credentials: "same-origin"});
-    return fetch(request).then(function (response) {
-      if (cacheable(response)) return remember(request, response);
-    }).catch(function () { /* offline: nothing to warm */ });
-  })));
+  event.waitUntil(caches.open(PAGES).then(function (c) {
+    return c.match(WARMED).then(function (hit) { return hit ? hit.text() : "0"; }).then(function (at) {
+      if (Date.now() - Number(at) < WARM_EVERY_MS) return null;
+      return c.put(WARMED, new Response(String(Date.now()))).then(function () {
+        return Promise.all(data.paths.map(warm));
+      });
+    });
+  }));
 });
+
+function warm(path) {
+  if (!(path === "/inspect/" || FORM_PAGE.test(path) || path === "/api/v1/villages")) return null;
+  var request = new Request(path, {credentials: "same-origin"});
+  return fetch(request).then(function (response) {
+    if (cacheable(response)) return remember(request, response);
+  }).catch(function () { /* offline: nothing to warm */ });
+}

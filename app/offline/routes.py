@@ -19,6 +19,9 @@ from app.policy import allow, township_scope
 PRECACHED_ASSETS = (
     "css/app.css",
     "js/inspect.js",
+    "js/offline-store.js",
+    "js/offline-send.js",
+    "js/offline-panel.js",
     "js/offline-queue.js",
     "icons/icon-192.png",
     "img/favicon.svg",

@@ -1,6 +1,7 @@
-// Offline-first inspections: drafts saved as the inspector types, a local queue in IndexedDB
-// ("waiting to send"), photos resized on the phone, sending oldest first when the network is
-// there, and a rescue file. Plain JS, no framework. Without IndexedDB the form posts as usual.
+// Offline-first inspections on the page: drafts saved as the inspector types, the queue
+// ("waiting to send") on screen, photos taken per section, a rescue file, the service worker.
+// Plain JS, no framework; the store is offline-store.js, sending is offline-send.js. Without
+// IndexedDB the form posts as usual.
 //
 // Saving always writes the entry to the queue first. Online, the form is then posted as usual
 // (status "posting"), so the server's own page shows any error beside its field; the saved page
@@ -8,84 +9,24 @@
 // fails (the service worker sends the phone back to the form), the entry waits and is sent
 // through the JSON API when the network returns.
 //
-// Stores: drafts (one per village, keyPath village_code: the draft's client_uuid is fixed when
-// the draft is made, inside one IndexedDB transaction, so two tabs on the same village share it);
-// outbox (keyPath client_uuid: what was saved, its state); photos (keyPath client_photo_id).
-// An entry is "sent" only when the server answered 200/201 for the inspection and every photo.
+// The draft's client_uuid is fixed when the draft is made, inside one IndexedDB transaction, so
+// two tabs on the same village share it.
 (function () {
   "use strict";
   var form = document.getElementById("inspection-form");
   var panel = document.getElementById("queue-status");
-  if ((!form && !panel) || !window.indexedDB || !window.fetch || !window.Promise) return;
+  if ((!form && !panel) || !window.CunjianStore || !window.CunjianSend || !window.CunjianPanel || !window.fetch) return;
   var savedUuid = panel && panel.getAttribute("data-saved-uuid");
   var pageHasErrors = !!(form && document.querySelector("#error-summary, #conflict"));
   var lang = document.documentElement.lang === "en" ? "en" : "zh";
-  var T = {
-    zh: {queue: "待发送记录", waiting: "等待发送", sending: "正在发送", sent: "已发送",
-      needs_fix: "需要修改", conflict: "编号冲突，请联系管理员", refused: "被拒绝",
-      photo_refused: "有照片被拒绝", sendNow: "立即发送", rescue: "把未发送的记录保存到文件",
-      fix: "修改", photos: "照片", photoWaiting: "等待发送", photoSent: "已发送",
-      photoRefused: "被拒绝", addPhoto: "添加照片", saved: "已保存在手机上，联网后自动发送。",
-      signIn: "登录已过期：请重新登录后发送（未发送的记录仍保存在手机上）。", signInLink: "重新登录",
-      noSw: "此浏览器（如微信内置浏览器）不能离线打开表单：请点右上角，选择“在浏览器中打开”，以便在没有信号时使用。未发送的记录在本页打开时仍会保存并发送。",
-      offline: "当前无网络：记录保存在手机上。", empty: "没有待发送的记录。", resizing: "正在压缩照片…"},
-    en: {queue: "Waiting to send", waiting: "Waiting to send", sending: "Sending", sent: "Sent",
-      needs_fix: "Needs fixing", conflict: "ID conflict: contact an administrator",
-      refused: "Refused", photo_refused: "A photo was refused", sendNow: "Send now",
-      rescue: "Save my unsent inspections to a file", fix: "Fix", photos: "Photos",
-      photoWaiting: "waiting", photoSent: "sent", photoRefused: "refused", addPhoto: "Add photos",
-      saved: "Saved on this phone; it is sent when the network is back.",
-      signIn: "Your sign-in has expired: sign in again to send (unsent inspections stay on this phone).",
-      signInLink: "Sign in again",
-      noSw: "This browser (e.g. WeChat's) cannot open the form offline: use the menu to open it in the phone's own browser to work with no signal. Unsent inspections are still kept and sent while this page is open.",
-      offline: "No network: inspections are kept on this phone.", empty: "Nothing waiting to send.",
-      resizing: "Resizing the photo…"}
-  }[lang];
-  var MAX_SIDE = 1600, TARGET_BYTES = 300 * 1024;
+  var T = window.CunjianPanel.text;
   var pathCode = (location.pathname.match(/^\/inspect\/(\d{12})$/) || [])[1];
   var villageCode = pathCode || (form && form.getAttribute("data-village-code"));
   var username = (form || panel).getAttribute("data-username") || "";
-  var draft = null, db = null, sending = false, needLogin = false;
+  var draft = null, needLogin = false;
+  var S = window.CunjianStore, tx = S.tx, all = S.all, uuid4 = S.uuid4, resize = S.resize;
   var justSaved = sessionStorage.getItem("cunjian-saved") === "1";
   sessionStorage.removeItem("cunjian-saved");
-
-  // ---- IndexedDB, promised --------------------------------------------------------------
-  function openDb() {
-    return new Promise(function (resolve, reject) {
-      var req = indexedDB.open("cunjian", 1);
-      req.onupgradeneeded = function () {
-        var d = req.result;
-        d.createObjectStore("drafts", {keyPath: "village_code"});
-        d.createObjectStore("outbox", {keyPath: "client_uuid"});
-        d.createObjectStore("photos", {keyPath: "client_photo_id"}).createIndex("by_uuid", "client_uuid");
-      };
-      req.onsuccess = function () { resolve(req.result); };
-      req.onerror = function () { reject(req.error); };
-    });
-  }
-  function tx(stores, mode, work) {
-    return new Promise(function (resolve, reject) {
-      var t = db.transaction(stores, mode), out;
-      t.oncomplete = function () { resolve(out); };
-      t.onerror = t.onabort = function () { reject(t.error); };
-      out = work(t);
-    });
-  }
-  function all(store, index, key) {
-    return new Promise(function (resolve, reject) {
-      var s = db.transaction(store).objectStore(store);
-      var req = index ? s.index(index).getAll(key) : s.getAll();
-      req.onsuccess = function () { resolve(req.result); };
-      req.onerror = function () { reject(req.error); };
-    });
-  }
-  function uuid4() {
-    if (crypto.randomUUID) return crypto.randomUUID();
-    var b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
-    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
-  }
 
   // ---- the draft: one per village, its uuid fixed at creation, shared by tabs --------------
   function loadOrCreateDraft() {
@@ -144,27 +85,6 @@
   }
 
   // ---- photos: resized on the phone, kept as blobs until the server has them --------------
-  function resize(file) {
-    var source = window.createImageBitmap ? createImageBitmap(file) : new Promise(function (ok, no) {
-      var img = new Image();
-      img.onload = function () { ok(img); };
-      img.onerror = no;
-      img.src = URL.createObjectURL(file);
-    });
-    return source.then(function (img) {
-      var scale = Math.min(1, MAX_SIDE / Math.max(img.width, img.height));
-      var canvas = document.createElement("canvas");
-      canvas.width = Math.round(img.width * scale);
-      canvas.height = Math.round(img.height * scale);
-      canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
-      function encode(quality) {
-        return new Promise(function (ok) { canvas.toBlob(ok, "image/jpeg", quality); }).then(function (blob) {
-          return blob.size > TARGET_BYTES && quality > 0.45 ? encode(quality - 0.12) : blob;
-        });
-      }
-      return encode(0.82);
-    });
-  }
   function addPhotoInputs() {
     Array.prototype.forEach.call(form.querySelectorAll(".step[data-step]"), function (step) {
       var section = step.getAttribute("data-step") === "finish" ? "general" : step.getAttribute("data-step");
@@ -239,204 +159,17 @@
     }).catch(function () { document.getElementById("submit").disabled = false; });
   }
 
-  // ---- sending, oldest first, one tab at a time --------------------------------------------
-  function withLock(work) {
-    if (navigator.locks && navigator.locks.request) {
-      return navigator.locks.request("cunjian-send", {ifAvailable: true}, function (lock) {
-        return lock ? work() : null;
-      });
-    }
-    return work();
-  }
-  function probe() {
-    return fetch("/api/v1/session", {credentials: "same-origin", cache: "no-store",
-      headers: {"Accept": "application/json"}}).then(function (r) {
-      if (r.status === 401) { needLogin = true; return null; }
-      if (!r.ok) throw new Error("probe " + r.status);
-      needLogin = false;
-      return r.json().then(function (s) { return s.csrf_token; });
-    });
-  }
-  function put(store, value) {
-    return tx([store], "readwrite", function (t) { t.objectStore(store).put(value); });
-  }
+  // ---- sending (offline-send.js), then the queue on screen ---------------------------------
   function sendAll() {
-    if (sending) return Promise.resolve();
-    sending = true;
-    return withLock(function () {
-      return all("outbox").then(function (entries) {
-        var todo = entries.filter(function (x) { return x.status === "waiting" || x.status === "sending"; })
-          .sort(function (a, b) { return a.saved_at - b.saved_at; });
-        if (!todo.length) return null;
-        return probe().then(function (token) {
-          if (!token) return null;
-          return todo.reduce(function (chain, entry) {
-            return chain.then(function (go) { return go === false ? false : sendOne(entry, token); });
-          }, Promise.resolve(true));
-        });
-      });
-    }).catch(function () { /* network gone: the entries wait */ }).then(function () {
-      sending = false;
+    return window.CunjianSend.sendAll().then(function (result) {
+      needLogin = result.needLogin;
       return render();
     });
   }
-  // Resolves false to stop the run (network down, signed out), true to go on.
-  function sendOne(entry, token) {
-    var headers = {"Content-Type": "application/json", "X-CSRFToken": token, "Accept-Language": lang};
-    var step = entry.inspection_stored ? Promise.resolve(true) :
-      fetch("/api/v1/inspections", {method: "POST", credentials: "same-origin", headers: headers,
-        body: JSON.stringify(entry.payload)}).then(function (r) {
-        if (r.status === 200 || r.status === 201) {
-          entry.inspection_stored = true;  // remembered: a photo failing next does not resend it
-          return put("outbox", entry).then(function () { return true; });
-        }
-        if (r.status === 401 || r.status === 400) { needLogin = r.status === 401; return false; }
-        if (r.status >= 500) return false;
-        return r.json().catch(function () { return {}; }).then(function (body) {
-          entry.status = r.status === 422 ? "needs_fix" : r.status === 409 ? "conflict" : "refused";
-          entry.errors = body.errors || (body.error ? {"": [body.error.message]} : null);
-          return put("outbox", entry).then(function () { return true; });
-        });
-      });
-    return step.then(function (go) {
-      if (!go || !entry.inspection_stored) return go;
-      return all("photos", "by_uuid", entry.client_uuid).then(function (photos) {
-        var pending = photos.filter(function (p) { return p.state === "waiting"; });
-        return pending.reduce(function (chain, p) {
-          return chain.then(function (ok) { return ok === false ? false : sendPhoto(entry, p, token); });
-        }, Promise.resolve(true)).then(function (ok) {
-          if (ok === false) return put("outbox", entry).then(function () { return false; });
-          return all("photos", "by_uuid", entry.client_uuid).then(function (now) {
-            var refused = now.some(function (p) { return p.state === "refused"; });
-            entry.status = refused ? "photo_refused" : "sent";
-            if (!refused) entry.sent_at = Date.now();
-            return put("outbox", entry).then(function () { return true; });
-          });
-        });
-      });
-    });
-  }
-  function sendPhoto(entry, photo, token) {
-    var body = new FormData();
-    body.append("client_photo_id", photo.client_photo_id);
-    body.append("section", photo.section);
-    body.append("photo", photo.blob, "photo.jpg");
-    return fetch("/api/v1/inspections/" + entry.client_uuid + "/photos", {method: "POST",
-      credentials: "same-origin", headers: {"X-CSRFToken": token, "Accept-Language": lang}, body: body})
-      .then(function (r) {
-        if (r.status === 200 || r.status === 201) photo.state = "sent";
-        else if (r.status === 413 || r.status === 415 || r.status === 422 || r.status === 409) photo.state = "refused";
-        else { needLogin = r.status === 401; return false; }
-        return put("photos", photo).then(function () { return true; });
-      });
-  }
-
-  // ---- the queue on screen -----------------------------------------------------------------
   function render() {
-    if (!panel) return Promise.resolve();
-    return Promise.all([all("outbox"), all("photos")]).then(function (r) {
-      var entries = r[0].sort(function (a, b) { return a.saved_at - b.saved_at; }), photos = r[1];
-      panel.hidden = false;
-      panel.textContent = "";
-      var h = document.createElement("h2");
-      h.textContent = T.queue;
-      panel.appendChild(h);
-      if (justSaved) note(T.saved, "ok", "queue-saved");
-      if (!navigator.onLine) note(T.offline, "muted");
-      if (needLogin) {
-        var p = note(T.signIn + " ", "error", "queue-login"), a = document.createElement("a");
-        a.href = "/login?next=" + encodeURIComponent(location.pathname);
-        a.textContent = T.signInLink;
-        p.appendChild(a);
-      }
-      var list = document.createElement("ul");
-      list.className = "queue";
-      entries.forEach(function (entry) {
-        var li = document.createElement("li"), mine = photos.filter(function (p) { return p.client_uuid === entry.client_uuid; });
-        li.setAttribute("data-uuid", entry.client_uuid);
-        li.setAttribute("data-status", entry.status);
-        li.textContent = entry.village_name + " · " + (entry.payload.inspected_on || "") + " · " + T[entry.status];
-        if (mine.length) {
-          var ps = document.createElement("span");
-          ps.className = "photo-states";
-          ps.textContent = " · " + T.photos + ": " + mine.map(function (p) {
-            return p.state === "sent" ? T.photoSent : p.state === "refused" ? T.photoRefused : T.photoWaiting;
-          }).join(", ");
-          li.appendChild(ps);
-        }
-        if (entry.errors) {
-          var errs = document.createElement("ul");
-          errs.className = "field-error";
-          Object.keys(entry.errors).forEach(function (k) {
-            var e = document.createElement("li");
-            e.textContent = (k ? k + ": " : "") + entry.errors[k].join(" ");
-            errs.appendChild(e);
-          });
-          li.appendChild(errs);
-        }
-        if (entry.status === "needs_fix") li.appendChild(button(T.fix, function () { fix(entry); }, "secondary"));
-        list.appendChild(li);
-      });
-      if (!entries.length) note(T.empty, "muted");
-      panel.appendChild(list);
-      panel.appendChild(button(T.sendNow, sendAll, "secondary", "send-now"));
-      panel.appendChild(button(T.rescue, rescue, "secondary", "rescue"));
-    });
+    return window.CunjianPanel.render(panel, {needLogin: needLogin, justSaved: justSaved,
+      username: username, onSend: sendAll});
   }
-  function note(text, cls, id) {
-    var p = document.createElement("p");
-    p.className = cls;
-    if (id) p.id = id;
-    p.textContent = text;
-    panel.appendChild(p);
-    return p;
-  }
-  function button(text, action, cls, id) {
-    var b = document.createElement("button");
-    b.type = "button";
-    b.className = cls;
-    if (id) b.id = id;
-    b.textContent = text;
-    b.addEventListener("click", action);
-    return b;
-  }
-  // Back into the form with the same client_uuid, so the fixed version is the one stored.
-  function fix(entry) {
-    var d = {village_code: entry.village_code, client_uuid: entry.client_uuid, values: entry.values, updated_at: Date.now()};
-    tx(["drafts", "outbox"], "readwrite", function (t) {
-      t.objectStore("drafts").put(d);
-      t.objectStore("outbox").delete(entry.client_uuid);
-    }).then(function () { location.href = "/inspect/" + entry.village_code; });
-  }
-  function dataUrl(blob) {
-    return new Promise(function (ok) { var r = new FileReader(); r.onload = function () { ok(r.result); }; r.readAsDataURL(blob); });
-  }
-  function rescue() {
-    return Promise.all([all("outbox"), all("photos")]).then(function (r) {
-      var unsent = r[0].filter(function (x) { return x.status !== "sent"; });
-      return Promise.all(unsent.map(function (entry) {
-        var mine = r[1].filter(function (p) { return p.client_uuid === entry.client_uuid; });
-        return Promise.all(mine.map(function (p) {
-          return dataUrl(p.blob).then(function (data) {
-            return {client_photo_id: p.client_photo_id, section: p.section, state: p.state, data: data};
-          });
-        })).then(function (ps) {
-          return {client_uuid: entry.client_uuid, payload: entry.payload, status: entry.status,
-            saved_at: new Date(entry.saved_at).toISOString(), photos: ps};
-        });
-      }));
-    }).then(function (entries) {
-      var file = {format: "cunjian-rescue", version: 1, username: username,
-        exported_at: new Date().toISOString(), entries: entries};
-      var a = document.createElement("a");
-      a.href = URL.createObjectURL(new Blob([JSON.stringify(file)], {type: "application/json"}));
-      a.download = "cunjian-unsent-" + new Date().toISOString().slice(0, 16).replace(/[:T]/g, "-") + ".json";
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-    });
-  }
-
   // ---- a form page served from the shell: point it at the village in the address ----------
   function adoptVillage() {
     if (!pathCode || pathCode === form.getAttribute("data-village-code")) return Promise.resolve();
@@ -473,15 +206,8 @@
     if (!("serviceWorker" in navigator)) return noWorker();
     navigator.serviceWorker.register("/sw.js").then(function () { return navigator.serviceWorker.ready; })
       .then(function (reg) {
-        // First visit (this page was not served by the worker), or the village list is more than
-        // 12 hours old: ask the worker to keep what is needed offline.
-        var controlled = !!navigator.serviceWorker.controller;
-        var last = Number(localStorage.getItem("cunjian-warmed") || 0);
-        if (controlled && !last) return localStorage.setItem("cunjian-warmed", String(Date.now()));
-        if (reg.active && (!controlled || Date.now() - last > 12 * 3600e3)) {
-          reg.active.postMessage({type: "warm", paths: [location.pathname, "/inspect/", "/api/v1/villages"]});
-          localStorage.setItem("cunjian-warmed", String(Date.now()));
-        }
+        // The worker keeps what is needed offline: on the first visit, and twice a day after.
+        if (reg.active) reg.active.postMessage({type: "warm", paths: [location.pathname, "/inspect/", "/api/v1/villages"]});
       }).catch(noWorker);
   }
 
@@ -519,8 +245,7 @@
     return showDraftPhotos();
   }
 
-  openDb().then(function (opened) {
-    db = opened;
+  S.open().then(function () {
     return reconcile();
   }).then(function () {
     if (form) return adoptVillage().then(loadOrCreateDraft).then(setUpForm);

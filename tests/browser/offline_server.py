@@ -2,6 +2,7 @@
 by werkzeug in a thread on a free loopback port, with CSRF on (the phone must send the header)."""
 
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -51,3 +52,19 @@ def serving(
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+OFFLINE_READY = """async () => !!navigator.serviceWorker.controller &&
+    !!(await caches.match('/inspect/__form__')) && !!(await caches.match('/inspect/')) &&
+    !!(await caches.match('/api/v1/villages'))"""
+
+
+def wait_until_offline_ready(page, timeout_s: float = 20.0) -> None:
+    """Poll until the worker controls the page and has cached the form shell, the village list
+    page and the village list. (wait_for_function does not await an async predicate: a Promise is
+    truthy at once.)"""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(OFFLINE_READY):
+        if time.monotonic() > deadline:
+            raise TimeoutError("the service worker did not cache the form for offline use")
+        page.wait_for_timeout(100)

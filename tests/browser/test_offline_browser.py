@@ -18,7 +18,7 @@ from PIL import Image
 
 from app.extensions import db
 from app.models import Inspection, Photo
-from tests.browser.offline_server import CHROMIUM, serving
+from tests.browser.offline_server import CHROMIUM, serving, wait_until_offline_ready
 
 pytestmark = [
     pytest.mark.browser,
@@ -97,11 +97,7 @@ def fill_inspection(page, i: int, photo=True, online=False):
 
 
 def cached_for_offline(page):
-    page.wait_for_function("!!navigator.serviceWorker.controller")  # claimed by the worker
-    page.wait_for_function(
-        "async () => !!(await caches.match('/inspect/__form__')) && "
-        "!!(await caches.match('/api/v1/villages'))"
-    )
+    wait_until_offline_ready(page)
 
 
 def queue_states(page):
@@ -137,8 +133,6 @@ def test_offline_inspections_reach_the_server_exactly_once(browser, tmp_path):
         sign_in(page, base, f"/inspect/{HAICUN}")
         ready(page)
         # One online visit: the worker controls the page and has cached the form shell.
-        page.wait_for_function("""async () => !!navigator.serviceWorker.controller ||
-            !!(await navigator.serviceWorker.ready)""")
         cached_for_offline(page)
         assert page.input_value("#lat") == "39.736000"  # the position, taken when allowed
 
@@ -339,7 +333,8 @@ def test_a_refused_entry_is_shown_to_fix_not_retried(browser, tmp_path):
         page.wait_for_timeout(300)
         assert queue_states(page) == ["needs_fix"] and server_counts(app)[0] == 0
         uuid = entry.get_attribute("data-uuid")
-        entry.get_by_role("button", name="修改").click()  # back into the form, same uuid
+        with page.expect_navigation():
+            entry.get_by_role("button", name="修改").click()  # back into the form, same uuid
         ready(page)
         assert page.input_value("[name=client_uuid]") == uuid
         assert page.input_value("#households") == "-5"
