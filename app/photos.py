@@ -11,6 +11,8 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
+
 from app import images
 from app.clock import utc_now
 from app.extensions import db
@@ -90,7 +92,7 @@ def store_photo(
     db.session.add(photo)
     try:
         db.session.commit()
-    except Exception:
+    except IntegrityError:  # the same photo id committed by a concurrent upload
         db.session.rollback()
         existing = _by_client_id(client_photo_id)
         if existing is None:

@@ -2,7 +2,9 @@
 EXIF stripped except the time, served only to those who may read the inspection."""
 
 import io
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from PIL import Image
@@ -122,3 +124,18 @@ def test_photos_are_refused_outside_scope(client, stored, make_user, auth_header
     colleague = {**stored, "headers": auth_headers(make_user("inspector", township=YONGAN))}
     assert upload(client, colleague, jpeg_bytes()).status_code == 403
     assert upload(client, stored, jpeg_bytes(), section="nonsense").status_code == 422
+
+
+def test_the_same_photo_sent_at_once_from_several_threads_is_one_row(app, stored):
+    photo_id, data = str(uuid.uuid4()), jpeg_bytes()
+    barrier = threading.Barrier(4)
+
+    def send(_):
+        client = app.test_client()
+        barrier.wait()
+        return upload(client, stored, data, photo_id).status_code
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = sorted(pool.map(send, range(4)))
+    assert statuses == [200, 200, 200, 201]  # one stored it; the others got it back
+    assert photo_rows(stored["app"]) == 1
