@@ -43,8 +43,8 @@ def test_form_page_carries_the_offline_hooks(seeded, client, make_user):
     client.post("/login", data={"username": "qian", "password": "pw-qian-1234"})
     html = client.get("/inspect/140225100216").get_data(as_text=True)
     assert 'data-village-code="140225100216"' in html and 'data-username="qian"' in html
-    assert 'id="queue-status"' in html and "js/offline-queue.js" in html and "js/offline-store.js" in html
-    assert 'rel="manifest"' in html
+    assert 'id="queue-status"' in html and 'rel="manifest"' in html
+    assert "js/offline-queue.js" in html and "js/offline-store.js" in html
 
 
 def test_home_links_reviewers_to_the_flags_and_admins_to_the_rescue_import(
