@@ -46,12 +46,14 @@ def register_blueprints(app: Flask) -> None:
     from app.inspect import bp as inspect_bp
     from app.mapview import bp as maps_bp
     from app.targets_admin import bp as targets_admin_bp
+    from app.offline import bp as offline_bp
     from app.web import bp as web_bp
 
     app.register_blueprint(web_bp)
     app.register_blueprint(inspect_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(maps_bp)
+    app.register_blueprint(offline_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(targets_admin_bp)

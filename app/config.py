@@ -33,6 +33,14 @@ DEFAULTS = {
     # The unit at the top of the roll-ups (NBS code and name).
     "COUNTY_CODE": "140225",
     "COUNTY_NAME": "浑源县",
+    "GPS_FLAG_DISTANCE_M": 2000,
+    "PHOTO_MAX_BYTES": 1_500_000,  # after the phone's resize a photo is ~300 KB
+    "PHOTO_MAX_PIXELS": 40_000_000,  # refuse decompression bombs before decoding
+    "PHOTO_STORAGE": "local",  # or "s3" (needs boto3: pip install .[s3])
+    "PHOTO_DIR": "",  # default: <instance>/photos
+    "PHOTO_S3_BUCKET": "",
+    "PHOTO_S3_ENDPOINT_URL": "",  # e.g. a MinIO or Aliyun OSS endpoint
+    "PHOTO_S3_PREFIX": "photos/",
     # Static URLs carry a content hash (app/static_assets.py), so they can be cached for a year.
     "STATIC_MAX_AGE": 365 * 24 * 3600,
 }
@@ -40,9 +48,10 @@ DEFAULTS = {
 # Environment variables read as strings, and those parsed as integers.
 ENV_STRINGS = ("DATABASE_URL", "SECRET_KEY", "COUNTY_TIMEZONE", "MAP_TILE_URL",
                "MAP_TILE_ATTRIBUTION", "MAP_TILE_CRS", "MAP_TILE_SUBDOMAINS", "MAP_TIANDITU_KEY",
-               "FORMS_DIR")
+               "FORMS_DIR", "PHOTO_STORAGE", "PHOTO_DIR", "PHOTO_S3_BUCKET", "PHOTO_S3_ENDPOINT_URL",
+               "PHOTO_S3_PREFIX")
 ENV_INTS = ("API_TOKEN_HOURS", "MAX_CONTENT_LENGTH", "PROXY_COUNT", "DATABASE_POOL_SIZE",
-            "DATABASE_MAX_OVERFLOW")
+            "DATABASE_MAX_OVERFLOW", "GPS_FLAG_DISTANCE_M", "PHOTO_MAX_BYTES")
 ENV_FLAGS = ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE")
 WEAK_SECRETS = frozenset({"dev", "secret", "changeme", "change-me", "development", "test"})
 MIN_SECRET_LENGTH = 32

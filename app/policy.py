@@ -40,6 +40,9 @@ POLICY: dict[str, frozenset[str]] = {
     # further limited to the township scope in the views.
     "rollup.read": ALL_ROLES,
     "targets.manage": COUNTY_ADMIN,
+    "photo.read": frozenset({"inspector", "township_lead", "county_admin"}),
+    "flags.read": frozenset({"township_lead", "county_admin"}),
+    "rescue.import": frozenset({"county_admin"}),
 }
 
 

@@ -24,6 +24,7 @@ from app.audit import record
 from app.clock import utc_now
 from app.extensions import db
 from app.formdefs import FormSet
+from app.gps_checks import check_location
 from app.models import Answer, Inspection, InspectionRevision, User, Village
 from app.periods import quarter_of
 from app.policy import in_scope
@@ -84,6 +85,7 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
         accuracy_m=(data.get("location") or {}).get("accuracy_m"),
         content_hash=digest, form_versions=form_set.versions, created_at=now, updated_at=now,
     )
+    check_location(inspection, village, now)  # GPS flags, in the same transaction
     inspection.revisions = [InspectionRevision(number=1, payload=payload, author_id=actor.id,
                                                created_at=now)]
     db.session.add(inspection)

@@ -20,7 +20,7 @@ from tests.review_world import make_world, payload
 
 
 # Route arguments that name one object of the lead's township: another township's roles get 404.
-OBJECT_ARGS = frozenset({"inspection_id", "village_code"})
+OBJECT_ARGS = frozenset({"inspection_id", "client_uuid", "village_code"})
 ROLE_ORDER = [
     "anonymous",
     "viewer",
@@ -106,7 +106,11 @@ def test_every_route_refuses_what_the_policy_refuses(seeded, make_user, auth_hea
             continue
         created = client.post("/api/v1/inspections", json=payload(world.village), headers=owner)
         assert created.status_code == 201, created.get_json()
-        samples = {"inspection_id": created.get_json()["id"], "village_code": world.village}
+        samples = {
+            "inspection_id": created.get_json()["id"],
+            "client_uuid": created.get_json()["client_uuid"],
+            "village_code": world.village,
+        }
         url = sample_url(rule, samples)
         for role_key in ROLE_ORDER:
             role = ROLE_OF.get(role_key, role_key)
@@ -123,9 +127,9 @@ def test_every_route_refuses_what_the_policy_refuses(seeded, make_user, auth_hea
                 ok = status == 403
             elif other_township and OBJECT_ARGS & set(rule.arguments):
                 ok = status == 404
-            elif role_key == "inspector_colleague" and action in (
-                "inspection.edit",
-                "inspection.delete",
+            elif role_key == "inspector_colleague" and (
+                action in ("inspection.edit", "inspection.delete")
+                or rule.rule.endswith("/photos") and method == "POST"  # photos of one's own
             ):
                 ok = status == 403  # allowed role, but not their own inspection
             else:

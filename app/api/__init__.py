@@ -34,4 +34,5 @@ from app.api import (  # noqa: E402,F401
     routes_geography,
     routes_inspections,
     routes_rollup,
+    routes_photos,
 )

@@ -6,6 +6,7 @@ from app.models.boundaries import TownshipBoundary, TownshipBoundaryUpload
 from app.models.geography import ZONES, Township, Village
 from app.models.inspections import Answer, Inspection, InspectionRevision
 from app.models.settings import Setting
+from app.models.photos import FLAG_KINDS, PHOTO_TYPES, InspectionFlag, Photo
 from app.models.targets import Target
 from app.models.users import ROLES, ApiToken, User
 
@@ -14,4 +15,5 @@ __all__ = [
     "Inspection", "InspectionRevision", "Answer", "Target",
     "AuditEvent", "LoginFailure", "Setting", "TownshipBoundary",
     "TownshipBoundaryUpload",
+    "Photo", "InspectionFlag", "PHOTO_TYPES", "FLAG_KINDS",
 ]

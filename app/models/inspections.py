@@ -64,6 +64,8 @@ class Inspection(db.Model):
                               cascade="all, delete-orphan", order_by="Answer.id")
     revisions = db.relationship("InspectionRevision", back_populates="inspection",
                                 order_by="InspectionRevision.number")
+    flags = db.relationship("InspectionFlag", back_populates="inspection",
+                            order_by="InspectionFlag.kind")
 
 
 class InspectionRevision(db.Model):

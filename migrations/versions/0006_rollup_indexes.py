@@ -1,13 +1,13 @@
 """roll-up index: a period's inspections by date range
 
 Revision ID: 0006_rollup_indexes
-Revises: 0003_review_audit
+Revises: 0004_photos_gps
 """
 from alembic import op
 
 
 revision = '0006_rollup_indexes'
-down_revision = '0003_review_audit'
+down_revision = '0004_photos_gps'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,50 @@
+"""Checking an inspection's GPS fix when it is first stored.
+
+The inspection is flagged (never refused: the inspector may be right and the map wrong) when the
+fix is more than GPS_FLAG_DISTANCE_M from the village's known location, or outside the county
+outline. A village's stored location is only ever a confirmed one (the source data, an import,
+or an admin on the map): a village without one is drawn at its first in-county fix, derived when
+the map is built (app/mapview/records.py) and marked unconfirmed until an admin confirms it, so a
+phone's fix never silently becomes the reference other fixes are judged against.
+"""
+
+from functools import cache
+from pathlib import Path
+
+from flask import current_app
+
+from app import geo
+from app.models import Inspection, InspectionFlag, Village
+
+OUTLINE = Path(__file__).resolve().parent / "data" / "hunyuan_county_boundary.geojson"
+
+
+@cache
+def county_outline(path: str) -> tuple[dict, ...]:
+    return tuple(geo.load_outline(path))
+
+
+def check_location(inspection: Inspection, village: Village, now) -> list[InspectionFlag]:
+    """Flags for a new inspection (added to it)."""
+    if inspection.lat is None or inspection.lon is None:
+        return []
+    lat, lon = inspection.lat, inspection.lon
+    outline = county_outline(current_app.config.get("COUNTY_OUTLINE") or str(OUTLINE))
+    flags = []
+    inside = any(geo.point_in_geometry(lat, lon, g) for g in outline)
+    if not inside:
+        flags.append(InspectionFlag(kind="outside_county", created_at=now))
+    if village.lat is not None and village.lon is not None:
+        limit = float(current_app.config["GPS_FLAG_DISTANCE_M"])
+        distance = geo.haversine_m(lat, lon, village.lat, village.lon)
+        if distance > limit:
+            flags.append(
+                InspectionFlag(
+                    kind="far_from_village",
+                    distance_m=round(distance, 1),
+                    limit_m=limit,
+                    created_at=now,
+                )
+            )
+    inspection.flags = flags
+    return flags

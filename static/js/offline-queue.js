@@ -1,0 +1,262 @@
+// Offline-first inspections on the page: drafts saved as the inspector types, the queue
+// ("waiting to send") on screen, photos taken per section, a rescue file, the service worker.
+// Plain JS, no framework; the store is offline-store.js, sending is offline-send.js. Without
+// IndexedDB the form posts as usual.
+//
+// Saving always writes the entry to the queue first. Online, the form is then posted as usual
+// (status "posting"), so the server's own page shows any error beside its field; the saved page
+// (data-saved-uuid) marks the entry stored and sends its photos. Offline, or when that post
+// fails (the service worker sends the phone back to the form), the entry waits and is sent
+// through the JSON API when the network returns.
+//
+// The draft's client_uuid is fixed when the draft is made, inside one IndexedDB transaction, so
+// two tabs on the same village share it.
+(function () {
+  "use strict";
+  var form = document.getElementById("inspection-form");
+  var panel = document.getElementById("queue-status");
+  if ((!form && !panel) || !window.CunjianStore || !window.CunjianSend || !window.CunjianPanel || !window.fetch) return;
+  var savedUuid = panel && panel.getAttribute("data-saved-uuid");
+  var pageHasErrors = !!(form && document.querySelector("#error-summary, #conflict"));
+  var lang = document.documentElement.lang === "en" ? "en" : "zh";
+  var T = window.CunjianPanel.text;
+  var pathCode = (location.pathname.match(/^\/inspect\/(\d{12})$/) || [])[1];
+  var villageCode = pathCode || (form && form.getAttribute("data-village-code"));
+  var username = (form || panel).getAttribute("data-username") || "";
+  var draft = null, needLogin = false;
+  var S = window.CunjianStore, tx = S.tx, all = S.all, uuid4 = S.uuid4, resize = S.resize;
+  var justSaved = sessionStorage.getItem("cunjian-saved") === "1";
+  sessionStorage.removeItem("cunjian-saved");
+
+  // ---- the draft: one per village, its uuid fixed at creation, shared by tabs --------------
+  function loadOrCreateDraft() {
+    var found;
+    return tx(["drafts"], "readwrite", function (t) {
+      var s = t.objectStore("drafts"), req = s.get(villageCode);
+      req.onsuccess = function () {
+        found = req.result;
+        if (!found) {
+          found = {village_code: villageCode, client_uuid: uuid4(), values: {}, updated_at: Date.now()};
+          s.put(found);
+        }
+      };
+    }).then(function () { return found; });
+  }
+  function formValues() {
+    var values = {};
+    new FormData(form).forEach(function (v, k) { if (k !== "csrf_token" && typeof v === "string") values[k] = v; });
+    return values;
+  }
+  function restore(values) {
+    Object.keys(values).forEach(function (name) {
+      var inputs = form.querySelectorAll('[name="' + name.replace(/"/g, "") + '"]');
+      Array.prototype.forEach.call(inputs, function (el) {
+        if (el.type === "radio" || el.type === "checkbox") el.checked = el.value === values[name];
+        else if (el.name !== "client_uuid") el.value = values[name];
+      });
+    });
+  }
+  var saveTimer = null;
+  function saveDraftSoon() {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(saveDraft, 300);
+  }
+  function saveDraft() {
+    if (!draft) return Promise.resolve();
+    draft.values = formValues();
+    draft.updated_at = Date.now();
+    return tx(["drafts"], "readwrite", function (t) { t.objectStore("drafts").put(draft); });
+  }
+
+  // ---- the payload: the same shape the server builds from the plain form ------------------
+  function payloadFrom(values) {
+    var p = {client_uuid: draft.client_uuid, village_code: villageCode, sections: {}}, loc = {};
+    Object.keys(values).forEach(function (name) {
+      var v = values[name].trim();
+      if (!v || name === "client_uuid") return;
+      var parts = name.split(".");
+      if (parts[0] === "sections" && parts.length === 3) {
+        (p.sections[parts[1]] = p.sections[parts[1]] || {})[parts[2]] = v;
+      } else if (name === "lat" || name === "lon" || name === "accuracy_m") loc[name] = v;
+      else p[name] = v;
+    });
+    if (Object.keys(loc).length) p.location = loc;
+    return p;
+  }
+
+  // ---- photos: resized on the phone, kept as blobs until the server has them --------------
+  function addPhotoInputs() {
+    Array.prototype.forEach.call(form.querySelectorAll(".step[data-step]"), function (step) {
+      var section = step.getAttribute("data-step") === "finish" ? "general" : step.getAttribute("data-step");
+      var box = document.createElement("div");
+      box.className = "field photos";
+      var id = "photo-" + section;
+      box.innerHTML = '<label></label><input type="file" accept="image/*" capture="environment" multiple>' +
+        '<ul class="photo-list" aria-live="polite"></ul>';
+      box.children[0].textContent = T.addPhoto;
+      box.children[0].htmlFor = id;
+      box.children[1].id = id;
+      box.children[1].setAttribute("data-section", section);
+      box.children[1].addEventListener("change", function (e) { takePhotos(e.target, section); });
+      var nav = step.querySelector("button[type=submit]");
+      step.insertBefore(box, nav || null);
+    });
+  }
+  function takePhotos(input, section) {
+    var files = Array.prototype.slice.call(input.files || []);
+    var status = input.parentNode.querySelector(".photo-list");
+    status.setAttribute("data-busy", "1");
+    return files.reduce(function (chain, file) {
+      return chain.then(function () { return resize(file); }).then(function (blob) {
+        var photo = {client_photo_id: uuid4(), client_uuid: draft.client_uuid, section: section,
+          blob: blob, size: blob.size, state: "draft", added_at: Date.now()};
+        return tx(["photos"], "readwrite", function (t) { t.objectStore("photos").put(photo); });
+      });
+    }, Promise.resolve()).then(function () {
+      input.value = "";
+      status.removeAttribute("data-busy");
+      return showDraftPhotos();
+    });
+  }
+  function showDraftPhotos() {
+    return all("photos", "by_uuid", draft.client_uuid).then(function (photos) {
+      Array.prototype.forEach.call(form.querySelectorAll(".photos input[type=file]"), function (input) {
+        var list = input.parentNode.querySelector(".photo-list");
+        list.textContent = "";
+        photos.filter(function (p) { return p.section === input.getAttribute("data-section"); })
+          .forEach(function (p) {
+            var li = document.createElement("li");
+            li.className = "photo-item";
+            li.textContent = Math.round(p.size / 1024) + " KB";
+            list.appendChild(li);
+          });
+      });
+    });
+  }
+
+  // ---- saving: to the queue first, then sending ------------------------------------------
+  function saveToQueue(e) {
+    e.preventDefault();
+    clearTimeout(saveTimer);
+    var values = formValues(), entry, online = navigator.onLine;
+    return all("photos", "by_uuid", draft.client_uuid).then(function (photos) {
+      entry = {client_uuid: draft.client_uuid, village_code: villageCode,
+        village_name: (document.querySelector("h1") || {}).textContent || villageCode,
+        payload: payloadFrom(values), values: values, status: online ? "posting" : "waiting", errors: null,
+        photo_ids: photos.map(function (p) { return p.client_photo_id; }),
+        saved_at: Date.now(), username: username};
+      return tx(["drafts", "outbox", "photos"], "readwrite", function (t) {
+        t.objectStore("outbox").put(entry);
+        if (!online) t.objectStore("drafts").delete(villageCode);  // online: kept until stored
+        photos.forEach(function (p) { p.state = "waiting"; t.objectStore("photos").put(p); });
+      });
+    }).then(function () {
+      if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
+      // The plain post (the method from the prototype: the form has a button named "submit").
+      if (online) return HTMLFormElement.prototype.submit.call(form);
+      sessionStorage.setItem("cunjian-saved", "1");
+      location.reload();  // a fresh form (from the service worker when offline) and a new draft
+    }).catch(function () { document.getElementById("submit").disabled = false; });
+  }
+
+  // ---- sending (offline-send.js), then the queue on screen ---------------------------------
+  function sendAll() {
+    return window.CunjianSend.sendAll().then(function (result) {
+      needLogin = result.needLogin;
+      return render();
+    });
+  }
+  function render() {
+    return window.CunjianPanel.render(panel, {needLogin: needLogin, justSaved: justSaved,
+      username: username, onSend: sendAll});
+  }
+  // ---- a form page served from the shell: point it at the village in the address ----------
+  function adoptVillage() {
+    if (!pathCode || pathCode === form.getAttribute("data-village-code")) return Promise.resolve();
+    form.setAttribute("data-village-code", pathCode);
+    return fetch("/api/v1/villages", {credentials: "same-origin"}).then(function (r) { return r.json(); })
+      .then(function (body) {
+        var v = (body.villages || []).filter(function (x) { return x.code === pathCode; })[0];
+        if (v) document.querySelector("h1").textContent = v.name;
+        var sub = document.querySelector("h1 + .muted");
+        if (sub) sub.textContent = pathCode;
+      }).catch(function () {});
+  }
+
+  function locateIfAllowed() {
+    if (!navigator.permissions || !navigator.geolocation || form.lat.value) return;
+    navigator.permissions.query({name: "geolocation"}).then(function (s) {
+      if (s.state !== "granted") return;
+      navigator.geolocation.getCurrentPosition(function (p) {
+        form.lat.value = p.coords.latitude.toFixed(6);
+        form.lon.value = p.coords.longitude.toFixed(6);
+        form.accuracy_m.value = Math.round(p.coords.accuracy);
+        saveDraftSoon();
+      }, function () {}, {enableHighAccuracy: true, timeout: 20000, maximumAge: 60000});
+    });
+  }
+
+  // No service worker (in-app browsers such as WeChat's often have none, or refuse to register
+  // one): the queue still works while this page is open; say how to get full offline use.
+  function noWorker() {
+    var warn = document.getElementById("offline-notice");
+    if (warn) { warn.textContent = T.noSw; warn.hidden = false; }
+  }
+  function registerWorker() {
+    if (!("serviceWorker" in navigator)) return noWorker();
+    navigator.serviceWorker.register("/sw.js").then(function () { return navigator.serviceWorker.ready; })
+      .then(function (reg) {
+        // The worker keeps what is needed offline: on the first visit, and twice a day after.
+        if (reg.active) reg.active.postMessage({type: "warm", paths: [location.pathname, "/inspect/", "/api/v1/villages"]});
+      }).catch(noWorker);
+  }
+
+  // Entries that were being posted as a plain form: the saved page says it was stored; the
+  // form page with errors takes it back to be fixed; anywhere else the post did not arrive,
+  // and the entry waits for the queue.
+  function reconcile() {
+    return all("outbox").then(function (entries) {
+      var posting = entries.filter(function (e) { return e.status === "posting"; });
+      if (!posting.length) return null;
+      return tx(["outbox", "drafts"], "readwrite", function (t) {
+        posting.forEach(function (e) {
+          if (pageHasErrors && form.client_uuid.value === e.client_uuid) {
+            t.objectStore("outbox").delete(e.client_uuid);
+            return;
+          }
+          if (e.client_uuid === savedUuid) e.inspection_stored = true;
+          e.status = "waiting";
+          t.objectStore("outbox").put(e);
+          t.objectStore("drafts").delete(e.village_code);
+        });
+      });
+    });
+  }
+  function setUpForm(d) {
+    draft = d;
+    if (pageHasErrors && form.client_uuid.value) draft.client_uuid = form.client_uuid.value;
+    else restore(d.values);  // the server's page with errors holds the latest values
+    form.client_uuid.value = draft.client_uuid;
+    addPhotoInputs();
+    form.addEventListener("input", saveDraftSoon);
+    form.addEventListener("change", saveDraftSoon);
+    form.addEventListener("submit", saveToQueue);
+    locateIfAllowed();
+    return showDraftPhotos();
+  }
+
+  S.open().then(function () {
+    return reconcile();
+  }).then(function () {
+    if (form) return adoptVillage().then(loadOrCreateDraft).then(setUpForm);
+  }).then(function () {
+    (form || panel).setAttribute("data-queue", "ready");
+    registerWorker();
+    window.addEventListener("online", sendAll);
+    setInterval(function () { if (navigator.onLine) sendAll(); }, 30000);
+    return render().then(sendAll);
+  }).catch(function (err) {
+    // IndexedDB refused (private mode, storage full): the plain form post still works.
+    (form || panel).setAttribute("data-queue", "unavailable:" + (err && err.name));
+  });
+})();

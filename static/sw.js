@@ -1,0 +1,126 @@
+// Cunjian service worker: the inspection form, its assets and the village list open with no
+// network after one online visit. Served from /sw.js (scope "/"); the server writes the hash of
+// the static files into VERSION and their URLs into PRECACHE, so a deploy that changes an asset
+// installs a new worker.
+//  - static assets: precached on install, then cache first (the version changes when they do);
+//  - form pages, the village list page and GET /api/v1/villages: network first (fresh CSRF
+//    token and village list when online), the cached copy when offline or after 4 s; a form
+//    page for a village never opened online is served from the last form page (the "shell"),
+//    which offline-queue.js points at the right village;
+//  - everything else (API writes, login, dashboards) goes to the network untouched.
+"use strict";
+var VERSION = "__VERSION__";
+var ASSETS = "cunjian-assets-" + VERSION;
+var PAGES = "cunjian-pages";
+var SHELL = "/inspect/__form__";
+// The assets' URLs as the pages use them (with their content hash), written in by the server.
+var PRECACHE = __PRECACHE__;
+var FORM_PAGE = /^\/inspect\/\d{12}$/;
+var NETWORK_TIMEOUT_MS = 4000;
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(ASSETS).then(function (c) { return c.addAll(PRECACHE); })
+    .then(function () { return self.skipWaiting(); }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (keys) {
+    return Promise.all(keys.filter(function (k) {
+      return k.indexOf("cunjian-assets-") === 0 && k !== ASSETS;
+    }).map(function (k) { return caches.delete(k); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+function cacheable(response) {
+  return response && response.ok && !response.redirected && response.type === "basic";
+}
+
+function remember(request, response) {
+  var path = new URL(request.url).pathname;
+  var copy = response.clone();
+  return caches.open(PAGES).then(function (c) {
+    var puts = [c.put(path, copy)];
+    if (FORM_PAGE.test(path)) puts.push(c.put(SHELL, response.clone()));
+    return Promise.all(puts);
+  });
+}
+
+function fromCache(path) {
+  return caches.open(PAGES).then(function (c) {
+    return c.match(path).then(function (hit) {
+      if (hit || !FORM_PAGE.test(path)) return hit;
+      return c.match(SHELL);
+    });
+  });
+}
+
+function networkFirst(event, path) {
+  var request = event.request;
+  var network = fetch(request).then(function (response) {
+    if (cacheable(response)) event.waitUntil(remember(request, response.clone()));
+    return response;
+  });
+  var timeout = new Promise(function (resolve) {
+    setTimeout(function () { fromCache(path).then(function (hit) { if (hit) resolve(hit); }); },
+      NETWORK_TIMEOUT_MS);
+  });
+  var offline = network.catch(function () {
+    return fromCache(path).then(function (hit) {
+      return hit || new Response("offline", {status: 503, headers: {"Content-Type": "text/plain"}});
+    });
+  });
+  return Promise.race([offline, timeout]);
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  var path = url.pathname;
+  if (request.method === "POST" && request.mode === "navigate" && FORM_PAGE.test(path)) {
+    // The plain post of a form failed (weak signal): back to the form, whose queue holds the
+    // entry and sends it when it can.
+    event.respondWith(fetch(request).catch(function () { return Response.redirect(path, 303); }));
+    return;
+  }
+  if (request.method !== "GET") return;
+  if (path.indexOf("/static/") === 0 || path === "/manifest.webmanifest") {
+    // This exact version if cached; else the network; offline, any cached version of the file.
+    event.respondWith(caches.match(request).then(function (hit) {
+      return hit || fetch(request).then(function (response) {
+        if (cacheable(response)) {
+          var copy = response.clone();
+          event.waitUntil(caches.open(ASSETS).then(function (c) { return c.put(request, copy); }));
+        }
+        return response;
+      }).catch(function () { return caches.match(request, {ignoreSearch: true}); });
+    }));
+  } else if (path === "/inspect/" || FORM_PAGE.test(path) || path === "/api/v1/villages") {
+    event.respondWith(networkFirst(event, path));
+  }
+});
+
+// Each page asks for what it needs offline to be cached (the first visit happens before this
+// worker controls a page). Done at most once in 12 hours, so a repeat visit costs nothing.
+var WARMED = "/__warmed__";
+var WARM_EVERY_MS = 12 * 3600 * 1000;
+self.addEventListener("message", function (event) {
+  var data = event.data || {};
+  if (data.type !== "warm" || !Array.isArray(data.paths)) return;
+  event.waitUntil(caches.open(PAGES).then(function (c) {
+    return c.match(WARMED).then(function (hit) { return hit ? hit.text() : "0"; }).then(function (at) {
+      if (Date.now() - Number(at) < WARM_EVERY_MS) return null;
+      return c.put(WARMED, new Response(String(Date.now()))).then(function () {
+        return Promise.all(data.paths.map(warm));
+      });
+    });
+  }));
+});
+
+function warm(path) {
+  if (!(path === "/inspect/" || FORM_PAGE.test(path) || path === "/api/v1/villages")) return null;
+  var request = new Request(path, {credentials: "same-origin"});
+  return fetch(request).then(function (response) {
+    if (cacheable(response)) return remember(request, response);
+  }).catch(function () { /* offline: nothing to warm */ });
+}

@@ -1,0 +1,62 @@
+"""The service worker, the manifest and the session probe the offline queue relies on."""
+
+import json
+
+from tests.offline_helpers import YONGAN
+
+
+def test_service_worker_is_served_from_the_root_with_its_assets_version(app, client):
+    answer = client.get("/sw.js")
+    assert answer.status_code == 200
+    assert answer.mimetype == "text/javascript"
+    assert answer.headers["Cache-Control"] == "no-cache"
+    assert answer.headers["Service-Worker-Allowed"] == "/"
+    body = answer.get_data(as_text=True)
+    assert "__VERSION__" not in body and 'var VERSION = "' in body
+    # Nothing changed: the browser's revalidation costs a 304 and no body.
+    again = client.get("/sw.js", headers={"If-None-Match": answer.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+
+
+def test_manifest_names_the_app_and_starts_at_the_form(client):
+    answer = client.get("/manifest.webmanifest")
+    assert answer.status_code == 200 and answer.mimetype == "application/manifest+json"
+    manifest = json.loads(answer.data)
+    assert manifest["start_url"] == "/inspect/" and manifest["display"] == "standalone"
+    assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
+    for icon in manifest["icons"]:
+        assert client.get(icon["src"]).status_code == 200
+
+
+def test_session_probe_gives_a_csrf_token_or_401(seeded, client, make_user):
+    assert client.get("/api/v1/session").status_code == 401
+    make_user("inspector", township=YONGAN, username="zhao", password="pw-zhao-1234")
+    client.post("/login", data={"username": "zhao", "password": "pw-zhao-1234"})
+    answer = client.get("/api/v1/session")
+    assert answer.status_code == 200
+    assert answer.json["username"] == "zhao" and answer.json["role"] == "inspector"
+    assert len(answer.json["csrf_token"]) > 20
+
+
+def test_form_page_carries_the_offline_hooks(seeded, client, make_user):
+    make_user("inspector", township=YONGAN, username="qian", password="pw-qian-1234")
+    client.post("/login", data={"username": "qian", "password": "pw-qian-1234"})
+    html = client.get("/inspect/140225100216").get_data(as_text=True)
+    assert 'data-village-code="140225100216"' in html and 'data-username="qian"' in html
+    assert 'id="queue-status"' in html and 'rel="manifest"' in html
+    assert "js/offline-queue.js" in html and "js/offline-store.js" in html
+
+
+def test_home_links_reviewers_to_the_flags_and_admins_to_the_rescue_import(
+    seeded, client, make_user
+):
+    make_user("township_lead", township=YONGAN, username="sun", password="pw-sun-12345")
+    client.post("/login", data={"username": "sun", "password": "pw-sun-12345"})
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/inspect/flags"' in html and "定位异常" in html
+    assert 'href="/admin/rescue"' not in html
+    client.post("/logout")
+    make_user("county_admin", username="zhou", password="pw-zhou-1234")
+    client.post("/login", data={"username": "zhou", "password": "pw-zhou-1234"})
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/inspect/flags"' in html and 'href="/admin/rescue"' in html
