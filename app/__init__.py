@@ -28,8 +28,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     database.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
-                     render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(app.root_path).parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
     login_manager.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
@@ -45,8 +50,8 @@ def register_blueprints(app: Flask) -> None:
     from app.dashboard import bp as dashboard_bp
     from app.inspect import bp as inspect_bp
     from app.mapview import bp as maps_bp
-    from app.targets_admin import bp as targets_admin_bp
     from app.offline import bp as offline_bp
+    from app.targets_admin import bp as targets_admin_bp
     from app.web import bp as web_bp
 
     app.register_blueprint(web_bp)

@@ -44,7 +44,7 @@ def init_app(app: Flask) -> None:
         header = request.headers.get("Authorization", "")
         with reads_before_writes():
             if header.startswith("Bearer ") and request.path.startswith("/api/"):
-                g.token_row = token_row(header[len("Bearer "):].strip())
+                g.token_row = token_row(header[len("Bearer ") :].strip())
                 g.actor = g.token_row.user if g.token_row is not None else None
                 g.via_token = g.actor is not None
                 g.bad_token = g.actor is None
@@ -56,8 +56,12 @@ def init_app(app: Flask) -> None:
 def issue_token(user: User) -> tuple[str, ApiToken]:
     token = secrets.token_urlsafe(32)
     now = utc_now()
-    row = ApiToken(user_id=user.id, token_hash=ApiToken.hash(token), created_at=now,
-                   expires_at=now + timedelta(hours=current_app.config["API_TOKEN_HOURS"]))
+    row = ApiToken(
+        user_id=user.id,
+        token_hash=ApiToken.hash(token),
+        created_at=now,
+        expires_at=now + timedelta(hours=current_app.config["API_TOKEN_HOURS"]),
+    )
     db.session.add(row)
     return token, row
 
@@ -67,7 +71,8 @@ def token_row(token: str) -> ApiToken | None:
     if not token:
         return None
     row = db.session.execute(
-        db.select(ApiToken).options(joinedload(ApiToken.user))  # one query per request, not two
+        db.select(ApiToken)
+        .options(joinedload(ApiToken.user))  # one query per request, not two
         .where(ApiToken.token_hash == ApiToken.hash(token))
     ).scalar_one_or_none()
     if row is None or row.revoked_at is not None or _aware(row.expires_at) <= utc_now():
@@ -82,8 +87,9 @@ def user_for_token(token: str) -> User | None:
 
 def revoke_tokens(user: User, only: ApiToken | None) -> int:
     """Revoke one token, or all the user's live tokens; returns how many. The caller commits."""
-    statement = db.select(ApiToken).where(ApiToken.user_id == user.id,
-                                          ApiToken.revoked_at.is_(None))
+    statement = db.select(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)
+    )
     if only is not None:
         statement = statement.where(ApiToken.id == only.id)
     rows = db.session.execute(statement).scalars().all()

@@ -20,8 +20,14 @@ from app.passwords import MESSAGES, password_problems
 
 
 def init_app(app: Flask) -> None:
-    for command in (seed_command, import_villages_command, create_user_command,
-                    ensure_admin_command, backup_command, restore_command):
+    for command in (
+        seed_command,
+        import_villages_command,
+        create_user_command,
+        ensure_admin_command,
+        backup_command,
+        restore_command,
+    ):
         app.cli.add_command(command)
     app.cli.add_command(demo_data_command)
 
@@ -32,8 +38,10 @@ def seed_command():
     """Load the county's townships, villages and the plan's targets (idempotent)."""
     summary = county.seed()
     db.session.commit()
-    click.echo(f"townships +{summary.townships_added}, villages +{summary.villages_added}, "
-               f"targets +{summary.targets_added} (already there: {summary.villages_present} villages)")
+    click.echo(
+        f"townships +{summary.townships_added}, villages +{summary.villages_added}, "
+        f"targets +{summary.targets_added} (already there: {summary.villages_present} villages)"
+    )
 
 
 @click.command("import-villages")
@@ -47,7 +55,9 @@ def import_villages_command(csv_file):
         db.session.rollback()
         for line, problem in exc.problems:
             click.echo(f"line {line}: {problem}", err=True)
-        raise click.ClickException(f"{len(exc.problems)} bad row(s); nothing was imported") from None
+        raise click.ClickException(
+            f"{len(exc.problems)} bad row(s); nothing was imported"
+        ) from None
     db.session.commit()
     click.echo(f"updated {updated} villages")
 
@@ -64,7 +74,8 @@ def create_user_command(username, role, township_code, password, display_name):
     township = None
     if township_code:
         township = db.session.execute(
-            db.select(Township).where(Township.code == township_code)).scalar_one_or_none()
+            db.select(Township).where(Township.code == township_code)
+        ).scalar_one_or_none()
         if township is None:
             raise click.ClickException(f"no township {township_code}")
     if role in ("inspector", "township_lead") and township is None:
@@ -73,13 +84,19 @@ def create_user_command(username, role, township_code, password, display_name):
         raise click.ClickException(f"user {username} exists")
     problems = password_problems(password, username)
     if problems:
-        raise click.ClickException("password refused: " + "; ".join(
-            MESSAGES[p]["en"] for p in problems))
+        raise click.ClickException(
+            "password refused: " + "; ".join(MESSAGES[p]["en"] for p in problems)
+        )
     user = User(username=username, role=role, township=township, display_name=display_name)
     user.set_password(password)
     db.session.add(user)
-    record("user.create", user, actor_name="cli", role=role,
-           township=township.code if township else None)
+    record(
+        "user.create",
+        user,
+        actor_name="cli",
+        role=role,
+        township=township.code if township else None,
+    )
     db.session.commit()
     click.echo(f"created {role} {username}")
 
@@ -98,7 +115,9 @@ def ensure_admin_command():
     click.echo("\n" + "=" * 64)
     click.echo(f"  First start: created county admin  admin / {password}")
     click.echo("  This password is shown once. Add inspectors with:")
-    click.echo("  .venv/bin/flask --app wsgi create-user NAME --role inspector --township 140225101")
+    click.echo(
+        "  .venv/bin/flask --app wsgi create-user NAME --role inspector --township 140225101"
+    )
     click.echo("=" * 64 + "\n")
 
 

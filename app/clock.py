@@ -19,4 +19,3 @@ def county_now() -> datetime:
 
 def county_today() -> date:
     return county_now().date()
-

@@ -46,12 +46,31 @@ DEFAULTS = {
 }
 
 # Environment variables read as strings, and those parsed as integers.
-ENV_STRINGS = ("DATABASE_URL", "SECRET_KEY", "COUNTY_TIMEZONE", "MAP_TILE_URL",
-               "MAP_TILE_ATTRIBUTION", "MAP_TILE_CRS", "MAP_TILE_SUBDOMAINS", "MAP_TIANDITU_KEY",
-               "FORMS_DIR", "PHOTO_STORAGE", "PHOTO_DIR", "PHOTO_S3_BUCKET", "PHOTO_S3_ENDPOINT_URL",
-               "PHOTO_S3_PREFIX")
-ENV_INTS = ("API_TOKEN_HOURS", "MAX_CONTENT_LENGTH", "PROXY_COUNT", "DATABASE_POOL_SIZE",
-            "DATABASE_MAX_OVERFLOW", "GPS_FLAG_DISTANCE_M", "PHOTO_MAX_BYTES")
+ENV_STRINGS = (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "COUNTY_TIMEZONE",
+    "MAP_TILE_URL",
+    "MAP_TILE_ATTRIBUTION",
+    "MAP_TILE_CRS",
+    "MAP_TILE_SUBDOMAINS",
+    "MAP_TIANDITU_KEY",
+    "FORMS_DIR",
+    "PHOTO_STORAGE",
+    "PHOTO_DIR",
+    "PHOTO_S3_BUCKET",
+    "PHOTO_S3_ENDPOINT_URL",
+    "PHOTO_S3_PREFIX",
+)
+ENV_INTS = (
+    "API_TOKEN_HOURS",
+    "MAX_CONTENT_LENGTH",
+    "PROXY_COUNT",
+    "DATABASE_POOL_SIZE",
+    "DATABASE_MAX_OVERFLOW",
+    "GPS_FLAG_DISTANCE_M",
+    "PHOTO_MAX_BYTES",
+)
 ENV_FLAGS = ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE")
 WEAK_SECRETS = frozenset({"dev", "secret", "changeme", "change-me", "development", "test"})
 MIN_SECRET_LENGTH = 32
@@ -85,11 +104,14 @@ def load_config(app, test_config=None):
     if not url.startswith("sqlite"):
         # Per worker process: a sync worker uses one connection, a gthread worker one per thread.
         # pre_ping replaces connections a database restart has cut, instead of failing a request.
-        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {
-            "pool_size": app.config.get("DATABASE_POOL_SIZE", 5),
-            "max_overflow": app.config.get("DATABASE_MAX_OVERFLOW", 5),
-            "pool_pre_ping": True,
-        })
+        app.config.setdefault(
+            "SQLALCHEMY_ENGINE_OPTIONS",
+            {
+                "pool_size": app.config.get("DATABASE_POOL_SIZE", 5),
+                "max_overflow": app.config.get("DATABASE_MAX_OVERFLOW", 5),
+                "pool_pre_ping": True,
+            },
+        )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 
@@ -98,7 +120,7 @@ def normalise_database_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL whatever spelling the operator gave."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -121,4 +143,5 @@ def check_production_secret(config) -> None:
         raise InsecureConfig(
             f"CUNJIAN_ENV=production needs SECRET_KEY in the environment: at least "
             f"{MIN_SECRET_LENGTH} random characters, e.g. python3 -c 'import secrets; "
-            f"print(secrets.token_hex(32))'")
+            f"print(secrets.token_hex(32))'"
+        )

@@ -34,8 +34,13 @@ def seed(data_dir: Path = DATA_DIR) -> SeedSummary:
         if row["code"] in townships:
             continue
         townships[row["code"]] = Township(
-            code=row["code"], name=row["name"], kind=row["kind"], lat=_float(row["lat"]),
-            lon=_float(row["lon"]), location_source=row["coord_source"] or None)
+            code=row["code"],
+            name=row["name"],
+            kind=row["kind"],
+            lat=_float(row["lat"]),
+            lon=_float(row["lon"]),
+            location_source=row["coord_source"] or None,
+        )
         db.session.add(townships[row["code"]])
         summary.townships_added += 1
 
@@ -45,11 +50,18 @@ def seed(data_dir: Path = DATA_DIR) -> SeedSummary:
         if row["code"] in existing:
             continue
         has_point = bool(row["lat"] and row["lon"])
-        db.session.add(Village(
-            code=row["code"], name=row["name"], township=townships[row["township_code"]],
-            kind=row["kind"], zone="county_town" if row["kind"] == "community" else "unknown",
-            lat=_float(row["lat"]), lon=_float(row["lon"]),
-            location_source=row["coord_source"] if has_point else None))
+        db.session.add(
+            Village(
+                code=row["code"],
+                name=row["name"],
+                township=townships[row["township_code"]],
+                kind=row["kind"],
+                zone="county_town" if row["kind"] == "community" else "unknown",
+                lat=_float(row["lat"]),
+                lon=_float(row["lon"]),
+                location_source=row["coord_source"] if has_point else None,
+            )
+        )
         summary.villages_added += 1
 
     summary.targets_added = seed_targets()
@@ -58,17 +70,25 @@ def seed(data_dir: Path = DATA_DIR) -> SeedSummary:
 
 
 def seed_targets() -> int:
-    present = {(t.indicator, t.zone, t.applies_from)
-               for t in db.session.execute(db.select(Target)).scalars()}
+    present = {
+        (t.indicator, t.zone, t.applies_from)
+        for t in db.session.execute(db.select(Target)).scalars()
+    }
     added = 0
     for indicator in current_forms().indicators:
         for seed_row in indicator.targets:
             applies_from = parse_period(seed_row.applies_from).start
             if (indicator.key, seed_row.zone, applies_from) in present:
                 continue
-            db.session.add(Target(indicator=indicator.key, zone=seed_row.zone,
-                                  value=seed_row.value, applies_from=applies_from,
-                                  source=seed_row.source))
+            db.session.add(
+                Target(
+                    indicator=indicator.key,
+                    zone=seed_row.zone,
+                    value=seed_row.value,
+                    applies_from=applies_from,
+                    source=seed_row.source,
+                )
+            )
             added += 1
     return added
 

@@ -11,7 +11,11 @@ def inspection_document(inspection: Inspection, form_set: FormSet) -> dict:
     profile = sections.pop("profile", {})
     location = None
     if inspection.lat is not None and inspection.lon is not None:
-        location = {"lat": inspection.lat, "lon": inspection.lon, "accuracy_m": inspection.accuracy_m}
+        location = {
+            "lat": inspection.lat,
+            "lon": inspection.lon,
+            "accuracy_m": inspection.accuracy_m,
+        }
     return {
         "id": inspection.id,
         "client_uuid": str(inspection.client_uuid),

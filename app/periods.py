@@ -27,7 +27,11 @@ def parse_period(code: str) -> Period:
     if match["quarter"]:
         q = int(match["quarter"])
         start = date(year, 3 * q - 2, 1)
-        end = date(year, 12, 31) if q == 4 else date.fromordinal(date(year, 3 * q + 1, 1).toordinal() - 1)
+        end = (
+            date(year, 12, 31)
+            if q == 4
+            else date.fromordinal(date(year, 3 * q + 1, 1).toordinal() - 1)
+        )
         return Period(start, end, f"{year}Q{q}")
     return Period(date(year, 1, 1), date(year, 12, 31), str(year))
 

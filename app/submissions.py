@@ -56,12 +56,15 @@ def canonical(data: dict) -> dict:
 
 
 def content_hash(payload: dict) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
 
 
 def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
     village = db.session.execute(
-        db.select(Village).options(joinedload(Village.township))
+        db.select(Village)
+        .options(joinedload(Village.township))
         .where(Village.code == data["village_code"])
     ).scalar_one_or_none()
     if village is None:
@@ -78,16 +81,25 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
 
     now = utc_now()
     inspection = Inspection(
-        client_uuid=uuid, village=village, inspector=actor,
-        inspected_on=data["inspected_on"], quarter=quarter_of(data["inspected_on"]),
-        year=data["inspected_on"].year, notes=data.get("notes") or "",
-        lat=(data.get("location") or {}).get("lat"), lon=(data.get("location") or {}).get("lon"),
+        client_uuid=uuid,
+        village=village,
+        inspector=actor,
+        inspected_on=data["inspected_on"],
+        quarter=quarter_of(data["inspected_on"]),
+        year=data["inspected_on"].year,
+        notes=data.get("notes") or "",
+        lat=(data.get("location") or {}).get("lat"),
+        lon=(data.get("location") or {}).get("lon"),
         accuracy_m=(data.get("location") or {}).get("accuracy_m"),
-        content_hash=digest, form_versions=form_set.versions, created_at=now, updated_at=now,
+        content_hash=digest,
+        form_versions=form_set.versions,
+        created_at=now,
+        updated_at=now,
     )
     check_location(inspection, village, now)  # GPS flags, in the same transaction
-    inspection.revisions = [InspectionRevision(number=1, payload=payload, author_id=actor.id,
-                                               created_at=now)]
+    inspection.revisions = [
+        InspectionRevision(number=1, payload=payload, author_id=actor.id, created_at=now)
+    ]
     db.session.add(inspection)
     try:
         db.session.flush()  # the inspection's id, for its answers
@@ -106,8 +118,11 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
 def answer_rows(data: dict, form_set: FormSet):
     """One Answer per answered field: the profile's from the top level, the rest per section."""
     sources = [(form_set.profile, data)]
-    sources += [(form, data["sections"][form.form_id]) for form in form_set.sections
-                if form.form_id in data.get("sections", {})]
+    sources += [
+        (form, data["sections"][form.form_id])
+        for form in form_set.sections
+        if form.form_id in data.get("sections", {})
+    ]
     for form, values in sources:
         for field in form.fields:
             value = values.get(field.key)
@@ -127,7 +142,8 @@ def answers_by_section(inspection: Inspection, form_set: FormSet) -> dict[str, d
             field = form_set.field_at(f"{answer.section}.{answer.field}")
         except ValueError:  # a field since removed from the form: keep it, untyped
             out.setdefault(answer.section, {})[answer.field] = (
-                answer.value_num if answer.value_text is None else answer.value_text)
+                answer.value_num if answer.value_text is None else answer.value_text
+            )
             continue
         out.setdefault(answer.section, {})[answer.field] = _typed(field.type.name, answer)
     return out
@@ -152,9 +168,19 @@ def _insert_answers(inspection: Inspection, answers: list[Answer]) -> None:
     """
     for answer in answers:
         answer.inspection_id = inspection.id
-    db.session.execute(insert(Answer), [
-        {"inspection_id": inspection.id, "section": a.section, "field": a.field,
-         "value_num": a.value_num, "value_text": a.value_text} for a in answers])
+    db.session.execute(
+        insert(Answer),
+        [
+            {
+                "inspection_id": inspection.id,
+                "section": a.section,
+                "field": a.field,
+                "value_num": a.value_num,
+                "value_text": a.value_text,
+            }
+            for a in answers
+        ],
+    )
     set_committed_value(inspection, "answers", answers)
 
 

@@ -9,7 +9,9 @@ import bench
 
 
 def main(argv: list[str]) -> int:
-    names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_")
+    )
     chosen = [n for n in names if not argv or n in argv or n.removeprefix("bench_") in argv]
     for name in chosen:
         print(f"\n=== {name} ===", flush=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from app import create_app, county
+from app import county, create_app
 from app.auth import issue_token
 from app.extensions import db
 from app.models import Township, User
@@ -24,8 +24,9 @@ DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
 def pytest_report_header(config):
-    return f"databases: {', '.join(DATABASES)}" + ("" if PG_URL else
-                                                   " (set TEST_DATABASE_URL for PostgreSQL)")
+    return f"databases: {', '.join(DATABASES)}" + (
+        "" if PG_URL else " (set TEST_DATABASE_URL for PostgreSQL)"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -56,12 +57,14 @@ def database_url(request, tmp_path):
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = create_app({
-        "TESTING": True,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "test-secret-key-not-for-production-" + "x" * 16,
-        "WTF_CSRF_ENABLED": False,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret-key-not-for-production-" + "x" * 16,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     app.instance_path = str(tmp_path / "instance")
     with app.app_context():
         if database_url.startswith("sqlite"):
@@ -100,9 +103,13 @@ def make_user(app):
             township_row = None
             if township:
                 township_row = db.session.execute(
-                    db.select(Township).where(Township.code == township)).scalar_one()
-            user = User(username=username or f"{role}-{uuid.uuid4().hex[:8]}", role=role,
-                        township=township_row)
+                    db.select(Township).where(Township.code == township)
+                ).scalar_one()
+            user = User(
+                username=username or f"{role}-{uuid.uuid4().hex[:8]}",
+                role=role,
+                township=township_row,
+            )
             user.set_password(password)
             db.session.add(user)
             db.session.commit()

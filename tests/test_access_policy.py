@@ -18,7 +18,6 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 from app.policy import POLICY
 from tests.review_world import make_world, payload
 
-
 # Route arguments that name one object of the lead's township: another township's roles get 404.
 OBJECT_ARGS = frozenset({"inspection_id", "client_uuid", "village_code"})
 ROLE_ORDER = [
@@ -129,7 +128,8 @@ def test_every_route_refuses_what_the_policy_refuses(seeded, make_user, auth_hea
                 ok = status == 404
             elif role_key == "inspector_colleague" and (
                 action in ("inspection.edit", "inspection.delete")
-                or rule.rule.endswith("/photos") and method == "POST"  # photos of one's own
+                or rule.rule.endswith("/photos")
+                and method == "POST"  # photos of one's own
             ):
                 ok = status == 403  # allowed role, but not their own inspection
             else:

@@ -21,6 +21,7 @@ def test_haversine_against_hand_worked_values():
 def test_point_in_polygon_with_a_hole():
     square = [[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]
     hole = [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]
+
     def polygon(*rings):
         return {"type": "Polygon", "coordinates": list(rings)}
 

@@ -168,8 +168,7 @@ def test_security_headers_and_the_map_nonce(app):
 
 def test_signed_in_answers_are_not_cached(seeded, make_user, auth_headers):
     world = make_world(seeded, make_user)
-    api = seeded.test_client().get("/api/v1/townships",
-                                   headers=auth_headers(world.users["viewer"]))
+    api = seeded.test_client().get("/api/v1/townships", headers=auth_headers(world.users["viewer"]))
     assert api.headers["Cache-Control"] == "no-store"
     assert sign_in(seeded, "lead").get("/review").headers["Cache-Control"] == "no-store"
 

@@ -28,9 +28,15 @@ def scenario(seeded, make_user):
     admin_id = make_user("county_admin")
     with seeded.app_context():
         ids = [
-            add_inspection(admin_id, V[0], date(2026, 2, 1), 50, manure={"produced_t": 200, "utilised_t": 150}),
-            add_inspection(admin_id, V[1], date(2026, 2, 2), 50, manure={"produced_t": 100, "utilised_t": 40}),
-            add_inspection(admin_id, V[2], date(2026, 2, 3), 50, manure={"produced_t": 300, "utilised_t": 300}),
+            add_inspection(
+                admin_id, V[0], date(2026, 2, 1), 50, manure={"produced_t": 200, "utilised_t": 150}
+            ),
+            add_inspection(
+                admin_id, V[1], date(2026, 2, 2), 50, manure={"produced_t": 100, "utilised_t": 40}
+            ),
+            add_inspection(
+                admin_id, V[2], date(2026, 2, 3), 50, manure={"produced_t": 300, "utilised_t": 300}
+            ),
         ]
         for inspection_id in (ids[0], ids[2]):
             db.session.get(Inspection, inspection_id).status = "approved"

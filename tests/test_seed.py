@@ -9,11 +9,14 @@ def counts():
     return {
         "townships": db.session.scalar(db.select(db.func.count()).select_from(Township)),
         "villages": db.session.scalar(
-            db.select(db.func.count()).select_from(Village).where(Village.kind == "village")),
+            db.select(db.func.count()).select_from(Village).where(Village.kind == "village")
+        ),
         "communities": db.session.scalar(
-            db.select(db.func.count()).select_from(Village).where(Village.kind == "community")),
+            db.select(db.func.count()).select_from(Village).where(Village.kind == "community")
+        ),
         "located": db.session.scalar(
-            db.select(db.func.count()).select_from(Village).where(Village.lat.is_not(None))),
+            db.select(db.func.count()).select_from(Village).where(Village.lat.is_not(None))
+        ),
         "targets": db.session.scalar(db.select(db.func.count()).select_from(Target)),
     }
 
@@ -25,10 +28,18 @@ def test_seed_loads_the_county_and_is_idempotent(app, runner):
         first = counts()
         # 16 townships; 213 villages + 11 communities; 11 real points; targets: manure 2,
         # straw 1, film 1, clean heating 4 (plain, county town, mountain, default).
-        assert first == {"townships": 16, "villages": 213, "communities": 11, "located": 11,
-                         "targets": 8}
-        communities = db.session.execute(
-            db.select(Village).where(Village.kind == "community")).scalars().all()
+        assert first == {
+            "townships": 16,
+            "villages": 213,
+            "communities": 11,
+            "located": 11,
+            "targets": 8,
+        }
+        communities = (
+            db.session.execute(db.select(Village).where(Village.kind == "community"))
+            .scalars()
+            .all()
+        )
         assert {v.zone for v in communities} == {"county_town"}
         assert {v.township.code for v in communities} == {"140225100"}
     again = runner.invoke(args=["seed"])
@@ -40,21 +51,28 @@ def test_seed_loads_the_county_and_is_idempotent(app, runner):
 
 def test_seed_keeps_what_an_admin_changed(seeded):
     with seeded.app_context():
-        village = db.session.execute(db.select(Village).where(Village.code == "140225101200")
-                                     ).scalar_one()
+        village = db.session.execute(
+            db.select(Village).where(Village.code == "140225101200")
+        ).scalar_one()
         village.zone, village.households = "plain", 412
         db.session.commit()
         county.seed()
         db.session.commit()
-        village = db.session.execute(db.select(Village).where(Village.code == "140225101200")
-                                     ).scalar_one()
+        village = db.session.execute(
+            db.select(Village).where(Village.code == "140225101200")
+        ).scalar_one()
         assert (village.zone, village.households) == ("plain", 412)
 
 
 def test_township_village_counts_match_the_source(seeded):
     with seeded.app_context():
-        rows = dict(db.session.execute(
-            db.select(Township.code, db.func.count(Village.id))
-            .join(Village).where(Village.kind == "village").group_by(Township.code)).all())
+        rows = dict(
+            db.session.execute(
+                db.select(Township.code, db.func.count(Village.id))
+                .join(Village)
+                .where(Village.kind == "village")
+                .group_by(Township.code)
+            ).all()
+        )
     assert rows["140225100"] == 25  # 永安镇: 25 村委会 (its 11 communities are not counted)
     assert sum(rows.values()) == 213

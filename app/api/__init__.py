@@ -20,8 +20,10 @@ def protect_session_writes():
     # before_request hook does for the pages.
     if not current_app.config["WTF_CSRF_ENABLED"]:
         return
-    if g.get("actor") is not None and not g.get("via_token") and request.method not in (
-        "GET", "HEAD", "OPTIONS"
+    if (
+        g.get("actor") is not None
+        and not g.get("via_token")
+        and request.method not in ("GET", "HEAD", "OPTIONS")
     ):
         csrf.protect()
 
@@ -33,6 +35,6 @@ from app.api import (  # noqa: E402,F401
     routes_changes,
     routes_geography,
     routes_inspections,
-    routes_rollup,
     routes_photos,
+    routes_rollup,
 )

@@ -16,16 +16,29 @@ MESSAGES = {
     403: {"zh": "无权访问", "en": "You may not do this"},
     404: {"zh": "未找到", "en": "Not found"},
     405: {"zh": "不支持此方法", "en": "Method not allowed"},
-    409: {"zh": "此提交编号已用于不同的内容", "en": "This submission ID was already used for different content"},
+    409: {
+        "zh": "此提交编号已用于不同的内容",
+        "en": "This submission ID was already used for different content",
+    },
     413: {"zh": "请求内容过大", "en": "The request is too large"},
     415: {"zh": "请以 JSON 格式提交", "en": "Send the body as JSON"},
     422: {"zh": "数据有误", "en": "Invalid data"},
     429: {"zh": "请求过于频繁，请稍后再试", "en": "Too many requests; try again later"},
     500: {"zh": "服务器内部错误", "en": "Internal server error"},
 }
-CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-         405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
-         422: "invalid", 429: "throttled", 500: "server_error"}
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "throttled",
+    500: "server_error",
+}
 
 
 def error_response(status: int, message: str | None = None, code: str | None = None):

@@ -41,8 +41,10 @@ def revoke_token():
     only = None if body["all"] else g.get("token_row")
     if only is None and not body["all"]:
         # A browser session has no token of its own: it may only revoke all of them.
-        message = {"zh": "浏览器会话没有自己的令牌：发送 {\"all\": true} 撤销全部令牌",
-                   "en": 'A browser session has no token of its own: send {"all": true}'}
+        message = {
+            "zh": '浏览器会话没有自己的令牌：发送 {"all": true} 撤销全部令牌',
+            "en": 'A browser session has no token of its own: send {"all": true}',
+        }
         return {"errors": {"all": [message[current_lang()]]}}, 422
     count = revoke_tokens(g.actor, only)
     record("auth.revoke", ("users", g.actor.id), tokens=count, all=body["all"])

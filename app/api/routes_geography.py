@@ -14,12 +14,24 @@ from app.policy import allow, in_scope, township_scope
 @allow("geography.read")
 def list_townships():
     townships = db.session.execute(db.select(Township).order_by(Township.code)).scalars().all()
-    counts = dict(db.session.execute(
-        db.select(Village.township_id, db.func.count())
-        .where(Village.kind == "village").group_by(Village.township_id)
-    ).all())
-    rows = [{"code": t.code, "name": t.name, "kind": t.kind, "lat": t.lat, "lon": t.lon,
-             "village_count": counts.get(t.id, 0)} for t in townships]
+    counts = dict(
+        db.session.execute(
+            db.select(Village.township_id, db.func.count())
+            .where(Village.kind == "village")
+            .group_by(Village.township_id)
+        ).all()
+    )
+    rows = [
+        {
+            "code": t.code,
+            "name": t.name,
+            "kind": t.kind,
+            "lat": t.lat,
+            "lon": t.lon,
+            "village_count": counts.get(t.id, 0),
+        }
+        for t in townships
+    ]
     return {"townships": townships_schema.dump(rows)}
 
 

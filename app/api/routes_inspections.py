@@ -46,8 +46,11 @@ def list_inspections():
         abort(404)
     if not in_scope(g.actor, village.township_id):
         abort(403)
-    statement = (db.select(Inspection).where(Inspection.village_id == village.id, live())
-                 .order_by(Inspection.inspected_on.desc(), Inspection.id.desc()))
+    statement = (
+        db.select(Inspection)
+        .where(Inspection.village_id == village.id, live())
+        .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
+    )
     if "period" in query:
         period = parse_period(query["period"])
         statement = statement.where(Inspection.inspected_on.between(period.start, period.end))
@@ -61,8 +64,9 @@ def list_inspections():
 def get_inspection(inspection_id: int):
     # Out of scope answers 404 like a missing row: whether it exists is not theirs to know.
     # A county admin also reads deleted ones (to restore them); nobody else does.
-    inspection = find_inspection(g.actor, inspection_id,
-                                 include_deleted=g.actor.role == "county_admin")
+    inspection = find_inspection(
+        g.actor, inspection_id, include_deleted=g.actor.role == "county_admin"
+    )
     if inspection is None:
         abort(404)
     return inspection_schema.dump(inspection_document(inspection, current_forms().form_set))

@@ -19,13 +19,14 @@ def payload_from_form(form: dict[str, str], form_set: FormSet) -> dict:
         payload["location"] = location
     sections = {}
     for section in form_set.sections:
-        values = {f.key: form.get(f"sections.{section.form_id}.{f.key}", "").strip()
-                  for f in section.fields}
+        values = {
+            f.key: form.get(f"sections.{section.form_id}.{f.key}", "").strip()
+            for f in section.fields
+        }
         if any(values.values()):
             sections[section.form_id] = values
     payload["sections"] = sections
     return payload
-
 
 
 def errors_by_input(flat_errors: dict[str, list[str]]) -> dict[str, list[str]]:

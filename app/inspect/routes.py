@@ -28,10 +28,15 @@ def choose_village():
         statement = statement.where(Village.township_id == scope)
     villages = db.session.execute(statement).scalars().all()
     # What a lead sent back to this inspector, with the comment saying what to fix.
-    returned = db.session.execute(
-        db.select(Inspection).where(Inspection.inspector_id == g.actor.id, live(),
-                                    Inspection.status == "returned")
-        .order_by(Inspection.reviewed_at.desc())).scalars().all()
+    returned = (
+        db.session.execute(
+            db.select(Inspection)
+            .where(Inspection.inspector_id == g.actor.id, live(), Inspection.status == "returned")
+            .order_by(Inspection.reviewed_at.desc())
+        )
+        .scalars()
+        .all()
+    )
     return render_template("inspect/choose.html", villages=villages, returned=returned)
 
 
@@ -39,8 +44,11 @@ def choose_village():
 @allow("inspection.create")
 def new_inspection(village_code: str):
     village = _village_in_scope(village_code)
-    values = {"client_uuid": str(uuid.uuid4()), "inspected_on": county_today().isoformat(),
-              "households": "" if village.households is None else str(village.households)}
+    values = {
+        "client_uuid": str(uuid.uuid4()),
+        "inspected_on": county_today().isoformat(),
+        "households": "" if village.households is None else str(village.households),
+    }
     return _render_form(village, values, {})
 
 
@@ -71,8 +79,12 @@ def saved(inspection_id: int):
     if inspection is None:
         abort(404)
     document = inspection_document(inspection, current_forms().form_set)
-    return render_template("inspect/saved.html", inspection=document,
-                           form_set=current_forms().form_set, answer_text=answer_text)
+    return render_template(
+        "inspect/saved.html",
+        inspection=document,
+        form_set=current_forms().form_set,
+        answer_text=answer_text,
+    )
 
 
 def _village_in_scope(code: str) -> Village:
@@ -84,6 +96,12 @@ def _village_in_scope(code: str) -> Village:
 
 
 def _render_form(village, values, errors, conflict: Inspection | None = None):
-    return render_template("inspect/form.html", village=village, values=values, errors=errors,
-                           form_set=current_forms().form_set, conflict=conflict,
-                           today=county_today().isoformat())
+    return render_template(
+        "inspect/form.html",
+        village=village,
+        values=values,
+        errors=errors,
+        form_set=current_forms().form_set,
+        conflict=conflict,
+        today=county_today().isoformat(),
+    )

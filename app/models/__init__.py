@@ -5,15 +5,29 @@ from app.models.audit import AuditEvent, LoginFailure
 from app.models.boundaries import TownshipBoundary, TownshipBoundaryUpload
 from app.models.geography import ZONES, Township, Village
 from app.models.inspections import Answer, Inspection, InspectionRevision
-from app.models.settings import Setting
 from app.models.photos import FLAG_KINDS, PHOTO_TYPES, InspectionFlag, Photo
+from app.models.settings import Setting
 from app.models.targets import Target
 from app.models.users import ROLES, ApiToken, User
 
 __all__ = [
-    "ZONES", "ROLES", "Township", "Village", "User", "ApiToken",
-    "Inspection", "InspectionRevision", "Answer", "Target",
-    "AuditEvent", "LoginFailure", "Setting", "TownshipBoundary",
+    "ZONES",
+    "ROLES",
+    "Township",
+    "Village",
+    "User",
+    "ApiToken",
+    "Inspection",
+    "InspectionRevision",
+    "Answer",
+    "Target",
+    "AuditEvent",
+    "LoginFailure",
+    "Setting",
+    "TownshipBoundary",
     "TownshipBoundaryUpload",
-    "Photo", "InspectionFlag", "PHOTO_TYPES", "FLAG_KINDS",
+    "Photo",
+    "InspectionFlag",
+    "PHOTO_TYPES",
+    "FLAG_KINDS",
 ]

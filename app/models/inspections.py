@@ -47,8 +47,9 @@ class Inspection(db.Model):
     is_demo = db.Column(db.Boolean, nullable=False, default=False)
     created_at = db.Column(db.DateTime(timezone=True), nullable=False)
     updated_at = db.Column(db.DateTime(timezone=True), nullable=False)
-    status = db.Column(db.String(16), nullable=False, default="submitted",
-                       server_default="submitted")
+    status = db.Column(
+        db.String(16), nullable=False, default="submitted", server_default="submitted"
+    )
     review_comment = db.Column(db.Text)  # the lead's last comment (kept in the audit log too)
     reviewed_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
     reviewed_at = db.Column(db.DateTime(timezone=True))
@@ -60,12 +61,15 @@ class Inspection(db.Model):
     inspector = db.relationship("User", foreign_keys=[inspector_id])
     reviewed_by = db.relationship("User", foreign_keys=[reviewed_by_id])
     deleted_by = db.relationship("User", foreign_keys=[deleted_by_id])
-    answers = db.relationship("Answer", back_populates="inspection",
-                              cascade="all, delete-orphan", order_by="Answer.id")
-    revisions = db.relationship("InspectionRevision", back_populates="inspection",
-                                order_by="InspectionRevision.number")
-    flags = db.relationship("InspectionFlag", back_populates="inspection",
-                            order_by="InspectionFlag.kind")
+    answers = db.relationship(
+        "Answer", back_populates="inspection", cascade="all, delete-orphan", order_by="Answer.id"
+    )
+    revisions = db.relationship(
+        "InspectionRevision", back_populates="inspection", order_by="InspectionRevision.number"
+    )
+    flags = db.relationship(
+        "InspectionFlag", back_populates="inspection", order_by="InspectionFlag.kind"
+    )
 
 
 class InspectionRevision(db.Model):
@@ -91,8 +95,9 @@ class Answer(db.Model):
     )
 
     id = db.Column(db.Integer, primary_key=True)
-    inspection_id = db.Column(db.Integer, db.ForeignKey("inspections.id", ondelete="CASCADE"),
-                              nullable=False)
+    inspection_id = db.Column(
+        db.Integer, db.ForeignKey("inspections.id", ondelete="CASCADE"), nullable=False
+    )
     section = db.Column(db.String(32), nullable=False)
     field = db.Column(db.String(64), nullable=False)
     value_num = db.Column(db.Float)

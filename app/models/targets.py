@@ -22,5 +22,6 @@ class Target(db.Model):
     applies_from = db.Column(db.Date, nullable=False)
     source = db.Column(db.Text)  # e.g. "plan §5.4" or the admin who set it
     set_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
-    set_at = db.Column(db.DateTime(timezone=True), nullable=False,
-                       server_default=db.func.current_timestamp())
+    set_at = db.Column(
+        db.DateTime(timezone=True), nullable=False, server_default=db.func.current_timestamp()
+    )

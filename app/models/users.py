@@ -15,8 +15,10 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         db.CheckConstraint(f"role IN {ROLES!r}", name="role"),
-        db.CheckConstraint(f"role NOT IN {TOWNSHIP_ROLES!r} OR township_id IS NOT NULL",
-                           name="township_role_has_township"),
+        db.CheckConstraint(
+            f"role NOT IN {TOWNSHIP_ROLES!r} OR township_id IS NOT NULL",
+            name="township_role_has_township",
+        ),
     )
 
     id = db.Column(db.Integer, primary_key=True)
@@ -26,8 +28,9 @@ class User(UserMixin, db.Model):
     role = db.Column(db.String(16), nullable=False)
     township_id = db.Column(db.Integer, db.ForeignKey("townships.id"), index=True)
     active = db.Column(db.Boolean, nullable=False, default=True)
-    created_at = db.Column(db.DateTime(timezone=True), nullable=False,
-                           server_default=db.func.current_timestamp())
+    created_at = db.Column(
+        db.DateTime(timezone=True), nullable=False, server_default=db.func.current_timestamp()
+    )
 
     township = db.relationship("Township")
 

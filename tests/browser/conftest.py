@@ -20,8 +20,8 @@ from werkzeug.serving import make_server
 from app import county, create_app
 from app.extensions import db
 from app.models import Township, User
-
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (re-exported)
+
 PHONE = {
     "viewport": {"width": 360, "height": 740},
     "is_mobile": True,
