@@ -16,7 +16,8 @@ from sqlalchemy import create_engine, text
 from app import county, create_app
 from app.auth import issue_token
 from app.extensions import db
-from app.models import Answer, Inspection, InspectionRevision, Township, User
+from app.models import Answer, Inspection, InspectionRevision, User
+from tests.factories import add_user  # noqa: F401 (the tests import it from here)
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])  # as in conftest.py
@@ -104,34 +105,6 @@ def row_counts(app) -> dict[str, int]:
 
 
 NO_ROWS = {"inspections": 0, "answers": 0, "inspection_revisions": 0}
-
-
-def add_user(
-    app,
-    role: str,
-    township: str | None = None,
-    username: str | None = None,
-    password: str | None = None,
-) -> int:
-    """A user; without `password` the hash is left unusable (tokens need none), which saves
-    the deliberately slow password hashing."""
-    with app.app_context():
-        township_row = None
-        if township:
-            township_row = db.session.execute(
-                db.select(Township).where(Township.code == township)
-            ).scalar_one()
-        user = User(
-            username=username or f"{role}-{uuid.uuid4().hex[:8]}",
-            role=role,
-            township=township_row,
-            password_hash="!unusable",
-        )
-        if password:
-            user.set_password(password)
-        db.session.add(user)
-        db.session.commit()
-        return user.id
 
 
 def bearer(app, user_id: int) -> dict[str, str]:

@@ -7,7 +7,6 @@ before each test. Nothing is mocked: the tests talk to the real databases.
 """
 
 import os
-import uuid
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,9 @@ from sqlalchemy import create_engine, text
 from app import county, create_app
 from app.auth import issue_token
 from app.extensions import db
-from app.models import Township, User
+from app.models import User
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+from tests.factories import add_user
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -99,21 +99,7 @@ def make_user(app):
     """make_user("inspector", township="140225101") → the user's id."""
 
     def make(role, township=None, username=None, password="correct horse battery"):
-        with app.app_context():
-            township_row = None
-            if township:
-                township_row = db.session.execute(
-                    db.select(Township).where(Township.code == township)
-                ).scalar_one()
-            user = User(
-                username=username or f"{role}-{uuid.uuid4().hex[:8]}",
-                role=role,
-                township=township_row,
-            )
-            user.set_password(password)
-            db.session.add(user)
-            db.session.commit()
-            return user.id
+        return add_user(app, role, township, username, password)
 
     return make
 

@@ -14,10 +14,8 @@ Behind target: A (manure 60.0 % < 80 %), B (film 20.0 % < 40 %); C is not.
 
 from datetime import UTC, date, datetime
 
-from werkzeug.security import generate_password_hash
-
 from app.extensions import db
-from app.models import Township, User
+from tests.factories import add_user
 from tests.rollup_helpers import add_inspection
 
 CLOCK = lambda: datetime(2026, 11, 20, 4, 0, tzinfo=UTC)  # noqa: E731
@@ -30,24 +28,8 @@ PASSWORD = "correct horse battery"
 
 
 def quick_user(app, role: str, township: str | None = None, username: str | None = None) -> int:
-    """A user whose password hash is cheap to check. The dashboard tests sign in a dozen times;
-    at ~0.5 s per scrypt hash on this shared machine that alone would cost tens of seconds.
-    (Real hashing is tested with the sign-in page.)"""
-    with app.app_context():
-        township_row = None
-        if township:
-            township_row = db.session.execute(
-                db.select(Township).where(Township.code == township)
-            ).scalar_one()
-        user = User(
-            username=username or f"{role}-dash",
-            role=role,
-            township=township_row,
-            password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"),
-        )
-        db.session.add(user)
-        db.session.commit()
-        return user.id
+    """A dashboard user who signs in with PASSWORD."""
+    return add_user(app, role, township, username or f"{role}-dash", PASSWORD)
 
 
 def build(app, inspector_id: int) -> None:
