@@ -280,3 +280,17 @@ def test_village_exports_stream_the_county_with_the_page_figures(scenario, clien
     assert rows[sc.B][manure : manure + 5] == (270, 300, 90, 80, "达标")
     assert rows[sc.B][film : film + 5] == (6, 30, 20, 40, "落后")
     assert rows[sc.C][film : film + 5] == (0, 0, None, 40, "无数据")
+
+
+def test_village_csv_sends_its_header_before_the_rows(scenario, client):
+    """The first chunk is the byte-order mark and the header line alone: it goes out before the
+    roll-up runs, so a province download starts at once."""
+    login(client, "county_admin")
+    response = client.get("/dashboard/export/villages.csv?period=2026Q4&lang=en", buffered=False)
+    chunks = iter(response.response)
+    first = next(chunks)
+    assert first.startswith(b"\xef\xbb\xbfCode,Name,Township,Villages reported,")
+    assert first.endswith(b"\r\n") and first.count(b"\r\n") == 1
+    rest = b"".join(chunks).decode("utf-8")
+    response.close()
+    assert rest.count("\r\n") == 224  # then every unit of the county, one line each

@@ -4,9 +4,13 @@ The rows come from the same roll-up as the pages and are written by `app.exports
 rounds every figure the way the page shows it.
 
 A province's village table is about 25,000 rows, so no export is built in memory: the CSV is a
-generator response whose rows are written as they are made; the XLSX (a zip, complete only when
-its directory is written at the end) is written row by row into an anonymous temporary file,
-which is then streamed in chunks and disappears when the response is closed.
+generator response whose rows are written as they are made. Its header goes first, before the
+village roll-up runs (a few seconds at province size), so the download starts at once; the
+checks that can refuse (period, scope) run before it. Should the roll-up fail after that, the
+chunked response stops without its last chunk and the download fails rather than looking
+complete. The XLSX (a zip, complete only when its directory is written at the end) is written
+row by row into an anonymous temporary file, which is then streamed in chunks and disappears
+when the response is closed.
 """
 
 import tempfile
@@ -90,6 +94,16 @@ def export_townships(fmt: str):
     return _send(header, rows, fmt, f"cunjian-townships-{period}", f"{_('Townships')} {period}")
 
 
+def _village_rows(period: str, code: str | None, indicators, words):
+    """The village rows, made lazily: the roll-up runs when the first row is asked for, so the
+    CSV's header is on its way while a province's roll-up (a few seconds) is computed."""
+    units = reports.rollup(period, "village", code)
+    # The township names only: a second (township) roll-up would double the work.
+    names = dict(db.session.execute(select(Township.code, Township.name)).all())
+    township_names = {u.code: names.get(township_code_of(u.code), "") for u in units}
+    yield from exports.rows(units, indicators, words, township_names)
+
+
 @bp.get("/export/villages.<fmt>")
 @allow("dashboard.export")
 def export_villages(fmt: str):
@@ -102,18 +116,10 @@ def export_villages(fmt: str):
     code = request.args.get("township") or (scope.code if scope else None)
     if code is not None:
         township_or_403(code)
-    units = reports.rollup(period, "village", code)
-    # The township names only: a second (township) roll-up would double the work.
-    names = dict(db.session.execute(select(Township.code, Township.name)).all())
     indicators = [(i.key, i.label) for i in indicator_infos()]
     words = _words()
     header = exports.header(indicators, words, with_township=True)
-    rows = exports.rows(
-        units,
-        indicators,
-        words,
-        township_names={u.code: names.get(township_code_of(u.code), "") for u in units},
-    )
+    rows = _village_rows(period, code, indicators, words)
     suffix = f"-{code}" if code else ""
     return _send(
         header, rows, fmt, f"cunjian-villages{suffix}-{period}", f"{_('Villages')} {period}"
