@@ -1,6 +1,6 @@
 """The village table export at province size: streamed (today) against built in memory (before).
 
-It generates a province (25,000 villages over 1,667 townships, one quarter; bench/generate.py)
+It generates a province (25,000 villages over 1,666 townships, one quarter; bench/generate.py)
 into a scratch SQLite file and, when a server answers, a scratch PostgreSQL database
 `bench_h10` (created and dropped here). Then, on the same data in the same run, for the
 village CSV and XLSX exports of the whole province:
@@ -12,9 +12,13 @@ village CSV and XLSX exports of the whole province:
 It prints the time to the first byte, the total time, and the peak Python memory of the export
 (tracemalloc, in a separate pass so its overhead does not touch the times), next to the peak of
 the village roll-up alone (which both ways hold: the rows are made from its results), and the
-ratios in-memory ÷ streamed. Aim: first byte within 2 s, memory bounded by the roll-up.
+ratios in-memory ÷ streamed, and the peak of the writer alone (from a roll-up already in
+memory), the part that grows with the file. Aim: first byte within 2 s (the CSV sends its
+header before the roll-up runs; an XLSX, a zip, only once it is complete), memory bounded by
+the roll-up's.
 
-Set BENCH_EXPORT_VILLAGES for another size, BENCH_PG_URL for another PostgreSQL server.
+Set BENCH_EXPORT_VILLAGES for another size, BENCH_EXPORT_RUNS for the timed runs (3),
+BENCH_PG_URL for another PostgreSQL server.
 """
 
 import csv
@@ -113,7 +117,7 @@ def _measure(name: str, url: str) -> None:
             ("in memory", ot, ot, old_peak),
         ):
             print(
-                f"{name:10} {fmt:4} {way:9} {first:>9.2f}s {total:>7.2f}s {peak:>8.1f} {size:>8.1f}"
+                f"{name:10} {fmt:4} {way:9} {first:>9.3f}s {total:>7.2f}s {peak:>8.1f} {size:>8.1f}"
             )
         print(
             f"{name:10} {fmt:4} in memory ÷ streamed: first byte {ot / nf:.1f}×, total "
