@@ -8,19 +8,30 @@ Spreadsheet programs run a cell that begins with `=`, `+`, `-` or `@` (and some 
 tab or carriage return the same way) as a formula, so a village named `=HYPERLINK(...)` could
 run code on an official's PC (OWASP "CSV injection"). Such text is written so it stays text:
 with a leading `'` in CSV, as a quote-prefixed string cell in XLSX.
+
+A province has about 25,000 villages, so nothing here holds a whole file: `rows` yields one row
+at a time, `iter_csv` yields the CSV in small chunks as the rows come, and `write_xlsx_to` uses
+openpyxl's write-only mode, which writes each row to its own temporary file as it is appended.
+An XLSX is a zip whose directory comes last, so it cannot go over the wire as it is made: the
+caller gives it a temporary file and streams that once it is complete.
 """
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 
 from app import figures
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+UTF8_BOM = b"\xef\xbb\xbf"
+CSV_ROWS_PER_CHUNK = 200  # ~40 KB of a village table: small chunks, few writes to the socket
 
 
 @dataclass(frozen=True)
@@ -46,25 +57,43 @@ def table(
     words: Words,
     township_names: dict[str, str] | None = None,
 ) -> tuple[list[str], list[list]]:
-    """The header and rows of a unit table: one row per unit (township or village), and per
+    """The header and all rows of a unit table (see `header` and `rows`), as lists."""
+    return (
+        header(indicators, words, with_township=township_names is not None),
+        list(rows(units, indicators, words, township_names)),
+    )
+
+
+def header(
+    indicators: Sequence[tuple[str, str]], words: Words, with_township: bool = False
+) -> list[str]:
+    """The column titles: code, name, (township), villages reported and total, and per
     indicator its numerator, denominator, rate (%), target (%) and status.
 
-    `indicators` is [(key, label)] in display order. `township_names` (village code → township
-    name) adds a township column to a village table.
-    """
-    header = [words.code, words.name]
-    if township_names is not None:
-        header.append(words.township)
-    header += [words.villages_reported, words.villages_total]
+    `indicators` is [(key, label)] in display order."""
+    titles = [words.code, words.name]
+    if with_township:
+        titles.append(words.township)
+    titles += [words.villages_reported, words.villages_total]
     for _key, label in indicators:
-        header += [
+        titles += [
             f"{label} · {words.numerator}",
             f"{label} · {words.denominator}",
             f"{label} · {words.rate} (%)",
             f"{label} · {words.target} (%)",
             f"{label} · {words.status}",
         ]
-    rows = []
+    return titles
+
+
+def rows(
+    units: Iterable,
+    indicators: Sequence[tuple[str, str]],
+    words: Words,
+    township_names: dict[str, str] | None = None,
+) -> Iterator[list]:
+    """One row per unit (township or village), made as it is asked for. `township_names`
+    (village code → township name) adds a township column to a village table."""
     for unit in units:
         row = [unit.code, unit.name]
         if township_names is not None:
@@ -82,8 +111,7 @@ def table(
                 figures.percent(result.target),
                 words.status_labels.get(result.status, result.status),
             ]
-        rows.append(row)
-    return header, rows
+        yield row
 
 
 def needs_guard(value) -> bool:
@@ -98,40 +126,74 @@ def csv_cell(value) -> str:
     return str(value)
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    """UTF-8 with a byte-order mark: without it Excel on Windows reads the file as GBK/ANSI
-    and the Chinese names turn to mojibake."""
+def iter_csv(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[bytes]:
+    """The CSV in chunks of a few rows, the byte-order mark first: without it Excel on Windows
+    reads the file as GBK/ANSI and the Chinese names turn to mojibake."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([csv_cell(h) for h in header])
-    for row in rows:
+    yield UTF8_BOM + _drain(buffer)
+    for count, row in enumerate(rows, start=1):
         writer.writerow([csv_cell(v) for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
+        if count % CSV_ROWS_PER_CHUNK == 0:
+            yield _drain(buffer)
+    tail = _drain(buffer)
+    if tail:
+        yield tail
+
+
+def _drain(buffer: io.StringIO) -> bytes:
+    data = buffer.getvalue().encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    return data
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    return b"".join(iter_csv(header, rows))
+
+
+def write_xlsx_to(
+    target: BinaryIO, header: Sequence[str], rows: Iterable[Sequence], sheet_title: str
+) -> None:
+    """Write the workbook into `target` (a file opened for binary writing) a row at a time."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_sheet_title(sheet_title))
+    sheet.freeze_panes = "C2"  # before the first row: write-only sheets write their views first
+    sheet.append([_header_cell(sheet, title) for title in header])
+    for row in rows:
+        sheet.append([_cell(sheet, value) for value in row])
+    workbook.save(target)
 
 
 def write_xlsx(header: Sequence[str], rows: Iterable[Sequence], sheet_title: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _sheet_title(sheet_title)
-    for row_index, row in enumerate([header, *rows], start=1):
-        for col_index, value in enumerate(row, start=1):
-            _put(sheet.cell(row=row_index, column=col_index), value)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "C2"
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx_to(buffer, header, rows, sheet_title)
     return buffer.getvalue()
 
 
-def _put(cell, value) -> None:
-    cell.value = value
-    if isinstance(value, str):
-        # Always a string cell (openpyxl would store "=…" as a formula); quotePrefix tells Excel
-        # to keep it text even after someone edits the cell.
-        cell.data_type = "s"
-        if needs_guard(value):
-            cell.quotePrefix = True
+def _header_cell(sheet, title: str) -> WriteOnlyCell:
+    cell = _text_cell(sheet, title)
+    cell.font = Font(bold=True)
+    return cell
+
+
+def _cell(sheet, value):
+    """Numbers and plain text go in as they are; text openpyxl would read as a formula or an
+    error code (`=…`, `#N/A`) and text a spreadsheet would run gets a cell of its own."""
+    if isinstance(value, str) and (needs_guard(value) or value in ERROR_CODES):
+        return _text_cell(sheet, value)
+    return value
+
+
+def _text_cell(sheet, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value)
+    # Always a string cell (openpyxl would store "=…" as a formula); quotePrefix tells Excel
+    # to keep it text even after someone edits the cell.
+    cell.data_type = "s"
+    if needs_guard(value):
+        cell.quotePrefix = True
+    return cell
 
 
 def _sheet_title(title: str) -> str:

@@ -115,3 +115,46 @@ def test_xlsx_keeps_numbers_and_stores_hostile_text_as_text():
     assert [c.value for c in sheet[3]][4:9] == [1234.6, 1500, 82.3, 80, "达标"]
     assert sheet.cell(row=3, column=7).data_type == "n"
     assert sheet.cell(row=1, column=1).value == "代码"
+
+
+def many_units(count):
+    # Every unit: 粪污 150/200 = 75.0 % vs 80 % → near; film missing → no data.
+    return (
+        SimpleNamespace(
+            code=f"140225101{n:03d}",
+            name=f"村{n}",
+            villages_total=1,
+            villages_reported=1,
+            indicators={"manure_utilisation": result(150.0, 200.0, 0.75, 0.8, "near")},
+        )
+        for n in range(count)
+    )
+
+
+def test_csv_streams_in_chunks_with_one_bom_and_the_same_figures():
+    # 450 rows at 200 a chunk: header chunk, 200, 200, and a tail of 50 → 4 chunks.
+    chunks = list(
+        exports.iter_csv(
+            exports.header(INDICATORS, WORDS), exports.rows(many_units(450), INDICATORS, WORDS)
+        )
+    )
+    assert len(chunks) == 4
+    assert chunks[0].startswith(b"\xef\xbb\xbf") and b"\xef\xbb\xbf" not in b"".join(chunks[1:])
+    parsed = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
+    assert len(parsed) == 451
+    assert parsed[450][:2] == ["140225101449", "村449"]
+    assert parsed[450][4:14] == ["150", "200", "75.0", "80.0", "接近", "", "", "", "", "无数据"]
+
+
+def test_xlsx_written_to_a_file_holds_the_same_figures(tmp_path):
+    target = tmp_path / "villages.xlsx"
+    with target.open("wb") as out:
+        header, rows = exports.header(INDICATORS, WORDS), exports.rows(units(), INDICATORS, WORDS)
+        exports.write_xlsx_to(out, header, rows, "村 2026Q4")
+    sheet = load_workbook(target).active
+    assert sheet.freeze_panes == "C2" and sheet.cell(row=1, column=1).font.b
+    assert [c.value for c in sheet[2]][4:9] == [150, 200, 75, 80, "接近"]
+    hostile = sheet.cell(row=2, column=2)
+    assert hostile.data_type == "s" and hostile.quotePrefix
+    # 1234.56/1500 → shown 1234.6, 1500, 82.3 %
+    assert [c.value for c in sheet[3]][4:9] == [1234.6, 1500, 82.3, 80, "达标"]

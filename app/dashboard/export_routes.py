@@ -2,10 +2,23 @@
 
 The rows come from the same roll-up as the pages and are written by `app.exports`, which
 rounds every figure the way the page shows it.
+
+A province's village table is about 25,000 rows, so no export is built in memory: the CSV is a
+generator response whose rows are written as they are made. Its header goes first, before the
+village roll-up runs (a few seconds at province size), so the download starts at once; the
+checks that can refuse (period, scope) run before it. Should the roll-up fail after that, the
+chunked response stops without its last chunk and the download fails rather than looking
+complete. The XLSX (a zip, complete only when its directory is written at the end) is written
+row by row into an anonymous temporary file, which is then streamed in chunks and disappears
+when the response is closed.
 """
 
-from flask import Response, abort, request
+import tempfile
+
+from flask import Response, abort, request, stream_with_context
 from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wsgi import wrap_file
 
 from app import exports, reports
 from app.dashboard import bp
@@ -17,12 +30,15 @@ from app.dashboard.context import (
     township_or_403,
 )
 from app.dashboard.tables import township_code_of
+from app.extensions import db
+from app.models import Township
 from app.policy import allow
 
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+XLSX_CHUNK_BYTES = 64 * 1024
 
 
 def _words() -> exports.Words:
@@ -42,18 +58,26 @@ def _words() -> exports.Words:
 
 
 def _send(header, rows, fmt: str, filename: str, sheet_title: str) -> Response:
+    """`rows` is an iterator: the body is made while it is sent, never held whole."""
+    headers = {
+        "Content-Disposition": f'attachment; filename="{filename}.{fmt}"',
+        "Cache-Control": "no-store",
+    }
     if fmt == "csv":
-        body = exports.write_csv(header, rows)
-    else:
-        body = exports.write_xlsx(header, rows, sheet_title)
-    return Response(
-        body,
-        mimetype=MEDIA_TYPES[fmt],
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}.{fmt}"',
-            "Cache-Control": "no-store",
-        },
-    )
+        body = stream_with_context(exports.iter_csv(header, rows))
+        return Response(body, mimetype=MEDIA_TYPES[fmt], headers=headers)
+    spool = tempfile.TemporaryFile(prefix="cunjian-export-")  # noqa: SIM115 - the response closes it
+    try:
+        exports.write_xlsx_to(spool, header, rows, sheet_title)
+        headers["Content-Length"] = str(spool.tell())
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    # wrap_file hands the file to the server's wsgi.file_wrapper (gunicorn: sendfile) and
+    # closes it, which deletes it, when the response is closed.
+    body = wrap_file(request.environ, spool, buffer_size=XLSX_CHUNK_BYTES)
+    return Response(body, mimetype=MEDIA_TYPES[fmt], headers=headers, direct_passthrough=True)
 
 
 @bp.get("/export/townships.<fmt>")
@@ -64,8 +88,20 @@ def export_townships(fmt: str):
     period = chosen_period()
     units = reports.rollup(period, "township")
     indicators = [(i.key, i.label) for i in indicator_infos()]
-    header, rows = exports.table(units, indicators, _words())
+    words = _words()
+    header = exports.header(indicators, words)
+    rows = exports.rows(units, indicators, words)
     return _send(header, rows, fmt, f"cunjian-townships-{period}", f"{_('Townships')} {period}")
+
+
+def _village_rows(period: str, code: str | None, indicators, words):
+    """The village rows, made lazily: the roll-up runs when the first row is asked for, so the
+    CSV's header is on its way while a province's roll-up (a few seconds) is computed."""
+    units = reports.rollup(period, "village", code)
+    # The township names only: a second (township) roll-up would double the work.
+    names = dict(db.session.execute(select(Township.code, Township.name)).all())
+    township_names = {u.code: names.get(township_code_of(u.code), "") for u in units}
+    yield from exports.rows(units, indicators, words, township_names)
 
 
 @bp.get("/export/villages.<fmt>")
@@ -80,15 +116,10 @@ def export_villages(fmt: str):
     code = request.args.get("township") or (scope.code if scope else None)
     if code is not None:
         township_or_403(code)
-    units = reports.rollup(period, "village", code)
-    names = {t.code: t.name for t in reports.rollup(period, "township")}
     indicators = [(i.key, i.label) for i in indicator_infos()]
-    header, rows = exports.table(
-        units,
-        indicators,
-        _words(),
-        township_names={u.code: names.get(township_code_of(u.code), "") for u in units},
-    )
+    words = _words()
+    header = exports.header(indicators, words, with_township=True)
+    rows = _village_rows(period, code, indicators, words)
     suffix = f"-{code}" if code else ""
     return _send(
         header, rows, fmt, f"cunjian-villages{suffix}-{period}", f"{_('Villages')} {period}"
