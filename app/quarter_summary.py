@@ -18,7 +18,7 @@ Writes through Core (demo data) call `note_places` themselves. `rebuild` recompu
 from itertools import chain
 
 from flask import current_app
-from sqlalchemy import Integer, bindparam, delete, event, insert, select
+from sqlalchemy import Integer, bindparam, case, delete, event, func, insert, select
 from sqlalchemy.orm import Session, attributes, object_session
 
 from app.forms_registry import current_forms
@@ -165,12 +165,13 @@ def summary_figures(
     connection, indicators, quarters, scope=None, approved_only=False
 ) -> list[VillageFigures]:
     """The same VillageFigures that app/tallies.village_figures gives for these quarters (one
-    per reporting village and quarter), read from the summary."""
-    keys = [i.key for i in indicators]
+    per reporting village and quarter), read from the summary. The database turns the rows
+    (one per indicator) back into one per village: at province scale that is 25,000 rows to
+    fetch instead of 150,000."""
     where = [
         figures_table.c.quarter.in_(list(quarters)),
         figures_table.c.approved_only == bool(approved_only),
-        figures_table.c.indicator.in_(keys),
+        figures_table.c.indicator.in_([i.key for i in indicators]),
     ]
     if scope and scope[0] == "township":
         where.append(villages.c.township_id == bindparam("scope_id", scope[1], type_=Integer))
@@ -178,30 +179,32 @@ def summary_figures(
         where.append(figures_table.c.village_id == scope[1])
     elif scope:
         raise ValueError(f"unknown scope {scope[0]!r}")
+    columns = []
+    for indicator in indicators:
+        this = figures_table.c.indicator == indicator.key
+        columns += [
+            func.max(case((this, 1), else_=0)),
+            func.max(case((this, figures_table.c.numerator))),
+            func.max(case((this, figures_table.c.denominator))),
+        ]
+    keys = (figures_table.c.quarter, figures_table.c.village_id, villages.c.township_id)
     statement = (
-        select(
-            figures_table.c.quarter,
-            figures_table.c.village_id,
-            villages.c.township_id,
-            villages.c.zone,
-            figures_table.c.indicator,
-            figures_table.c.numerator,
-            figures_table.c.denominator,
-        )
+        select(*keys, villages.c.zone, *columns)
         .join(villages, villages.c.id == figures_table.c.village_id)
         .where(*where)
+        .group_by(*keys, villages.c.zone)
     )
-    position = {key: k for k, key in enumerate(keys)}
-    gathered: dict[tuple, tuple] = {}
-    for quarter, village_id, township_id, zone, key, numerator, denominator in connection.execute(
-        statement
-    ):
-        place = (quarter, village_id)
-        entry = gathered.get(place)
-        if entry is None:
-            entry = gathered[place] = (township_id, zone, [None] * len(keys))
-        entry[2][position[key]] = (float(numerator), float(denominator))
+    count = len(indicators)
     return [
-        VillageFigures(quarter, village_id, township_id, zone, tuple(figures))
-        for (quarter, village_id), (township_id, zone, figures) in gathered.items()
+        VillageFigures(
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            tuple(
+                (float(row[5 + 3 * k]), float(row[6 + 3 * k])) if row[4 + 3 * k] else None
+                for k in range(count)
+            ),
+        )
+        for row in connection.execute(statement)
     ]
