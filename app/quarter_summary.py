@@ -32,6 +32,7 @@ PLACES = "quarter_summary.places"  # session.info keys: {(village_id, quarter)}
 INSPECTIONS = "quarter_summary.inspections"  # {inspection id}: resolved at commit
 SOURCES = ("live", "summary")
 MANY_VILLAGES = 20  # above this many in one quarter, one quarter-wide statement is cheaper
+LOCKS = 0x5153 << 48  # "QS": this module's advisory locks; the key alone locks the whole summary
 
 
 def reads_summary() -> bool:
@@ -109,23 +110,47 @@ def recompute(connection, places) -> None:
     by_quarter: dict[str, set[int]] = {}
     for village_id, quarter in places:
         by_quarter.setdefault(quarter, set()).add(village_id)
+    _lock(connection, LOCKS, shared=True)  # not while a rebuild runs
     for quarter, village_ids in sorted(by_quarter.items()):
+        many = len(village_ids) > MANY_VILLAGES
+        _lock(connection, _lock_key(0, quarter), shared=not many)
+        for village_id in sorted(village_ids) if not many else ():
+            _lock(connection, _lock_key(village_id, quarter))
         connection.execute(
             delete(figures_table).where(
                 figures_table.c.quarter == quarter, figures_table.c.village_id.in_(village_ids)
             )
         )
-        if len(village_ids) > MANY_VILLAGES:
+        if many:
             _store(connection, indicators, quarter, scope=None, only=village_ids)
             continue
         for village_id in sorted(village_ids):
             _store(connection, indicators, quarter, scope=("village", village_id))
 
 
+def _lock_key(village_id: int, quarter: str) -> int:
+    """One 64-bit advisory lock key per (village, quarter); village 0 stands for the quarter."""
+    year, number = int(quarter[:4]), int(quarter[5:])
+    return LOCKS | (village_id << 16) | (year * 4 + number - 1)
+
+
+def _lock(connection, key: int, shared: bool = False) -> None:
+    """PostgreSQL: two transactions writing the same village and quarter at once would both
+    delete its (old) rows and insert new ones, and the second insert would fail on the key (or,
+    had it not, count from a snapshot without the first's inspection). The lock, held to the
+    end of the transaction, makes the second wait, then tally with the first committed. Locks
+    are taken in one order (whole summary, quarter, village), so they cannot deadlock. SQLite
+    needs none: BEGIN IMMEDIATE already serialises writers."""
+    if connection.dialect.name == "postgresql":
+        lock = func.pg_advisory_xact_lock_shared if shared else func.pg_advisory_xact_lock
+        connection.execute(select(lock(key)))
+
+
 def rebuild(connection) -> int:
     """Recompute the whole summary from the answers (one tally statement per quarter and
     setting); answers the number of rows written. The caller commits."""
     indicators = current_forms().indicators.indicators
+    _lock(connection, LOCKS)
     connection.execute(delete(figures_table))
     quarters = connection.execute(select(Inspection.quarter).distinct()).scalars().all()
     return sum(_store(connection, indicators, q, scope=None) for q in sorted(quarters))

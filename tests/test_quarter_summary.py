@@ -4,6 +4,7 @@ sequence of writes through the functions the routes call, demo data, and the reb
 """
 
 import random
+import threading
 import uuid
 from datetime import date
 
@@ -235,3 +236,33 @@ def test_edit_and_delete_change_the_summary_roll_up(seeded, client, auth_headers
     assert client.post(f"/api/v1/inspections/{first_id}/restore", headers=admin).status_code == 200
     reported, sewage = county()
     assert (reported, sewage.numerator, sewage.denominator) == (2, 240, 500)  # back as edited
+
+
+def test_two_writers_of_one_village_and_quarter_at_once(seeded, auth_headers):
+    """Both submissions are stored and both count: the second writer's recount waits for the
+    first to commit (PostgreSQL: advisory lock; SQLite: BEGIN IMMEDIATE)."""
+    app = seeded
+    world = make_world(app)
+    headers = auth_headers(world.users["inspector"], lang="en")
+    statuses, gate = [], threading.Barrier(2)
+
+    def submit(households):
+        client = app.test_client()
+        gate.wait()
+        body = payload(world.village, households=households, treated=households // 2)
+        statuses.append(client.post("/api/v1/inspections", json=body, headers=headers).status_code)
+
+    for round_ in range(5):
+        threads = [threading.Thread(target=submit, args=(100 + round_ * 2 + k,)) for k in (0, 1)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert statuses == [201] * 10
+    with app.app_context():
+        assert_summary_is_live(app)
+        app.config["ROLLUP_SOURCE"] = "summary"
+        whole = rollup("2026Q4", "county")[0]
+        # ten visits of one village on one day: the latest stored counts, one village reported
+        assert whole.villages_reported == 1
+        assert whole.indicators["sewage_treatment"].denominator in (108, 109)
