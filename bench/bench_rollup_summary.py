@@ -155,18 +155,22 @@ def _concurrent(app, quarter: str) -> list[float]:
     """Every caller in its own thread and app context (its own session and connection)."""
     app.config["ROLLUP_SOURCE"] = "summary"
     spent: list[float] = []
+    failures: list[BaseException] = []
     lock, gate = threading.Lock(), threading.Barrier(CALLERS)
 
     def caller():
         write_intent.set(False)  # a GET request's deferred read (BEGIN IMMEDIATE would queue)
         with app.app_context():
             gate.wait()
-            for _ in range(CALLS_EACH):
-                started = time.perf_counter()
-                rollup(quarter, "county", approved_only=False)
-                db.session.rollback()
-                with lock:
-                    spent.append(time.perf_counter() - started)
+            try:
+                for _ in range(CALLS_EACH):
+                    started = time.perf_counter()
+                    rollup(quarter, "county", approved_only=False)
+                    db.session.rollback()
+                    with lock:
+                        spent.append(time.perf_counter() - started)
+            except Exception as exc:  # noqa: BLE001 - reported below, from the main thread
+                failures.append(exc)
             db.session.remove()
 
     threads = [threading.Thread(target=caller) for _ in range(CALLERS)]
@@ -176,6 +180,8 @@ def _concurrent(app, quarter: str) -> list[float]:
     for thread in threads:
         thread.join(timeout=600)
     wall = time.perf_counter() - started
+    if failures:
+        raise RuntimeError(f"{len(failures)} callers failed") from failures[0]
     app.config["ROLLUP_SOURCE"] = "live"
     return spent, len(spent) / wall
 

@@ -29,6 +29,7 @@ from app.submissions import store_inspection
 from app.tallies import village_figures
 from bench.generate import Spec, generate
 from tests.review_world import make_world, payload
+from tests.rollup_helpers import add_inspection
 
 LEVELS = ("county", "township", "village")
 
@@ -266,3 +267,26 @@ def test_two_writers_of_one_village_and_quarter_at_once(seeded, auth_headers):
         # ten visits of one village on one day: the latest stored counts, one village reported
         assert whole.villages_reported == 1
         assert whole.indicators["sewage_treatment"].denominator in (108, 109)
+
+
+def test_an_inspection_moved_to_another_village_leaves_the_old_one(seeded, make_user):
+    app = seeded
+    uid = make_user("county_admin")
+    with app.app_context():
+        first, second = db.session.scalars(db.select(Village).order_by(Village.code).limit(2))
+        moved = add_inspection(uid, first.code, date(2026, 2, 1), 100, heating={"central": 60})
+        db.session.commit()
+        inspection = db.session.get(Inspection, moved)
+        inspection.village = second  # the relationship, not village_id: noted all the same
+        db.session.commit()
+        app.config["ROLLUP_SOURCE"] = "summary"
+        villages = {u.code: u for u in rollup("2026Q1", "village")}
+        assert (
+            villages[first.code].villages_reported,
+            villages[second.code].villages_reported,
+        ) == (
+            0,
+            1,
+        )
+        assert villages[second.code].indicators["clean_heating"].numerator == 60  # 60 of 100
+        assert_summary_is_live(app)
