@@ -50,8 +50,9 @@ def install() -> None:
     event.listen(Session, "after_flush", _note_flushed)
     event.listen(Session, "before_commit", _recompute_noted)
     event.listen(Session, "after_soft_rollback", _forget_noted)
-    for attribute in (Inspection.village_id, Inspection.village, Inspection.quarter):
-        event.listen(attribute, "set", _note_old_place, active_history=True)
+    # (assigning Inspection.village sets village_id at flush, which fires this too)
+    for column in (Inspection.village_id, Inspection.quarter):
+        event.listen(column, "set", _note_old_place, active_history=True)
 
 
 def note_places(session, places) -> None:
@@ -76,9 +77,7 @@ def _note_old_place(target, _value, oldvalue, initiator):
     session = object_session(target)
     if session is None or oldvalue in (None, attributes.NO_VALUE, attributes.NEVER_SET):
         return
-    if initiator.key == "village":  # the relationship: its old value is a Village
-        place = (oldvalue.id, target.quarter)
-    elif initiator.key == "village_id":
+    if initiator.key == "village_id":
         place = (oldvalue, target.quarter)
     else:
         place = (target.village_id, oldvalue)
