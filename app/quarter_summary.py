@@ -234,3 +234,38 @@ def summary_figures(
         )
         for row in connection.execute(statement)
     ]
+
+
+def summary_zone_sums(connection, indicators, quarters, township_id=None, approved_only=False):
+    """For county and township roll-ups and trends: per (quarter, township, zone, indicator)
+    Σ numerator, Σ denominator and the villages reporting, and per (quarter, township) the
+    villages reporting anything; summed by the database, so 25,000 villages cost no Python loop."""
+    keys = [i.key for i in indicators]
+    where = [
+        figures_table.c.quarter.in_(list(quarters)),
+        figures_table.c.approved_only == bool(approved_only),
+        figures_table.c.indicator.in_(keys),
+    ]
+    if township_id is not None:
+        where.append(villages.c.township_id == township_id)
+    joined = figures_table.join(villages, villages.c.id == figures_table.c.village_id)
+    place = (figures_table.c.quarter, villages.c.township_id)
+    group = (*place, villages.c.zone, figures_table.c.indicator)
+    sums = connection.execute(
+        select(
+            *group,
+            func.sum(figures_table.c.numerator),
+            func.sum(figures_table.c.denominator),
+            func.count(),
+        )
+        .select_from(joined)
+        .where(*where)
+        .group_by(*group)
+    ).all()
+    reported = connection.execute(
+        select(*place, func.count(figures_table.c.village_id.distinct()))
+        .select_from(joined)
+        .where(*where)
+        .group_by(*place)
+    ).all()
+    return sums, {(quarter, tid): n for quarter, tid, n in reported}

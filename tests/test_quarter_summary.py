@@ -25,6 +25,7 @@ from app.periods import parse_period
 from app.quarter_summary import summary_figures
 from app.reports import rollup, trend
 from app.review import TransitionRefused
+from app.rollup import Tally, village_tally, zone_tally
 from app.submissions import store_inspection
 from app.tallies import village_figures
 from bench.generate import Spec, generate
@@ -70,6 +71,9 @@ def assert_summary_is_live(app, full=False):
                         assert other.numerator == pytest.approx(result.numerator, rel=1e-12)
                         assert other.denominator == pytest.approx(result.denominator, rel=1e-12)
                         assert other.status == result.status, (quarter, level, key)
+                        assert (other.target is None) == (result.target is None)
+                        if result.target is not None:
+                            assert other.target == pytest.approx(result.target, rel=1e-9)
     if full:  # a township's trend over every quarter, one statement vs one summary read
         for approved_only in (False, True):
             series = {}
@@ -290,3 +294,14 @@ def test_an_inspection_moved_to_another_village_leaves_the_old_one(seeded, make_
         )
         assert villages[second.code].indicators["clean_heating"].numerator == 60  # 60 of 100
         assert_summary_is_live(app)
+
+
+def test_a_zone_sum_is_the_sum_of_its_villages_tallies():
+    # two mountain villages (target 0.70): 60/100 and 30/50 → 90/150; target weight Σ den = 150,
+    # Σ target·den = 0.7·100 + 0.7·50 = 105 = 0.7·150; two villages reported
+    one_by_one = village_tally(60, 100, 0.7) + village_tally(30, 50, 0.7)
+    summed = zone_tally(90, 150, 2, 0.7)
+    assert (summed.numerator, summed.denominator, summed.target_weight) == (90, 150, 150)
+    assert summed.villages_reported == one_by_one.villages_reported == 2
+    assert summed.target_weighted == pytest.approx(105) == one_by_one.target_weighted
+    assert zone_tally(5, 10, 3, None) == Tally(5, 10, 0.0, 0.0, 3)  # no target: no weight
