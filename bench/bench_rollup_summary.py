@@ -9,7 +9,8 @@ here), on 25,000 villages × 8 quarters from bench/generate.py, in the same run:
   - a 30-quarter county trend of one indicator: summary p95, live once;
   - store_inspection one at a time: submissions per second with the summary kept and without;
   - PostgreSQL only: a materialised view of the same tallies, its REFRESH … CONCURRENTLY time.
-BENCH_SUMMARY_VILLAGES=2000 runs a smaller province; BENCH_PG_URL picks another server.
+BENCH_SUMMARY_VILLAGES=2000 runs a smaller province, BENCH_SUMMARY_DATABASES=postgresql one
+database; BENCH_PG_URL picks another server.
 """
 
 import os
@@ -41,6 +42,7 @@ VILLAGES = int(os.environ.get("BENCH_SUMMARY_VILLAGES", "25000"))
 SPEC = Spec(townships=max(VILLAGES // 15, 1), villages=VILLAGES, quarters=8)
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432")
 PG_SCRATCH = "bench_h9"
+DATABASES = os.environ.get("BENCH_SUMMARY_DATABASES", "sqlite,postgresql").split(",")
 CALLERS, CALLS_EACH = 20, 5
 WRITES = 100
 TODAY = date(2026, 11, 28)
@@ -48,8 +50,11 @@ TODAY = date(2026, 11, 28)
 
 def main() -> None:
     print(f"{SPEC.villages} villages × {SPEC.quarters} quarters, county roll-up of one quarter")
-    with tempfile.TemporaryDirectory() as tmp:
-        _measure("sqlite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+    if "sqlite" in DATABASES:
+        with tempfile.TemporaryDirectory() as tmp:
+            _measure("sqlite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+    if "postgresql" not in DATABASES:
+        return
     if not _scratch("create"):
         print("postgresql skipped: no server")
         return
@@ -75,6 +80,7 @@ def _measure(name: str, url: str) -> None:
         with db.engine.connect() as connection:
             made = generate(connection, SPEC)
         print(f"[{name}] generated {made.answers} answers in {time.perf_counter() - started:.0f} s")
+        _analyse()  # without statistics PostgreSQL plans the rebuild's tallies badly (minutes)
         started = time.perf_counter()
         rows = quarter_summary.rebuild(db.session.connection())
         db.session.commit()
