@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from app import audit, auth, cli, forms_registry, i18n, security, static_assets
+from app import audit, auth, cli, forms_registry, i18n, quarter_summary, security, static_assets
 from app import db as database
 from app.config import load_config
 from app.extensions import csrf, db, login_manager, migrate
@@ -42,6 +42,7 @@ def register_extensions(app: Flask) -> None:
     static_assets.init_app(app)
     audit.init_app(app)
     security.init_app(app)
+    quarter_summary.install()
 
 
 def register_blueprints(app: Flask) -> None:

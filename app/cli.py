@@ -1,5 +1,5 @@
 """Command-line tasks: `flask --app wsgi seed | import-villages | create-user | ensure-admin |
-backup | restore`.
+backup | restore | rebuild-summary`.
 
 Each command is one transaction: it either does all its work or nothing.
 """
@@ -11,7 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from app import backup, county
+from app import backup, county, quarter_summary
 from app.audit import record
 from app.demo_cli import demo_data_command
 from app.extensions import db
@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
         ensure_admin_command,
         backup_command,
         restore_command,
+        rebuild_summary_command,
     ):
         app.cli.add_command(command)
     app.cli.add_command(demo_data_command)
@@ -144,3 +145,13 @@ def restore_command(src, force):
         click.echo(backup.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], src, force))
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@click.command("rebuild-summary")
+@with_appcontext
+def rebuild_summary_command():
+    """Recompute the village × quarter summary from the answers (after a bulk load that bypassed
+    the app, a restored pre-summary backup, or a change to forms/indicators.json)."""
+    rows = quarter_summary.rebuild(db.session.connection())
+    db.session.commit()
+    click.echo(f"summary rebuilt: {rows} rows")

@@ -43,6 +43,9 @@ DEFAULTS = {
     "PHOTO_S3_PREFIX": "photos/",
     # Static URLs carry a content hash (app/static_assets.py), so they can be cached for a year.
     "STATIC_MAX_AGE": 365 * 24 * 3600,
+    # Quarter roll-ups from the answers ("live") or from the summary kept current on every write
+    # ("summary", app/quarter_summary.py). Years always read the answers.
+    "ROLLUP_SOURCE": "live",
 }
 
 # Environment variables read as strings, and those parsed as integers.
@@ -61,6 +64,7 @@ ENV_STRINGS = (
     "PHOTO_S3_BUCKET",
     "PHOTO_S3_ENDPOINT_URL",
     "PHOTO_S3_PREFIX",
+    "ROLLUP_SOURCE",
 )
 ENV_INTS = (
     "API_TOKEN_HOURS",

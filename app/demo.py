@@ -30,6 +30,7 @@ from app.extensions import db
 from app.forms_registry import current_forms
 from app.models import Answer, Inspection, InspectionRevision, User, Village
 from app.periods import previous_quarters, quarter_of
+from app.quarter_summary import note_places
 from app.submissions import answer_rows, canonical, content_hash
 
 DEMO_USERNAME = "demo"
@@ -111,6 +112,8 @@ def load_demo() -> DemoSummary:
         )
     db.session.execute(insert(Answer), answers)
     db.session.execute(insert(InspectionRevision), revisions)
+    # Core inserts pass the session's bookkeeping by: name the places to recompute at commit.
+    note_places(db.session, {(row["village_id"], row["quarter"]) for row in rows})
     summary.inspections = len(rows)
     return summary
 
@@ -119,6 +122,10 @@ def clear_demo() -> DemoSummary:
     """Remove exactly what `load_demo` added. The caller commits."""
     summary = DemoSummary()
     demo_ids = select(Inspection.id).where(Inspection.is_demo.is_(True)).scalar_subquery()
+    demo_places = select(Inspection.village_id, Inspection.quarter).where(
+        Inspection.is_demo.is_(True)
+    )
+    note_places(db.session, {tuple(row) for row in db.session.execute(demo_places.distinct())})
     db.session.execute(delete(Answer).where(Answer.inspection_id.in_(demo_ids)))
     db.session.execute(
         delete(InspectionRevision).where(InspectionRevision.inspection_id.in_(demo_ids))

@@ -16,6 +16,8 @@ from app.forms_registry import current_forms
 from app.indicators import Indicator
 from app.models import Township, Village
 from app.periods import parse_period
+from app.quarter_summary import reads_summary, summary_figures
+from app.reports_summed import summed_rollup, summed_trend
 from app.rollup import (
     IndicatorResult,
     Tally,
@@ -50,30 +52,26 @@ def rollup(
     indicators = current_forms().indicators.indicators
     township = _township(township_code) if township_code else None
     scope = ("township", township.id) if township else None
-    rows = village_figures(
-        db.session.connection(),
-        indicators,
-        span.start,
-        span.end,
-        span.code,
-        scope=scope,
-        approved_only=_approved_only(approved_only),
-    )
     targets = targets_at(span.start)
     units = _units(level, township)
-    tallies = _village_tallies(rows, indicators, targets)
-    reported = {row.village_id: row.township_id for row in rows}
-
-    if level == "village":
-        parent_of = lambda village: village  # noqa: E731
-    elif level == "township":
-        parent_of = reported.__getitem__
+    if level != "village" and span.is_quarter and reads_summary():
+        rolled, reported_count = summed_rollup(
+            indicators, span, township, level, targets, _approved_only(approved_only)
+        )
     else:
-        parent_of = lambda _village: 0  # noqa: E731 - the county is unit 0
+        rows = _period_figures(indicators, span, scope, _approved_only(approved_only))
+        tallies = _village_tallies(rows, indicators, targets)
+        reported = {row.village_id: row.township_id for row in rows}
+        if level == "village":
+            parent_of = lambda village: village  # noqa: E731
+        elif level == "township":
+            parent_of = reported.__getitem__
+        else:
+            parent_of = lambda _village: 0  # noqa: E731 - the county is unit 0
+        rolled = {key: roll_up(by_village, parent_of) for key, by_village in tallies.items()}
+        reported_count = roll_up({v: Tally(villages_reported=1) for v in reported}, parent_of)
 
     results = []
-    rolled = {key: roll_up(by_village, parent_of) for key, by_village in tallies.items()}
-    reported_count = roll_up({v: Tally(villages_reported=1) for v in reported}, parent_of)
     for unit_id, (code, name, zones) in units.items():
         indicator_results = {}
         for ind in indicators:
@@ -104,7 +102,18 @@ def trend(
     spans = [parse_period(p) for p in periods]
     if not spans:
         return []
-    if all(s.is_quarter for s in spans):
+    quarters = all(s.is_quarter for s in spans)
+    if quarters and level != "village" and reads_summary():
+        return summed_trend(ind, spans, scope, zones, _approved_only(approved_only))
+    if quarters and reads_summary():
+        rows = summary_figures(
+            db.session.connection(),
+            [ind],
+            [s.code for s in spans],
+            scope=scope,
+            approved_only=_approved_only(approved_only),
+        )
+    elif quarters:
         rows = village_figures(
             db.session.connection(),
             [ind],
@@ -138,6 +147,26 @@ def trend(
         fallback = shared_target({targets.for_zone(ind.key, z) for z in zones})
         series.append((span.code, indicator_result(tally, fallback)))
     return series
+
+
+def _period_figures(indicators, span, scope, approved_only: bool) -> list[VillageFigures]:
+    """Per-village figures of one period: a quarter from the summary when ROLLUP_SOURCE says so;
+    a year always from the answers (its figure is the village's latest inspection of the year,
+    which no sum of quarter rows gives)."""
+    connection = db.session.connection()
+    if span.is_quarter and reads_summary():
+        return summary_figures(
+            connection, indicators, [span.code], scope=scope, approved_only=approved_only
+        )
+    return village_figures(
+        connection,
+        indicators,
+        span.start,
+        span.end,
+        span.code,
+        scope=scope,
+        approved_only=approved_only,
+    )
 
 
 def county_unit() -> tuple[str, str]:

@@ -62,6 +62,14 @@ def village_tally(numerator: float, denominator: float, target: float | None) ->
     return Tally(numerator, denominator, target * denominator, denominator, 1)
 
 
+def zone_tally(numerator: float, denominator: float, villages: int, target: float | None) -> Tally:
+    """Reporting villages of one zone, already summed (Σ num, Σ den, how many): the same as
+    the sum of their village_tally, since they share one target t and Σ t·denᵢ = t·Σ denᵢ."""
+    if target is None:
+        return Tally(numerator, denominator, 0.0, 0.0, villages)
+    return Tally(numerator, denominator, target * denominator, denominator, villages)
+
+
 def roll_up(children: Mapping[K, Tally], parent_of: Callable[[K], P]) -> dict[P, Tally]:
     """Sum the children's tallies into their parents. The one aggregation rule for every level:
     village → township, township → county, or village → county directly (same result)."""

@@ -7,6 +7,7 @@ from app.models.geography import ZONES, Township, Village
 from app.models.inspections import Answer, Inspection, InspectionRevision
 from app.models.photos import FLAG_KINDS, PHOTO_TYPES, InspectionFlag, Photo
 from app.models.settings import Setting
+from app.models.summary import VillageQuarterFigure
 from app.models.targets import Target
 from app.models.users import ROLES, ApiToken, User
 
@@ -24,6 +25,7 @@ __all__ = [
     "AuditEvent",
     "LoginFailure",
     "Setting",
+    "VillageQuarterFigure",
     "TownshipBoundary",
     "TownshipBoundaryUpload",
     "Photo",

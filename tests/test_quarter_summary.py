@@ -1,0 +1,307 @@
+"""The village × quarter summary (app/quarter_summary.py) stays equal to the live tally through
+every write path, on SQLite and PostgreSQL: hand-worked cases through the API, a random
+sequence of writes through the functions the routes call, demo data, and the rebuild command.
+"""
+
+import random
+import threading
+import uuid
+from datetime import date
+
+import pytest
+
+from app.demo import clear_demo, load_demo
+from app.demo_plan import VillagePlan
+from app.extensions import db
+from app.forms_registry import current_forms
+from app.inspection_changes import (
+    delete_inspection,
+    edit_inspection,
+    restore_inspection,
+    review_inspection,
+)
+from app.models import Inspection, Township, User, Village, VillageQuarterFigure
+from app.periods import parse_period
+from app.quarter_summary import summary_figures
+from app.reports import rollup, trend
+from app.review import TransitionRefused
+from app.rollup import Tally, village_tally, zone_tally
+from app.submissions import store_inspection
+from app.tallies import village_figures
+from bench.generate import Spec, generate
+from tests.review_world import make_world, payload
+from tests.rollup_helpers import add_inspection
+
+LEVELS = ("county", "township", "village")
+
+
+def figures_both_ways(quarter: str, approved_only: bool):
+    indicators = current_forms().indicators.indicators
+    span = parse_period(quarter)
+    connection = db.session.connection()
+    live = village_figures(
+        connection, indicators, span.start, span.end, quarter, approved_only=approved_only
+    )
+    kept = summary_figures(connection, indicators, [quarter], approved_only=approved_only)
+    return sorted(live, key=lambda f: f.village_id), sorted(kept, key=lambda f: f.village_id)
+
+
+def assert_summary_is_live(app, full=False):
+    """Exactly the same per-village figures for every quarter and setting; with `full`, the same
+    roll-ups at every level (sums may differ in the last bit: floats added in another order)."""
+    quarters = sorted(set(db.session.scalars(db.select(Inspection.quarter))))
+    township = db.session.scalar(db.select(Township.code).order_by(Township.code))
+    for quarter in quarters:
+        for approved_only in (False, True):
+            live, kept = figures_both_ways(quarter, approved_only)
+            assert kept == live, (quarter, approved_only)
+            if not full:
+                continue
+            for level, code in (*((lv, None) for lv in LEVELS), ("village", township)):
+                app.config["ROLLUP_SOURCE"] = "live"
+                expected = rollup(quarter, level, code, approved_only=approved_only)
+                app.config["ROLLUP_SOURCE"] = "summary"
+                got = rollup(quarter, level, code, approved_only=approved_only)
+                app.config["ROLLUP_SOURCE"] = "live"
+                assert [u.villages_reported for u in got] == [u.villages_reported for u in expected]
+                for unit_got, unit_expected in zip(got, expected, strict=True):
+                    for key, result in unit_expected.indicators.items():
+                        other = unit_got.indicators[key]
+                        assert other.villages_reported == result.villages_reported
+                        assert other.numerator == pytest.approx(result.numerator, rel=1e-12)
+                        assert other.denominator == pytest.approx(result.denominator, rel=1e-12)
+                        assert other.status == result.status, (quarter, level, key)
+                        assert (other.target is None) == (result.target is None)
+                        if result.target is not None:
+                            assert other.target == pytest.approx(result.target, rel=1e-9)
+    if full:  # a township's trend over every quarter, one statement vs one summary read
+        for approved_only in (False, True):
+            series = {}
+            for source in ("live", "summary"):
+                app.config["ROLLUP_SOURCE"] = source
+                series[source] = trend(
+                    "sewage_treatment", "township", township, quarters, approved_only
+                )
+            app.config["ROLLUP_SOURCE"] = "live"
+            assert series["summary"] == series["live"]  # integers: exact whatever the order
+    return quarters
+
+
+def test_random_writes_keep_the_summary_equal_to_the_live_tally(seeded, make_user):
+    app = seeded
+    world = make_world(app)
+    rng = random.Random(20261129)
+    with app.app_context():
+        admin = db.session.get(User, world.users["county_admin"])
+        forms = current_forms()
+        load_demo()  # Core inserts: the demo path names its places itself
+        db.session.commit()
+        quarters = assert_summary_is_live(app)
+        assert len(quarters) == 8 and db.session.scalar(
+            db.select(db.func.count()).select_from(VillageQuarterFigure)
+        )
+        schema = forms.inspection_schemas["en"](today=date(2026, 11, 28))
+        villages = db.session.execute(db.select(Village).order_by(Village.code)).scalars().all()
+        villages = villages[:12]  # few villages, so visits pile up and "latest" has work to do
+        counts = dict.fromkeys(("create", "edit", "delete", "restore", "review"), 0)
+
+        def submission(client_uuid=None):
+            village = rng.choice(villages)
+            plan = VillagePlan(village.code, "plain", rng.randint(50, 400))
+            raw = plan.submission(rng.choice(quarters[-3:]), rng.random(), date(2026, 11, 28))
+            raw["client_uuid"] = client_uuid or str(uuid.UUID(int=rng.getrandbits(128)))
+            if rng.random() < 0.3:  # some visits hold one section only
+                keep = rng.choice(sorted(raw["sections"]))
+                raw["sections"] = {keep: raw["sections"][keep]}
+            return schema.load(raw)
+
+        for step in range(70):
+            ours = db.session.scalars(
+                db.select(Inspection)
+                .join(Village)
+                .where(Village.code.in_([v.code for v in villages]))
+            ).all()
+            choice = rng.choice(
+                ("create", "create", "edit", "delete", "restore", "review", "review")
+            )
+            pool = [i for i in ours if (i.deleted_at is not None) == (choice == "restore")]
+            target = rng.choice(pool) if pool else None
+            try:
+                if choice == "create" or target is None:  # nothing deleted yet: create
+                    store_inspection(submission(), admin, forms.form_set)
+                    choice = "create"
+                elif choice == "edit":
+                    edit_inspection(target, submission(target.client_uuid), admin, forms.form_set)
+                elif choice == "delete":
+                    delete_inspection(target, admin, "test")
+                elif choice == "restore":
+                    restore_inspection(target, admin)
+                else:
+                    action = rng.choice(("approve", "approve", "return", "reopen"))
+                    review_inspection(target, action, admin, "why" if action == "return" else "")
+            except TransitionRefused:
+                db.session.rollback()
+                continue
+            db.session.commit()
+            counts[choice] += 1
+            if step % 10 == 9:
+                assert_summary_is_live(app)
+        assert min(counts.values()) >= 3, counts  # every kind of write was exercised
+        assert_summary_is_live(app, full=True)
+
+        clear_demo()
+        db.session.commit()
+        assert_summary_is_live(app)
+        demo_rows = db.session.scalar(
+            db.select(db.func.count())
+            .select_from(VillageQuarterFigure)
+            .where(VillageQuarterFigure.village_id.not_in([v.id for v in villages]))
+        )
+        assert demo_rows == 0  # only our villages' own inspections are left
+
+
+def test_rebuild_command_after_a_bulk_load(app, runner):
+    with app.app_context():
+        generate(db.session.connection(), Spec(3, 20, 2, last_quarter="2026Q2", seed=7))
+        assert not db.session.scalar(db.select(db.func.count()).select_from(VillageQuarterFigure))
+    result = runner.invoke(args=["rebuild-summary"])
+    assert result.exit_code == 0 and "summary rebuilt" in result.output, result.output
+    with app.app_context():
+        db.session.execute(
+            db.update(Inspection).where(Inspection.id % 3 == 0).values(status="approved")
+        )
+        db.session.commit()  # a Core update: stale until rebuilt
+        runner.invoke(args=["rebuild-summary"])
+        assert assert_summary_is_live(app, full=True) == ["2026Q1", "2026Q2"]
+
+
+def test_edit_and_delete_change_the_summary_roll_up(seeded, client, auth_headers):
+    app = seeded
+    world = make_world(app)
+    app.config["ROLLUP_SOURCE"] = "summary"
+    lead = auth_headers(world.users["township_lead"], lang="en")
+    admin = auth_headers(world.users["county_admin"], lang="en")
+    inspector = auth_headers(world.users["inspector"], lang="en")
+    first = payload(world.village, households=100, treated=40)
+    second = payload(world.other_village, households=300, treated=90)
+    stored = client.post("/api/v1/inspections", json=first, headers=inspector)
+    assert stored.status_code == 201, stored.json
+    first_id = stored.json["id"]
+    other_inspector = auth_headers(world.users["inspector_other"], lang="en")
+    stored = client.post("/api/v1/inspections", json=second, headers=other_inspector)
+    assert stored.status_code == 201, stored.json
+
+    def county():
+        with app.app_context():
+            whole = rollup("2026Q4", "county")[0]
+            return whole.villages_reported, whole.indicators["sewage_treatment"]
+
+    reported, sewage = county()
+    # 40 + 90 treated of 100 + 300 households = 130/400, two villages
+    assert (reported, sewage.numerator, sewage.denominator) == (2, 130, 400)
+
+    edited = dict(first, households=200)
+    edited["sections"] = dict(first["sections"], sewage=dict(first["sections"]["sewage"]))
+    edited["sections"]["sewage"]["households_treated"] = 150
+    response = client.put(f"/api/v1/inspections/{first_id}", json=edited, headers=inspector)
+    assert response.status_code == 200, response.json
+    reported, sewage = county()
+    # the edit replaces the village's figures: 150 + 90 = 240 of 200 + 300 = 500
+    assert (reported, sewage.numerator, sewage.denominator) == (2, 240, 500)
+
+    # approved-only: nothing approved yet, so nothing counts; approve the first → 150/200
+    with app.app_context():
+        assert rollup("2026Q4", "county", approved_only=True)[0].villages_reported == 0
+    assert (
+        client.post(f"/api/v1/inspections/{first_id}/approve", json={}, headers=lead).status_code
+        == 200
+    )
+    with app.app_context():
+        whole = rollup("2026Q4", "county", approved_only=True)[0]
+        assert whole.villages_reported == 1
+        assert whole.indicators["sewage_treatment"].numerator == 150
+    assert (
+        client.post(f"/api/v1/inspections/{first_id}/reopen", json={}, headers=admin).status_code
+        == 200
+    )
+
+    response = client.delete(
+        f"/api/v1/inspections/{first_id}", json={"reason": "wrong village"}, headers=inspector
+    )
+    assert response.status_code == 200, response.json
+    reported, sewage = county()
+    # the deleted visit leaves: only the other village's 90/300, one village reported
+    assert (reported, sewage.numerator, sewage.denominator) == (1, 90, 300)
+    with app.app_context():
+        assert (
+            trend("sewage_treatment", "county", "140225", ["2026Q3", "2026Q4"])[1][1].denominator
+            == 300
+        )
+
+    assert client.post(f"/api/v1/inspections/{first_id}/restore", headers=admin).status_code == 200
+    reported, sewage = county()
+    assert (reported, sewage.numerator, sewage.denominator) == (2, 240, 500)  # back as edited
+
+
+def test_two_writers_of_one_village_and_quarter_at_once(seeded, auth_headers):
+    """Both submissions are stored and both count: the second writer's recount waits for the
+    first to commit (PostgreSQL: advisory lock; SQLite: BEGIN IMMEDIATE)."""
+    app = seeded
+    world = make_world(app)
+    headers = auth_headers(world.users["inspector"], lang="en")
+    statuses, gate = [], threading.Barrier(2)
+
+    def submit(households):
+        client = app.test_client()
+        gate.wait()
+        body = payload(world.village, households=households, treated=households // 2)
+        statuses.append(client.post("/api/v1/inspections", json=body, headers=headers).status_code)
+
+    for round_ in range(5):
+        threads = [threading.Thread(target=submit, args=(100 + round_ * 2 + k,)) for k in (0, 1)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert statuses == [201] * 10
+    with app.app_context():
+        assert_summary_is_live(app)
+        app.config["ROLLUP_SOURCE"] = "summary"
+        whole = rollup("2026Q4", "county")[0]
+        # ten visits of one village on one day: the latest stored counts, one village reported
+        assert whole.villages_reported == 1
+        assert whole.indicators["sewage_treatment"].denominator in (108, 109)
+
+
+def test_an_inspection_moved_to_another_village_leaves_the_old_one(seeded, make_user):
+    app = seeded
+    uid = make_user("county_admin")
+    with app.app_context():
+        first, second = db.session.scalars(db.select(Village).order_by(Village.code).limit(2))
+        moved = add_inspection(uid, first.code, date(2026, 2, 1), 100, heating={"central": 60})
+        db.session.commit()
+        inspection = db.session.get(Inspection, moved)
+        inspection.village = second  # the relationship, not village_id: noted all the same
+        db.session.commit()
+        app.config["ROLLUP_SOURCE"] = "summary"
+        villages = {u.code: u for u in rollup("2026Q1", "village")}
+        assert (
+            villages[first.code].villages_reported,
+            villages[second.code].villages_reported,
+        ) == (
+            0,
+            1,
+        )
+        assert villages[second.code].indicators["clean_heating"].numerator == 60  # 60 of 100
+        assert_summary_is_live(app)
+
+
+def test_a_zone_sum_is_the_sum_of_its_villages_tallies():
+    # two mountain villages (target 0.70): 60/100 and 30/50 → 90/150; target weight Σ den = 150,
+    # Σ target·den = 0.7·100 + 0.7·50 = 105 = 0.7·150; two villages reported
+    one_by_one = village_tally(60, 100, 0.7) + village_tally(30, 50, 0.7)
+    summed = zone_tally(90, 150, 2, 0.7)
+    assert (summed.numerator, summed.denominator, summed.target_weight) == (90, 150, 150)
+    assert summed.villages_reported == one_by_one.villages_reported == 2
+    assert summed.target_weighted == pytest.approx(105) == one_by_one.target_weighted
+    assert zone_tally(5, 10, 3, None) == Tally(5, 10, 0.0, 0.0, 3)  # no target: no weight
