@@ -32,7 +32,6 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from sqlalchemy import text
 from werkzeug.security import generate_password_hash
 
 from app import create_app, exports, reports
@@ -41,7 +40,7 @@ from app.dashboard.export_routes import _words
 from app.dashboard.tables import township_code_of
 from app.extensions import db
 from app.models import User
-from bench.bench_rollup import PG_SERVER, _admin_engine, _analyse
+from bench.bench_rollup import PG_SERVER, _analyse, _create_pg_scratch, _drop_pg_scratch
 from bench.generate import Spec, generate
 
 VILLAGES = int(os.environ.get("BENCH_EXPORT_VILLAGES", "25000"))
@@ -58,14 +57,14 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         _measure("sqlite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
-    pg_url = _create_pg_scratch()
+    pg_url = _create_pg_scratch(PG_SCRATCH)
     if pg_url is None:
         print(f"postgresql skipped: no server at {PG_SERVER}")
         return
     try:
         _measure("postgresql", pg_url)
     finally:
-        _drop_pg_scratch()
+        _drop_pg_scratch(PG_SCRATCH)
 
 
 def _measure(name: str, url: str) -> None:
@@ -247,26 +246,6 @@ def _assert_same_cells(new: bytes, old: bytes) -> None:
         return list(sheet.iter_rows(values_only=True))
 
     assert values(new) == values(old), "the streamed XLSX differs from the in-memory one"
-
-
-def _create_pg_scratch() -> str | None:
-    try:
-        engine = _admin_engine()
-        with engine.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {PG_SCRATCH}"))
-            connection.execute(text(f"CREATE DATABASE {PG_SCRATCH}"))
-        engine.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure means "no server to bench on"
-        print(f"PostgreSQL unavailable: {exc.__class__.__name__}")
-        return None
-    return f"{PG_SERVER}/{PG_SCRATCH}"
-
-
-def _drop_pg_scratch() -> None:
-    engine = _admin_engine()
-    with engine.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {PG_SCRATCH} WITH (FORCE)"))
-    engine.dispose()
 
 
 if __name__ == "__main__":

@@ -139,23 +139,24 @@ def _admin_engine():
     )
 
 
-def _create_pg_scratch() -> str | None:
+def _create_pg_scratch(name: str = PG_SCRATCH) -> str | None:
+    """A fresh scratch database `name` on the bench server; None when there is no server."""
     try:
         engine = _admin_engine()
         with engine.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {PG_SCRATCH}"))
-            connection.execute(text(f"CREATE DATABASE {PG_SCRATCH}"))
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+            connection.execute(text(f"CREATE DATABASE {name}"))
         engine.dispose()
     except Exception as exc:  # noqa: BLE001 - any failure means "no server to bench on"
         print(f"PostgreSQL unavailable: {exc.__class__.__name__}")
         return None
-    return f"{PG_SERVER}/{PG_SCRATCH}"
+    return f"{PG_SERVER}/{name}"
 
 
-def _drop_pg_scratch() -> None:
+def _drop_pg_scratch(name: str = PG_SCRATCH) -> None:
     engine = _admin_engine()
     with engine.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {PG_SCRATCH} WITH (FORCE)"))
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     engine.dispose()
 
 

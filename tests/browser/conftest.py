@@ -9,18 +9,20 @@ missing; no browser is ever downloaded.
 """
 
 import os
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
-from app import county, create_app
 from app.extensions import db
 from app.models import Township, User
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (re-exported)
+from tests.browser_support import (  # noqa: F401 (CHROMIUM* re-exported)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    seeded_sqlite_app,
+    serving,
+)
 
 PHONE = {
     "viewport": {"width": 360, "height": 740},
@@ -55,17 +57,8 @@ class PhonePage:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("live_server")
-    app = create_app(
-        {
-            "DATABASE_URL": f"sqlite:///{folder / 'cunjian.sqlite3'}",
-            "SECRET_KEY": "live-server-test-key-" + "x" * 32,
-        }
-    )
-    app.instance_path = str(folder / "instance")
+    app = seeded_sqlite_app(tmp_path_factory.mktemp("live_server"), "live")
     with app.app_context():
-        db.create_all()
-        county.seed()
         township = db.session.execute(
             db.select(Township).where(Township.code == INSPECTOR_TOWNSHIP)
         ).scalar_one()
@@ -80,16 +73,8 @@ def live_server(tmp_path_factory):
         served.append(environ["PATH_INFO"] + (f"?{query}" if query else ""))
         return app(environ, start_response)
 
-    server = make_server("127.0.0.1", 0, recording, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live_server", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app, served=served)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
+    with serving(app, recording) as url:
+        yield LiveServer(url=url, app=app, served=served)
 
 
 @pytest.fixture

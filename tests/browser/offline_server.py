@@ -1,36 +1,24 @@
 """A real Cunjian server for the offline browser tests: the app on a seeded SQLite file, served
 by werkzeug in a thread on a free loopback port, with CSRF on (the phone must send the header)."""
 
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from werkzeug.serving import make_server
-
-from app import county, create_app
 from app.extensions import db
 from app.models import Township, User
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, seeded_sqlite_app  # noqa: F401 (CHROMIUM re-exported)
+from tests.browser_support import serving as serve
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+LAUNCH_ARGS = CHROMIUM_ARGS
 
 
 @contextmanager
 def serving(
     tmp_path: Path, users=(("wang", "inspector", "140225100"),), password="pw-field-2026", wrap=None
 ):
-    app = create_app(
-        {
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'offline.sqlite3'}",
-            "SECRET_KEY": "browser-test-secret-" + "y" * 32,
-            "PHOTO_DIR": str(tmp_path / "photos"),
-        }
-    )
-    app.instance_path = str(tmp_path / "instance")
+    app = seeded_sqlite_app(tmp_path, "offline", PHOTO_DIR=str(tmp_path / "photos"))
     with app.app_context():
-        db.create_all()
-        county.seed()
         for username, role, township in users:
             township_row = db.session.execute(
                 db.select(Township).where(Township.code == township)
@@ -41,17 +29,8 @@ def serving(
         db.session.commit()
     if wrap is not None:  # e.g. the bench's byte counter around the WSGI app
         app.wsgi_app = wrap(app.wsgi_app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield app, f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    with serve(app) as url:
+        yield app, url
 
 
 OFFLINE_READY = """async () => !!navigator.serviceWorker.controller &&

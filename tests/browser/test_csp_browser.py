@@ -2,14 +2,11 @@
 Content-Security-Policy without a single violation, and the session cookie is HttpOnly."""
 
 import os
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
+from tests.browser_support import CHROMIUM, serving
 from tests.review_world import PASSWORD, make_world, payload
-
-CHROMIUM = "/usr/bin/chromium"
 
 pytestmark = [
     pytest.mark.browser,
@@ -19,12 +16,8 @@ pytestmark = [
 
 @pytest.fixture
 def served(seeded):
-    server = make_server("127.0.0.1", 0, seeded, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(seeded) as url:
+        yield url
 
 
 def test_pages_run_under_the_csp_without_violations(

@@ -7,19 +7,16 @@ inspections cannot change the figures it checks.
 """
 
 import os
-import threading
 
 import pytest
 from openpyxl import load_workbook
 from werkzeug.security import generate_password_hash
-from werkzeug.serving import make_server
 
-from app import county, create_app
 from app.extensions import db
 from app.models import Township, User
 from tests import dashboard_scenario as sc
+from tests.browser_support import CHROMIUM, seeded_sqlite_app, serving
 
-CHROMIUM = "/usr/bin/chromium"
 ADMIN = ("chen", "correct horse battery")
 
 pytestmark = [
@@ -33,17 +30,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def dashboard_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("dashboard_server")
-    app = create_app(
-        {
-            "DATABASE_URL": f"sqlite:///{folder / 'dash.sqlite3'}",
-            "SECRET_KEY": "dashboard-browser-test-" + "x" * 32,
-        }
-    )
-    app.instance_path = str(folder / "instance")
+    app = seeded_sqlite_app(tmp_path_factory.mktemp("dashboard_server"), "dash")
     with app.app_context():
-        db.create_all()
-        county.seed()
         township = db.session.execute(
             db.select(Township).where(Township.code == sc.YONGAN)
         ).scalar_one()
@@ -56,14 +44,8 @@ def dashboard_server(tmp_path_factory):
         db.session.commit()
         inspector_id = inspector.id
     sc.build(app, inspector_id)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.engine.dispose()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture

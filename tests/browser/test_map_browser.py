@@ -7,15 +7,13 @@ county with the scenario of tests/map_helpers.py, served on a free loopback port
 """
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from app import county, create_app
 from app.extensions import db
 from app.models import User
+from tests.browser_support import seeded_sqlite_app, serving
 from tests.map_helpers import CODES, HOSTILE, PERIOD, seed_scenario
 
 pytestmark = pytest.mark.browser
@@ -32,33 +30,16 @@ for (const name of ["alert", "confirm", "prompt"]) {
 
 @pytest.fixture(scope="module")
 def map_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("map_server")
-    app = create_app(
-        {
-            "DATABASE_URL": f"sqlite:///{folder / 'map.sqlite3'}",
-            "SECRET_KEY": "map-browser-test-key-" + "x" * 32,
-        }
-    )
-    app.instance_path = str(folder / "instance")
+    app = seeded_sqlite_app(tmp_path_factory.mktemp("map_server"), "map")
     with app.app_context():
-        db.create_all()
-        county.seed()
         admin = User(username=ADMIN[0], role="county_admin")
         admin.set_password(ADMIN[1])
         db.session.add(admin)
         db.session.commit()
         admin_id = admin.id
     seed_scenario(app, admin_id, hostile=CODES["not_reported"])
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="map_server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
+    with serving(app) as url:
+        yield url
 
 
 def test_map_offline_colours_and_escaped_popup(map_server, chromium):
