@@ -9,9 +9,11 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
+
 from app.extensions import db
 from app.forms_registry import current_forms
-from app.models import ZONES, Target, Township, Village
+from app.models import ZONES, County, Target, Township, Village
 from app.periods import parse_period
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -29,6 +31,7 @@ class SeedSummary:
 
 def seed(data_dir: Path = DATA_DIR) -> SeedSummary:
     summary = SeedSummary()
+    county = seed_county()
     townships = {t.code: t for t in db.session.execute(db.select(Township)).scalars()}
     for row in _rows(data_dir / "hunyuan_townships.csv"):
         if row["code"] in townships:
@@ -36,6 +39,7 @@ def seed(data_dir: Path = DATA_DIR) -> SeedSummary:
         townships[row["code"]] = Township(
             code=row["code"],
             name=row["name"],
+            county=county,
             kind=row["kind"],
             lat=_float(row["lat"]),
             lon=_float(row["lon"]),
@@ -67,6 +71,19 @@ def seed(data_dir: Path = DATA_DIR) -> SeedSummary:
     summary.targets_added = seed_targets()
     db.session.flush()
     return summary
+
+
+def seed_county() -> County:
+    """The configured county (COUNTY_CODE, COUNTY_NAME). A county that migration 0008 made from
+    its townships' codes is named by its code until now; a name an admin gave is kept."""
+    code, name = current_app.config["COUNTY_CODE"], current_app.config["COUNTY_NAME"]
+    county = db.session.execute(db.select(County).where(County.code == code)).scalar()
+    if county is None:
+        county = County(code=code, name=name)
+        db.session.add(county)
+    elif county.name == county.code:
+        county.name = name
+    return county
 
 
 def seed_targets() -> int:

@@ -30,7 +30,7 @@ from bench.generate import Spec, generate
 
 SCALES = {
     "county": (Spec(townships=16, villages=213, quarters=20), 31),
-    "province": (Spec(townships=1667, villages=25_000, quarters=8), 7),
+    "province": (Spec(townships=1667, villages=25_000, quarters=8, counties=120), 7),
 }
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432")
 PG_SCRATCH = "bench_h3"

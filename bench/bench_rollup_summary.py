@@ -39,7 +39,12 @@ from bench.bench_rollup import _admin_engine, _analyse
 from bench.generate import Spec, generate
 
 VILLAGES = int(os.environ.get("BENCH_SUMMARY_VILLAGES", "25000"))
-SPEC = Spec(townships=max(VILLAGES // 15, 1), villages=VILLAGES, quarters=8)
+SPEC = Spec(
+    townships=max(VILLAGES // 15, 1),
+    villages=VILLAGES,
+    quarters=8,
+    counties=max(VILLAGES // 210, 1),
+)
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432")
 PG_SCRATCH = "bench_h9"
 DATABASES = os.environ.get("BENCH_SUMMARY_DATABASES", "sqlite,postgresql").split(",")

@@ -1,4 +1,5 @@
-"""Deterministic synthetic data for benchmarks: N townships × villages × quarters of inspections.
+"""Deterministic synthetic data for benchmarks: N counties × townships × villages × quarters of
+inspections (townships are dealt to counties in turn, villages to townships in turn).
 
 The same seed gives the same rows. Rows go in with bulk statements (SQLAlchemy Core
 executemany; COPY on PostgreSQL for the two big tables), never one ORM object per row, so the
@@ -14,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert
 
-from app.models import Answer, Inspection, Target, Township, User, Village
+from app.models import Answer, County, Inspection, Target, Township, User, Village
 from app.periods import parse_period, previous_quarters
 
 ZONES = ("plain", "plain", "mountain", "unknown")  # weights: half plain, a quarter each other
@@ -27,6 +28,7 @@ class Spec:
     quarters: int
     last_quarter: str = "2026Q3"
     seed: int = 20261128
+    counties: int = 1
 
 
 @dataclass(frozen=True)
@@ -40,17 +42,31 @@ def generate(connection, spec: Spec) -> Generated:
     """Fill an empty schema (tables made by db.create_all()) on `connection` and commit."""
     rng = random.Random(spec.seed)
     now = datetime(2026, 11, 1, tzinfo=UTC)
+    county_codes = [county_code(c) for c in range(spec.counties)]
+    connection.execute(
+        insert(County.__table__),
+        [{"id": c + 1, "code": code, "name": f"县{c + 1}"} for c, code in enumerate(county_codes)],
+    )
+    township_codes = [
+        f"{county_codes[t % spec.counties]}{t // spec.counties:03d}" for t in range(spec.townships)
+    ]
     connection.execute(
         insert(Township.__table__),
         [
-            {"id": t + 1, "code": f"{140000000 + t:09d}", "name": f"乡镇{t + 1}", "kind": "town"}
-            for t in range(spec.townships)
+            {
+                "id": t + 1,
+                "code": code,
+                "name": f"乡镇{t + 1}",
+                "kind": "town",
+                "county_id": t % spec.counties + 1,
+            }
+            for t, code in enumerate(township_codes)
         ],
     )
     villages = [
         {
             "id": v + 1,
-            "code": f"{140000000 + v % spec.townships:09d}{v // spec.townships:03d}",
+            "code": f"{township_codes[v % spec.townships]}{v // spec.townships:03d}",
             "name": f"村{v + 1}",
             "township_id": v % spec.townships + 1,
             "kind": "village",
@@ -130,6 +146,11 @@ def generate(connection, spec: Spec) -> Generated:
         answer_count += len(answers)
     connection.commit()
     return Generated(inspection_count, answer_count, quarters)
+
+
+def county_code(index: int) -> str:
+    """NBS-shaped 6-digit codes in Shanxi (14): city 01.., county 01..99 within it."""
+    return f"14{index // 99 + 1:02d}{index % 99 + 1:02d}"
 
 
 INSPECTION_COLUMNS = (

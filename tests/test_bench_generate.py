@@ -100,3 +100,16 @@ def test_generator_is_deterministic_and_rolls_up_like_a_plain_recount(app):
         with db.engine.connect() as connection:
             generate(connection, SPEC)
         assert fingerprint() == first  # same seed, same rows
+
+
+def test_generator_deals_townships_to_counties_under_their_code_prefix(app):
+    from app.models import County, Township
+
+    with app.app_context():
+        with db.engine.connect() as connection:
+            generate(connection, Spec(townships=5, villages=10, quarters=1, counties=2))
+        counties = db.session.execute(db.select(County).order_by(County.id)).scalars().all()
+        assert [(c.code, len(c.townships)) for c in counties] == [("140101", 3), ("140102", 2)]
+        for township in db.session.execute(db.select(Township)).scalars():
+            assert township.code[:6] == township.county.code
+            assert all(v.code[:9] == township.code for v in township.villages)

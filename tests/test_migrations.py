@@ -103,3 +103,22 @@ def test_the_migrated_database_takes_the_seed_and_the_check_constraints(migrated
         with pytest.raises(IntegrityError, match="(?i)check"):
             db.session.execute(db.text("UPDATE villages SET zone = 'swamp' WHERE id = 1"))
         db.session.rollback()
+
+
+def test_upgrading_a_seeded_county_puts_its_townships_under_one_county(migrated_app):
+    """A county deployment from before 0008: its townships get the county of their code prefix,
+    named by the code until `seed` names it."""
+    runner = migrated_app.test_cli_runner()
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    down = runner.invoke(args=["db", "downgrade", "0007_quarter_summary"])
+    assert down.exit_code == 0, down.output
+    up = runner.invoke(args=["db", "upgrade"])
+    assert up.exit_code == 0, up.output
+    with migrated_app.app_context():
+        counties = db.session.execute(db.text("SELECT id, code, name FROM counties")).all()
+        assert [(code, name) for _id, code, name in counties] == [("140225", "140225")]
+        townships = db.session.execute(db.text("SELECT county_id FROM townships")).scalars().all()
+        assert townships == [counties[0][0]] * 16
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    with migrated_app.app_context():
+        assert db.session.execute(db.text("SELECT name FROM counties")).scalar_one() == "浑源县"

@@ -2,7 +2,7 @@
 
 from app import county
 from app.extensions import db
-from app.models import Target, Township, Village
+from app.models import County, Target, Township, Village
 
 
 def counts():
@@ -42,6 +42,8 @@ def test_seed_loads_the_county_and_is_idempotent(app, runner):
         )
         assert {v.zone for v in communities} == {"county_town"}
         assert {v.township.code for v in communities} == {"140225100"}
+        hunyuan = db.session.execute(db.select(County)).scalar_one()
+        assert (hunyuan.code, hunyuan.name, len(hunyuan.townships)) == ("140225", "浑源县", 16)
     again = runner.invoke(args=["seed"])
     assert again.exit_code == 0
     assert "villages +0" in again.output
@@ -62,6 +64,21 @@ def test_seed_keeps_what_an_admin_changed(seeded):
             db.select(Village).where(Village.code == "140225101200")
         ).scalar_one()
         assert (village.zone, village.households) == ("plain", 412)
+
+
+def test_seed_names_a_county_the_migration_made_but_keeps_an_admins_name(seeded):
+    with seeded.app_context():
+        hunyuan = db.session.execute(db.select(County)).scalar_one()
+        hunyuan.name = "140225"  # as migration 0008 leaves an upgraded county
+        db.session.commit()
+        county.seed()
+        db.session.commit()
+        assert db.session.execute(db.select(County.name)).scalar_one() == "浑源县"
+        db.session.execute(db.update(County).values(name="浑源"))
+        db.session.commit()
+        county.seed()
+        db.session.commit()
+        assert db.session.execute(db.select(County.name)).scalar_one() == "浑源"
 
 
 def test_township_village_counts_match_the_source(seeded):

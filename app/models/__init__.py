@@ -3,7 +3,7 @@ schemas in app/api shape JSON) and no commits (callers own their transactions)."
 
 from app.models.audit import AuditEvent, LoginFailure
 from app.models.boundaries import TownshipBoundary, TownshipBoundaryUpload
-from app.models.geography import ZONES, Township, Village
+from app.models.geography import ZONES, County, Township, Village
 from app.models.inspections import Answer, Inspection, InspectionRevision
 from app.models.photos import FLAG_KINDS, PHOTO_TYPES, InspectionFlag, Photo
 from app.models.settings import Setting
@@ -14,6 +14,7 @@ from app.models.users import ROLES, ApiToken, User
 __all__ = [
     "ZONES",
     "ROLES",
+    "County",
     "Township",
     "Village",
     "User",
