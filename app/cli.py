@@ -15,6 +15,8 @@ from app import backup, county, quarter_summary
 from app.audit import record
 from app.demo_cli import demo_data_command
 from app.extensions import db
+from app.form_publication import FormVersionConflict, publish
+from app.forms_registry import current_forms
 from app.models import ROLES, Township, User
 from app.passwords import MESSAGES, password_problems
 
@@ -36,12 +38,19 @@ def init_app(app: Flask) -> None:
 @click.command("seed")
 @with_appcontext
 def seed_command():
-    """Load the county's townships, villages and the plan's targets (idempotent)."""
+    """Load the county's townships, villages and the plan's targets (idempotent), and record
+    the form versions in forms/ (refusing a form changed without a new version)."""
     summary = county.seed()
+    try:
+        published = publish(db.session, current_forms().form_set)
+    except FormVersionConflict as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.description) from None
     db.session.commit()
     click.echo(
         f"townships +{summary.townships_added}, villages +{summary.villages_added}, "
-        f"targets +{summary.targets_added} (already there: {summary.villages_present} villages)"
+        f"targets +{summary.targets_added} (already there: {summary.villages_present} villages), "
+        f"form versions +{len(published)}"
     )
 
 

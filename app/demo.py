@@ -27,6 +27,7 @@ from sqlalchemy import delete, insert, select, update
 from app.clock import county_today
 from app.demo_plan import SEED, VillagePlan
 from app.extensions import db
+from app.form_publication import ensure_published
 from app.forms_registry import current_forms
 from app.models import Answer, Inspection, InspectionRevision, User, Village
 from app.periods import previous_quarters, quarter_of
@@ -48,6 +49,7 @@ def load_demo() -> DemoSummary:
     clear_demo()
     summary = DemoSummary()
     forms = current_forms()
+    ensure_published(forms.form_set)
     today = county_today()
     quarters = previous_quarters(quarter_of(today), QUARTERS)
     schema = forms.inspection_schemas["en"](today=today)

@@ -12,6 +12,7 @@ current answers; a delete only stamps deleted_at/by/reason. Callers commit.
 from app.audit import record
 from app.clock import utc_now
 from app.extensions import db
+from app.form_publication import ensure_published
 from app.formdefs import FormSet
 from app.models import Inspection, InspectionRevision, User, Village
 from app.periods import quarter_of
@@ -75,6 +76,7 @@ def edit_inspection(inspection: Inspection, data: dict, actor: User, form_set: F
     inspection.notes = data.get("notes") or ""
     inspection.lat, inspection.lon = location.get("lat"), location.get("lon")
     inspection.accuracy_m = location.get("accuracy_m")
+    ensure_published(form_set)
     inspection.content_hash, inspection.form_versions = digest, form_set.versions
     inspection.updated_at, inspection.status = now, new_status
     # Old answers go first: the unit of work would insert the new ones before deleting the old,

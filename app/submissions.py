@@ -23,6 +23,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.audit import record
 from app.clock import utc_now
 from app.extensions import db
+from app.form_publication import ensure_published
 from app.formdefs import FormSet
 from app.gps_checks import check_location
 from app.models import Answer, Inspection, InspectionRevision, User, Village
@@ -79,6 +80,7 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
     if existing is not None:
         return _replay(existing, digest)
 
+    ensure_published(form_set)  # the versions this inspection records mean one definition
     now = utc_now()
     inspection = Inspection(
         client_uuid=uuid,

@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.api import bp
 from app.api.body import MalformedJSON
+from app.form_publication import FormVersionConflict
 from app.formdefs.messages import message
 from app.i18n import current_lang
 
@@ -80,6 +81,19 @@ def on_malformed_json(_error):
 @bp.errorhandler(CSRFError)
 def on_csrf_error(error):
     return error_response(400, code="csrf", message=error.description)
+
+
+@bp.errorhandler(FormVersionConflict)
+def on_form_version_conflict(error):
+    # 503, not 4xx: the phone keeps the inspection queued and sends it once the forms are fixed.
+    forms = ", ".join(error.form_ids)
+    text = {
+        "zh": f"表单 {forms} 的内容已修改但版本号未变，暂不能保存；"
+        "请县管理员为其设置新版本号后重启",
+        "en": f"Form(s) {forms} changed without a new version; nothing can be saved until a "
+        "county admin gives each a new version and restarts",
+    }[current_lang()]
+    return error_response(503, text, code="form_version_conflict")
 
 
 @bp.errorhandler(HTTPException)

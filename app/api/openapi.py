@@ -20,7 +20,7 @@ from app.clock import county_today
 from app.forms_registry import current_forms
 from app.policy import allow
 
-ERRORS = (400, 401, 403, 404, 405, 409, 413, 415, 429)
+ERRORS = (400, 401, 403, 404, 405, 409, 413, 415, 429, 503)  # 503: a form changed in place
 
 
 class TownshipList(Schema):

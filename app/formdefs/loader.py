@@ -4,6 +4,7 @@ A broken definition stops the app at start with a message naming the file and th
 than surfacing later as a wrong number.
 """
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -60,6 +61,9 @@ class FormDef:
     title: dict[str, str]
     fields: tuple[FieldDef, ...]
     constraints: tuple[SumConstraint, ...]
+    # Canonical JSON of the file (sorted keys, no spacing): what `sha256` hashes, so that
+    # re-indenting a file is not a change but any edit to its content is.
+    definition: str = dataclasses.field(default="", repr=False, compare=False)
 
     def field(self, key: str) -> FieldDef:
         return next(f for f in self.fields if f.key == key)
@@ -156,14 +160,16 @@ def load_form(path: Path) -> FormDef:
         _constraint(c, seen, f"{path.name} constraint {c.get('name')!r}")
         for c in data.get("constraints", [])
     )
+    definition = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return FormDef(
         form_id,
         str(version),
-        hashlib.sha256(raw).hexdigest(),
+        hashlib.sha256(definition.encode()).hexdigest(),
         int(settings.get("position", 99)),
         _lang_text(settings["form_title"], path.name),
         tuple(fields),
         constraints,
+        definition,
     )
 
 

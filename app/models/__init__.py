@@ -3,6 +3,7 @@ schemas in app/api shape JSON) and no commits (callers own their transactions)."
 
 from app.models.audit import AuditEvent, LoginFailure
 from app.models.boundaries import TownshipBoundary, TownshipBoundaryUpload
+from app.models.forms import PublishedForm
 from app.models.geography import ZONES, County, Township, Village
 from app.models.inspections import Answer, Inspection, InspectionRevision
 from app.models.photos import FLAG_KINDS, PHOTO_TYPES, InspectionFlag, Photo
@@ -23,6 +24,7 @@ __all__ = [
     "InspectionRevision",
     "Answer",
     "Target",
+    "PublishedForm",
     "AuditEvent",
     "LoginFailure",
     "Setting",
