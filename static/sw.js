@@ -8,6 +8,10 @@
 //    page for a village never opened online is served from the last form page (the "shell"),
 //    which offline-queue.js points at the right village;
 //  - everything else (API writes, login, dashboards) goes to the network untouched.
+// Background Sync: the page registers "cunjian-send" whenever entries wait; the browser fires it
+// here when the network is back, even with the page closed, and the worker sends the queue with
+// the page's own code (offline-store.js, offline-send.js). A run that leaves entries waiting
+// fails, so the browser tries again later; sending twice is harmless (one client_uuid, one row).
 "use strict";
 var VERSION = "__VERSION__";
 var ASSETS = "cunjian-assets-" + VERSION;
@@ -17,6 +21,8 @@ var SHELL = "/inspect/__form__";
 var PRECACHE = __PRECACHE__;
 var FORM_PAGE = /^\/inspect\/\d{12}$/;
 var NETWORK_TIMEOUT_MS = 4000;
+var SYNC_TAG = "cunjian-send";
+importScripts.apply(self, __SEND_SCRIPTS__);
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(ASSETS).then(function (c) { return c.addAll(PRECACHE); })
@@ -124,3 +130,12 @@ function warm(path) {
     if (cacheable(response)) return remember(request, response);
   }).catch(function () { /* offline: nothing to warm */ });
 }
+
+self.addEventListener("sync", function (event) {
+  if (event.tag !== SYNC_TAG || !self.CunjianSend) return;
+  event.waitUntil(self.CunjianStore.open().then(function () {
+    return self.CunjianSend.sendAll();
+  }).then(function (result) {
+    if (result.waiting !== 0 && !result.needLogin) throw new Error("entries still waiting");
+  }));
+});

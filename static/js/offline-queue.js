@@ -144,7 +144,7 @@
         village_name: (document.querySelector("h1") || {}).textContent || villageCode,
         payload: payloadFrom(values), values: values, status: online ? "posting" : "waiting", errors: null,
         photo_ids: photos.map(function (p) { return p.client_photo_id; }),
-        saved_at: Date.now(), username: username};
+        saved_at: Date.now(), username: username, lang: document.documentElement.lang};
       return tx(["drafts", "outbox", "photos"], "readwrite", function (t) {
         t.objectStore("outbox").put(entry);
         if (!online) t.objectStore("drafts").delete(villageCode);  // online: kept until stored
@@ -155,7 +155,7 @@
       // The plain post (the method from the prototype: the form has a button named "submit").
       if (online) return HTMLFormElement.prototype.submit.call(form);
       sessionStorage.setItem("cunjian-saved", "1");
-      location.reload();  // a fresh form (from the service worker when offline) and a new draft
+      return askForSync().then(function () { location.reload(); });  // a fresh form (from the service worker when offline) and a new draft
     }).catch(function () { document.getElementById("submit").disabled = false; });
   }
 
@@ -163,8 +163,16 @@
   function sendAll() {
     return window.CunjianSend.sendAll().then(function (result) {
       needLogin = result.needLogin;
-      return render();
+      return (result.waiting ? askForSync() : Promise.resolve()).then(render);
     });
+  }
+  // Background Sync (sw.js): the browser sends the queue when the network is back, even if
+  // this page is closed by then. Where it is missing, the page sends while open (below).
+  function askForSync() {
+    if (!("serviceWorker" in navigator)) return Promise.resolve();
+    return navigator.serviceWorker.getRegistration().then(function (reg) {
+      if (reg && reg.sync && reg.active) return reg.sync.register("cunjian-send");
+    }).catch(function () { /* no permission or no worker yet: the page sends */ });
   }
   function render() {
     return window.CunjianPanel.render(panel, {needLogin: needLogin, justSaved: justSaved,

@@ -1,13 +1,15 @@
 // Sending the queue: oldest first, one tab at a time (Web Locks), a fresh CSRF token first.
 // An entry is "sent" only after 200/201 for the inspection and for every photo; 422 → needs_fix
 // and 409 → conflict (kept, shown, not retried); network errors, 5xx and a lost session stop
-// the run and leave the entries waiting. Uses offline-store.js.
+// the run and leave the entries waiting. Uses offline-store.js. Runs on the page and in the
+// service worker (Background Sync, sw.js), so `self`, never `window` or `document` there.
 (function () {
   "use strict";
-  var S = window.CunjianStore;
+  var S = self.CunjianStore;
   if (!S) return;
   var tx = S.tx, all = S.all, put = S.put;
-  var lang = document.documentElement.lang === "en" ? "en" : "zh";
+  // The page's language; in the worker, the language the entry was saved in.
+  var pageLang = self.document ? (document.documentElement.lang === "en" ? "en" : "zh") : null;
   var sending = null, needLogin = false;
 
   function withLock(work) {
@@ -27,12 +29,16 @@
       return r.json().then(function (s) { return s.csrf_token; });
     });
   }
-  // Resolves {needLogin}: true when the server wants the inspector to sign in again.
+  function waiting(entries) {
+    return entries.filter(function (x) { return x.status === "waiting" || x.status === "sending"; });
+  }
+  // Resolves {needLogin, waiting}: needLogin when the server wants the inspector to sign in
+  // again; waiting, how many entries are still to send (the worker's sync retries then).
   function sendAll() {
     if (sending) return sending;
     sending = withLock(function () {
       return all("outbox").then(function (entries) {
-        var todo = entries.filter(function (x) { return x.status === "waiting" || x.status === "sending"; })
+        var todo = waiting(entries)
           .sort(function (a, b) { return a.saved_at - b.saved_at; });
         if (!todo.length) return null;
         return probe().then(function (token) {
@@ -43,13 +49,19 @@
         });
       });
     }).catch(function () { /* network gone: the entries wait */ }).then(function () {
+      return all("outbox");
+    }).then(function (entries) {
       sending = null;
-      return {needLogin: needLogin};
+      return {needLogin: needLogin, waiting: waiting(entries).length};
+    }, function () {
+      sending = null;
+      return {needLogin: needLogin, waiting: -1};
     });
     return sending;
   }
   // Resolves false to stop the run (network down, signed out), true to go on.
   function sendOne(entry, token) {
+    var lang = pageLang || entry.lang || "zh";
     var headers = {"Content-Type": "application/json", "X-CSRFToken": token, "Accept-Language": lang};
     var step = entry.inspection_stored ? Promise.resolve(true) :
       fetch("/api/v1/inspections", {method: "POST", credentials: "same-origin", headers: headers,
@@ -90,7 +102,8 @@
     body.append("section", photo.section);
     body.append("photo", photo.blob, "photo.jpg");
     return fetch("/api/v1/inspections/" + entry.client_uuid + "/photos", {method: "POST",
-      credentials: "same-origin", headers: {"X-CSRFToken": token, "Accept-Language": lang}, body: body})
+      credentials: "same-origin", headers: {"X-CSRFToken": token,
+        "Accept-Language": pageLang || entry.lang || "zh"}, body: body})
       .then(function (r) {
         if (r.status === 200 || r.status === 201) photo.state = "sent";
         else if (r.status === 413 || r.status === 415 || r.status === 422 || r.status === 409) photo.state = "refused";
@@ -100,5 +113,5 @@
   }
 
 
-  window.CunjianSend = {sendAll: sendAll};
+  self.CunjianSend = {sendAll: sendAll};
 })();

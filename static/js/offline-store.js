@@ -1,12 +1,14 @@
 // Cunjian's local store: IndexedDB promised, ids, and photos resized on the phone. Used by
-// offline-send.js and offline-queue.js (loaded in that order); no framework.
+// offline-send.js and offline-queue.js (loaded in that order) on the page, and imported by the
+// service worker (sw.js) for Background Sync: so `self`, not `window`, except in resize (only
+// the page resizes photos); no framework.
 //
 // Database "cunjian": drafts (keyPath village_code; one per village, its client_uuid fixed when
 // made, so two tabs share it), outbox (keyPath client_uuid: what was saved, and its state),
 // photos (keyPath client_photo_id, indexed by client_uuid; the resized blob and its state).
 (function () {
   "use strict";
-  if (!window.indexedDB || !window.Promise) return;
+  if (!self.indexedDB || !self.Promise) return;
   var MAX_SIDE = 1600, TARGET_BYTES = 300 * 1024;
   var db = null;
 
@@ -76,6 +78,6 @@
     });
   }
 
-  window.CunjianStore = {open: openDb, tx: tx, all: all, put: put, uuid4: uuid4, resize: resize,
+  self.CunjianStore = {open: openDb, tx: tx, all: all, put: put, uuid4: uuid4, resize: resize,
     dataUrl: dataUrl};
 })();

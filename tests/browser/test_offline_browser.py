@@ -11,6 +11,7 @@ again, and a browser without service workers still queues and sends while the pa
 import io
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -343,4 +344,69 @@ def test_a_refused_entry_is_shown_to_fix_not_retried(browser, tmp_path):
         with app.app_context():
             stored = db.session.execute(db.select(Inspection)).scalars().all()
             assert [i.client_uuid for i in stored] == [uuid]
+        context.close()
+
+
+def registration_id(page, cdp, scope: str, timeout_s: float = 10.0) -> str:
+    """The service worker registration for `scope`, from DevTools' ServiceWorker domain (the
+    page's wait lets Playwright deliver the events)."""
+    found = {}
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: found.update(
+            {r["scopeURL"]: r["registrationId"] for r in event["registrations"]}
+        ),
+    )
+    cdp.send("ServiceWorker.enable")
+    deadline = time.monotonic() + timeout_s
+    while scope not in found and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    return found[scope]
+
+
+def test_background_sync_sends_the_queue_with_the_page_closed(browser, tmp_path):
+    """The browser fires "cunjian-send" when the network is back (DevTools fires it here, as
+    nothing else would on loopback); the worker sends the queue, photo included, with no page
+    of the site open."""
+    with serving(tmp_path) as (app, base):
+        context = phone(browser)
+        context.grant_permissions(["background-sync"], origin=base)
+        page = context.new_page()
+        sign_in(page, base, f"/inspect/{HAICUN}")
+        ready(page)
+        cached_for_offline(page)
+        context.set_offline(True)
+        fill_inspection(page, 1)
+        fill_inspection(page, 2, photo=False)
+        assert queue_states(page) == ["waiting"] * 2
+        tags = page.evaluate("navigator.serviceWorker.ready.then(r => r.sync.getTags())")
+        assert tags == ["cunjian-send"]
+        page.close()  # no page of the site is open from here on
+
+        blank = context.new_page()
+        cdp = context.new_cdp_session(blank)
+        registration = registration_id(blank, cdp, f"{base}/")
+        assert server_counts(app)[0] == 0
+        context.set_offline(False)
+        cdp.send(
+            "ServiceWorker.dispatchSyncEvent",
+            {
+                "origin": base,
+                "registrationId": registration,
+                "tag": "cunjian-send",
+                "lastChance": False,
+            },
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and server_counts(app)[1:] != (2, {1: 1}):
+            blank.wait_for_timeout(200)
+        rows, distinct, photos = server_counts(app)
+        assert (rows, distinct) == (2, 2)
+        assert sorted(photos.values()) == [1]  # the first inspection's photo, sent by the worker
+
+        page = context.new_page()
+        page.goto(f"{base}/inspect/{HAICUN}")
+        ready(page)
+        assert queue_states(page) == ["sent"] * 2  # the page sees what the worker did
+        assert server_counts(app)[:2] == (2, 2)  # and sends nothing again
         context.close()
