@@ -153,7 +153,7 @@ def seeded_module_app(request, tmp_path_factory):
     dispose(app)
 
 
-SEEDED_TABLES = frozenset({"townships", "villages", "targets"})
+SEEDED_TABLES = frozenset({"counties", "townships", "villages", "targets"})
 
 
 def clear_activity(app) -> None:
