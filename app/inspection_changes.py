@@ -31,7 +31,7 @@ def live():
 
 def find_inspection(actor: User, inspection_id: int, include_deleted=False) -> Inspection | None:
     inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None or not in_scope(actor, inspection.village.township_id):
+    if inspection is None or not in_scope(actor, inspection.village.township):
         return None
     if inspection.deleted_at is not None and not include_deleted:
         return None
@@ -39,7 +39,8 @@ def find_inspection(actor: User, inspection_id: int, include_deleted=False) -> I
 
 
 def check_may_change(actor: User, inspection: Inspection) -> None:
-    """County admins change any inspection; an inspector only their own."""
+    """County admins change any inspection (of their scope: find_inspection); an inspector
+    only their own."""
     if actor.role == "county_admin":
         return
     if actor.role != "inspector" or inspection.inspector_id != actor.id:
@@ -61,7 +62,7 @@ def edit_inspection(inspection: Inspection, data: dict, actor: User, form_set: F
     ).scalar_one_or_none()
     if village is None:
         raise VillageNotFound(data["village_code"])
-    if not in_scope(actor, village.township_id):
+    if not in_scope(actor, village.township):
         raise OutOfScope(village.code)
 
     before = inspection.revisions[-1].payload if inspection.revisions else None
