@@ -1,9 +1,10 @@
 """Changing a stored inspection: edit, review, soft delete, restore; each one audited.
 
 Who may touch which inspection (the object-level half of the policy; the role-level half is
-`@allow` on the route): township roles only inside their township, and an inspector only their
-own inspections. `find_inspection` answers None for what the caller must not know exists, so
-the views answer 404 for a missing, deleted or out-of-township inspection alike.
+`@allow` on the route): everyone only inside their scope (app/policy.py: a township role's
+township, a county admin's county, or everything), and an inspector only their own inspections.
+`find_inspection` answers None for what the caller must not know exists, so the views answer 404
+for a missing, deleted or out-of-scope inspection alike.
 
 Nothing is lost: an edit adds an InspectionRevision (the whole validated payload) and replaces the
 current answers; a delete only stamps deleted_at/by/reason. Callers commit.

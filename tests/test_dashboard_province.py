@@ -86,6 +86,7 @@ def test_a_county_page_is_the_county_page_of_its_townships(province):
     assert rows(html) == [ps.A1, ps.A2]
     assert crumbs(html) == [("山西省", "/dashboard/?period=2026Q1"), ("甲县", None)]
     assert f"/dashboard/export/townships.xlsx?period=2026Q1&amp;county={ps.A}" in html
+    assert f"/dashboard/completeness?period=2026Q1&amp;county={ps.A}" in html
     township = client.get(f"/dashboard/township/{ps.A1}?{Q1}").get_data(as_text=True)
     assert crumbs(township) == [
         ("山西省", "/dashboard/?period=2026Q1"),

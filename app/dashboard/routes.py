@@ -237,6 +237,7 @@ def completeness():
         "dashboard/completeness.html",
         period=period,
         county=county_row,
+        county_param=county_row.code if several else None,
         crumbs=breadcrumbs(period, county_row) if several else [],
         townships=townships,
         missing=missing,
