@@ -299,3 +299,39 @@ def test_deployment_wide_actions_need_an_unscoped_admin(two_counties):
         assert scoped.get(url).status_code == 200, url
     home = scoped.get("/?lang=en").get_data(as_text=True)
     assert "Audit log" not in home and "Review" in home
+
+
+def test_a_county_scoped_admin_works_on_their_county_only(two_counties, auth_headers):
+    """Choosing a village to inspect, the review queue and the inspections themselves: county
+    B's admin sees and changes only county B's."""
+    app, world = two_counties
+    sent = app.test_client().post(
+        "/api/v1/inspections",
+        json=payload(world.village),
+        headers=auth_headers(world.users["inspector"]),
+    )
+    assert sent.status_code == 201
+    inspection_a = sent.get_json()["id"]
+    admin_b = auth_headers(world.users["county_admin_b"])
+    client = app.test_client()
+    assert (
+        client.post("/api/v1/inspections", json=payload(world.village), headers=admin_b).status_code
+        == 403
+    )
+    own = client.post("/api/v1/inspections", json=payload(VILLAGE_B), headers=admin_b)
+    assert own.status_code == 201
+    scoped, unscoped = sign_in(app, "county_admin_b"), sign_in(app, "admin")
+    choose = scoped.get("/inspect/").get_data(as_text=True)
+    assert f"/inspect/{VILLAGE_B}" in choose and f"/inspect/{world.village}" not in choose
+    queue = scoped.get("/review").get_data(as_text=True)
+    assert f'id="inspection-{own.get_json()["id"]}"' in queue
+    assert f'id="inspection-{inspection_a}"' not in queue
+    assert f'id="inspection-{inspection_a}"' in unscoped.get("/review").get_data(as_text=True)
+    assert scoped.post(f"/review/{inspection_a}/approve").status_code == 404
+    for method, url in (
+        ("GET", f"/api/v1/inspections/{inspection_a}"),
+        ("POST", f"/api/v1/inspections/{inspection_a}/approve"),
+        ("DELETE", f"/api/v1/inspections/{inspection_a}"),
+    ):
+        response = client.open(url, method=method, json={"reason": "x" * 10}, headers=admin_b)
+        assert response.status_code == 404, (method, url)
