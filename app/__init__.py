@@ -9,7 +9,17 @@ from pathlib import Path
 
 from flask import Flask
 
-from app import audit, auth, cli, forms_registry, i18n, quarter_summary, security, static_assets
+from app import (
+    access,
+    audit,
+    auth,
+    cli,
+    forms_registry,
+    i18n,
+    quarter_summary,
+    security,
+    static_assets,
+)
 from app import db as database
 from app.config import load_config
 from app.extensions import csrf, db, login_manager, migrate
@@ -38,6 +48,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
+    access.init_app(app)
     auth.init_app(app)
     static_assets.init_app(app)
     audit.init_app(app)

@@ -17,7 +17,8 @@ from app.demo_cli import demo_data_command
 from app.extensions import db
 from app.form_publication import FormVersionConflict, publish
 from app.forms_registry import current_forms
-from app.models import ROLES, Township, User
+from app.models import ROLES, County, Township, User
+from app.models.users import TOWNSHIP_ROLES
 from app.passwords import MESSAGES, password_problems
 
 
@@ -76,20 +77,34 @@ def import_villages_command(csv_file):
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--township", "township_code", help="9-digit township code (township roles)")
+@click.option(
+    "--county",
+    "county_code",
+    help="6-digit county code: limits a county_admin or viewer to that county "
+    "(without it they see the whole deployment)",
+)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--name", "display_name", default=None)
 @with_appcontext
-def create_user_command(username, role, township_code, password, display_name):
+def create_user_command(username, role, township_code, county_code, password, display_name):
     """Create a user; the password comes from a prompt or --password."""
-    township = None
+    township = county = None
     if township_code:
         township = db.session.execute(
             db.select(Township).where(Township.code == township_code)
         ).scalar_one_or_none()
         if township is None:
             raise click.ClickException(f"no township {township_code}")
-    if role in ("inspector", "township_lead") and township is None:
+    if county_code:
+        county = db.session.execute(
+            db.select(County).where(County.code == county_code)
+        ).scalar_one_or_none()
+        if county is None:
+            raise click.ClickException(f"no county {county_code}")
+    if role in TOWNSHIP_ROLES and township is None:
         raise click.ClickException(f"role {role} needs --township")
+    if role in TOWNSHIP_ROLES and county is not None:
+        raise click.ClickException(f"role {role} takes no --county: its township's county is its")
     if db.session.execute(db.select(User).where(User.username == username)).first():
         raise click.ClickException(f"user {username} exists")
     problems = password_problems(password, username)
@@ -97,7 +112,13 @@ def create_user_command(username, role, township_code, password, display_name):
         raise click.ClickException(
             "password refused: " + "; ".join(MESSAGES[p]["en"] for p in problems)
         )
-    user = User(username=username, role=role, township=township, display_name=display_name)
+    user = User(
+        username=username,
+        role=role,
+        township=township,
+        county=county,
+        display_name=display_name,
+    )
     user.set_password(password)
     db.session.add(user)
     record(
@@ -106,6 +127,7 @@ def create_user_command(username, role, township_code, password, display_name):
         actor_name="cli",
         role=role,
         township=township.code if township else None,
+        county=county.code if county else None,
     )
     db.session.commit()
     click.echo(f"created {role} {username}")

@@ -30,9 +30,12 @@ DEFAULTS = {
     "MAP_TILE_CRS": "WGS84",  # or GCJ02 (AMap/Tencent tiles): points are shifted when drawn
     "MAP_TILE_SUBDOMAINS": "abc",
     "MAP_TIANDITU_KEY": "",  # with no MAP_TILE_URL, a Tianditu key selects its vec_w/cva_w tiles
-    # The unit at the top of the roll-ups (NBS code and name).
+    # The county `flask seed` loads (NBS code and name), and the province above every county of
+    # the deployment: the top unit of the roll-ups.
     "COUNTY_CODE": "140225",
     "COUNTY_NAME": "浑源县",
+    "PROVINCE_CODE": "140000",
+    "PROVINCE_NAME": "山西省",
     "GPS_FLAG_DISTANCE_M": 2000,
     "PHOTO_MAX_BYTES": 1_500_000,  # after the phone's resize a photo is ~300 KB
     "PHOTO_MAX_PIXELS": 40_000_000,  # refuse decompression bombs before decoding

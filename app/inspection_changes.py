@@ -1,9 +1,10 @@
 """Changing a stored inspection: edit, review, soft delete, restore; each one audited.
 
 Who may touch which inspection (the object-level half of the policy; the role-level half is
-`@allow` on the route): township roles only inside their township, and an inspector only their
-own inspections. `find_inspection` answers None for what the caller must not know exists, so
-the views answer 404 for a missing, deleted or out-of-township inspection alike.
+`@allow` on the route): everyone only inside their scope (app/policy.py: a township role's
+township, a county admin's county, or everything), and an inspector only their own inspections.
+`find_inspection` answers None for what the caller must not know exists, so the views answer 404
+for a missing, deleted or out-of-scope inspection alike.
 
 Nothing is lost: an edit adds an InspectionRevision (the whole validated payload) and replaces the
 current answers; a delete only stamps deleted_at/by/reason. Callers commit.
@@ -32,7 +33,7 @@ def live():
 
 def find_inspection(actor: User, inspection_id: int, include_deleted=False) -> Inspection | None:
     inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None or not in_scope(actor, inspection.village.township_id):
+    if inspection is None or not in_scope(actor, inspection.village.township):
         return None
     if inspection.deleted_at is not None and not include_deleted:
         return None
@@ -40,7 +41,8 @@ def find_inspection(actor: User, inspection_id: int, include_deleted=False) -> I
 
 
 def check_may_change(actor: User, inspection: Inspection) -> None:
-    """County admins change any inspection; an inspector only their own."""
+    """County admins change any inspection (of their scope: find_inspection); an inspector
+    only their own."""
     if actor.role == "county_admin":
         return
     if actor.role != "inspector" or inspection.inspector_id != actor.id:
@@ -62,7 +64,7 @@ def edit_inspection(inspection: Inspection, data: dict, actor: User, form_set: F
     ).scalar_one_or_none()
     if village is None:
         raise VillageNotFound(data["village_code"])
-    if not in_scope(actor, village.township_id):
+    if not in_scope(actor, village.township):
         raise OutOfScope(village.code)
 
     before = inspection.revisions[-1].payload if inspection.revisions else None

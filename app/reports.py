@@ -3,7 +3,9 @@ answers to a number on a screen.
 
 Thin on purpose: app/tallies.py asks the database for one tally per village (one statement per
 call), app/targets.py says which target applies to each village's zone, and app/rollup.py (pure)
-does all the arithmetic. Unknown township or village codes raise LookupError.
+does all the arithmetic. Levels go village → township → county → province: the province is
+the one top unit over every county of the deployment (config PROVINCE_CODE, PROVINCE_NAME),
+counties come from the counties table. Unknown codes raise LookupError.
 """
 
 from collections.abc import Sequence
@@ -14,7 +16,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.forms_registry import current_forms
 from app.indicators import Indicator
-from app.models import Township, Village
+from app.models import County, Township, Village
 from app.periods import parse_period
 from app.quarter_summary import reads_summary, summary_figures
 from app.reports_summed import summed_rollup, summed_trend
@@ -23,6 +25,7 @@ from app.rollup import (
     Tally,
     UnitResult,
     indicator_result,
+    roll_through,
     roll_up,
     shared_target,
     village_tally,
@@ -31,7 +34,15 @@ from app.settings import reports_scope_approved_only
 from app.tallies import VillageFigures, village_figures
 from app.targets import TargetTable, targets_at
 
-LEVELS = ("county", "township", "village")
+LEVELS = ("province", "county", "township", "village")  # top down
+PROVINCE = 0  # the province's unit id: the one unit over every county of the deployment
+# Which scopes go with which level: a unit's own level or a level below it.
+SCOPES_OF_LEVEL = {
+    "province": (),
+    "county": ("county",),
+    "township": ("county", "township"),
+    "village": ("county", "township"),
+}
 
 
 def _approved_only(choice: bool | None) -> bool:
@@ -39,37 +50,34 @@ def _approved_only(choice: bool | None) -> bool:
 
 
 def rollup(
-    period: str, level: str, township_code: str | None = None, approved_only: bool | None = None
+    period: str, level: str, scope: str | None = None, approved_only: bool | None = None
 ) -> list[UnitResult]:
-    """Every indicator for every unit of `level` in `period`; with `township_code`, only that
-    township (level township) or its villages (level village). `approved_only` defaults to the
-    county's setting (app/settings.py); deleted inspections never count."""
+    """Every indicator for every unit of `level` in `period`. `scope` is a county code (6
+    digits) or a township code (9 digits): level county with a county scope is that county
+    only, level township with a county scope its townships, level village its villages, and so
+    on. `approved_only` defaults to the deployment's setting (app/settings.py); deleted
+    inspections never count."""
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}")
-    if level == "county" and township_code:
-        raise ValueError("a township code goes with level township or village")
+    place = place_of(scope) if scope else None
+    if place and place[0] not in SCOPES_OF_LEVEL[level]:
+        raise ValueError(f"a {place[0]} scope does not go with level {level}")
     span = parse_period(period)
     indicators = current_forms().indicators.indicators
-    township = _township(township_code) if township_code else None
-    scope = ("township", township.id) if township else None
     targets = targets_at(span.start)
-    units = _units(level, township)
+    county_of = _county_of(place) if level in ("province", "county") else {}
+    units = _units(level, place, county_of)
     if level != "village" and span.is_quarter and reads_summary():
         rolled, reported_count = summed_rollup(
-            indicators, span, township, level, targets, _approved_only(approved_only)
+            indicators, span, level, place, targets, _approved_only(approved_only)
         )
     else:
-        rows = _period_figures(indicators, span, scope, _approved_only(approved_only))
+        rows = _period_figures(indicators, span, place, _approved_only(approved_only))
         tallies = _village_tallies(rows, indicators, targets)
-        reported = {row.village_id: row.township_id for row in rows}
-        if level == "village":
-            parent_of = lambda village: village  # noqa: E731
-        elif level == "township":
-            parent_of = reported.__getitem__
-        else:
-            parent_of = lambda _village: 0  # noqa: E731 - the county is unit 0
-        rolled = {key: roll_up(by_village, parent_of) for key, by_village in tallies.items()}
-        reported_count = roll_up({v: Tally(villages_reported=1) for v in reported}, parent_of)
+        township_of = {row.village_id: row.township_id for row in rows}
+        steps = parent_steps(level, township_of.__getitem__, county_of.__getitem__)
+        rolled = {key: roll_through(by_village, *steps) for key, by_village in tallies.items()}
+        reported_count = roll_through({v: Tally(villages_reported=1) for v in township_of}, *steps)
 
     results = []
     for unit_id, (code, name, zones) in units.items():
@@ -89,6 +97,14 @@ def rollup(
             )
         )
     return results
+
+
+def parent_steps(level: str, township_of, county_of) -> list:
+    """The parent_of of each step from a village up to `level`: village → township → county →
+    province (unit PROVINCE). Summed from the village tallies or from the summary's township
+    sums alike."""
+    chain = [township_of, county_of, lambda _county: PROVINCE]
+    return chain[: LEVELS[::-1].index(level)]
 
 
 def trend(
@@ -149,14 +165,19 @@ def trend(
     return series
 
 
-def _period_figures(indicators, span, scope, approved_only: bool) -> list[VillageFigures]:
+def _period_figures(indicators, span, place, approved_only: bool) -> list[VillageFigures]:
     """Per-village figures of one period: a quarter from the summary when ROLLUP_SOURCE says so;
     a year always from the answers (its figure is the village's latest inspection of the year,
     which no sum of quarter rows gives)."""
     connection = db.session.connection()
     if span.is_quarter and reads_summary():
+        if place and place[0] == "county":
+            # The summary reads a township's or a village's rows: a county's are its townships'.
+            townships = set(_county_of(place))
+            rows = summary_figures(connection, indicators, [span.code], approved_only=approved_only)
+            return [row for row in rows if row.township_id in townships]
         return summary_figures(
-            connection, indicators, [span.code], scope=scope, approved_only=approved_only
+            connection, indicators, [span.code], scope=place, approved_only=approved_only
         )
     return village_figures(
         connection,
@@ -164,13 +185,13 @@ def _period_figures(indicators, span, scope, approved_only: bool) -> list[Villag
         span.start,
         span.end,
         span.code,
-        scope=scope,
+        scope=place,
         approved_only=approved_only,
     )
 
 
-def county_unit() -> tuple[str, str]:
-    return current_app.config["COUNTY_CODE"], current_app.config["COUNTY_NAME"]
+def province_unit() -> tuple[str, str]:
+    return current_app.config["PROVINCE_CODE"], current_app.config["PROVINCE_NAME"]
 
 
 def _village_tallies(
@@ -189,53 +210,94 @@ def _village_tallies(
     return out
 
 
-def _township(code: str) -> Township:
-    township = db.session.execute(select(Township).where(Township.code == code)).scalar()
-    if township is None:
-        raise LookupError(f"unknown township {code!r}")
-    return township
+def place_of(code: str) -> tuple[str, int]:
+    """A scope code → ("county", id) for a 6-digit county code or ("township", id) for a
+    9-digit township code; LookupError when there is no such unit."""
+    kind, model = {6: ("county", County), 9: ("township", Township)}.get(len(code), (None, None))
+    unit_id = None
+    if model is not None:
+        unit_id = db.session.scalar(select(model.id).where(model.code == code))
+    if unit_id is None:
+        raise LookupError(f"unknown county or township {code!r}")
+    return kind, unit_id
 
 
-def _units(level: str, township: Township | None) -> dict[int, tuple[str, str, dict]]:
-    """unit id → (code, name, {zone: villages}) for every unit shown, reported or not."""
-    scope = [Village.township_id == township.id] if township else []
+def _townships_where(place) -> list:
+    if place is None:
+        return []
+    kind, unit_id = place
+    return [Township.county_id == unit_id] if kind == "county" else [Township.id == unit_id]
+
+
+def _villages_where(place) -> list:
+    if place is None:
+        return []
+    kind, unit_id = place
+    if kind == "township":
+        return [Village.township_id == unit_id]
+    return [Village.township_id.in_(select(Township.id).where(Township.county_id == unit_id))]
+
+
+def _county_of(place) -> dict[int, int]:
+    """township id → county id, for the townships in scope."""
+    return dict(
+        db.session.execute(
+            select(Township.id, Township.county_id).where(*_townships_where(place))
+        ).all()
+    )
+
+
+def _units(level: str, place, county_of: dict[int, int]) -> dict[int, tuple[str, str, dict]]:
+    """unit id → (code, name, {zone: villages}) for every unit shown, reported or not, in code
+    order (the province is unit PROVINCE)."""
     if level == "village":
         rows = db.session.execute(
             select(Village.id, Village.code, Village.name, Village.zone)
-            .where(*scope)
+            .where(*_villages_where(place))
             .order_by(Village.code)
         ).all()
         return {vid: (code, name, {zone: 1}) for vid, code, name, zone in rows}
     counts = db.session.execute(
         select(Village.township_id, Village.zone, func.count())
-        .where(*scope)
+        .where(*_villages_where(place))
         .group_by(Village.township_id, Village.zone)
     ).all()
-    if level == "county":
+    if level == "province":
         zones: dict[str, int] = {}
         for _tid, zone, n in counts:
             zones[zone] = zones.get(zone, 0) + n
-        return {0: (*county_unit(), zones)}
-    townships = db.session.execute(
-        select(Township.id, Township.code, Township.name)
-        .where(*([Township.id == township.id] if township else []))
-        .order_by(Township.code)
-    ).all()
-    units = {tid: (code, name, {}) for tid, code, name in townships}
+        return {PROVINCE: (*province_unit(), zones)}
+    if level == "county":
+        where = [County.id == place[1]] if place else []
+        rows = db.session.execute(
+            select(County.id, County.code, County.name).where(*where).order_by(County.code)
+        ).all()
+        parent_of = county_of.__getitem__
+    else:
+        rows = db.session.execute(
+            select(Township.id, Township.code, Township.name)
+            .where(*_townships_where(place))
+            .order_by(Township.code)
+        ).all()
+        parent_of = lambda township: township  # noqa: E731
+    units = {uid: (code, name, {}) for uid, code, name in rows}
     for tid, zone, n in counts:
-        units[tid][2][zone] = n
+        zones = units[parent_of(tid)][2]
+        zones[zone] = zones.get(zone, 0) + n
     return units
 
 
 def _unit_scope(level: str, code: str):
     """(scope for the tally statement, {zone: villages}) of one unit."""
-    if level == "county":
-        if code != current_app.config["COUNTY_CODE"]:
-            raise LookupError(f"unknown county {code!r}")
+    if level == "province":
+        if code != current_app.config["PROVINCE_CODE"]:
+            raise LookupError(f"unknown province {code!r}")
         return None, _zone_counts()
-    if level == "township":
-        township = _township(code)
-        return ("township", township.id), _zone_counts(Village.township_id == township.id)
+    if level in ("county", "township"):
+        place = place_of(code) if len(code) == {"county": 6, "township": 9}[level] else None
+        if place is None:
+            raise LookupError(f"unknown {level} {code!r}")
+        return place, _zone_counts(*_villages_where(place))
     if level == "village":
         village = db.session.execute(select(Village).where(Village.code == code)).scalar()
         if village is None:

@@ -72,7 +72,8 @@ def zone_tally(numerator: float, denominator: float, villages: int, target: floa
 
 def roll_up(children: Mapping[K, Tally], parent_of: Callable[[K], P]) -> dict[P, Tally]:
     """Sum the children's tallies into their parents. The one aggregation rule for every level:
-    village → township, township → county, or village → county directly (same result)."""
+    village → township, township → county, county → province, or village → county directly
+    (same result)."""
     sums: dict[P, list] = {}
     for key, tally in children.items():
         acc = sums.get(parent := parent_of(key))
@@ -91,6 +92,16 @@ def roll_up(children: Mapping[K, Tally], parent_of: Callable[[K], P]) -> dict[P,
             acc[3] += tally.target_weight
             acc[4] += tally.villages_reported
     return {parent: Tally(*acc) for parent, acc in sums.items()}
+
+
+def roll_through(children: Mapping, *parent_ofs: Callable) -> dict:
+    """Roll up one level after another (village → township → county → province), each step the
+    one `roll_up`: so a county's tally is exactly the sum of its townships' and the province's
+    the sum of its counties'. With no step, the children as they are."""
+    rolled = dict(children)
+    for parent_of in parent_ofs:
+        rolled = roll_up(rolled, parent_of)
+    return rolled
 
 
 def meets(rate: float | None, target: float | None) -> bool | None:
@@ -127,7 +138,7 @@ class IndicatorResult:
 class UnitResult:
     code: str
     name: str
-    level: str  # "county" | "township" | "village"
+    level: str  # "province" | "county" | "township" | "village"
     villages_total: int
     villages_reported: int  # villages that reported at least one section in the period
     indicators: dict[str, IndicatorResult]

@@ -70,7 +70,7 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
     ).scalar_one_or_none()
     if village is None:
         raise VillageNotFound(data["village_code"])
-    if not in_scope(actor, village.township_id):
+    if not in_scope(actor, village.township):
         raise OutOfScope(village.code)
 
     payload = canonical(data)

@@ -38,11 +38,12 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.indicators import Condition, Indicator, Term
-from app.models import Answer, Inspection, Village
+from app.models import Answer, Inspection, Township, Village
 
 answers = Answer.__table__
 inspections = Inspection.__table__
 villages = Village.__table__
+townships = Township.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,7 @@ class VillageFigures:
     figures: tuple[tuple[float, float] | None, ...]  # in the order of the indicators given
 
 
-SCOPES = (None, "township", "village")  # all villages, one township's, one village
+SCOPES = (None, "county", "township", "village")  # all villages, a county's, a township's, one
 
 
 def tally_statement(
@@ -71,7 +72,7 @@ def tally_statement(
 ):
     """The statement with its values bound; its columns are period, village_id, township_id,
     zone, then for each indicator `r_<key>` (1 when reported), `n_<key>`, `d_<key>`.
-    `scope` is ("township", township id) or ("village", village id)."""
+    `scope` is ("county", county id), ("township", township id) or ("village", village id)."""
     statement, params = _prepared(
         indicators, start, end, period_code, by_quarter, scope, approved_only
     )
@@ -120,7 +121,13 @@ def _build(indicators, by_quarter, scope_kind, approved_only):
     if approved_only:
         where.append(inspections.c.status == "approved")
     source = inspections
-    if scope_kind == "township":
+    if scope_kind == "county":
+        source = source.join(villages, villages.c.id == inspections.c.village_id)
+        in_county = select(townships.c.id).where(
+            townships.c.county_id == bindparam("scope_id", type_=Integer)
+        )
+        where.append(villages.c.township_id.in_(in_county))
+    elif scope_kind == "township":
         source = source.join(villages, villages.c.id == inspections.c.village_id)
         where.append(villages.c.township_id == bindparam("scope_id", type_=Integer))
     elif scope_kind == "village":

@@ -1,11 +1,12 @@
-"""The county roll-up of all indicators for one quarter, through the API, against the bare SQL.
+"""The top roll-up (the province over all counties) of all indicators for one quarter, through
+the API, against the bare SQL.
 
 For each scale (county: 213 villages × 20 quarters; province: 25,000 villages × 8 quarters) and
 each database (SQLite file; PostgreSQL scratch database `bench_h3`, created and dropped here) it
 generates the data (bench/generate.py), then times, in the same run and on the same database:
   - bare tallies: the one tally statement the API runs, executed and fetched (per-village rows);
-  - bare aggregate: the same statement summed to one county row inside the database;
-  - API: GET /api/v1/rollup?level=county through the Flask test client (auth, SQL, targets,
+  - bare aggregate: the same statement summed to one row inside the database;
+  - API: GET /api/v1/rollup?level=province through the Flask test client (auth, SQL, targets,
     the pure roll-up, marshmallow, JSON).
 and prints medians and the ratios API ÷ bare. Set BENCH_ROLLUP_SCALES=county to skip the
 province, BENCH_PG_URL to use another server (default: postgres@127.0.0.1:5432).
@@ -87,7 +88,7 @@ def _measure(scale: str, name: str, url: str, spec: Spec, runs: int) -> None:
 
         client = app.test_client()
         headers = {"Authorization": f"Bearer {token}"}
-        api_url = f"/api/v1/rollup?level=county&period={period.code}"
+        api_url = f"/api/v1/rollup?level=province&period={period.code}"
 
         def api():
             response = client.get(api_url, headers=headers)

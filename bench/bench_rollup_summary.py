@@ -4,9 +4,9 @@
 For SQLite (a scratch file) and PostgreSQL (scratch database `bench_h9`, created and dropped
 here), on 25,000 villages × 8 quarters from bench/generate.py, in the same run:
   - rebuild: `rebuild-summary` from scratch (the generator bypasses the app);
-  - the one-quarter county roll-up (reports.rollup, all indicators): live vs summary medians;
+  - the one-quarter province roll-up (reports.rollup, all indicators): live vs summary medians;
   - the same summary roll-up from 20 threads at once (each its own app context): p50/p95;
-  - a 30-quarter county trend of one indicator: summary p95, live once;
+  - a 30-quarter province trend of one indicator: summary p95, live once;
   - store_inspection one at a time: submissions per second with the summary kept and without;
   - PostgreSQL only: a materialised view of the same tallies, its REFRESH … CONCURRENTLY time.
 BENCH_SUMMARY_VILLAGES=2000 runs a smaller province, BENCH_SUMMARY_DATABASES=postgresql one
@@ -54,7 +54,7 @@ TODAY = date(2026, 11, 28)
 
 
 def main() -> None:
-    print(f"{SPEC.villages} villages × {SPEC.quarters} quarters, county roll-up of one quarter")
+    print(f"{SPEC.villages} villages × {SPEC.quarters} quarters, province roll-up of one quarter")
     if "sqlite" in DATABASES:
         with tempfile.TemporaryDirectory() as tmp:
             _measure("sqlite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
@@ -98,7 +98,7 @@ def _measure(name: str, url: str) -> None:
         kept = _timed(lambda: _rollup(app, "summary", quarter), 9)
         _assert_same(_rollup(app, "live", quarter), _rollup(app, "summary", quarter))
         print(
-            f"[{name}] one quarter, county: live {_ms(live, 50)} ms, summary {_ms(kept, 50)} ms "
+            f"[{name}] one quarter, province: live {_ms(live, 50)} ms, summary {_ms(kept, 50)} ms "
             f"(p50); live ÷ summary = {statistics.median(live) / statistics.median(kept):.0f}×"
         )
         concurrent, per_second = _concurrent(app, quarter)
@@ -111,7 +111,7 @@ def _measure(name: str, url: str) -> None:
         trend_kept = _timed(lambda: _trend(app, "summary", quarters), 20)
         trend_live = _timed(lambda: _trend(app, "live", quarters), 1)
         print(
-            f"[{name}] 30-quarter county trend: summary p50 {_ms(trend_kept, 50)} ms, "
+            f"[{name}] 30-quarter province trend: summary p50 {_ms(trend_kept, 50)} ms, "
             f"p95 {_ms(trend_kept, 95)} ms; live once {_ms(trend_live, 50)} ms"
         )
         with_summary = _writes(app, keep_summary=True)
@@ -131,7 +131,7 @@ def _rollup(app, source: str, quarter: str):
     app.config["ROLLUP_SOURCE"] = source
     reading = write_intent.set(False)
     try:
-        result = rollup(quarter, "county", approved_only=False)
+        result = rollup(quarter, "province", approved_only=False)
         db.session.rollback()  # end the read, as a request would
         return result
     finally:
@@ -153,8 +153,8 @@ def _trend(app, source: str, quarters):
     app.config["ROLLUP_SOURCE"] = source
     reading = write_intent.set(False)
     try:
-        code = app.config["COUNTY_CODE"]
-        result = trend("clean_heating", "county", code, quarters, approved_only=False)
+        code = app.config["PROVINCE_CODE"]
+        result = trend("clean_heating", "province", code, quarters, approved_only=False)
         db.session.rollback()
         return result
     finally:
@@ -176,7 +176,7 @@ def _concurrent(app, quarter: str) -> list[float]:
             try:
                 for _ in range(CALLS_EACH):
                     started = time.perf_counter()
-                    rollup(quarter, "county", approved_only=False)
+                    rollup(quarter, "province", approved_only=False)
                     db.session.rollback()
                     with lock:
                         spent.append(time.perf_counter() - started)

@@ -28,8 +28,9 @@ def fingerprint():
     ).all()
 
 
-def recount(period_start, period_end, indicators):
-    """Latest inspection per village and section by (inspected_on, id), all in Python."""
+def recount(period_start, period_end, indicators, village_filter=None):
+    """Latest inspection per village and section by (inspected_on, id), all in Python; with
+    `village_filter`, only the villages (ids) it keeps."""
     inspections = (
         db.session.execute(
             db.select(Inspection).where(Inspection.inspected_on.between(period_start, period_end))
@@ -39,6 +40,8 @@ def recount(period_start, period_end, indicators):
     )
     latest = {}
     for inspection in inspections:
+        if village_filter is not None and not village_filter(inspection.village_id):
+            continue
         values = {
             f"{a.section}.{a.field}": a.value_num if a.value_text is None else a.value_text
             for a in inspection.answers
@@ -113,3 +116,54 @@ def test_generator_deals_townships_to_counties_under_their_code_prefix(app):
         for township in db.session.execute(db.select(Township)).scalars():
             assert township.code[:6] == township.county.code
             assert all(v.code[:9] == township.code for v in township.villages)
+
+
+def test_random_data_recounts_at_province_and_county_level(app):
+    """Two counties of random data: the province equals a plain recount of every village, each
+    county a recount of its own villages, from the answers and from the summary alike."""
+    from app.forms_registry import current_forms
+    from app.models import County, Township
+    from app.periods import parse_period
+    from app.quarter_summary import rebuild
+
+    spec = Spec(townships=5, villages=30, quarters=2, last_quarter="2026Q2", seed=11, counties=2)
+    with app.app_context():
+        with db.engine.connect() as connection:
+            generate(connection, spec)
+        rebuild(db.session.connection())  # the generator bypasses the app's summary upkeep
+        db.session.commit()
+        indicators = current_forms().indicators.indicators
+        county_of_village = dict(
+            db.session.execute(
+                db.select(Village.id, County.code)
+                .join(Township, Township.id == Village.township_id)
+                .join(County, County.id == Township.county_id)
+            ).all()
+        )
+        for source in ("live", "summary"):
+            app.config["ROLLUP_SOURCE"] = source
+            for period in ("2026Q1", "2026Q2", "2026"):
+                span = parse_period(period)
+                (province,) = rollup(period, "province")
+                counties = rollup(period, "county")
+                assert [c.code for c in counties] == ["140101", "140102"]
+                assert sum(c.villages_total for c in counties) == province.villages_total == 30
+                expected = recount(span.start, span.end, indicators)
+                for ind in indicators:
+                    got = province.indicators[ind.key]
+                    assert (got.numerator, got.denominator) == pytest.approx(
+                        tuple(expected[ind.key])
+                    ), (source, period, ind.key)
+                for county in counties:
+                    own = recount(
+                        span.start,
+                        span.end,
+                        indicators,
+                        lambda v, code=county.code: county_of_village[v] == code,
+                    )
+                    for ind in indicators:
+                        got = county.indicators[ind.key]
+                        assert (got.numerator, got.denominator) == pytest.approx(
+                            tuple(own[ind.key])
+                        ), (source, period, county.code, ind.key)
+        app.config["ROLLUP_SOURCE"] = "live"

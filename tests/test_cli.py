@@ -5,7 +5,7 @@ import re
 import pytest
 
 from app.extensions import db
-from app.models import Township, User, Village
+from app.models import AuditEvent, Township, User, Village
 
 GOOD_CSV = (
     "code,zone,households,lat,lon\n"
@@ -201,6 +201,16 @@ def test_create_user_takes_password_option(seeded, runner):
             ["create-user", "li", "--role", "viewer", "--password", "short"],
             "At least 12 characters",
         ),
+        (
+            ["create-user", "li", "--role", "viewer", "--county", "140226"]
+            + ["--password", "long enough pw"],
+            "no county 140226",
+        ),
+        (
+            ["create-user", "li", "--role", "inspector", "--township", "140225101"]
+            + ["--county", "140225", "--password", "long enough pw"],
+            "role inspector takes no --county",
+        ),
     ],
 )
 def test_create_user_refusals(seeded, runner, args, message):
@@ -208,6 +218,21 @@ def test_create_user_refusals(seeded, runner, args, message):
     assert result.exit_code == 1
     assert message in result.output
     assert user_row(seeded, "li") is None
+
+
+def test_create_user_with_a_county_limits_them_to_it(seeded, runner):
+    result = runner.invoke(
+        args=["create-user", "sun", "--role", "viewer", "--county", "140225"]
+        + ["--password", "long enough pw"]
+    )
+    assert result.exit_code == 0, result.output
+    with seeded.app_context():
+        user = db.session.execute(db.select(User).where(User.username == "sun")).scalar_one()
+        assert (user.role, user.county.code, user.township_id) == ("viewer", "140225", None)
+        event = db.session.execute(
+            db.select(AuditEvent).where(AuditEvent.action == "user.create")
+        ).scalar_one()
+        assert event.details["county"] == "140225"
 
 
 def test_create_user_refuses_a_duplicate(seeded, runner):

@@ -122,3 +122,44 @@ def test_upgrading_a_seeded_county_puts_its_townships_under_one_county(migrated_
     assert runner.invoke(args=["seed"]).exit_code == 0
     with migrated_app.app_context():
         assert db.session.execute(db.text("SELECT name FROM counties")).scalar_one() == "浑源县"
+
+
+def test_0009_gives_users_a_county_and_keeps_existing_users_deployment_wide(migrated_app):
+    runner = migrated_app.test_cli_runner()
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    down = runner.invoke(args=["db", "downgrade", "0008_counties"])
+    assert down.exit_code == 0, down.output
+    with migrated_app.app_context():
+        db.session.execute(
+            db.text(
+                "INSERT INTO users (username, password_hash, role, active) "
+                "VALUES ('old-admin', '!', 'county_admin', true)"
+            )
+        )
+        db.session.commit()
+    up = runner.invoke(args=["db", "upgrade"])
+    assert up.exit_code == 0, up.output
+    with migrated_app.app_context():
+        assert db.session.execute(
+            db.text("SELECT county_id FROM users WHERE username = 'old-admin'")
+        ).all() == [(None,)]
+        county_id = db.session.execute(db.text("SELECT id FROM counties")).scalar_one()
+        township_id = db.session.execute(db.text("SELECT min(id) FROM townships")).scalar_one()
+        db.session.execute(
+            db.text(
+                "INSERT INTO users (username, password_hash, role, active, county_id) "
+                "VALUES ('county-viewer', '!', 'viewer', true, :county)"
+            ),
+            {"county": county_id},
+        )
+        db.session.commit()
+        # a township role's county is its township's: a second one is refused
+        with pytest.raises(IntegrityError, match="(?i)check"):
+            db.session.execute(
+                db.text(
+                    "INSERT INTO users (username, password_hash, role, active, township_id, "
+                    "county_id) VALUES ('insp', '!', 'inspector', true, :township, :county)"
+                ),
+                {"township": township_id, "county": county_id},
+            )
+        db.session.rollback()

@@ -32,7 +32,7 @@ from bench.generate import Spec, generate
 from tests.review_world import make_world, payload
 from tests.rollup_helpers import add_inspection
 
-LEVELS = ("county", "township", "village")
+LEVELS = ("province", "county", "township", "village")
 
 
 def figures_both_ways(quarter: str, approved_only: bool):

@@ -153,7 +153,7 @@ def test_bad_queries(client, scenario, auth_headers):
     headers = auth_headers(scenario, lang="en")
     assert client.get("/api/v1/rollup?level=county&period=2026Q1").status_code == 401
     cases = {
-        "/api/v1/rollup?level=province&period=2026Q1": "level",
+        "/api/v1/rollup?level=region&period=2026Q1": "level",
         "/api/v1/rollup?level=county&period=2026Q5": "period",
         "/api/v1/rollup?level=county&period=0000": "period",
         "/api/v1/rollup?level=county": "period",

@@ -1,15 +1,16 @@
-"""/review: the inspections waiting for a township lead (a county admin sees the whole county),
+"""/review: the inspections waiting for a township lead (a county admin sees their scope),
 each with Approve and Return (with a comment) buttons. Plain forms with CSRF tokens; the same
 state machine and audit as the API (app/inspection_changes.py)."""
 
 from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.access import limit_to_scope
 from app.admin import bp
 from app.extensions import db
 from app.inspection_changes import find_inspection, live, review_inspection
-from app.models import Inspection, Village
-from app.policy import allow, township_scope
+from app.models import Inspection
+from app.policy import allow
 from app.review import COMMENT_MAX, REVIEWABLE, TransitionRefused
 
 
@@ -27,8 +28,7 @@ def _render_queue(error: str | None = None):
         .order_by(Inspection.created_at, Inspection.id)
         .limit(200)
     )
-    if (scope := township_scope(g.actor)) is not None:
-        statement = statement.where(Village.township_id == scope)
+    statement = limit_to_scope(statement)
     waiting = db.session.execute(statement).scalars().all()
     return render_template(
         "admin/review.html", waiting=waiting, error=error, comment_max=COMMENT_MAX

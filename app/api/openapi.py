@@ -15,12 +15,16 @@ from flask import current_app
 from marshmallow import Schema, fields
 from werkzeug.routing import IntegerConverter
 
-from app.api import bp, schemas
+from app.api import bp, schemas, schemas_rollup
 from app.clock import county_today
 from app.forms_registry import current_forms
 from app.policy import allow
 
 ERRORS = (400, 401, 403, 404, 405, 409, 413, 415, 429, 503)  # 503: a form changed in place
+
+
+class CountyList(Schema):
+    counties = fields.List(fields.Nested(schemas.CountySchema))
 
 
 class TownshipList(Schema):
@@ -60,12 +64,31 @@ def _ops():
             None,
             {200: Revoked},
         ),
-        "api.list_townships": ("The county's townships", None, None, {200: TownshipList}),
+        "api.list_counties": ("The deployment's counties", None, None, {200: CountyList}),
+        "api.list_townships": (
+            "The townships, optionally of one county",
+            None,
+            schemas.TownshipQuerySchema,
+            {200: TownshipList},
+        ),
         "api.list_villages": (
-            "Villages, optionally of one township",
+            "The villages in the caller's scope, optionally of one county or township",
             None,
             schemas.VillageQuerySchema,
             {200: VillageList},
+        ),
+        "api.get_rollup": (
+            "Every indicator for the units of a level (province, county, township, village), "
+            "within a county or township if asked, else within the caller's scope",
+            None,
+            schemas_rollup.RollupQuerySchema,
+            {200: schemas_rollup.RollupSchema},
+        ),
+        "api.get_trend": (
+            "One indicator of one unit over the last quarters",
+            None,
+            schemas_rollup.TrendQuerySchema,
+            {200: schemas_rollup.TrendSchema},
         ),
         "api.create_inspection": (
             "Store an inspection (idempotent by client_uuid)",
@@ -107,7 +130,7 @@ def build_spec() -> dict:
         openapi_version="3.0.3",
         plugins=[MarshmallowPlugin(schema_name_resolver=_schema_name)],
         servers=[{"url": "/api/v1"}],
-        info={"description": "村检 Cunjian: inspections of Hunyuan County's villages"},
+        info={"description": "村检 Cunjian: village sanitation inspections and their roll-ups"},
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", schema=schemas.ErrorSchema)
@@ -134,7 +157,8 @@ def _schema_name(schema) -> str:
     """InspectionSchema (the answer) vs the body built from forms/ → InspectionInput."""
     cls = schema if isinstance(schema, type) else type(schema)
     name = cls.__name__.removesuffix("Schema")
-    return name if cls.__module__ in ("app.api.schemas", __name__) else name + "Input"
+    answers = ("app.api.schemas", "app.api.schemas_rollup", __name__)
+    return name if cls.__module__ in answers else name + "Input"
 
 
 def _openapi_path(rule) -> str:

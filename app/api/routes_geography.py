@@ -1,19 +1,72 @@
-"""GET /api/v1/townships and /api/v1/villages."""
+"""GET /api/v1/counties, /api/v1/townships and /api/v1/villages.
 
-from flask import abort, g
+Counties and townships (names and NBS codes, public data) are listed to every signed-in role;
+villages only within the caller's scope (app/access.py)."""
 
+from flask import abort
+
+from app.access import county_or_abort, limit_to_scope, township_or_abort
 from app.api import bp
 from app.api.body import query_args
-from app.api.schemas import townships_schema, village_query_schema, villages_schema
+from app.api.schemas import (
+    counties_schema,
+    township_query_schema,
+    townships_schema,
+    village_query_schema,
+    villages_schema,
+)
 from app.extensions import db
-from app.models import Township, Village
-from app.policy import allow, in_scope, township_scope
+from app.models import County, Township, Village
+from app.policy import allow
+
+
+@bp.get("/counties")
+@allow("geography.read")
+def list_counties():
+    townships = dict(
+        db.session.execute(
+            db.select(Township.county_id, db.func.count()).group_by(Township.county_id)
+        ).all()
+    )
+    villages = dict(
+        db.session.execute(
+            db.select(Township.county_id, db.func.count())
+            .select_from(Village)
+            .join(Township, Township.id == Village.township_id)
+            .where(Village.kind == "village")
+            .group_by(Township.county_id)
+        ).all()
+    )
+    counties = db.session.execute(db.select(County).order_by(County.code)).scalars()
+    rows = [
+        {
+            "code": c.code,
+            "name": c.name,
+            "township_count": townships.get(c.id, 0),
+            "village_count": villages.get(c.id, 0),
+        }
+        for c in counties
+    ]
+    return {"counties": counties_schema.dump(rows)}
 
 
 @bp.get("/townships")
 @allow("geography.read")
 def list_townships():
-    townships = db.session.execute(db.select(Township).order_by(Township.code)).scalars().all()
+    """Every township, or with `?county=` that county's."""
+    query = township_query_schema.load(query_args())
+    statement = (
+        db.select(Township, County.code)
+        .join(County, County.id == Township.county_id)
+        .order_by(Township.code)
+    )
+    if "county" in query:
+        county = db.session.execute(
+            db.select(County.id).where(County.code == query["county"])
+        ).scalar()
+        if county is None:
+            abort(404)
+        statement = statement.where(Township.county_id == county)
     counts = dict(
         db.session.execute(
             db.select(Village.township_id, db.func.count())
@@ -25,12 +78,13 @@ def list_townships():
         {
             "code": t.code,
             "name": t.name,
+            "county_code": county_code,
             "kind": t.kind,
             "lat": t.lat,
             "lon": t.lon,
             "village_count": counts.get(t.id, 0),
         }
-        for t in townships
+        for t, county_code in db.session.execute(statement).all()
     ]
     return {"townships": townships_schema.dump(rows)}
 
@@ -38,19 +92,17 @@ def list_townships():
 @bp.get("/villages")
 @allow("geography.read")
 def list_villages():
-    """An inspector lists only their own township's villages; others may filter by township."""
+    """The villages in the caller's scope, optionally of one county or township (404 unknown,
+    403 outside the scope)."""
     query = village_query_schema.load(query_args())
     statement = db.select(Village).join(Village.township).order_by(Village.code)
     if "township" in query:
-        township = db.session.execute(
-            db.select(Township).where(Township.code == query["township"])
-        ).scalar_one_or_none()
-        if township is None:
-            abort(404)
-        if not in_scope(g.actor, township.id):
-            abort(403)
+        township = township_or_abort(query["township"])
         statement = statement.where(Village.township_id == township.id)
-    elif (scope := township_scope(g.actor)) is not None:
-        statement = statement.where(Village.township_id == scope)
+    elif "county" in query:
+        county = county_or_abort(query["county"], whole=True)
+        statement = statement.where(Township.county_id == county.id)
+    else:
+        statement = limit_to_scope(statement)
     villages = db.session.execute(statement).scalars().all()
     return {"villages": villages_schema.dump(villages)}

@@ -2,6 +2,7 @@
 
 from flask import abort, g
 
+from app.access import village_or_abort
 from app.api import bp
 from app.api.body import json_body, query_args
 from app.api.errors import error_response
@@ -12,9 +13,9 @@ from app.forms_registry import current_forms
 from app.i18n import current_lang
 from app.inspection_changes import find_inspection, live
 from app.inspection_view import inspection_document
-from app.models import Inspection, Village
+from app.models import Inspection
 from app.periods import parse_period
-from app.policy import allow, in_scope
+from app.policy import allow
 from app.submissions import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
 
 
@@ -39,13 +40,7 @@ def create_inspection():
 @allow("inspection.read")
 def list_inspections():
     query = inspection_query_schema.load(query_args())
-    village = db.session.execute(
-        db.select(Village).where(Village.code == query["village"])
-    ).scalar_one_or_none()
-    if village is None:
-        abort(404)
-    if not in_scope(g.actor, village.township_id):
-        abort(403)
+    village = village_or_abort(query["village"])
     statement = (
         db.select(Inspection)
         .where(Inspection.village_id == village.id, live())

@@ -88,7 +88,7 @@ def list_photos(client_uuid):
 @allow("photo.read")
 def photo_file(photo_id: int):
     photo = db.session.get(Photo, photo_id)
-    if photo is None or not in_scope(g.actor, photo.inspection.village.township_id):
+    if photo is None or not in_scope(g.actor, photo.inspection.village.township):
         abort(404)
     response = current_app.response_class(
         photo_storage().get(photo.storage_key), mimetype=photo.content_type
@@ -120,6 +120,6 @@ def _inspection(client_uuid: str) -> Inspection:
         db.select(Inspection).where(Inspection.client_uuid == client_uuid)
     ).scalar_one_or_none()
     # Out of scope answers 404 like a missing row: whether it exists is not theirs to know.
-    if inspection is None or not in_scope(g.actor, inspection.village.township_id):
+    if inspection is None or not in_scope(g.actor, inspection.village.township):
         abort(404)
     return inspection

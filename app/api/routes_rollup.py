@@ -1,16 +1,20 @@
 """GET /api/v1/rollup and /api/v1/rollup/trend: the roll-ups as JSON.
 
-Who sees what: county figures are public to every official, so any signed-in role may read the
-county level (an inspector may see how the county as a whole stands). Township and village
-figures of a township are limited by the policy's township scope: a township role asking for
-another township's unit gets 403, and without `township` gets its own township only.
+Levels go province → county → township → village. Who sees what (app/policy.py): the
+province's total is open to every official, and so is the caller's own county's (an inspector
+may see how the county as a whole stands). Other units must lie inside the caller's scope: a
+county-scoped admin or viewer asking for another county's figures, or a township role for
+another township's, gets 403; an unknown unit 404. Without `county` or `township` a roll-up
+covers the caller's scope: level county gives the counties in it (for a township role, their
+county), levels township and village the units of their county or township.
 """
 
 from dataclasses import asdict
 
-from flask import abort, current_app, g, request
+from flask import abort, current_app, request
 from marshmallow import ValidationError
 
+from app.access import county_or_abort, scope_unit, township_or_abort, village_or_abort
 from app.api import bp
 from app.api.schemas_rollup import (
     rollup_query_schema,
@@ -19,11 +23,10 @@ from app.api.schemas_rollup import (
     trend_schema,
 )
 from app.clock import county_today
-from app.extensions import db
 from app.forms_registry import current_forms
-from app.models import Township, Village
+from app.models import Township
 from app.periods import previous_quarters, quarter_of
-from app.policy import allow, in_scope, township_scope
+from app.policy import allow
 from app.reports import rollup, trend
 from app.settings import reports_scope_approved_only
 
@@ -32,15 +35,34 @@ from app.settings import reports_scope_approved_only
 @allow("rollup.read")
 def get_rollup():
     query = rollup_query_schema.load(_query_args())
-    township = query.get("township")
-    if township is not None:
-        _check_township(township)
-    elif query["level"] != "county" and (scope := township_scope(g.actor)) is not None:
-        township = db.session.get(Township, scope).code
-    units = rollup(query["period"], query["level"], township)
+    level = query["level"]
+    scope = _scope(level, query.get("county"), query.get("township"))
+    units = rollup(query["period"], level, scope)
     return rollup_schema.dump(
-        {"period": query["period"], "level": query["level"], "counts": _counts(), "units": units}
+        {
+            "period": query["period"],
+            "level": level,
+            "scope": scope,
+            "counts": _counts(),
+            "units": units,
+        }
     )
+
+
+def _scope(level: str, county: str | None, township: str | None) -> str | None:
+    """The scope code the roll-up runs with: the one asked for once the caller may see it, else
+    the caller's own (None: the whole deployment)."""
+    if township:
+        return township_or_abort(township).code
+    if county:
+        # A county's own total is open to its township roles; its townships and villages not.
+        return county_or_abort(county, whole=level != "county").code
+    unit = scope_unit()
+    if level == "province" or unit is None:
+        return None
+    if level == "county" and isinstance(unit, Township):
+        return unit.county.code
+    return unit.code
 
 
 @bp.get("/rollup/trend")
@@ -50,16 +72,14 @@ def get_trend():
     if current_forms().indicators.get(query["indicator"]) is None:
         raise ValidationError({"indicator": ["unknown indicator"]})
     level, code = query["level"], query["code"]
-    if level == "county" and code != current_app.config["COUNTY_CODE"]:
+    if level == "province" and code != current_app.config["PROVINCE_CODE"]:
         abort(404)
+    if level == "county":
+        county_or_abort(code)
     if level == "township":
-        _check_township(code)
+        township_or_abort(code)
     if level == "village":
-        village = db.session.execute(db.select(Village).where(Village.code == code)).scalar()
-        if village is None:
-            abort(404)
-        if not in_scope(g.actor, village.township_id):
-            abort(403)
+        village_or_abort(code)
     periods = previous_quarters(quarter_of(county_today()), query["periods"])
     series = [
         {"period": period, **asdict(result)}
@@ -77,17 +97,8 @@ def get_trend():
 
 
 def _counts() -> str:
-    """Which inspections the figures count: the county's setting, said with every answer."""
+    """Which inspections the figures count: the deployment's setting, said with every answer."""
     return "approved" if reports_scope_approved_only() else "all"
-
-
-def _check_township(code: str) -> None:
-    """404 for a township that does not exist, 403 for one outside the caller's scope."""
-    township_id = db.session.execute(db.select(Township.id).where(Township.code == code)).scalar()
-    if township_id is None:
-        abort(404)
-    if not in_scope(g.actor, township_id):
-        abort(403)
 
 
 def _query_args() -> dict:

@@ -3,7 +3,15 @@ is built from the form definitions (app.formdefs.build). Module-level instances:
 
 from datetime import UTC
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates,
+    validates_schema,
+)
 
 from app.periods import parse_period
 
@@ -30,9 +38,28 @@ class TokenSchema(Schema):
     expires_at = UTCDateTime()
 
 
+COUNTY_CODE = validate.Regexp(r"^[0-9]{6}$")
+TOWNSHIP_CODE = validate.Regexp(r"^[0-9]{9}$")
+
+
+class CountySchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    township_count = fields.Integer()
+    village_count = fields.Integer()
+
+
+class TownshipQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    county = fields.String(validate=COUNTY_CODE)
+
+
 class TownshipSchema(Schema):
     code = fields.String()
     name = fields.String()
+    county_code = fields.String()
     kind = fields.String()
     village_count = fields.Integer()
     lat = fields.Float(allow_none=True)
@@ -43,7 +70,13 @@ class VillageQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    township = fields.String(validate=validate.Regexp(r"^[0-9]{9}$"))
+    county = fields.String(validate=COUNTY_CODE)
+    township = fields.String(validate=TOWNSHIP_CODE)
+
+    @validates_schema
+    def one_place(self, data, **_kwargs):
+        if "county" in data and "township" in data:
+            raise ValidationError("give a county or a township, not both", "township")
 
 
 class VillageSchema(Schema):
@@ -159,6 +192,8 @@ class ValidationErrorSchema(Schema):
 
 token_request_schema = TokenRequestSchema()
 token_schema = TokenSchema()
+counties_schema = CountySchema(many=True)
+township_query_schema = TownshipQuerySchema()
 townships_schema = TownshipSchema(many=True)
 village_query_schema = VillageQuerySchema()
 villages_schema = VillageSchema(many=True)

@@ -25,12 +25,24 @@ class RollupQuerySchema(Schema):
 
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
     period = fields.String(required=True, validate=_valid_period)
-    township = fields.String(validate=validate.Regexp(r"^\d{9}$"))
+    county = fields.String(
+        validate=validate.Regexp(r"^\d{6}$"),
+        metadata={"description": "limit to this county (levels county, township, village)"},
+    )
+    township = fields.String(
+        validate=validate.Regexp(r"^\d{9}$"),
+        metadata={"description": "limit to this township (levels township, village)"},
+    )
 
     @validates_schema
-    def township_needs_a_lower_level(self, data, **_kwargs):
-        if data.get("level") == "county" and "township" in data:
+    def scope_fits_the_level(self, data, **_kwargs):
+        level = data.get("level")
+        if "county" in data and "township" in data:
+            raise ValidationError("give a county or a township, not both", "township")
+        if level in ("province", "county") and "township" in data:
             raise ValidationError("a township goes with level township or village", "township")
+        if level == "province" and "county" in data:
+            raise ValidationError("a county goes with level county, township or village", "county")
 
 
 class TrendQuerySchema(Schema):
@@ -44,7 +56,7 @@ class TrendQuerySchema(Schema):
 
     @validates_schema
     def code_length_matches_level(self, data, **_kwargs):
-        digits = {"county": 6, "township": 9, "village": 12}.get(data.get("level"))
+        digits = {"province": 6, "county": 6, "township": 9, "village": 12}.get(data.get("level"))
         if digits and len(data.get("code", "")) != digits:
             raise ValidationError(f"a {data['level']} code has {digits} digits", "code")
 
@@ -71,6 +83,10 @@ class UnitSchema(Schema):
 class RollupSchema(Schema):
     period = fields.String()
     level = fields.String()
+    scope = fields.String(
+        allow_none=True,
+        metadata={"description": "the county or township code the units lie in; null: all"},
+    )
     counts = fields.String(metadata={"description": "approved: approved inspections only; all"})
     units = fields.List(fields.Nested(UnitSchema))
 

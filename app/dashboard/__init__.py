@@ -1,7 +1,9 @@
-"""The county dashboard: county, township, village and completeness pages, and their exports.
+"""The dashboard: province, county, township, village and completeness pages, and their
+exports.
 
 Every figure comes from `app.reports` (the roll-up engine); the views only pick, order and
-show. Township roles see the county page and their own township; county roles see everything.
+show. Township roles see their county's page and their own township; a county admin or viewer
+with a county sees that county; without one, everything (app/policy.py, app/access.py).
 """
 
 from flask import Blueprint

@@ -1,20 +1,20 @@
 """What every dashboard page and export needs to know about the request: the period asked for,
-the indicators and their words, and the actor's scope. Kept apart from the routes so the pages
-and the exports read the request the same way."""
+the indicators and their words, the actor's own township and the breadcrumbs. Kept apart from
+the routes so the pages and the exports read the request the same way."""
 
 from dataclasses import dataclass
 
-from flask import abort, g, request
+from flask import abort, current_app, g, request, url_for
 from flask_babel import gettext as _
 
+from app.access import county_count, scope_unit
 from app.clock import county_today
 from app.dashboard.tables import period_options
-from app.extensions import db
 from app.forms_registry import current_forms
 from app.i18n import current_lang
-from app.models import Township
+from app.models import County, Township
 from app.periods import parse_period, quarter_of
-from app.policy import township_scope
+from app.policy import in_scope, scope_of, sees_county
 
 
 @dataclass(frozen=True)
@@ -73,19 +73,41 @@ def periods() -> list[str]:
     return period_options(current_quarter())
 
 
-def scope_township() -> Township | None:
-    """The township a township role is limited to; None for county-wide roles."""
-    township_id = township_scope(g.actor)
-    return None if township_id is None else db.session.get(Township, township_id)
+def own_township() -> Township | None:
+    """The township a township role is limited to; None for county and deployment roles."""
+    unit = scope_unit()
+    return unit if isinstance(unit, Township) else None
 
 
-def township_or_403(code: str) -> Township:
-    township = db.session.execute(
-        db.select(Township).where(Township.code == code)
-    ).scalar_one_or_none()
-    if township is None:
-        abort(404)
-    scope = township_scope(g.actor)
-    if scope is not None and scope != township.id:
-        abort(403)
-    return township
+@dataclass(frozen=True)
+class Crumb:
+    label: str
+    url: str | None  # None: the page itself, or a unit the actor may not open
+
+
+def breadcrumbs(period: str, county: County | None = None, township=None, village=None):
+    """Province → county → township → village, each linked when the actor may open it. The
+    province shows only when the deployment has several counties (a county deployment's top
+    page is its county, as before)."""
+    crumbs = []
+    several = county_count() > 1
+    if several:
+        province_page = scope_of(g.actor).level == "province"
+        url = url_for("dashboard.county", period=period) if province_page else None
+        crumbs.append(Crumb(current_app.config["PROVINCE_NAME"], url))
+    if county is not None:
+        url = None
+        if sees_county(g.actor, county.id):
+            code = county.code if several else None
+            url = url_for("dashboard.county", code=code, period=period)
+        crumbs.append(Crumb(county.name, url))
+    if township is not None:
+        url = None
+        if in_scope(g.actor, township):
+            url = url_for("dashboard.township", code=township.code, period=period)
+        crumbs.append(Crumb(township.name, url))
+    if village is not None:
+        crumbs.append(Crumb(village.name, None))
+    if crumbs:
+        crumbs[-1] = Crumb(crumbs[-1].label, None)  # the page itself
+    return crumbs

@@ -1,4 +1,4 @@
-"""Downloads of the township and village tables as CSV or XLSX, in the page's language.
+"""Downloads of the county, township and village tables as CSV or XLSX, in the page's language.
 
 The rows come from the same roll-up as the pages and are written by `app.exports`, which
 rounds every figure the way the page shows it.
@@ -21,14 +21,9 @@ from sqlalchemy import select
 from werkzeug.wsgi import wrap_file
 
 from app import exports, reports
+from app.access import county_or_abort, home_county, scope_unit, township_or_abort
 from app.dashboard import bp
-from app.dashboard.context import (
-    chosen_period,
-    indicator_infos,
-    scope_township,
-    status_labels,
-    township_or_403,
-)
+from app.dashboard.context import chosen_period, indicator_infos, status_labels
 from app.dashboard.tables import township_code_of
 from app.extensions import db
 from app.models import Township
@@ -80,18 +75,44 @@ def _send(header, rows, fmt: str, filename: str, sheet_title: str) -> Response:
     return Response(body, mimetype=MEDIA_TYPES[fmt], headers=headers, direct_passthrough=True)
 
 
-@bp.get("/export/townships.<fmt>")
+@bp.get("/export/counties.<fmt>")
 @allow("dashboard.export")
-def export_townships(fmt: str):
+def export_counties(fmt: str):
+    """The counties of the actor's scope (every county for a deployment-wide actor)."""
     if fmt not in MEDIA_TYPES:
         abort(404)
     period = chosen_period()
-    units = reports.rollup(period, "township")
+    home = home_county()
+    units = reports.rollup(period, "county", home.code if home else None)
+    return _table(units, fmt, f"cunjian-counties-{period}", f"{_('Counties')} {period}")
+
+
+@bp.get("/export/townships.<fmt>")
+@allow("dashboard.export")
+def export_townships(fmt: str):
+    """One county's townships (`?county=`, else the actor's county; every township for a
+    deployment-wide actor). A county's township table is on its page, open to its township
+    roles too."""
+    if fmt not in MEDIA_TYPES:
+        abort(404)
+    period = chosen_period()
+    code = request.args.get("county")
+    if code:
+        county_or_abort(code)
+    else:
+        home = home_county()
+        code = home.code if home else None
+    units = reports.rollup(period, "township", code)
+    suffix = f"-{request.args['county']}" if request.args.get("county") else ""
+    return _table(units, fmt, f"cunjian-townships{suffix}-{period}", f"{_('Townships')} {period}")
+
+
+def _table(units, fmt: str, filename: str, sheet_title: str) -> Response:
     indicators = [(i.key, i.label) for i in indicator_infos()]
     words = _words()
     header = exports.header(indicators, words)
     rows = exports.rows(units, indicators, words)
-    return _send(header, rows, fmt, f"cunjian-townships-{period}", f"{_('Townships')} {period}")
+    return _send(header, rows, fmt, filename, sheet_title)
 
 
 def _village_rows(period: str, code: str | None, indicators, words):
@@ -107,15 +128,18 @@ def _village_rows(period: str, code: str | None, indicators, words):
 @bp.get("/export/villages.<fmt>")
 @allow("dashboard.export")
 def export_villages(fmt: str):
-    """All villages (county roles) or one township's (`?township=`; township roles always get
-    their own township only)."""
+    """The villages of one township (`?township=`) or county (`?county=`), inside the actor's
+    scope; without either, all the actor's scope holds (township roles: their township)."""
     if fmt not in MEDIA_TYPES:
         abort(404)
     period = chosen_period()
-    scope = scope_township()
-    code = request.args.get("township") or (scope.code if scope else None)
-    if code is not None:
-        township_or_403(code)
+    if request.args.get("township"):
+        code = township_or_abort(request.args["township"]).code
+    elif request.args.get("county"):
+        code = county_or_abort(request.args["county"], whole=True).code
+    else:
+        unit = scope_unit()
+        code = unit.code if unit else None
     indicators = [(i.key, i.label) for i in indicator_infos()]
     words = _words()
     header = exports.header(indicators, words, with_township=True)

@@ -1,27 +1,35 @@
-"""The dashboard pages. Thin: ask `app.reports` for the roll-up, order it, render it."""
+"""The dashboard pages. Thin: ask `app.reports` for the roll-up, order it, render it. Units are
+looked up through app/access.py (404 unknown, 403 outside the actor's scope)."""
 
-from flask import abort, g, render_template, request
+from flask import g, render_template, request
 from markupsafe import Markup
 from sqlalchemy import func, select
 
 from app import reports
+from app.access import (
+    county_count,
+    county_or_abort,
+    home_county,
+    township_or_abort,
+    village_or_abort,
+)
 from app.dashboard import bp
 from app.dashboard.context import (
+    breadcrumbs,
     chosen_period,
     current_quarter,
     indicator_infos,
+    own_township,
     periods,
-    scope_township,
     status_labels,
-    township_or_403,
 )
 from app.dashboard.tables import lagging, sort_units, township_code_of, trend_quarters
 from app.extensions import db
 from app.forms_registry import current_forms
 from app.inspection_view import inspection_document
-from app.models import Inspection, Village
+from app.models import Inspection, Township, Village
 from app.periods import parse_period
-from app.policy import allow, allowed, in_scope
+from app.policy import allow, permitted
 from app.settings import reports_scope_approved_only
 from app.sparkline import sparkline
 
@@ -68,40 +76,74 @@ def _page(template: str, **context):
         statuses=status_labels(),
         periods=periods(),
         approved_only=reports_scope_approved_only(),
+        province_home=home_county() is None,
         **context,
     )
 
 
 @bp.get("/")
+@bp.get("/county/<code>")
 @allow("dashboard.read")
-def county():
+def county(code: str | None = None):
+    """The home page: the province (one row per county) for a deployment-wide actor when there
+    are several counties; otherwise, and at /county/<code>, a county with its townships."""
     period = chosen_period()
-    county_unit = reports.rollup(period, "county")[0]
+    if code is not None:
+        county_row = county_or_abort(code)
+    elif (county_row := home_county()) is None:
+        return _province(period)
+    unit = reports.rollup(period, "county", county_row.code)[0]
     sort, descending = _sorting()
     keys = [i.key for i in indicator_infos()]
-    townships = reports.rollup(period, "township")
-    scope = scope_township()
-    villages = reports.rollup(period, "village", scope.code if scope else None)
+    townships = reports.rollup(period, "township", county_row.code)
+    township = own_township()
+    villages = reports.rollup(period, "village", (township or county_row).code)
+    several = county_count() > 1
     return _page(
         "dashboard/county.html",
         period=period,
-        unit=county_unit,
-        trends=_trend_lines("county", county_unit.code, county_unit, period),
+        unit=unit,
+        county=county_row,
+        county_param=county_row.code if several else None,
+        crumbs=breadcrumbs(period, county_row) if several else [],
+        trends=_trend_lines("county", unit.code, unit, period),
         townships=sort_units(townships, sort, descending, keys),
         sort=sort,
         descending=descending,
         lagging=lagging(villages),
         township_names={t.code: t.name for t in townships},
         township_of=township_code_of,
-        scope=scope,
+        scope=township,
+        demo=_has_demo(period, _village_ids(county_row)),
+    )
+
+
+def _province(period: str):
+    """The province page: its total and one row per county, each linking to its county."""
+    unit = reports.rollup(period, "province")[0]
+    sort, descending = _sorting()
+    keys = [i.key for i in indicator_infos()]
+    counties = reports.rollup(period, "county")
+    return _page(
+        "dashboard/province.html",
+        period=period,
+        unit=unit,
+        trends=_trend_lines("province", unit.code, unit, period),
+        counties=sort_units(counties, sort, descending, keys),
+        sort=sort,
+        descending=descending,
         demo=_has_demo(period),
     )
+
+
+def _village_ids(county_row):
+    return select(Village.id).join(Township).where(Township.county_id == county_row.id)
 
 
 @bp.get("/township/<code>")
 @allow("dashboard.read")
 def township(code: str):
-    township_row = township_or_403(code)
+    township_row = township_or_abort(code)
     period = chosen_period()
     unit = reports.rollup(period, "township", code)[0]
     sort, descending = _sorting()
@@ -121,6 +163,7 @@ def township(code: str):
         period=period,
         unit=unit,
         township=township_row,
+        crumbs=breadcrumbs(period, township_row.county, township_row),
         trends=_trend_lines("township", code, unit, period),
         villages=sort_units(villages, sort, descending, keys),
         sort=sort,
@@ -134,20 +177,14 @@ def township(code: str):
 @bp.get("/village/<code>")
 @allow("dashboard.read")
 def village(code: str):
-    village_row = db.session.execute(
-        select(Village).where(Village.code == code)
-    ).scalar_one_or_none()
-    if village_row is None:
-        abort(404)
-    if not in_scope(g.actor, village_row.township_id):
-        abort(403)
+    village_row = village_or_abort(code)
     period = chosen_period()
     unit = next(
         u for u in reports.rollup(period, "village", village_row.township.code) if u.code == code
     )
     # The answers behind the figures are inspection data: a viewer (dashboards only) sees the
     # figures but not who recorded what.
-    may_read = allowed(g.actor.role, "inspection.read")
+    may_read = permitted(g.actor, "inspection.read")
     inspections = (
         db.session.execute(
             select(Inspection)
@@ -164,6 +201,7 @@ def village(code: str):
         period=period,
         unit=unit,
         village=village_row,
+        crumbs=breadcrumbs(period, village_row.township.county, village_row.township, village_row),
         trends=_trend_lines("village", code, unit, period),
         inspections=documents,
         form_set=form_set,
@@ -174,20 +212,34 @@ def village(code: str):
 @bp.get("/completeness")
 @allow("dashboard.read")
 def completeness():
+    """Villages without an inspection, per township of one county (`?county=`, else the actor's
+    county; a township role sees their own township). For a deployment-wide actor with several
+    counties and no `?county=`, one line per county linking to its own list."""
     period = chosen_period()
-    scope = scope_township()
+    code = request.args.get("county")
+    county_row = county_or_abort(code) if code else home_county()
+    if county_row is None:
+        counties = reports.rollup(period, "county")
+        return _page("dashboard/completeness.html", period=period, counties=counties)
+    township = own_township()
     townships = [
-        t for t in reports.rollup(period, "township") if scope is None or t.code == scope.code
+        t
+        for t in reports.rollup(period, "township", county_row.code)
+        if township is None or t.code == township.code
     ]
-    villages = reports.rollup(period, "village", scope.code if scope else None)
+    villages = reports.rollup(period, "village", (township or county_row).code)
     missing: dict[str, list] = {}
     for village_unit in villages:
         if village_unit.villages_reported == 0:
             missing.setdefault(township_code_of(village_unit.code), []).append(village_unit)
+    several = county_count() > 1
     return _page(
         "dashboard/completeness.html",
         period=period,
+        county=county_row,
+        county_param=county_row.code if several else None,
+        crumbs=breadcrumbs(period, county_row) if several else [],
         townships=townships,
         missing=missing,
-        scope=scope,
+        scope=township,
     )

@@ -5,6 +5,7 @@ import uuid
 from flask import abort, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
+from app.access import limit_to_scope, village_or_abort
 from app.api.errors import flatten
 from app.clock import county_today
 from app.extensions import db
@@ -16,7 +17,7 @@ from app.inspect.formdata import errors_by_input, payload_from_form
 from app.inspection_changes import find_inspection, live
 from app.inspection_view import inspection_document
 from app.models import Inspection, Township, Village
-from app.policy import allow, in_scope, township_scope
+from app.policy import allow
 from app.submissions import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
 
 
@@ -24,9 +25,7 @@ from app.submissions import OutOfScope, SubmissionConflict, VillageNotFound, sto
 @allow("inspection.create")
 def choose_village():
     statement = db.select(Village).join(Village.township).order_by(Township.code, Village.code)
-    if (scope := township_scope(g.actor)) is not None:
-        statement = statement.where(Village.township_id == scope)
-    villages = db.session.execute(statement).scalars().all()
+    villages = db.session.execute(limit_to_scope(statement)).scalars().all()
     # What a lead sent back to this inspector, with the comment saying what to fix.
     returned = (
         db.session.execute(
@@ -43,7 +42,7 @@ def choose_village():
 @bp.get("/<village_code>")
 @allow("inspection.create")
 def new_inspection(village_code: str):
-    village = _village_in_scope(village_code)
+    village = village_or_abort(village_code, hide=True)
     values = {
         "client_uuid": str(uuid.uuid4()),
         "inspected_on": county_today().isoformat(),
@@ -55,7 +54,7 @@ def new_inspection(village_code: str):
 @bp.post("/<village_code>")
 @allow("inspection.create")
 def submit_inspection(village_code: str):
-    village = _village_in_scope(village_code)
+    village = village_or_abort(village_code, hide=True)
     forms = current_forms()
     values = request.form.to_dict()
     values["village_code"] = village.code  # the page's village, whatever the post says
@@ -85,14 +84,6 @@ def saved(inspection_id: int):
         form_set=current_forms().form_set,
         answer_text=answer_text,
     )
-
-
-def _village_in_scope(code: str) -> Village:
-    statement = db.select(Village).where(Village.code == code)
-    village = db.session.execute(statement).scalar_one_or_none()
-    if village is None or not in_scope(g.actor, village.township_id):
-        abort(404)
-    return village
 
 
 def _render_form(village, values, errors, conflict: Inspection | None = None):

@@ -1,4 +1,5 @@
-"""A county admin confirms or moves a village's location (WGS-84, inside the county outline).
+"""A county admin confirms or moves a village's location (WGS-84, inside the county outline);
+a county-scoped admin only their own county's villages.
 
 The shipped data has points for 11 of 213 villages; the rest are first drawn at the GPS fix of
 their first inspection. Confirming stores that point (or a corrected one) on the village, and
@@ -7,19 +8,19 @@ its source says who set it, when, and what it was before.
 
 import math
 
-from flask import abort, g, redirect, render_template, url_for
+from flask import g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FloatField
 from wtforms.validators import InputRequired, ValidationError
 
+from app.access import village_or_abort
 from app.clock import county_today
 from app.extensions import db
 from app.geo import point_in_geometry
 from app.mapview import bp
 from app.mapview.records import first_gps_fixes
-from app.models import Village
 from app.policy import allow
 
 
@@ -38,9 +39,7 @@ class LocationForm(FlaskForm):
 def village_location(code: str):
     from app.mapview.routes import county_outline
 
-    village = db.session.execute(db.select(Village).where(Village.code == code)).scalar()
-    if village is None:
-        abort(404)
+    village = village_or_abort(code, hide=True)
     fix = first_gps_fixes([village.id]).get(village.id)
     form = LocationForm()
     if not form.is_submitted():

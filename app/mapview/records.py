@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from app.extensions import db
 from app.geo import point_in_geometry
 from app.mapbuild import TownshipMark, VillageMark
-from app.models import Inspection, Township, TownshipBoundary, TownshipBoundaryUpload, Village
+from app.models import (
+    County,
+    Inspection,
+    Township,
+    TownshipBoundary,
+    TownshipBoundaryUpload,
+    Village,
+)
 from app.reports import rollup
 
 LAGGING = frozenset({"near", "behind"})
@@ -37,14 +44,22 @@ def display_status(result) -> str:
     return result.status
 
 
-def village_records(period: str, indicator: str, township_code: str | None):
-    """(located marks, unlocated rows, location notes by code) for one indicator and period."""
-    results = {
-        u.code: u.indicators.get(indicator) for u in rollup(period, "village", township_code)
-    }
+def in_place(query, scope_code: str | None):
+    """`query` (over townships) limited to a county (6-digit code) or a township (9 digits)."""
+    if scope_code and len(scope_code) == 6:
+        county = db.select(County.id).where(County.code == scope_code).scalar_subquery()
+        return query.where(Township.county_id == county)
+    if scope_code:
+        return query.where(Township.code == scope_code)
+    return query
+
+
+def village_records(period: str, indicator: str, scope_code: str | None):
+    """(located marks, unlocated rows, location notes by code) for one indicator and period,
+    of every village or a county's or a township's (`scope_code`)."""
+    results = {u.code: u.indicators.get(indicator) for u in rollup(period, "village", scope_code)}
     query = db.select(Village, Township).join(Township).order_by(Village.code)
-    if township_code:
-        query = query.where(Township.code == township_code)
+    query = in_place(query, scope_code)
     rows = db.session.execute(query).all()
     fixes = first_gps_fixes([v.id for v, _t in rows if v.lat is None or v.lon is None])
     located, unlocated, from_gps = [], [], set()
@@ -113,11 +128,9 @@ def first_gps_fixes(village_ids: list[int]) -> dict[int, tuple[float, float]]:
     return fixes
 
 
-def township_records(period: str, indicator: str, township_code: str | None):
-    results = rollup(period, "township", township_code)
-    query = db.select(Township).order_by(Township.code)
-    if township_code:
-        query = query.where(Township.code == township_code)
+def township_records(period: str, indicator: str, scope_code: str | None):
+    results = rollup(period, "township", scope_code)
+    query = in_place(db.select(Township).order_by(Township.code), scope_code)
     townships = {t.code: t for t in db.session.execute(query).scalars()}
     boundaries = latest_boundaries()
     marks = []

@@ -9,16 +9,23 @@ from urllib.parse import quote
 from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.access import county_or_abort, scope_unit, township_or_abort
 from app.boundaries import check_boundaries
 from app.clock import county_today
 from app.extensions import db
 from app.forms_registry import current_forms
 from app.mapbuild import STATUS_COLOURS, STATUSES, MapSettings, build_map, render_parts
 from app.mapview import bp
-from app.mapview.records import LAGGING, outside_outline, township_records, village_records
-from app.models import Township, TownshipBoundary, TownshipBoundaryUpload
+from app.mapview.records import (
+    LAGGING,
+    in_place,
+    outside_outline,
+    township_records,
+    village_records,
+)
+from app.models import County, Township, TownshipBoundary, TownshipBoundaryUpload
 from app.periods import parse_period, previous_quarters, quarter_of
-from app.policy import allow, township_scope
+from app.policy import allow
 from app.security import inline_scripts
 
 UNLOCATED_ORDER = ("behind", "near", "meets", "no_target", "no_data", "not_reported")
@@ -88,24 +95,39 @@ def _labels() -> dict:
     }
 
 
-def _filters(scope_code: str | None) -> dict:
+def _filters() -> dict:
+    """The chosen indicator, period, county and township. A township role's township is
+    theirs whatever was asked; otherwise an unknown county or township is a bad filter (400)
+    and one outside the actor's scope a refusal (403)."""
     indicators = current_forms().indicators
     default_indicator = next((i.key for i in indicators if i.targets), indicators.keys[0])
     indicator = request.args.get("indicator") or default_indicator
     period = request.args.get("period") or quarter_of(county_today())
-    township = scope_code or request.args.get("township") or None
+    county = request.args.get("county") or None
+    township = request.args.get("township") or None
     if indicator not in indicators.keys:
         abort(400)
     try:
         period = parse_period(period).code
     except ValueError:
         abort(400)
-    known = set(db.session.execute(db.select(Township.code)).scalars())
-    if township and township not in known:
-        abort(400)
+    own = scope_unit()
+    if isinstance(own, Township):
+        county, township = None, own.code
+    if county:
+        if not db.session.scalar(db.select(County.id).where(County.code == county)):
+            abort(400)
+        county_or_abort(county, whole=True)
+    if township and not isinstance(own, Township):
+        if not db.session.scalar(db.select(Township.id).where(Township.code == township)):
+            abort(400)
+        if county and not township.startswith(county):
+            abort(400)  # a township of another county than the one chosen
+        township_or_abort(township)
     return {
         "indicator": indicator,
         "period": period,
+        "county": county,
         "township": township,
         "lagging": request.args.get("lagging") == "1",
     }
@@ -115,11 +137,12 @@ def _filters(scope_code: str | None) -> dict:
 @allow("map.read")
 @inline_scripts  # folium's map script is inline: it runs with this response's CSP nonce
 def village_map():
-    scope_id = township_scope(g.actor)
-    scope_code = db.session.get(Township, scope_id).code if scope_id else None
-    chosen = _filters(scope_code)
+    chosen = _filters()
+    own = scope_unit()
+    # The township layer: the actor's township, the chosen county, or the actor's county.
+    scope_code = chosen["county"] or (own.code if own else None)
     located, unlocated, from_gps = village_records(
-        chosen["period"], chosen["indicator"], chosen["township"]
+        chosen["period"], chosen["indicator"], chosen["township"] or scope_code
     )
     if chosen["lagging"]:
         located = [v for v in located if v.status in LAGGING]
@@ -141,8 +164,13 @@ def village_map():
     today_quarter = quarter_of(county_today())
     periods = previous_quarters(today_quarter, 8)[::-1] + [str(county_today().year)]
     township_choices = db.session.execute(
-        db.select(Township.code, Township.name).order_by(Township.code)
+        in_place(db.select(Township.code, Township.name).order_by(Township.code), scope_code)
     ).all()
+    county_choices = []
+    if own is None:  # a deployment-wide actor picks a county when there are several
+        county_choices = db.session.execute(
+            db.select(County.code, County.name).order_by(County.code)
+        ).all()
     return render_template(
         "map/index.html",
         parts=parts,
@@ -150,7 +178,8 @@ def village_map():
         indicators=current_forms().indicators,
         periods=periods,
         townships=township_choices,
-        scoped=scope_code is not None,
+        counties=county_choices if len(county_choices) > 1 else [],
+        scoped=isinstance(own, Township),
         located=located,
         unlocated=unlocated,
         outside=[v for v in located if v.code in outside],

@@ -1,4 +1,5 @@
-"""People and their API tokens. Passwords and tokens are stored hashed only."""
+"""People and their API tokens. Passwords and tokens are stored hashed only. A township role
+belongs to a township; a county admin or viewer to one county or, with none, the deployment."""
 
 import hashlib
 
@@ -19,6 +20,11 @@ class User(UserMixin, db.Model):
             f"role NOT IN {TOWNSHIP_ROLES!r} OR township_id IS NOT NULL",
             name="township_role_has_township",
         ),
+        # A township role's county is its township's; a second one could only contradict it.
+        db.CheckConstraint(
+            f"role NOT IN {TOWNSHIP_ROLES!r} OR county_id IS NULL",
+            name="township_role_has_no_county",
+        ),
     )
 
     id = db.Column(db.Integer, primary_key=True)
@@ -27,12 +33,16 @@ class User(UserMixin, db.Model):
     password_hash = db.Column(db.String(256), nullable=False)
     role = db.Column(db.String(16), nullable=False)
     township_id = db.Column(db.Integer, db.ForeignKey("townships.id"), index=True)
+    # A county admin or viewer with a county is limited to it; without one, the whole
+    # deployment (app/policy.py scope_of).
+    county_id = db.Column(db.Integer, db.ForeignKey("counties.id"), index=True)
     active = db.Column(db.Boolean, nullable=False, default=True)
     created_at = db.Column(
         db.DateTime(timezone=True), nullable=False, server_default=db.func.current_timestamp()
     )
 
     township = db.relationship("Township")
+    county = db.relationship("County")
 
     @property
     def is_active(self):

@@ -6,14 +6,15 @@ import json
 from pathlib import Path
 
 import click
-from flask import current_app, g, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask.cli import with_appcontext
 
+from app.access import limit_to_scope
 from app.extensions import db
 from app.models import Inspection, InspectionFlag, Village
 from app.offline import bp
 from app.offline.rescue import RescueFileError, import_rescue
-from app.policy import allow, township_scope
+from app.policy import allow
 
 # What the form needs offline, besides the pages the worker caches as they are visited.
 PRECACHED_ASSETS = (
@@ -100,9 +101,7 @@ def flags():
         .join(Village, Inspection.village_id == Village.id)
         .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
     )
-    if (scope := township_scope(g.actor)) is not None:
-        statement = statement.where(Village.township_id == scope)
-    rows = db.session.execute(statement.limit(500)).all()
+    rows = db.session.execute(limit_to_scope(statement).limit(500)).all()
     return render_template(
         "offline/flags.html", rows=rows, limit_m=current_app.config["GPS_FLAG_DISTANCE_M"]
     )

@@ -1,14 +1,14 @@
 """published form versions: one definition per (form, version), kept forever
 
 Revision ID: 0011_published_forms
-Revises: 0008_counties
+Revises: 0009_user_county
 """
 import sqlalchemy as sa
 from alembic import op
 
 
 revision = "0011_published_forms"
-down_revision = "0008_counties"
+down_revision = "0009_user_county"
 branch_labels = None
 depends_on = None
 
