@@ -132,9 +132,9 @@ def _measure(name: str, url: str) -> None:
                 for figure, values in (("first", first), ("total", total), ("peak", peak))
             }
             print(
-                f"{name:10} {fmt:4} {way} ÷ streamed: first byte {ratio['first']:.0f}×, total "
-                f"{ratio['total']:.2f}×, peak memory {ratio['peak']:.2f}×, writer alone "
-                f"{writer[way] / writer['streamed']:.0f}×"
+                f"{name:10} {fmt:4} {way} ÷ streamed: first byte {_times(ratio['first'])}, "
+                f"total {_times(ratio['total'])}, peak memory {_times(ratio['peak'])}, "
+                f"writer alone {_times(writer[way] / writer['streamed'])}"
             )
         print(
             f"{name:10} {fmt:4} streamed: first byte within {AIM_FIRST_BYTE_S:.0f} s: "
@@ -202,6 +202,10 @@ def _writer_peaks_mib(app, fmt: str, period: str) -> tuple[dict[str, float], flo
         tenth = _peak_mib(lambda: streamed(units[: max(1, len(units) // 10)]))
         db.session.remove()
     return peaks, tenth
+
+
+def _times(ratio: float) -> str:
+    return f"{ratio:.0f}×" if ratio >= 10 else f"{ratio:.2f}×"
 
 
 def _rollup_alone(app, period: str) -> None:

@@ -3,6 +3,7 @@ workbook's first bytes are out, odd text kept safe, and a file openpyxl and zipf
 
 import io
 import zipfile
+from decimal import Decimal
 
 from openpyxl import load_workbook
 
@@ -119,6 +120,7 @@ def test_cells_are_typed_styled_and_escaped():
         [1, 2.5, True],
         [None, float("nan"), "  padded  "],
         ["_x0041_ stays as typed", "a < b & c > d", 10**15],
+        [Decimal("82.3"), float("inf"), 7.0],
     ]
     data = b"".join(xlsx_stream.iter_workbook("t", header, rows, quoted=is_formula, frozen=(2, 1)))
     archive, sheet = opened(data)
@@ -133,6 +135,7 @@ def test_cells_are_typed_styled_and_escaped():
     # None and NaN leave the cell empty; spaces at either end survive.
     assert [c.value for c in sheet[3]] == [None, None, "  padded  "]
     assert [c.value for c in sheet[4]][1:] == ["a < b & c > d", 10**15]
+    assert [c.value for c in sheet[5]] == [82.3, None, 7.0]
     # Excel reads "_xHHHH_" as a character code: the writer escapes the underscore (openpyxl
     # does not decode it, so it shows the escape).
     sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
@@ -144,3 +147,10 @@ def test_sheet_names_follow_excels_rules():
     assert xlsx_stream.sheet_name("'quoted'") == "quoted"
     assert xlsx_stream.sheet_name("x" * 40) == "x" * 31
     assert xlsx_stream.sheet_name("\x01") == "Sheet"
+
+
+def test_the_same_table_gives_the_same_bytes():
+    def write():
+        return b"".join(xlsx_stream.iter_workbook("村", ["a"], [["x"], [1]]))
+
+    assert write() == write()
