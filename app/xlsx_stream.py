@@ -23,7 +23,7 @@ from decimal import Decimal
 
 CHUNK_BYTES = 64 * 1024  # what the writer yields at a time: few socket writes, little held
 ROW_XML_BATCH = 32 * 1024  # characters of sheet XML handed to the compressor at once
-TEXT_CACHE_SIZE = 4096  # distinct texts whose cell XML is kept (status words, township names)
+TEXT_CACHE_SIZE = 1024  # distinct texts whose cell XML is kept: the repeated ones (statuses)
 # zlib's fastest level: a fifth of the default's time for a file about a third larger (bench).
 COMPRESS_LEVEL = 1
 
