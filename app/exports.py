@@ -7,31 +7,26 @@ export holds no number the page does not show.
 Spreadsheet programs run a cell that begins with `=`, `+`, `-` or `@` (and some read a leading
 tab or carriage return the same way) as a formula, so a village named `=HYPERLINK(...)` could
 run code on an official's PC (OWASP "CSV injection"). Such text is written so it stays text:
-with a leading `'` in CSV, as a quote-prefixed string cell in XLSX.
+with a leading `'` in CSV, as a quote-prefixed string cell in XLSX (every text cell of an XLSX
+is a string, never a formula).
 
 A province has about 25,000 villages, so nothing here holds a whole file: `rows` yields one row
-at a time, `iter_csv` yields the CSV in small chunks as the rows come, and `write_xlsx_to` uses
-openpyxl's write-only mode, which writes each row to its own temporary file as it is appended.
-An XLSX is a zip whose directory comes last, so it cannot go over the wire as it is made: the
-caller gives it a temporary file and streams that once it is complete.
+at a time, and `iter_csv` and `iter_xlsx` yield the file in small chunks as the rows come, the
+first chunk before the first row is asked for (the XLSX is a zip written with data descriptors,
+see app/xlsx_stream.py).
 """
 
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
-from openpyxl.styles import Font
-
-from app import figures
+from app import figures, xlsx_stream
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 UTF8_BOM = b"\xef\xbb\xbf"
 CSV_ROWS_PER_CHUNK = 200  # ~40 KB of a village table: small chunks, few writes to the socket
+FROZEN_COLUMNS_AND_ROWS = (2, 1)  # code and name, and the header: the pane frozen at C2
 
 
 @dataclass(frozen=True)
@@ -153,50 +148,13 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     return b"".join(iter_csv(header, rows))
 
 
-def write_xlsx_to(
-    target: BinaryIO, header: Sequence[str], rows: Iterable[Sequence], sheet_title: str
-) -> None:
-    """Write the workbook into `target` (a file opened for binary writing) a row at a time."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_sheet_title(sheet_title))
-    sheet.freeze_panes = "C2"  # before the first row: write-only sheets write their views first
-    sheet.append([_header_cell(sheet, title) for title in header])
-    for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
-    workbook.save(target)
+def iter_xlsx(header: Sequence[str], rows: Iterable[Sequence], sheet_title: str) -> Iterator[bytes]:
+    """The workbook in chunks (app.xlsx_stream): its fixed parts before the first row is asked
+    for, then the rows as they come. Code and name columns and the header stay in view."""
+    return xlsx_stream.iter_workbook(
+        sheet_title, header, rows, quoted=needs_guard, frozen=FROZEN_COLUMNS_AND_ROWS
+    )
 
 
 def write_xlsx(header: Sequence[str], rows: Iterable[Sequence], sheet_title: str) -> bytes:
-    buffer = io.BytesIO()
-    write_xlsx_to(buffer, header, rows, sheet_title)
-    return buffer.getvalue()
-
-
-def _header_cell(sheet, title: str) -> WriteOnlyCell:
-    cell = _text_cell(sheet, title)
-    cell.font = Font(bold=True)
-    return cell
-
-
-def _cell(sheet, value):
-    """Numbers and plain text go in as they are; text openpyxl would read as a formula or an
-    error code (`=…`, `#N/A`) and text a spreadsheet would run gets a cell of its own."""
-    if isinstance(value, str) and (needs_guard(value) or value in ERROR_CODES):
-        return _text_cell(sheet, value)
-    return value
-
-
-def _text_cell(sheet, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value)
-    # Always a string cell (openpyxl would store "=…" as a formula); quotePrefix tells Excel
-    # to keep it text even after someone edits the cell.
-    cell.data_type = "s"
-    if needs_guard(value):
-        cell.quotePrefix = True
-    return cell
-
-
-def _sheet_title(title: str) -> str:
-    """Excel forbids []:*?/\\ in sheet names and allows 31 characters."""
-    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in title)
-    return cleaned[:31] or "Sheet"
+    return b"".join(iter_xlsx(header, rows, sheet_title))

@@ -32,6 +32,15 @@ def quick_user(app, role: str, township: str | None = None, username: str | None
     return add_user(app, role, township, username or f"{role}-dash", PASSWORD)
 
 
+def login(client, role, township=None, username=None) -> int:
+    """Sign `client` in as a new dashboard user with `role`; the user's id."""
+    username = username or f"{role}-dash"
+    user_id = quick_user(client.application, role, township=township, username=username)
+    response = client.post("/login", data={"username": username, "password": PASSWORD})
+    assert response.status_code == 302
+    return user_id
+
+
 def build(app, inspector_id: int) -> None:
     app.config["CLOCK"] = CLOCK
     with app.app_context():

@@ -11,14 +11,7 @@ from openpyxl import load_workbook
 from app.extensions import db
 from app.models import Village
 from tests import dashboard_scenario as sc
-
-
-def login(client, role, township=None, username=None):
-    username = username or f"{role}-dash"
-    user_id = sc.quick_user(client.application, role, township=township, username=username)
-    response = client.post("/login", data={"username": username, "password": sc.PASSWORD})
-    assert response.status_code == 302
-    return user_id
+from tests.dashboard_scenario import login
 
 
 @pytest.fixture
@@ -245,52 +238,3 @@ def test_signed_out_people_are_sent_to_sign_in(scenario, client):
     ]:
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"], url
-
-
-def test_village_exports_stream_the_county_with_the_page_figures(scenario, client):
-    """All 224 units of the county, streamed. B 道巷村 (永安镇): manure 270/300 = 90.0 % vs 80 %
-    → meets; film 6/30 = 20.0 % vs 40 % → behind. C 西坊城村: manure 90/100 = 90.0 %; no film."""
-    login(client, "county_admin")
-    response = client.get("/dashboard/export/villages.csv?period=2026Q4")
-    assert response.status_code == 200 and response.is_streamed
-    assert response.headers["Content-Disposition"] == (
-        'attachment; filename="cunjian-villages-2026Q4.csv"'
-    )
-    data = response.get_data()
-    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\xef\xbb\xbf") == 1
-    parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    header, by_code = parsed[0], {r[0]: r for r in parsed[1:]}
-    assert len(parsed) - 1 == len(by_code) == 224
-    manure = header.index("畜禽粪污综合利用率 · 分子")
-    film = header.index("农膜回收率 · 分子")
-    assert by_code[sc.B][2] == "永安镇" and by_code[sc.C][2] == "西坊城镇"
-    assert by_code[sc.B][manure : manure + 5] == ["270", "300", "90.0", "80.0", "达标"]
-    assert by_code[sc.B][film : film + 5] == ["6", "30", "20.0", "40.0", "落后"]
-    assert by_code[sc.C][manure : manure + 5] == ["90", "100", "90.0", "80.0", "达标"]
-    assert by_code[sc.C][film : film + 5] == ["0", "0", "", "40.0", "无数据"]
-
-    xlsx = client.get("/dashboard/export/villages.xlsx?period=2026Q4")
-    assert xlsx.status_code == 200 and xlsx.is_streamed
-    body = xlsx.get_data()
-    assert int(xlsx.headers["Content-Length"]) == len(body)
-    sheet = load_workbook(io.BytesIO(body)).active
-    assert [c.value for c in sheet[1]] == header
-    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert len(rows) == 224
-    assert rows[sc.B][manure : manure + 5] == (270, 300, 90, 80, "达标")
-    assert rows[sc.B][film : film + 5] == (6, 30, 20, 40, "落后")
-    assert rows[sc.C][film : film + 5] == (0, 0, None, 40, "无数据")
-
-
-def test_village_csv_sends_its_header_before_the_rows(scenario, client):
-    """The first chunk is the byte-order mark and the header line alone: it goes out before the
-    roll-up runs, so a province download starts at once."""
-    login(client, "county_admin")
-    response = client.get("/dashboard/export/villages.csv?period=2026Q4&lang=en", buffered=False)
-    chunks = iter(response.response)
-    first = next(chunks)
-    assert first.startswith(b"\xef\xbb\xbfCode,Name,Township,Villages reported,")
-    assert first.endswith(b"\r\n") and first.count(b"\r\n") == 1
-    rest = b"".join(chunks).decode("utf-8")
-    response.close()
-    assert rest.count("\r\n") == 224  # then every unit of the county, one line each

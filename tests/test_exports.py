@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 from types import SimpleNamespace
 
 from openpyxl import load_workbook
@@ -107,14 +108,51 @@ def test_every_trigger_character_is_guarded_in_csv():
 def test_xlsx_keeps_numbers_and_stores_hostile_text_as_text():
     header, rows = exports.table(units(), INDICATORS, WORDS)
     data = exports.write_xlsx(header, rows, "乡镇/村 2026Q4")
+    assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
     sheet = load_workbook(io.BytesIO(data)).active
-    assert sheet.title == "乡镇_村 2026Q4"
-    hostile = sheet.cell(row=2, column=2)
-    assert hostile.value == '=HYPERLINK("http://x","点我")'
-    assert hostile.data_type == "s" and hostile.quotePrefix
-    assert [c.value for c in sheet[3]][4:9] == [1234.6, 1500, 82.3, 80, "达标"]
-    assert sheet.cell(row=3, column=7).data_type == "n"
-    assert sheet.cell(row=1, column=1).value == "代码"
+    assert sheet.title == "乡镇_村 2026Q4" and sheet.freeze_panes == "C2"
+    assert [c.value for c in sheet[1]] == header and all(c.font.b for c in sheet[1])
+    hostile, plain = list(sheet.iter_rows(min_row=2, values_only=True))
+    # 150/200 = 75.0 % vs 80 % → near; film 0/0 → no rate (an empty cell), target 40 %.
+    assert hostile == (
+        "140225101201",
+        '=HYPERLINK("http://x","点我")',
+        1, 1, 150, 200, 75.0, 80.0, "接近", 0, 0, None, 40.0, "无数据",
+    )  # fmt: skip
+    # 1234.56/1500 = 82.304 % → 82.3; amounts shown 1234.6 and 1500; film 3/10 = 30 %.
+    assert plain == (
+        "140225101202", "东村", 1, 1, 1234.6, 1500, 82.3, 80.0, "达标", 3, 10, 30.0, 40.0, "落后",
+    )  # fmt: skip
+    assert [type(v) for v in plain[2:8]] == [int, int, float, int, float, float]
+    cell = sheet.cell(row=2, column=2)
+    assert cell.data_type == "s" and cell.quotePrefix and not cell.font.b
+    assert not sheet.cell(row=3, column=2).quotePrefix
+
+
+def test_xlsx_streams_before_the_rows_are_made():
+    """The first chunk leaves before `rows` is asked for: at province size the rows wait on
+    the village roll-up."""
+
+    def rows_made_late():
+        assert first_chunk_left, "a row was asked for before the first chunk left"
+        yield from exports.rows(many_units(3), INDICATORS, WORDS)
+
+    first_chunk_left = False
+    chunks = exports.iter_xlsx(exports.header(INDICATORS, WORDS), rows_made_late(), "村")
+    first = next(chunks)
+    first_chunk_left = True
+    sheet = load_workbook(io.BytesIO(first + b"".join(chunks))).active
+    assert [c.value for c in sheet[4]][:9] == [
+        "140225101002",
+        "村2",
+        1,
+        1,
+        150,
+        200,
+        75,
+        80,
+        "接近",
+    ]
 
 
 def many_units(count):
@@ -144,17 +182,3 @@ def test_csv_streams_in_chunks_with_one_bom_and_the_same_figures():
     assert len(parsed) == 451
     assert parsed[450][:2] == ["140225101449", "村449"]
     assert parsed[450][4:14] == ["150", "200", "75.0", "80.0", "接近", "", "", "", "", "无数据"]
-
-
-def test_xlsx_written_to_a_file_holds_the_same_figures(tmp_path):
-    target = tmp_path / "villages.xlsx"
-    with target.open("wb") as out:
-        header, rows = exports.header(INDICATORS, WORDS), exports.rows(units(), INDICATORS, WORDS)
-        exports.write_xlsx_to(out, header, rows, "村 2026Q4")
-    sheet = load_workbook(target).active
-    assert sheet.freeze_panes == "C2" and sheet.cell(row=1, column=1).font.b
-    assert [c.value for c in sheet[2]][4:9] == [150, 200, 75, 80, "接近"]
-    hostile = sheet.cell(row=2, column=2)
-    assert hostile.data_type == "s" and hostile.quotePrefix
-    # 1234.56/1500 → shown 1234.6, 1500, 82.3 %
-    assert [c.value for c in sheet[3]][4:9] == [1234.6, 1500, 82.3, 80, "达标"]

@@ -3,22 +3,18 @@
 The rows come from the same roll-up as the pages and are written by `app.exports`, which
 rounds every figure the way the page shows it.
 
-A province's village table is about 25,000 rows, so no export is built in memory: the CSV is a
-generator response whose rows are written as they are made. Its header goes first, before the
-village roll-up runs (a few seconds at province size), so the download starts at once; the
-checks that can refuse (period, scope) run before it. Should the roll-up fail after that, the
-chunked response stops without its last chunk and the download fails rather than looking
-complete. The XLSX (a zip, complete only when its directory is written at the end) is written
-row by row into an anonymous temporary file, which is then streamed in chunks and disappears
-when the response is closed.
+A province's village table is about 25,000 rows, so no export is built in memory: both the CSV
+and the XLSX are generator responses whose rows are written as they are made. Their first bytes
+(the CSV's header, the XLSX's fixed parts) go out before the village roll-up runs (a few seconds
+at province size), so the download starts at once; the checks that can refuse (period, scope)
+run before that. Should the roll-up fail afterwards, the chunked response stops without its last
+chunk and the download fails rather than looking complete (an XLSX without its zip directory
+does not open at all).
 """
-
-import tempfile
 
 from flask import Response, abort, request, stream_with_context
 from flask_babel import gettext as _
 from sqlalchemy import select
-from werkzeug.wsgi import wrap_file
 
 from app import exports, reports
 from app.access import county_or_abort, home_county, scope_unit, township_or_abort
@@ -33,7 +29,6 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-XLSX_CHUNK_BYTES = 64 * 1024
 
 
 def _words() -> exports.Words:
@@ -58,21 +53,12 @@ def _send(header, rows, fmt: str, filename: str, sheet_title: str) -> Response:
         "Content-Disposition": f'attachment; filename="{filename}.{fmt}"',
         "Cache-Control": "no-store",
     }
-    if fmt == "csv":
-        body = stream_with_context(exports.iter_csv(header, rows))
-        return Response(body, mimetype=MEDIA_TYPES[fmt], headers=headers)
-    spool = tempfile.TemporaryFile(prefix="cunjian-export-")  # noqa: SIM115 - the response closes it
-    try:
-        exports.write_xlsx_to(spool, header, rows, sheet_title)
-        headers["Content-Length"] = str(spool.tell())
-        spool.seek(0)
-    except BaseException:
-        spool.close()
-        raise
-    # wrap_file hands the file to the server's wsgi.file_wrapper (gunicorn: sendfile) and
-    # closes it, which deletes it, when the response is closed.
-    body = wrap_file(request.environ, spool, buffer_size=XLSX_CHUNK_BYTES)
-    return Response(body, mimetype=MEDIA_TYPES[fmt], headers=headers, direct_passthrough=True)
+    chunks = (
+        exports.iter_csv(header, rows)
+        if fmt == "csv"
+        else exports.iter_xlsx(header, rows, sheet_title)
+    )
+    return Response(stream_with_context(chunks), mimetype=MEDIA_TYPES[fmt], headers=headers)
 
 
 @bp.get("/export/counties.<fmt>")
@@ -83,16 +69,20 @@ def export_counties(fmt: str):
         abort(404)
     period = chosen_period()
     home = home_county()
-    units = reports.rollup(period, "county", home.code if home else None)
-    return _table(units, fmt, f"cunjian-counties-{period}", f"{_('Counties')} {period}")
+    code = home.code if home else None
+    return _table(
+        lambda: reports.rollup(period, "county", code),
+        fmt,
+        f"cunjian-counties-{period}",
+        f"{_('Counties')} {period}",
+    )
 
 
 @bp.get("/export/townships.<fmt>")
 @allow("dashboard.export")
 def export_townships(fmt: str):
-    """One county's townships (`?county=`, else the actor's county; every township for a
-    deployment-wide actor). A county's township table is on its page, open to its township
-    roles too."""
+    """The townships of one county (`?county=`, inside the actor's scope) or of the actor's
+    county."""
     if fmt not in MEDIA_TYPES:
         abort(404)
     period = chosen_period()
@@ -102,22 +92,31 @@ def export_townships(fmt: str):
     else:
         home = home_county()
         code = home.code if home else None
-    units = reports.rollup(period, "township", code)
     suffix = f"-{request.args['county']}" if request.args.get("county") else ""
-    return _table(units, fmt, f"cunjian-townships{suffix}-{period}", f"{_('Townships')} {period}")
+    return _table(
+        lambda: reports.rollup(period, "township", code),
+        fmt,
+        f"cunjian-townships{suffix}-{period}",
+        f"{_('Townships')} {period}",
+    )
 
 
-def _table(units, fmt: str, filename: str, sheet_title: str) -> Response:
+def _table(make_units, fmt: str, filename: str, sheet_title: str) -> Response:
     indicators = [(i.key, i.label) for i in indicator_infos()]
     words = _words()
     header = exports.header(indicators, words)
-    rows = exports.rows(units, indicators, words)
-    return _send(header, rows, fmt, filename, sheet_title)
+    return _send(header, _lazy_rows(make_units, indicators, words), fmt, filename, sheet_title)
+
+
+def _lazy_rows(make_units, indicators, words):
+    """The rows, made lazily like the village rows below: the roll-up runs once the file's
+    first bytes are on their way."""
+    yield from exports.rows(make_units(), indicators, words)
 
 
 def _village_rows(period: str, code: str | None, indicators, words):
     """The village rows, made lazily: the roll-up runs when the first row is asked for, so the
-    CSV's header is on its way while a province's roll-up (a few seconds) is computed."""
+    file's first bytes are on their way while a province's roll-up (a few seconds) runs."""
     units = reports.rollup(period, "village", code)
     # The township names only: a second (township) roll-up would double the work.
     names = dict(db.session.execute(select(Township.code, Township.name)).all())
