@@ -16,7 +16,7 @@ from app.forms_registry import current_forms
 from app.indicators import Indicator
 from app.models import Township, Village
 from app.periods import parse_period
-from app.quarter_summary import reads_summary, summary_figures
+from app.quarter_summary import reads_summary
 from app.reports_summed import summed_rollup, summed_trend
 from app.rollup import (
     IndicatorResult,
@@ -28,6 +28,7 @@ from app.rollup import (
     village_tally,
 )
 from app.settings import reports_scope_approved_only
+from app.summary_read import summary_figures
 from app.tallies import VillageFigures, village_figures
 from app.targets import TargetTable, targets_at
 
@@ -55,8 +56,9 @@ def rollup(
     targets = targets_at(span.start)
     units = _units(level, township)
     if level != "village" and span.is_quarter and reads_summary():
+        summed_level = "province" if level == "county" else level  # this county is unit 0
         rolled, reported_count = summed_rollup(
-            indicators, span, township, level, targets, _approved_only(approved_only)
+            indicators, span, summed_level, scope, targets, _approved_only(approved_only)
         )
     else:
         rows = _period_figures(indicators, span, scope, _approved_only(approved_only))
@@ -105,7 +107,8 @@ def trend(
     quarters = all(s.is_quarter for s in spans)
     if quarters and level != "village" and reads_summary():
         return summed_trend(ind, spans, scope, zones, _approved_only(approved_only))
-    if quarters and reads_summary():
+    rows = None
+    if quarters and reads_summary():  # None while the summary is off
         rows = summary_figures(
             db.session.connection(),
             [ind],
@@ -113,7 +116,7 @@ def trend(
             scope=scope,
             approved_only=_approved_only(approved_only),
         )
-    elif quarters:
+    if rows is None and quarters:
         rows = village_figures(
             db.session.connection(),
             [ind],
@@ -124,7 +127,7 @@ def trend(
             scope=scope,
             approved_only=_approved_only(approved_only),
         )
-    else:
+    elif rows is None:
         rows = [
             row
             for s in spans
@@ -150,14 +153,16 @@ def trend(
 
 
 def _period_figures(indicators, span, scope, approved_only: bool) -> list[VillageFigures]:
-    """Per-village figures of one period: a quarter from the summary when ROLLUP_SOURCE says so;
-    a year always from the answers (its figure is the village's latest inspection of the year,
-    which no sum of quarter rows gives)."""
+    """Per-village figures of one period: a quarter from the summary while it is on (and
+    ROLLUP_SOURCE is not "live"); a year always from the answers (its figure is the village's
+    latest inspection of the year, which no sum of quarter rows gives)."""
     connection = db.session.connection()
     if span.is_quarter and reads_summary():
-        return summary_figures(
+        rows = summary_figures(
             connection, indicators, [span.code], scope=scope, approved_only=approved_only
         )
+        if rows is not None:
+            return rows
     return village_figures(
         connection,
         indicators,

@@ -1,0 +1,174 @@
+"""The summary's sums per township and county (app/models/summary.py), recomputed from the level
+below inside the writing transaction.
+
+Why: a province roll-up that sums 25,000 villages' rows per request costs ~300 ms of database
+time; summed once per write, a request reads ~120 counties' rows. SQL here only sums stored
+tallies per area, zone and indicator (DHIS2's analytics tables do the same: numerator and
+denominator aggregated separately per org unit); targets and every division stay in
+app/rollup.py (zone_tally, roll_up).
+
+Why recompute rather than add deltas: numerators are floats (tonnes), and a running total of
+additions and subtractions drifts from the sum of what is there; a recomputed row is always the
+sum of the rows below it. A township's rows come from its villages' rows (~15 villages), a
+county's from its townships' rows (~14 townships), so a write recomputes a few hundred rows.
+The caller (app/quarter_summary.py) holds the areas' locks, so two writers of one township
+recompute it one after the other, the second seeing the first's committed villages.
+"""
+
+from sqlalchemy import delete, func, insert, literal, select, union_all
+
+from app.models import AreaQuarterFigure, Inspection, Township, Village, VillageQuarterFigure
+from app.models.summary import ANY
+
+figures = VillageQuarterFigure.__table__
+inspections = Inspection.__table__
+areas = AreaQuarterFigure.__table__
+villages = Village.__table__
+townships = Township.__table__
+BOTH = (False, True)  # both settings are kept; naming them lets an index probe the key
+COLUMNS = (
+    "level",
+    "area_id",
+    "quarter",
+    "approved_only",
+    "zone",
+    "indicator",
+    "numerator",
+    "denominator",
+    "villages",
+)
+LEVELS = ("township", "county")  # in the order they are recomputed: each from the one before
+
+
+def touched(connection, places, moved_villages, moved_townships):
+    """{quarter: township ids} and {quarter: county ids} whose sums these changes reach.
+
+    The village → township → county rows are read FOR SHARE (PostgreSQL): a transaction moving
+    a village to another township (or a township to another county) then waits for this one to
+    commit before it recomputes both areas, or this one waits for it and sees the new area;
+    otherwise this write's village rows could land in an area already recomputed without them."""
+    towns: dict[str, set[int]] = {}
+    counties: dict[str, set[int]] = {}
+    village_rows = []
+    if places:
+        wanted = sorted({village_id for village_id, _quarter in places})
+        where_of = dict(
+            connection.execute(
+                select(villages.c.id, villages.c.township_id)
+                .where(villages.c.id.in_(wanted))
+                .with_for_update(read=True)  # see the docstring
+            ).all()
+        )
+        village_rows = [(where_of[v], q, ()) for v, q in places if v in where_of]
+    if moved_villages:  # every quarter the village has inspections in, old township and new
+        village_rows += [
+            (township, quarter, moved_villages[village])
+            for village, quarter, township in connection.execute(
+                select(inspections.c.village_id, inspections.c.quarter, villages.c.township_id)
+                .join(villages, villages.c.id == inspections.c.village_id)
+                .where(inspections.c.village_id.in_(sorted(moved_villages)))
+                .distinct()
+            )
+        ]
+    for township, quarter, former in village_rows:
+        for area in (township, *former):
+            towns.setdefault(quarter, set()).add(area)
+    county_rows = []
+    if towns:
+        county_of = dict(
+            connection.execute(
+                select(townships.c.id, townships.c.county_id)
+                .where(townships.c.id.in_(sorted(set().union(*towns.values()))))
+                .with_for_update(read=True)
+            ).all()
+        )
+        county_rows = [(county_of[t], q, ()) for q, ids in towns.items() for t in ids]
+    if moved_townships:
+        county_rows += [
+            (county, quarter, moved_townships[township])
+            for township, quarter, county in connection.execute(
+                select(villages.c.township_id, inspections.c.quarter, townships.c.county_id)
+                .select_from(
+                    inspections.join(villages, villages.c.id == inspections.c.village_id).join(
+                        townships, townships.c.id == villages.c.township_id
+                    )
+                )
+                .where(villages.c.township_id.in_(sorted(moved_townships)))
+                .distinct()
+            )
+        ]
+    for county, quarter, former in county_rows:
+        for area in (county, *former):
+            counties.setdefault(quarter, set()).add(area)
+    return towns, counties
+
+
+def recompute(connection, level: str, by_quarter: dict[str, set[int]]) -> None:
+    """Replace the rows of these areas (township or county ids) in these quarters."""
+    for quarter, ids in sorted(by_quarter.items()):
+        ids = sorted(ids)
+        connection.execute(
+            delete(areas).where(
+                areas.c.level == level,
+                areas.c.quarter == quarter,
+                areas.c.approved_only.in_(BOTH),
+                areas.c.area_id.in_(ids),
+            )
+        )
+        connection.execute(insert(areas).from_select(COLUMNS, _sums(level, quarter, ids)))
+
+
+def rebuild(connection, quarters) -> None:
+    """Every area's rows of these quarters, from village rows already rebuilt (the caller has
+    emptied the table)."""
+    for quarter in sorted(quarters):
+        for level in LEVELS:
+            connection.execute(insert(areas).from_select(COLUMNS, _sums(level, quarter, None)))
+
+
+def _sums(level: str, quarter: str, ids):
+    """The SELECT of an area level's rows of one quarter (all areas when `ids` is None)."""
+    if level == "township":
+        source = figures.join(villages, villages.c.id == figures.c.village_id)
+        area = villages.c.township_id
+        where = [figures.c.quarter == quarter, figures.c.approved_only.in_(BOTH)]
+        keys = (area, figures.c.quarter, figures.c.approved_only)
+        detail = (villages.c.zone, figures.c.indicator)
+        numerator, denominator = figures.c.numerator, figures.c.denominator
+        counted = func.count()
+        # a village reporting two indicators is one village that reported anything
+        anything = func.count(figures.c.village_id.distinct())
+    elif level == "county":
+        source = areas.join(townships, townships.c.id == areas.c.area_id)
+        area = townships.c.county_id
+        where = [
+            areas.c.level == "township",
+            areas.c.quarter == quarter,
+            areas.c.approved_only.in_(BOTH),
+        ]
+        keys = (area, areas.c.quarter, areas.c.approved_only)
+        # the townships' "*" rows are summed with the rest: each village is in one township
+        detail = (areas.c.zone, areas.c.indicator)
+        numerator, denominator = areas.c.numerator, areas.c.denominator
+        counted = func.sum(areas.c.villages)
+        anything = None
+    else:
+        raise ValueError(f"unknown area level {level!r}")
+    if ids is not None:
+        where.append(area.in_(ids))
+    label = literal(level)
+    per_zone = (
+        select(label, *keys, *detail, func.sum(numerator), func.sum(denominator), counted)
+        .select_from(source)
+        .where(*where)
+        .group_by(*keys, *detail)
+    )
+    if anything is None:
+        return per_zone
+    reported = (
+        select(label, *keys, literal(ANY), literal(ANY), literal(0.0), literal(0.0), anything)
+        .select_from(source)
+        .where(*where)
+        .group_by(*keys)
+    )
+    return union_all(per_zone, reported)
