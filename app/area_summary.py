@@ -40,26 +40,37 @@ COLUMNS = (
 LEVELS = ("township", "county")  # in the order they are recomputed: each from the one before
 
 
-def touched(connection, places, moved_villages, moved_townships):
-    """{quarter: township ids} and {quarter: county ids} whose sums these changes reach.
+def touched(connection, places, ids, moved_villages, moved_townships):
+    """The (village, quarter) places to recount (those given, and those of the inspection ids),
+    with {quarter: township ids} and {quarter: county ids} whose sums these changes reach.
 
     The village → township → county rows are read FOR SHARE (PostgreSQL): a transaction moving
     a village to another township (or a township to another county) then waits for this one to
     commit before it recomputes both areas, or this one waits for it and sees the new area;
     otherwise this write's village rows could land in an area already recomputed without them."""
-    towns: dict[str, set[int]] = {}
-    counties: dict[str, set[int]] = {}
-    village_rows = []
-    if places:
-        wanted = sorted({village_id for village_id, _quarter in places})
-        where_of = dict(
+    places = {p for p in places if None not in p}
+    where_of: dict[int, int] = {}
+    if ids:  # one locking read gives the inspections' places and their villages' townships
+        for village, quarter, township in connection.execute(
+            select(inspections.c.village_id, inspections.c.quarter, villages.c.township_id)
+            .join(villages, villages.c.id == inspections.c.village_id)
+            .where(inspections.c.id.in_(sorted(ids)))
+            .with_for_update(read=True, of=villages)
+        ):
+            places.add((village, quarter))
+            where_of[village] = township
+    unknown = sorted({village for village, _quarter in places} - where_of.keys())
+    if unknown:
+        where_of.update(
             connection.execute(
                 select(villages.c.id, villages.c.township_id)
-                .where(villages.c.id.in_(wanted))
-                .with_for_update(read=True)  # see the docstring
+                .where(villages.c.id.in_(unknown))
+                .with_for_update(read=True)
             ).all()
         )
-        village_rows = [(where_of[v], q, ()) for v, q in places if v in where_of]
+    towns: dict[str, set[int]] = {}
+    counties: dict[str, set[int]] = {}
+    village_rows = [(where_of[v], q, ()) for v, q in places if v in where_of]
     if moved_villages:  # every quarter the village has inspections in, old township and new
         village_rows += [
             (township, quarter, moved_villages[village])
@@ -100,7 +111,7 @@ def touched(connection, places, moved_villages, moved_townships):
     for county, quarter, former in county_rows:
         for area in (county, *former):
             counties.setdefault(quarter, set()).add(area)
-    return towns, counties
+    return places, towns, counties
 
 
 def recompute(connection, level: str, by_quarter: dict[str, set[int]]) -> None:

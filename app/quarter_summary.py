@@ -151,19 +151,12 @@ def recompute(connection, places=(), ids=(), moved_villages=None, moved_township
     """Recompute the village rows of each (village_id, quarter) in `places` and of each
     inspection id in `ids`, then the sums of every township and county they (or the moved
     villages and townships) touch. The caller has checked that the summary is on."""
-    places = set(places)
-    if ids:
-        rows = connection.execute(
-            select(inspections.c.village_id, inspections.c.quarter).where(
-                inspections.c.id.in_(sorted(ids))
-            )
-        )
-        places.update(tuple(row) for row in rows)
-    places = {p for p in places if None not in p}
+    places, towns, counties = area_summary.touched(
+        connection, places, ids, moved_villages, moved_townships
+    )
     by_quarter: dict[str, set[int]] = {}
     for village_id, quarter in places:
         by_quarter.setdefault(quarter, set()).add(village_id)
-    towns, counties = area_summary.touched(connection, places, moved_villages, moved_townships)
     _lock(connection, by_quarter, towns, counties)
     indicators = current_forms().indicators.indicators
     for quarter, village_ids in sorted(by_quarter.items()):
