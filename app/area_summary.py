@@ -15,14 +15,24 @@ The caller (app/quarter_summary.py) holds the areas' locks, so two writers of on
 recompute it one after the other, the second seeing the first's committed villages.
 """
 
+from dataclasses import dataclass, field
+
 from sqlalchemy import delete, func, insert, literal, select, union_all
 
-from app.models import AreaQuarterFigure, Inspection, Township, Village, VillageQuarterFigure
+from app.models import (
+    AreaQuarterFigure,
+    AreaVillageCount,
+    Inspection,
+    Township,
+    Village,
+    VillageQuarterFigure,
+)
 from app.models.summary import ANY
 
 figures = VillageQuarterFigure.__table__
 inspections = Inspection.__table__
 areas = AreaQuarterFigure.__table__
+counts = AreaVillageCount.__table__
 villages = Village.__table__
 townships = Township.__table__
 BOTH = (False, True)  # both settings are kept; naming them lets an index probe the key
@@ -40,15 +50,35 @@ COLUMNS = (
 LEVELS = ("township", "county")  # in the order they are recomputed: each from the one before
 
 
-def touched(connection, places, ids, moved_villages, moved_townships):
-    """The (village, quarter) places to recount (those given, and those of the inspection ids),
-    with {quarter: township ids} and {quarter: county ids} whose sums these changes reach.
+@dataclass
+class Reach:
+    """What a transaction's writes reach: the (village, quarter) places to recount, the
+    townships' and counties' sums per quarter, and the areas whose village counts changed."""
+
+    places: set = field(default_factory=set)
+    towns: dict[str, set[int]] = field(default_factory=dict)  # quarter → township ids
+    counties: dict[str, set[int]] = field(default_factory=dict)  # quarter → county ids
+    counted_towns: set[int] = field(default_factory=set)
+    counted_counties: set[int] = field(default_factory=set)
+
+    def area_ids(self, level: str) -> list[int]:
+        by_quarter, counted = (
+            (self.towns, self.counted_towns)
+            if level == "township"
+            else (self.counties, self.counted_counties)
+        )
+        return sorted(set(counted).union(*by_quarter.values()))
+
+
+def touched(connection, places, ids, moved_villages, moved_townships) -> Reach:
+    """The Reach of these places, inspection ids, moved villages ({id: former townships}: a new
+    zone or township, or new or deleted) and moved townships ({id: former counties}).
 
     The village → township → county rows are read FOR SHARE (PostgreSQL): a transaction moving
     a village to another township (or a township to another county) then waits for this one to
     commit before it recomputes both areas, or this one waits for it and sees the new area;
     otherwise this write's village rows could land in an area already recomputed without them."""
-    places = {p for p in places if None not in p}
+    reach = Reach(places={p for p in places if None not in p})
     where_of: dict[int, int] = {}
     if ids:  # one locking read gives the inspections' places and their villages' townships
         for village, quarter, township in connection.execute(
@@ -57,10 +87,10 @@ def touched(connection, places, ids, moved_villages, moved_townships):
             .where(inspections.c.id.in_(sorted(ids)))
             .with_for_update(read=True, of=villages)
         ):
-            places.add((village, quarter))
+            reach.places.add((village, quarter))
             where_of[village] = township
-    unknown = sorted({village for village, _quarter in places} - where_of.keys())
-    if unknown:
+    unknown = {village for village, _quarter in reach.places} | set(moved_villages)
+    if unknown := sorted(unknown - where_of.keys()):
         where_of.update(
             connection.execute(
                 select(villages.c.id, villages.c.township_id)
@@ -68,9 +98,7 @@ def touched(connection, places, ids, moved_villages, moved_townships):
                 .with_for_update(read=True)
             ).all()
         )
-    towns: dict[str, set[int]] = {}
-    counties: dict[str, set[int]] = {}
-    village_rows = [(where_of[v], q, ()) for v, q in places if v in where_of]
+    village_rows = [(where_of[v], q, ()) for v, q in reach.places if v in where_of]
     if moved_villages:  # every quarter the village has inspections in, old township and new
         village_rows += [
             (township, quarter, moved_villages[village])
@@ -81,19 +109,20 @@ def touched(connection, places, ids, moved_villages, moved_townships):
                 .distinct()
             )
         ]
+        for village, former in moved_villages.items():  # a deleted village: its former only
+            reach.counted_towns.update(former, [where_of[village]] if village in where_of else [])
     for township, quarter, former in village_rows:
-        for area in (township, *former):
-            towns.setdefault(quarter, set()).add(area)
-    county_rows = []
-    if towns:
+        reach.towns.setdefault(quarter, set()).update((township, *former))
+    county_of = {}
+    if wanted := sorted(set(reach.area_ids("township")) | set(moved_townships)):
         county_of = dict(
             connection.execute(
                 select(townships.c.id, townships.c.county_id)
-                .where(townships.c.id.in_(sorted(set().union(*towns.values()))))
+                .where(townships.c.id.in_(wanted))
                 .with_for_update(read=True)
             ).all()
         )
-        county_rows = [(county_of[t], q, ()) for q, ids in towns.items() for t in ids]
+    county_rows = [(county_of[t], q, ()) for q, ids in reach.towns.items() for t in ids]
     if moved_townships:
         county_rows += [
             (county, quarter, moved_townships[township])
@@ -108,14 +137,56 @@ def touched(connection, places, ids, moved_villages, moved_townships):
                 .distinct()
             )
         ]
+        for township, former in moved_townships.items():
+            reach.counted_counties.update(former, [county_of[township]])
     for county, quarter, former in county_rows:
-        for area in (county, *former):
-            counties.setdefault(quarter, set()).add(area)
-    return places, towns, counties
+        reach.counties.setdefault(quarter, set()).update((county, *former))
+    reach.counted_counties.update(county_of[t] for t in reach.counted_towns if t in county_of)
+    return reach
 
 
-def recompute(connection, level: str, by_quarter: dict[str, set[int]]) -> None:
-    """Replace the rows of these areas (township or county ids) in these quarters."""
+def apply(connection, reach: Reach, keys) -> None:
+    """Recompute every area row the reach names, each level from the one below (the caller
+    has recounted the village rows and holds the areas' locks)."""
+    recompute(connection, "township", reach.towns, keys)
+    recompute(connection, "county", reach.counties, keys)
+    recount(connection, "township", reach.counted_towns)
+    recount(connection, "county", reach.counted_counties)
+
+
+def recount(connection, level: str, ids) -> None:
+    """Replace these areas' village counts per zone (all areas when `ids` is None)."""
+    if ids is not None and not ids:
+        return
+    if level == "township":
+        area, zone, source = villages.c.township_id, villages.c.zone, villages
+        counted = func.count()
+        where = []
+    else:
+        area, zone = townships.c.county_id, counts.c.zone
+        source = counts.join(townships, townships.c.id == counts.c.area_id)
+        counted = func.sum(counts.c.villages)
+        where = [counts.c.level == "township"]
+    if ids is not None:
+        ids = sorted(ids)
+        where.append(area.in_(ids))
+        connection.execute(delete(counts).where(counts.c.level == level, counts.c.area_id.in_(ids)))
+    statement = (
+        select(literal(level), area, zone, counted)
+        .select_from(source)
+        .where(*where)
+        .group_by(area, zone)
+    )
+    connection.execute(
+        insert(counts).from_select(("level", "area_id", "zone", "villages"), statement)
+    )
+
+
+def recompute(connection, level: str, by_quarter: dict[str, set[int]], keys) -> None:
+    """Replace the rows of these areas (township or county ids) in these quarters, for the
+    indicators `keys` (the current forms'; named so that every statement is an index range, and
+    rows of an indicator dropped from the forms before a rebuild are left alone)."""
+    keys = [*keys, ANY]
     for quarter, ids in sorted(by_quarter.items()):
         ids = sorted(ids)
         connection.execute(
@@ -123,27 +194,37 @@ def recompute(connection, level: str, by_quarter: dict[str, set[int]]) -> None:
                 areas.c.level == level,
                 areas.c.quarter == quarter,
                 areas.c.approved_only.in_(BOTH),
+                areas.c.indicator.in_(keys),
                 areas.c.area_id.in_(ids),
             )
         )
-        connection.execute(insert(areas).from_select(COLUMNS, _sums(level, quarter, ids)))
+        statement = _sums(level, quarter, ids, keys)
+        connection.execute(insert(areas).from_select(COLUMNS, statement))
 
 
-def rebuild(connection, quarters) -> None:
-    """Every area's rows of these quarters, from village rows already rebuilt (the caller has
-    emptied the table)."""
+def rebuild(connection, quarters, keys) -> None:
+    """Every area's rows of these quarters, from village rows already rebuilt, and every area's
+    village counts (the caller has emptied the tables)."""
+    recount(connection, "township", None)
+    recount(connection, "county", None)
+    keys = [*keys, ANY]
     for quarter in sorted(quarters):
         for level in LEVELS:
-            connection.execute(insert(areas).from_select(COLUMNS, _sums(level, quarter, None)))
+            statement = _sums(level, quarter, None, keys)
+            connection.execute(insert(areas).from_select(COLUMNS, statement))
 
 
-def _sums(level: str, quarter: str, ids):
+def _sums(level: str, quarter: str, ids, keys):
     """The SELECT of an area level's rows of one quarter (all areas when `ids` is None)."""
     if level == "township":
         source = figures.join(villages, villages.c.id == figures.c.village_id)
         area = villages.c.township_id
-        where = [figures.c.quarter == quarter, figures.c.approved_only.in_(BOTH)]
-        keys = (area, figures.c.quarter, figures.c.approved_only)
+        where = [
+            figures.c.quarter == quarter,
+            figures.c.approved_only.in_(BOTH),
+            figures.c.indicator.in_(keys),
+        ]
+        group = (area, figures.c.quarter, figures.c.approved_only)
         detail = (villages.c.zone, figures.c.indicator)
         numerator, denominator = figures.c.numerator, figures.c.denominator
         counted = func.count()
@@ -156,8 +237,9 @@ def _sums(level: str, quarter: str, ids):
             areas.c.level == "township",
             areas.c.quarter == quarter,
             areas.c.approved_only.in_(BOTH),
+            areas.c.indicator.in_(keys),
         ]
-        keys = (area, areas.c.quarter, areas.c.approved_only)
+        group = (area, areas.c.quarter, areas.c.approved_only)
         # the townships' "*" rows are summed with the rest: each village is in one township
         detail = (areas.c.zone, areas.c.indicator)
         numerator, denominator = areas.c.numerator, areas.c.denominator
@@ -169,17 +251,17 @@ def _sums(level: str, quarter: str, ids):
         where.append(area.in_(ids))
     label = literal(level)
     per_zone = (
-        select(label, *keys, *detail, func.sum(numerator), func.sum(denominator), counted)
+        select(label, *group, *detail, func.sum(numerator), func.sum(denominator), counted)
         .select_from(source)
         .where(*where)
-        .group_by(*keys, *detail)
+        .group_by(*group, *detail)
     )
     if anything is None:
         return per_zone
     reported = (
-        select(label, *keys, literal(ANY), literal(ANY), literal(0.0), literal(0.0), anything)
+        select(label, *group, literal(ANY), literal(ANY), literal(0.0), literal(0.0), anything)
         .select_from(source)
         .where(*where)
-        .group_by(*keys)
+        .group_by(*group)
     )
     return union_all(per_zone, reported)

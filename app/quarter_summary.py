@@ -10,7 +10,7 @@ same transaction, so the recomputation hangs on the session, not on the write pa
   (create, edit, review, soft delete, restore, rescue import all go through it);
 - an Inspection's old (village, quarter) is noted when either is reassigned; so is a Village
   whose zone or township changes and a Township whose county changes (they move villages from
-  one area's sums to another's);
+  one area's sums to another's), and a Village added or deleted (the areas' village counts);
 - `before_commit` flushes and reads the state (app/summary_state.py, locking it on PostgreSQL);
   only while the summary is on does it recompute each noted (village, quarter) with the one
   tally statement of app/tallies.py (no second definition of the arithmetic), then the touched
@@ -29,6 +29,7 @@ from app.forms_registry import current_forms
 from app.models import (
     Answer,
     AreaQuarterFigure,
+    AreaVillageCount,
     Inspection,
     Township,
     Village,
@@ -39,6 +40,7 @@ from app.tallies import village_figures
 
 figures_table = VillageQuarterFigure.__table__
 inspections = Inspection.__table__
+TABLES = (figures_table, AreaQuarterFigure.__table__, AreaVillageCount.__table__)
 PLACES = "quarter_summary.places"  # session.info keys: {(village_id, quarter)}
 INSPECTIONS = "quarter_summary.inspections"  # {inspection id}: resolved at commit
 MOVED_VILLAGES = "quarter_summary.villages"  # {village id: {its former township ids}}
@@ -98,6 +100,10 @@ def _note_flushed(session, _context) -> None:
                 ids.add(obj.id)
         elif isinstance(obj, Answer):
             ids.add(attributes.instance_dict(obj).get("inspection_id"))
+        elif isinstance(obj, Village) and obj not in session.dirty:  # new or deleted: counts
+            township = attributes.instance_dict(obj).get("township_id")
+            former = {township} if obj in session.deleted and township else set()
+            session.info.setdefault(MOVED_VILLAGES, {}).setdefault(obj.id, set()).update(former)
 
 
 def _unset(value) -> bool:
@@ -151,13 +157,11 @@ def recompute(connection, places=(), ids=(), moved_villages=None, moved_township
     """Recompute the village rows of each (village_id, quarter) in `places` and of each
     inspection id in `ids`, then the sums of every township and county they (or the moved
     villages and townships) touch. The caller has checked that the summary is on."""
-    places, towns, counties = area_summary.touched(
-        connection, places, ids, moved_villages, moved_townships
-    )
+    reach = area_summary.touched(connection, places, ids, moved_villages, moved_townships)
     by_quarter: dict[str, set[int]] = {}
-    for village_id, quarter in places:
+    for village_id, quarter in reach.places:
         by_quarter.setdefault(quarter, set()).add(village_id)
-    _lock(connection, by_quarter, towns, counties)
+    _lock(connection, by_quarter, reach)
     indicators = current_forms().indicators.indicators
     for quarter, village_ids in sorted(by_quarter.items()):
         connection.execute(
@@ -170,11 +174,10 @@ def recompute(connection, places=(), ids=(), moved_villages=None, moved_township
             continue
         for village_id in sorted(village_ids):
             _store(connection, indicators, quarter, scope=("village", village_id))
-    area_summary.recompute(connection, "township", towns)
-    area_summary.recompute(connection, "county", counties)
+    area_summary.apply(connection, reach, [i.key for i in indicators])
 
 
-def _lock(connection, by_quarter, towns, counties) -> None:
+def _lock(connection, by_quarter, reach) -> None:
     """PostgreSQL: two transactions writing the same village and quarter (or area) at once
     would both delete its old rows and insert new ones: the second insert would fail on the key
     or, had it not, count from a snapshot without the first's writes. Each takes these advisory
@@ -190,9 +193,8 @@ def _lock(connection, by_quarter, towns, counties) -> None:
         many = len(village_ids) > MANY_VILLAGES
         keys.append((_village_key(0, quarter), not many))
         keys += [(_village_key(v, quarter), False) for v in sorted(village_ids) if not many]
-    for level, areas in enumerate((towns, counties)):
-        ids = sorted(set().union(*areas.values())) if areas else []
-        keys += [(AREA_LOCKS | (level << 40) | area_id, False) for area_id in ids]
+    for rank, level in enumerate(area_summary.LEVELS):
+        keys += [(AREA_LOCKS | (rank << 40) | area, False) for area in reach.area_ids(level)]
     if keys:
         connection.execute(
             text(
@@ -220,13 +222,13 @@ def rebuild(connection) -> int:
         # After a bulk load, before autovacuum has run: without statistics PostgreSQL plans the
         # quarter-wide tally badly (minutes instead of a second at province scale).
         connection.exec_driver_sql("ANALYZE inspections, answers")
-    connection.execute(delete(figures_table))
-    connection.execute(delete(AreaQuarterFigure.__table__))
+    for table in TABLES:
+        connection.execute(delete(table))
     quarters = sorted(connection.execute(select(inspections.c.quarter).distinct()).scalars())
     rows = sum(_store(connection, indicators, q, scope=None) for q in quarters)
     if postgresql:
         connection.exec_driver_sql("ANALYZE village_quarter_figures")  # for the sums below
-    area_summary.rebuild(connection, quarters)
+    area_summary.rebuild(connection, quarters, [i.key for i in indicators])
     return rows
 
 
@@ -234,12 +236,11 @@ def switch_off(connection) -> None:
     """Switch the summary off and empty it (the caller commits): from then on writes leave it
     alone and roll-ups read the answers, until `rebuild`."""
     summary_state.switch(connection, False)  # first: see app/summary_state.py
-    tables = (figures_table.name, AreaQuarterFigure.__tablename__)
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(f"TRUNCATE {', '.join(tables)}")  # instant, unlike DELETE
+    if connection.dialect.name == "postgresql":  # instant, unlike DELETE
+        connection.exec_driver_sql(f"TRUNCATE {', '.join(t.name for t in TABLES)}")
     else:
-        for table in tables:
-            connection.exec_driver_sql(f"DELETE FROM {table}")  # SQLite's truncate fast path
+        for table in TABLES:
+            connection.execute(delete(table))  # SQLite's truncate fast path
 
 
 def _store(connection, indicators, quarter: str, scope, only=None) -> int:

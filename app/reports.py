@@ -28,7 +28,7 @@ from app.rollup import (
     village_tally,
 )
 from app.settings import reports_scope_approved_only
-from app.summary_read import summary_figures
+from app.summary_read import area_villages, summary_figures
 from app.tallies import VillageFigures, village_figures
 from app.targets import TargetTable, targets_at
 
@@ -211,11 +211,18 @@ def _units(level: str, township: Township | None) -> dict[int, tuple[str, str, d
             .order_by(Village.code)
         ).all()
         return {vid: (code, name, {zone: 1}) for vid, code, name, zone in rows}
-    counts = db.session.execute(
-        select(Village.township_id, Village.zone, func.count())
-        .where(*scope)
-        .group_by(Village.township_id, Village.zone)
-    ).all()
+    stored = _stored_zones(
+        "province" if level == "county" else "township",
+        ("township", township.id) if township else None,
+    )
+    if stored is not None:
+        counts = [(unit, zone, n) for unit, zones in stored.items() for zone, n in zones.items()]
+    else:
+        counts = db.session.execute(
+            select(Village.township_id, Village.zone, func.count())
+            .where(*scope)
+            .group_by(Village.township_id, Village.zone)
+        ).all()
     if level == "county":
         zones: dict[str, int] = {}
         for _tid, zone, n in counts:
@@ -237,16 +244,27 @@ def _unit_scope(level: str, code: str):
     if level == "county":
         if code != current_app.config["COUNTY_CODE"]:
             raise LookupError(f"unknown county {code!r}")
-        return None, _zone_counts()
+        stored = _stored_zones("province", None)
+        return None, stored.get(0, {}) if stored is not None else _zone_counts()
     if level == "township":
         township = _township(code)
-        return ("township", township.id), _zone_counts(Village.township_id == township.id)
+        scope = ("township", township.id)
+        stored = _stored_zones("township", scope)
+        if stored is not None:
+            return scope, stored.get(township.id, {})
+        return scope, _zone_counts(Village.township_id == township.id)
     if level == "village":
         village = db.session.execute(select(Village).where(Village.code == code)).scalar()
         if village is None:
             raise LookupError(f"unknown village {code!r}")
         return ("village", village.id), {village.zone: 1}
     raise ValueError(f"unknown level {level!r}")
+
+
+def _stored_zones(level: str, scope) -> dict[int, dict[str, int]] | None:
+    """{unit: {zone: villages}} from the summary while it is on (counting 25,000 villages per
+    request costs more than the roll-up's sums), else None."""
+    return area_villages(db.session.connection(), level, scope) if reads_summary() else None
 
 
 def _zone_counts(*where) -> dict[str, int]:

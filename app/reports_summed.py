@@ -16,7 +16,7 @@ from app.models.summary import ANY
 from app.rollup import Tally, indicator_result, roll_up, shared_target, village_tally, zone_tally
 from app.summary_read import area_sums
 from app.tallies import village_figures
-from app.targets import targets_at
+from app.targets import targets_on
 
 
 def summed_rollup(indicators, span, level, scope, targets, approved_only):
@@ -47,17 +47,18 @@ def summed_trend(ind, spans, scope, zones, approved_only):
     when nothing was reported."""
     level = scope[0] if scope else "province"
     connection = db.session.connection()
-    rows = area_sums(connection, level, [s.code for s in spans], scope, approved_only, [ind.key])
+    quarters = [s.code for s in spans]
+    rows = area_sums(connection, level, quarters, scope, approved_only, [ind.key], reported=False)
     if rows is None:
         tallies = _live_trend(ind, spans, scope, approved_only)
     else:
         tallies = {}
-        for quarter, _unit, zone, key, numerator, denominator, villages in rows:
-            if key == ind.key:
-                tallies.setdefault(quarter, {})[zone] = (numerator, denominator, int(villages))
+        for quarter, _unit, zone, _key, numerator, denominator, villages in rows:
+            tallies.setdefault(quarter, {})[zone] = (numerator, denominator, int(villages))
     series = []
+    targets_then = targets_on([s.start for s in spans])
     for span in spans:
-        targets = targets_at(span.start)
+        targets = targets_then[span.start]
         by_zone = {
             zone: zone_tally(*sums, targets.for_zone(ind.key, zone))
             for zone, sums in tallies.get(span.code, {}).items()

@@ -9,13 +9,20 @@ zone; targets and every division are app/rollup.py's.
 
 from sqlalchemy import Integer, bindparam, case, func, literal, select
 
-from app.models import AreaQuarterFigure, Township, Village, VillageQuarterFigure
+from app.models import (
+    AreaQuarterFigure,
+    AreaVillageCount,
+    Township,
+    Village,
+    VillageQuarterFigure,
+)
 from app.models.summary import ANY
 from app.summary_state import read_with_state
 from app.tallies import VillageFigures
 
 figures = VillageQuarterFigure.__table__
 areas = AreaQuarterFigure.__table__
+counts = AreaVillageCount.__table__
 villages = Village.__table__
 townships = Township.__table__
 SUMMED_LEVELS = ("province", "county", "township")
@@ -73,57 +80,64 @@ def summary_figures(
     ]
 
 
-def area_sums(connection, level, quarters, scope, approved_only, keys):
+def area_sums(connection, level, quarters, scope, approved_only, keys, reported=True):
     """Per (quarter, unit, zone, indicator): Σ numerator, Σ denominator and the villages summed,
-    for the indicators `keys`, plus per (quarter, unit) a row with zone and indicator "*" giving
-    the villages that reported anything; None while the summary is off.
+    for the indicators `keys`, plus (`reported`) per (quarter, unit) a row with zone and
+    indicator "*" giving the villages that reported anything; None while the summary is off.
 
     `level` "province" (unit 0: every county's rows summed here), "county" (unit: county id) or
     "township" (unit: township id); `scope` None, ("county", id) or ("township", id) narrows
     the units to those inside it."""
+    unit, where = _scoped(areas, level, scope)
+    where += [
+        areas.c.quarter.in_(list(quarters)),
+        areas.c.approved_only == bool(approved_only),
+        areas.c.indicator.in_([*keys, ANY] if reported else list(keys)),
+    ]
+    detail = (areas.c.quarter, areas.c.zone, areas.c.indicator)
+    sums = (areas.c.numerator, areas.c.denominator, areas.c.villages)
+    if level == "province":
+        statement = select(*detail[:1], unit, *detail[1:], *map(func.sum, sums)).group_by(*detail)
+    else:
+        statement = select(*detail[:1], unit, *detail[1:], *sums)
+    on, rows = read_with_state(connection, statement.where(*where))
+    return rows if on else None
+
+
+def area_villages(connection, level, scope) -> dict[int, dict[str, int]] | None:
+    """{unit: {zone: villages}} for every unit of `level` in `scope` (as area_sums), reporting
+    or not; None while the summary is off."""
+    unit, where = _scoped(counts, level, scope)
+    if level == "province":
+        statement = select(counts.c.zone, unit, func.sum(counts.c.villages)).group_by(counts.c.zone)
+    else:
+        statement = select(counts.c.zone, unit, counts.c.villages)
+    on, rows = read_with_state(connection, statement.where(*where))
+    if not on:
+        return None
+    out: dict[int, dict[str, int]] = {}
+    for zone, unit_id, villages in rows:
+        out.setdefault(unit_id, {})[zone] = int(villages)
+    return out
+
+
+def _scoped(table, level, scope):
+    """(the unit column, the conditions) picking `level`'s areas inside `scope` from `table`."""
     if level not in SUMMED_LEVELS:
         raise ValueError(f"unknown level {level!r}")
     kind, scope_id = scope if scope else (None, None)
     stored = "township" if level == "township" or kind == "township" else "county"
-    where = [
-        areas.c.level == stored,
-        areas.c.quarter.in_(list(quarters)),
-        areas.c.approved_only == bool(approved_only),
-        areas.c.indicator.in_([*keys, ANY]),
-    ]
+    where = [table.c.level == stored]
     if kind == "county" and stored == "county":
-        where.append(areas.c.area_id == scope_id)
+        where.append(table.c.area_id == scope_id)
     elif kind == "county":
-        where.append(
-            areas.c.area_id.in_(select(townships.c.id).where(townships.c.county_id == scope_id))
-        )
+        inside = select(townships.c.id).where(townships.c.county_id == scope_id)
+        where.append(table.c.area_id.in_(inside))
     elif kind == "township":
         if level != "township":
             raise ValueError(f"a township scope goes with level township, not {level!r}")
-        where.append(areas.c.area_id == scope_id)
+        where.append(table.c.area_id == scope_id)
     elif kind is not None:
         raise ValueError(f"unknown scope {kind!r}")
-    detail = (areas.c.quarter, areas.c.zone, areas.c.indicator)
-    if level == "province":
-        unit = literal(0, Integer)
-        statement = select(
-            areas.c.quarter,
-            unit,
-            areas.c.zone,
-            areas.c.indicator,
-            func.sum(areas.c.numerator),
-            func.sum(areas.c.denominator),
-            func.sum(areas.c.villages),
-        ).group_by(*detail)
-    else:
-        statement = select(
-            areas.c.quarter,
-            areas.c.area_id,
-            areas.c.zone,
-            areas.c.indicator,
-            areas.c.numerator,
-            areas.c.denominator,
-            areas.c.villages,
-        )
-    on, rows = read_with_state(connection, statement.where(*where))
-    return rows if on else None
+    unit = literal(0, Integer) if level == "province" else table.c.area_id
+    return unit, where

@@ -7,7 +7,15 @@ import pytest
 from app import quarter_summary
 from app.extensions import db
 from app.forms_registry import current_forms
-from app.models import AreaQuarterFigure, County, Inspection, Township, VillageQuarterFigure
+from app.models import (
+    AreaQuarterFigure,
+    AreaVillageCount,
+    County,
+    Inspection,
+    Township,
+    Village,
+    VillageQuarterFigure,
+)
 from app.periods import parse_period
 from app.reports import rollup, trend
 from app.reports_summed import _live_rollup, _live_trend, summed_rollup, summed_trend
@@ -33,7 +41,7 @@ def switch_off() -> None:
 def summary_rows() -> int:
     return sum(
         db.session.scalar(db.select(db.func.count()).select_from(model))
-        for model in (VillageQuarterFigure, AreaQuarterFigure)
+        for model in (VillageQuarterFigure, AreaQuarterFigure, AreaVillageCount)
     )
 
 
@@ -85,6 +93,26 @@ def stored_area_rows(quarter: str, approved_only: bool) -> dict:
     return {tuple(row[:4]): list(row[4:]) for row in rows}
 
 
+def assert_village_counts_are_live() -> None:
+    """The stored villages per township and county and zone are what counting them gives."""
+    expected: dict = {}
+    rows = db.session.execute(
+        db.select(Village.township_id, Township.county_id, Village.zone).join(Township)
+    )
+    for township, county, zone in rows:
+        for key in (("township", township, zone), ("county", county, zone)):
+            expected[key] = expected.get(key, 0) + 1
+    stored = db.session.execute(
+        db.select(
+            AreaVillageCount.level,
+            AreaVillageCount.area_id,
+            AreaVillageCount.zone,
+            AreaVillageCount.villages,
+        )
+    ).all()
+    assert {tuple(row[:3]): row[3] for row in stored} == expected
+
+
 def assert_same_tallies(got: dict, expected: dict, where) -> None:
     assert got.keys() == expected.keys(), where
     for key, tally in expected.items():
@@ -98,6 +126,7 @@ def assert_same_tallies(got: dict, expected: dict, where) -> None:
 
 def assert_same_units(got, expected, where) -> None:
     assert [u.code for u in got] == [u.code for u in expected], where
+    assert [u.villages_total for u in got] == [u.villages_total for u in expected], where
     assert [u.villages_reported for u in got] == [u.villages_reported for u in expected], where
     for unit_got, unit_expected in zip(got, expected, strict=True):
         for key, result in unit_expected.indicators.items():
@@ -132,6 +161,7 @@ def assert_summary_is_live(app, full=False):
     the answers give; with `full`, every roll-up level and trend too (sums may differ in the
     last bit: floats added in another order)."""
     assert is_on(db.session.connection())
+    assert_village_counts_are_live()
     quarters = sorted(set(db.session.scalars(db.select(Inspection.quarter))))
     indicators = current_forms().indicators.indicators
     for quarter in quarters:

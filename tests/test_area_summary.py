@@ -10,7 +10,15 @@ import pytest
 from app.extensions import db
 from app.forms_registry import current_forms
 from app.inspection_changes import review_inspection
-from app.models import AreaQuarterFigure, County, Inspection, Township, User, Village
+from app.models import (
+    AreaQuarterFigure,
+    AreaVillageCount,
+    County,
+    Inspection,
+    Township,
+    User,
+    Village,
+)
 from app.periods import parse_period
 from app.quarter_summary import note_villages
 from app.reports_summed import summed_rollup, summed_trend
@@ -74,6 +82,16 @@ def four_villages(seeded, make_user):
         }  # fmt: skip
         switch_on()
     return app, ids
+
+
+def villages_of(level: str, area: int) -> dict[str, int]:
+    return dict(
+        db.session.execute(
+            db.select(AreaVillageCount.zone, AreaVillageCount.villages).where(
+                AreaVillageCount.level == level, AreaVillageCount.area_id == area
+            )
+        ).all()
+    )
 
 
 def contract(level, scope=None, approved_only=False):
@@ -179,4 +197,12 @@ def test_area_sums_follow_approvals_moves_zone_changes_and_later_visits(four_vil
         assert current[("township", T1, "mountain", "clean_heating")] == (40, 50, 1)
         assert current[("county", C1, "mountain", "clean_heating")] == (40, 50, 1)
         assert current[("county", C1, "*", "*")] == (0, 0, 2)
+
+        # a new village in T3 (county 2): one more mountain village in both, nothing reported
+        before = villages_of("township", T3), villages_of("county", C2)
+        db.session.add(Village(code="140225999001", name="新村", township_id=T3, zone="mountain"))
+        db.session.commit()
+        after = villages_of("township", T3), villages_of("county", C2)
+        for old, new in zip(before, after, strict=True):
+            assert new == {**old, "mountain": old.get("mountain", 0) + 1}
         assert_summary_is_live(app, full=True)

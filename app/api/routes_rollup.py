@@ -37,9 +37,15 @@ def get_rollup():
         _check_township(township)
     elif query["level"] != "county" and (scope := township_scope(g.actor)) is not None:
         township = db.session.get(Township, scope).code
-    units = rollup(query["period"], query["level"], township)
+    approved_only = reports_scope_approved_only()  # read once: the figures and the label
+    units = rollup(query["period"], query["level"], township, approved_only)
     return rollup_schema.dump(
-        {"period": query["period"], "level": query["level"], "counts": _counts(), "units": units}
+        {
+            "period": query["period"],
+            "level": query["level"],
+            "counts": _counts(approved_only),
+            "units": units,
+        }
     )
 
 
@@ -61,24 +67,25 @@ def get_trend():
         if not in_scope(g.actor, village.township_id):
             abort(403)
     periods = previous_quarters(quarter_of(county_today()), query["periods"])
+    approved_only = reports_scope_approved_only()
     series = [
         {"period": period, **asdict(result)}
-        for period, result in trend(query["indicator"], level, code, periods)
+        for period, result in trend(query["indicator"], level, code, periods, approved_only)
     ]
     return trend_schema.dump(
         {
             "indicator": query["indicator"],
             "level": level,
             "code": code,
-            "counts": _counts(),
+            "counts": _counts(approved_only),
             "series": series,
         }
     )
 
 
-def _counts() -> str:
+def _counts(approved_only: bool) -> str:
     """Which inspections the figures count: the county's setting, said with every answer."""
-    return "approved" if reports_scope_approved_only() else "all"
+    return "approved" if approved_only else "all"
 
 
 def _check_township(code: str) -> None:

@@ -15,6 +15,10 @@ reporting two indicators counts once, so it is not a sum of the other rows). A p
 reads ~120 counties' rows instead of 25,000 villages'. Sums only: targets (per zone) and every
 division stay in app/rollup.py.
 
+`area_villages`: how many villages each township and county has per zone (reporting or not),
+for the roll-ups' villages_total and fallback targets: counting 25,000 villages per request costs
+more than the sums.
+
 `summary_state`: one row. While `enabled`, every writing transaction keeps the tables above
 exact (app/quarter_summary.py) and roll-ups read them; while not, writes leave them alone (and
 empty) and roll-ups read the answers. The row is made by the migration and by create_all.
@@ -40,21 +44,45 @@ class VillageQuarterFigure(db.Model):
 
 
 class AreaQuarterFigure(db.Model):
-    """Keyed for both uses: a roll-up reads one level, quarter and setting (all its areas, or a
-    few); a write replaces a few areas of one quarter (both settings)."""
+    """Keyed for every use, each an index range: a roll-up reads one level, quarter, setting and
+    its indicators (every area, or a few); a trend one indicator over many quarters; a write
+    replaces a few areas of one quarter (both settings, every indicator named)."""
 
     __tablename__ = "area_quarter_figures"
-    __table_args__ = (db.CheckConstraint(f"level IN {AREA_LEVELS!r}", name="level"),)
+    __table_args__ = (
+        db.CheckConstraint(f"level IN {AREA_LEVELS!r}", name="level"),
+        # PostgreSQL: the sums ride in the key's index, so a read of pages no write has touched
+        # since the last VACUUM (every quarter but the current one) never visits the table
+        db.PrimaryKeyConstraint(
+            "level",
+            "quarter",
+            "approved_only",
+            "indicator",
+            "area_id",
+            "zone",
+            postgresql_include=["numerator", "denominator", "villages"],
+        ),
+    )
 
-    level = db.Column(db.String(8), primary_key=True)
-    quarter = db.Column(db.String(6), primary_key=True)
-    approved_only = db.Column(db.Boolean, primary_key=True)
-    area_id = db.Column(db.Integer, primary_key=True)  # a township's or a county's id
-    zone = db.Column(db.String(16), primary_key=True)
-    indicator = db.Column(db.String(64), primary_key=True)
+    level = db.Column(db.String(8))
+    quarter = db.Column(db.String(6))
+    approved_only = db.Column(db.Boolean)
+    indicator = db.Column(db.String(64))
+    area_id = db.Column(db.Integer)  # a township's or a county's id
+    zone = db.Column(db.String(16))
     numerator = db.Column(db.Float, nullable=False)
     denominator = db.Column(db.Float, nullable=False)
     villages = db.Column(db.Integer, nullable=False)  # reporting villages summed into this row
+
+
+class AreaVillageCount(db.Model):
+    __tablename__ = "area_villages"
+    __table_args__ = (db.CheckConstraint(f"level IN {AREA_LEVELS!r}", name="level"),)
+
+    level = db.Column(db.String(8), primary_key=True)
+    area_id = db.Column(db.Integer, primary_key=True)
+    zone = db.Column(db.String(16), primary_key=True)
+    villages = db.Column(db.Integer, nullable=False)
 
 
 class SummaryState(db.Model):

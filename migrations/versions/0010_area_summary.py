@@ -20,9 +20,9 @@ def upgrade():
         sa.Column("level", sa.String(length=8), nullable=False),
         sa.Column("quarter", sa.String(length=6), nullable=False),
         sa.Column("approved_only", sa.Boolean(), nullable=False),
+        sa.Column("indicator", sa.String(length=64), nullable=False),
         sa.Column("area_id", sa.Integer(), nullable=False),
         sa.Column("zone", sa.String(length=16), nullable=False),
-        sa.Column("indicator", sa.String(length=64), nullable=False),
         sa.Column("numerator", sa.Float(), nullable=False),
         sa.Column("denominator", sa.Float(), nullable=False),
         sa.Column("villages", sa.Integer(), nullable=False),
@@ -30,9 +30,19 @@ def upgrade():
             "level IN ('township', 'county')", name=op.f("ck_area_quarter_figures_level")
         ),
         sa.PrimaryKeyConstraint(
-            "level", "quarter", "approved_only", "area_id", "zone", "indicator",
+            "level", "quarter", "approved_only", "indicator", "area_id", "zone",
             name=op.f("pk_area_quarter_figures"),
+            postgresql_include=["numerator", "denominator", "villages"],
         ),
+    )
+    op.create_table(
+        "area_villages",
+        sa.Column("level", sa.String(length=8), nullable=False),
+        sa.Column("area_id", sa.Integer(), nullable=False),
+        sa.Column("zone", sa.String(length=16), nullable=False),
+        sa.Column("villages", sa.Integer(), nullable=False),
+        sa.CheckConstraint("level IN ('township', 'county')", name=op.f("ck_area_villages_level")),
+        sa.PrimaryKeyConstraint("level", "area_id", "zone", name=op.f("pk_area_villages")),
     )
     op.create_table(
         "summary_state",
@@ -50,4 +60,5 @@ def upgrade():
 
 def downgrade():
     op.drop_table("summary_state")
+    op.drop_table("area_villages")
     op.drop_table("area_quarter_figures")
