@@ -7,7 +7,7 @@ caller that gets `None` reads the answers instead. SQL only sums stored tallies 
 zone; targets and every division are app/rollup.py's.
 """
 
-from sqlalchemy import Integer, bindparam, case, func, literal, select
+from sqlalchemy import Boolean, Integer, bindparam, case, func, literal, select
 
 from app.models import (
     AreaQuarterFigure,
@@ -17,7 +17,7 @@ from app.models import (
     VillageQuarterFigure,
 )
 from app.models.summary import ANY
-from app.summary_state import read_with_state
+from app.summary_state import read_with_state, rows_while_on, with_state
 from app.tallies import VillageFigures
 
 figures = VillageQuarterFigure.__table__
@@ -88,32 +88,26 @@ def area_sums(connection, level, quarters, scope, approved_only, keys, reported=
     `level` "province" (unit 0: every county's rows summed here), "county" (unit: county id) or
     "township" (unit: township id); `scope` None, ("county", id) or ("township", id) narrows
     the units to those inside it."""
-    unit, where = _scoped(areas, level, scope)
-    where += [
-        areas.c.quarter.in_(list(quarters)),
-        areas.c.approved_only == bool(approved_only),
-        areas.c.indicator.in_([*keys, ANY] if reported else list(keys)),
-    ]
-    detail = (areas.c.quarter, areas.c.zone, areas.c.indicator)
-    sums = (areas.c.numerator, areas.c.denominator, areas.c.villages)
-    if level == "province":
-        statement = select(*detail[:1], unit, *detail[1:], *map(func.sum, sums)).group_by(*detail)
-    else:
-        statement = select(*detail[:1], unit, *detail[1:], *sums)
-    on, rows = read_with_state(connection, statement.where(*where))
-    return rows if on else None
+    kind = scope[0] if scope else None
+    statement = _prepared(("sums", level, kind), lambda: _sums(level, kind))
+    params = {
+        "quarters": list(quarters),
+        "approved_only": bool(approved_only),
+        "keys": [*keys, ANY] if reported else list(keys),
+        "scope_id": scope[1] if scope else None,
+    }
+    return rows_while_on(connection.execute(statement, params).all())
 
 
 def area_villages(connection, level, scope) -> dict[int, dict[str, int]] | None:
     """{unit: {zone: villages}} for every unit of `level` in `scope` (as area_sums), reporting
     or not; None while the summary is off."""
-    unit, where = _scoped(counts, level, scope)
-    if level == "province":
-        statement = select(counts.c.zone, unit, func.sum(counts.c.villages)).group_by(counts.c.zone)
-    else:
-        statement = select(counts.c.zone, unit, counts.c.villages)
-    on, rows = read_with_state(connection, statement.where(*where))
-    if not on:
+    kind = scope[0] if scope else None
+    statement = _prepared(("villages", level, kind), lambda: _villages(level, kind))
+    rows = rows_while_on(
+        connection.execute(statement, {"scope_id": scope[1] if scope else None}).all()
+    )
+    if rows is None:
         return None
     out: dict[int, dict[str, int]] = {}
     for zone, unit_id, villages in rows:
@@ -121,11 +115,48 @@ def area_villages(connection, level, scope) -> dict[int, dict[str, int]] | None:
     return out
 
 
-def _scoped(table, level, scope):
-    """(the unit column, the conditions) picking `level`'s areas inside `scope` from `table`."""
+# Each read's statement is built once per shape (values are bind parameters): building and
+# keying a SQLAlchemy statement costs more CPU than PostgreSQL spends running it.
+_STATEMENTS: dict = {}
+
+
+def _prepared(shape, build):
+    statement = _STATEMENTS.get(shape)
+    if statement is None:
+        statement = _STATEMENTS[shape] = with_state(build())
+    return statement
+
+
+def _sums(level, kind):
+    unit, where = _scoped(areas, level, kind)
+    where += [
+        areas.c.quarter.in_(bindparam("quarters", expanding=True)),
+        areas.c.approved_only == bindparam("approved_only", type_=Boolean),
+        areas.c.indicator.in_(bindparam("keys", expanding=True)),
+    ]
+    detail = (areas.c.quarter, areas.c.zone, areas.c.indicator)
+    sums = (areas.c.numerator, areas.c.denominator, areas.c.villages)
+    if level == "province":
+        statement = select(*detail[:1], unit, *detail[1:], *map(func.sum, sums)).group_by(*detail)
+    else:
+        statement = select(*detail[:1], unit, *detail[1:], *sums)
+    return statement.where(*where)
+
+
+def _villages(level, kind):
+    unit, where = _scoped(counts, level, kind)
+    if level == "province":
+        statement = select(counts.c.zone, unit, func.sum(counts.c.villages))
+        return statement.where(*where).group_by(counts.c.zone)
+    return select(counts.c.zone, unit, counts.c.villages).where(*where)
+
+
+def _scoped(table, level, kind):
+    """(the unit column, the conditions) picking `level`'s areas inside a scope of `kind`
+    (None, "county" or "township"; its id is the parameter scope_id) from `table`."""
     if level not in SUMMED_LEVELS:
         raise ValueError(f"unknown level {level!r}")
-    kind, scope_id = scope if scope else (None, None)
+    scope_id = bindparam("scope_id", type_=Integer)
     stored = "township" if level == "township" or kind == "township" else "county"
     where = [table.c.level == stored]
     if kind == "county" and stored == "county":

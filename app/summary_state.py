@@ -13,7 +13,7 @@ decision and every switch are serialised on this row:
 - SQLite: every writing transaction starts with BEGIN IMMEDIATE (app/db.py), so writers and the
   switches already run one at a time; the row is read inside the writer's transaction.
 
-Readers read the row in the same statement as the summary (`read_with_state`): on PostgreSQL
+Readers read the row in the same statement as the summary (`with_state`): on PostgreSQL
 each statement has its own snapshot, and a switch-off between two statements would otherwise
 show an emptied summary as zeros. A missing row reads as off.
 """
@@ -43,18 +43,27 @@ def switch(connection, enabled: bool) -> None:
         connection.execute(insert(state).values(id=1, **values))
 
 
-def read_with_state(connection, statement) -> tuple[bool, list]:
-    """Run `statement` (a SELECT whose first column is never NULL) together with the state, in
-    one statement and so one snapshot: (True, its rows) while the summary is on, else
-    (False, [])."""
+def with_state(statement):
+    """`statement` (a SELECT whose first column is never NULL) joined to the state, so both are
+    read in one statement and so one snapshot; its rows go through `rows_while_on`."""
     inner = statement.subquery("summary")
-    joined = (
+    return (
         select(state.c.enabled, inner)
         .select_from(state.outerjoin(inner, state.c.enabled == true()))
         .where(state.c.id == 1)
     )
-    rows = connection.execute(joined).all()
+
+
+def rows_while_on(rows) -> list | None:
+    """The summary's rows from a `with_state` statement's result, or None while it is off."""
     if not rows or not rows[0][0]:
-        return False, []
+        return None
     # with the summary on and nothing in it, the outer join gives one row of NULLs
-    return True, [tuple(row[1:]) for row in rows if row[1] is not None]
+    return [tuple(row[1:]) for row in rows if row[1] is not None]
+
+
+def read_with_state(connection, statement) -> tuple[bool, list]:
+    """Run `statement` with the state: (True, its rows) while the summary is on, else
+    (False, [])."""
+    rows = rows_while_on(connection.execute(with_state(statement)).all())
+    return (False, []) if rows is None else (True, rows)

@@ -6,7 +6,7 @@ figures of a township are limited by the policy's township scope: a township rol
 another township's unit gets 403, and without `township` gets its own township only.
 """
 
-from dataclasses import asdict
+from dataclasses import fields
 
 from flask import abort, current_app, g, request
 from marshmallow import ValidationError
@@ -25,7 +25,10 @@ from app.models import Township, Village
 from app.periods import previous_quarters, quarter_of
 from app.policy import allow, in_scope, township_scope
 from app.reports import rollup, trend
+from app.rollup import IndicatorResult
 from app.settings import reports_scope_approved_only
+
+RESULT_FIELDS = fields(IndicatorResult)  # flat: dataclasses.asdict deep-copies every value
 
 
 @bp.get("/rollup")
@@ -69,7 +72,7 @@ def get_trend():
     periods = previous_quarters(quarter_of(county_today()), query["periods"])
     approved_only = reports_scope_approved_only()
     series = [
-        {"period": period, **asdict(result)}
+        {"period": period, **{f.name: getattr(result, f.name) for f in RESULT_FIELDS}}
         for period, result in trend(query["indicator"], level, code, periods, approved_only)
     ]
     return trend_schema.dump(
