@@ -166,7 +166,9 @@ def recompute(connection, places=(), ids=(), moved_villages=None, moved_township
     for quarter, village_ids in sorted(by_quarter.items()):
         connection.execute(
             delete(figures_table).where(
-                figures_table.c.quarter == quarter, figures_table.c.village_id.in_(village_ids)
+                figures_table.c.quarter == quarter,
+                figures_table.c.approved_only.in_(area_summary.BOTH),  # an index range each
+                figures_table.c.village_id.in_(village_ids),
             )
         )
         if len(village_ids) > MANY_VILLAGES:
