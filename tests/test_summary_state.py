@@ -17,7 +17,7 @@ from app import quarter_summary
 from app.extensions import db
 from app.forms_registry import current_forms
 from app.models import User
-from app.reports import rollup
+from app.reports import rollup, trend
 from app.submissions import store_inspection
 from app.summary_state import is_on
 from tests.review_world import make_world, payload
@@ -222,3 +222,29 @@ def test_a_writer_waits_for_a_rebuild_under_way_and_then_keeps_the_summary(
         assert_summary_is_live(app)  # …then sees "on" and recounts its village itself
         whole = rollup("2026Q1", "county")[0]
         assert whole.indicators["clean_heating"].denominator == 200  # the later visit
+
+
+def test_while_off_every_read_gives_the_answers_figures(seeded, make_user):
+    """The summary readers find it off in their own statement and read the answers instead."""
+    app = seeded
+    uid = make_user("county_admin")
+    with app.app_context():
+        add_inspection(uid, "140225101200", date(2026, 2, 1), 100, heating={"central": 60})
+        add_inspection(uid, "140225102200", date(2026, 2, 1), 50, heating={"central": 35})
+        db.session.commit()
+        assert not is_on(db.session.connection())
+        reads = (
+            lambda: rollup("2026Q1", "county"),
+            lambda: rollup("2026Q1", "township"),
+            lambda: rollup("2026Q1", "village", "140225101"),
+            lambda: trend("clean_heating", "county", "140225", ["2026Q1", "2026Q2"]),
+            lambda: trend("clean_heating", "township", "140225102", ["2026Q1"]),
+            lambda: trend("clean_heating", "village", "140225101200", ["2026Q1"]),
+        )
+        for read in reads:
+            app.config["ROLLUP_SOURCE"] = "live"
+            expected = read()
+            app.config["ROLLUP_SOURCE"] = "auto"
+            assert read() == expected
+        whole = rollup("2026Q1", "county")[0].indicators["clean_heating"]
+        assert (whole.numerator, whole.denominator, whole.villages_reported) == (95, 150, 2)
