@@ -1,5 +1,5 @@
 """Command-line tasks: `flask --app wsgi seed | import-villages | create-user | ensure-admin |
-backup | restore | rebuild-summary`.
+backup | restore | rebuild-summary | summary-off`.
 
 Each command is one transaction: it either does all its work or nothing.
 """
@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
         backup_command,
         restore_command,
         rebuild_summary_command,
+        summary_off_command,
     ):
         app.cli.add_command(command)
     app.cli.add_command(demo_data_command)
@@ -181,8 +182,19 @@ def restore_command(src, force):
 @click.command("rebuild-summary")
 @with_appcontext
 def rebuild_summary_command():
-    """Recompute the village × quarter summary from the answers (after a bulk load that bypassed
-    the app, a restored pre-summary backup, or a change to forms/indicators.json)."""
+    """Switch the roll-up summary on and recompute it from the answers, in one transaction (also
+    after a bulk load that bypassed the app, a restored backup, or a change to
+    forms/indicators.json). While it is on, every write keeps it current."""
     rows = quarter_summary.rebuild(db.session.connection())
     db.session.commit()
-    click.echo(f"summary rebuilt: {rows} rows")
+    click.echo(f"summary rebuilt and on: {rows} village rows")
+
+
+@click.command("summary-off")
+@with_appcontext
+def summary_off_command():
+    """Switch the roll-up summary off and empty it: writes stop keeping it (each costs less) and
+    roll-ups read the answers, until `rebuild-summary`."""
+    quarter_summary.switch_off(db.session.connection())
+    db.session.commit()
+    click.echo("summary off and emptied")

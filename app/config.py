@@ -46,9 +46,11 @@ DEFAULTS = {
     "PHOTO_S3_PREFIX": "photos/",
     # Static URLs carry a content hash (app/static_assets.py), so they can be cached for a year.
     "STATIC_MAX_AGE": 365 * 24 * 3600,
-    # Quarter roll-ups from the answers ("live") or from the summary kept current on every write
-    # ("summary", app/quarter_summary.py). Years always read the answers.
-    "ROLLUP_SOURCE": "live",
+    # "auto": quarter roll-ups read the summary while it is on (`flask rebuild-summary` switches
+    # it on, `flask summary-off` off: a state stored in the database, app/summary_state.py), the
+    # answers while it is off; "live": always the answers, to check the summary against them.
+    # Years always read the answers.
+    "ROLLUP_SOURCE": "auto",
 }
 
 # Environment variables read as strings, and those parsed as integers.

@@ -31,7 +31,7 @@ from app.form_publication import ensure_published
 from app.forms_registry import current_forms
 from app.models import Answer, Inspection, InspectionRevision, User, Village
 from app.periods import previous_quarters, quarter_of
-from app.quarter_summary import note_places
+from app.quarter_summary import note_places, note_villages
 from app.submissions import answer_rows, canonical, content_hash
 
 DEMO_USERNAME = "demo"
@@ -135,6 +135,10 @@ def clear_demo() -> DemoSummary:
     summary.inspections = db.session.execute(
         delete(Inspection).where(Inspection.is_demo.is_(True))
     ).rowcount
+    # zones put back by a Core update: those villages' townships' sums are recomputed at commit
+    note_villages(
+        db.session, db.session.scalars(select(Village.id).where(Village.is_demo.is_(True)))
+    )
     for kind, zone in (("community", "county_town"), ("village", "unknown")):
         summary.villages_changed += db.session.execute(
             update(Village)

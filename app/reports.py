@@ -18,7 +18,7 @@ from app.forms_registry import current_forms
 from app.indicators import Indicator
 from app.models import County, Township, Village
 from app.periods import parse_period
-from app.quarter_summary import reads_summary, summary_figures
+from app.quarter_summary import reads_summary
 from app.reports_summed import summed_rollup, summed_trend
 from app.rollup import (
     IndicatorResult,
@@ -31,6 +31,7 @@ from app.rollup import (
     village_tally,
 )
 from app.settings import reports_scope_approved_only
+from app.summary_read import area_villages, summary_figures
 from app.tallies import VillageFigures, village_figures
 from app.targets import TargetTable, targets_at
 
@@ -121,7 +122,8 @@ def trend(
     quarters = all(s.is_quarter for s in spans)
     if quarters and level != "village" and reads_summary():
         return summed_trend(ind, spans, scope, zones, _approved_only(approved_only))
-    if quarters and reads_summary():
+    rows = None
+    if quarters and reads_summary():  # None while the summary is off
         rows = summary_figures(
             db.session.connection(),
             [ind],
@@ -129,7 +131,7 @@ def trend(
             scope=scope,
             approved_only=_approved_only(approved_only),
         )
-    elif quarters:
+    if rows is None and quarters:
         rows = village_figures(
             db.session.connection(),
             [ind],
@@ -140,7 +142,7 @@ def trend(
             scope=scope,
             approved_only=_approved_only(approved_only),
         )
-    else:
+    elif rows is None:
         rows = [
             row
             for s in spans
@@ -166,19 +168,25 @@ def trend(
 
 
 def _period_figures(indicators, span, place, approved_only: bool) -> list[VillageFigures]:
-    """Per-village figures of one period: a quarter from the summary when ROLLUP_SOURCE says so;
-    a year always from the answers (its figure is the village's latest inspection of the year,
-    which no sum of quarter rows gives)."""
+    """Per-village figures of one period: a quarter from the summary while it is on (and
+    ROLLUP_SOURCE is not "live"); a year always from the answers (its figure is the village's
+    latest inspection of the year, which no sum of quarter rows gives)."""
     connection = db.session.connection()
     if span.is_quarter and reads_summary():
-        if place and place[0] == "county":
-            # The summary reads a township's or a village's rows: a county's are its townships'.
-            townships = set(_county_of(place))
-            rows = summary_figures(connection, indicators, [span.code], approved_only=approved_only)
-            return [row for row in rows if row.township_id in townships]
-        return summary_figures(
-            connection, indicators, [span.code], scope=place, approved_only=approved_only
+        county = place is not None and place[0] == "county"
+        # The summary reads a township's or a village's rows: a county's are its townships'.
+        rows = summary_figures(
+            connection,
+            indicators,
+            [span.code],
+            scope=None if county else place,
+            approved_only=approved_only,
         )
+        if rows is not None and county:
+            townships = set(_county_of(place))
+            return [row for row in rows if row.township_id in townships]
+        if rows is not None:
+            return rows
     return village_figures(
         connection,
         indicators,
@@ -257,12 +265,16 @@ def _units(level: str, place, county_of: dict[int, int]) -> dict[int, tuple[str,
             .order_by(Village.code)
         ).all()
         return {vid: (code, name, {zone: 1}) for vid, code, name, zone in rows}
-    counts = db.session.execute(
-        select(Village.township_id, Village.zone, func.count())
-        .where(*_villages_where(place))
-        .group_by(Village.township_id, Village.zone)
-    ).all()
+    stored = _stored_zones(level, place)
+    if stored is None:
+        counts = db.session.execute(
+            select(Village.township_id, Village.zone, func.count())
+            .where(*_villages_where(place))
+            .group_by(Village.township_id, Village.zone)
+        ).all()
     if level == "province":
+        if stored is not None:
+            return {PROVINCE: (*province_unit(), stored.get(PROVINCE, {}))}
         zones: dict[str, int] = {}
         for _tid, zone, n in counts:
             zones[zone] = zones.get(zone, 0) + n
@@ -280,6 +292,8 @@ def _units(level: str, place, county_of: dict[int, int]) -> dict[int, tuple[str,
             .order_by(Township.code)
         ).all()
         parent_of = lambda township: township  # noqa: E731
+    if stored is not None:
+        return {uid: (code, name, stored.get(uid, {})) for uid, code, name in rows}
     units = {uid: (code, name, {}) for uid, code, name in rows}
     for tid, zone, n in counts:
         zones = units[parent_of(tid)][2]
@@ -292,11 +306,15 @@ def _unit_scope(level: str, code: str):
     if level == "province":
         if code != current_app.config["PROVINCE_CODE"]:
             raise LookupError(f"unknown province {code!r}")
-        return None, _zone_counts()
+        stored = _stored_zones("province", None)
+        return None, stored.get(PROVINCE, {}) if stored is not None else _zone_counts()
     if level in ("county", "township"):
         place = place_of(code) if len(code) == {"county": 6, "township": 9}[level] else None
         if place is None:
             raise LookupError(f"unknown {level} {code!r}")
+        stored = _stored_zones(level, place)
+        if stored is not None:
+            return place, stored.get(place[1], {})
         return place, _zone_counts(*_villages_where(place))
     if level == "village":
         village = db.session.execute(select(Village).where(Village.code == code)).scalar()
@@ -304,6 +322,12 @@ def _unit_scope(level: str, code: str):
             raise LookupError(f"unknown village {code!r}")
         return ("village", village.id), {village.zone: 1}
     raise ValueError(f"unknown level {level!r}")
+
+
+def _stored_zones(level: str, place) -> dict[int, dict[str, int]] | None:
+    """{unit: {zone: villages}} from the summary while it is on (counting 25,000 villages per
+    request costs more than the roll-up's sums), else None."""
+    return area_villages(db.session.connection(), level, place) if reads_summary() else None
 
 
 def _zone_counts(*where) -> dict[str, int]:

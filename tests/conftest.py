@@ -49,8 +49,10 @@ def database_url(request, tmp_path):
     request.getfixturevalue("pg_ready")
     engine = create_engine(_psycopg(PG_URL))
     with engine.begin() as connection:
-        tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+        # summary_state keeps its one row (made with the table), switched off as when made
+        tables = ", ".join(t.name for t in db.metadata.sorted_tables if t.name != "summary_state")
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.execute(text("UPDATE summary_state SET enabled = false, changed_at = NULL"))
     engine.dispose()
     return PG_URL
 

@@ -1,6 +1,8 @@
-"""The village × quarter summary (app/quarter_summary.py) stays equal to the live tally through
-every write path, on SQLite and PostgreSQL: hand-worked cases through the API, a random
-sequence of writes through the functions the routes call, demo data, and the rebuild command.
+"""The roll-up summary (app/quarter_summary.py, app/area_summary.py) stays equal to the answers
+through every write path while it is on, on SQLite and PostgreSQL: a random sequence of writes
+through the functions the routes call, over two counties, moving inspections between villages,
+townships and counties, villages between zones and townships, townships between counties, with
+the summary switched off and on again midway; demo data; the rebuild command; the API.
 """
 
 import random
@@ -20,93 +22,58 @@ from app.inspection_changes import (
     restore_inspection,
     review_inspection,
 )
-from app.models import Inspection, Township, User, Village, VillageQuarterFigure
-from app.periods import parse_period
-from app.quarter_summary import summary_figures
+from app.models import ZONES, County, Inspection, Township, User, Village, VillageQuarterFigure
 from app.reports import rollup, trend
 from app.review import TransitionRefused
 from app.rollup import Tally, village_tally, zone_tally
 from app.submissions import store_inspection
-from app.tallies import village_figures
 from bench.generate import Spec, generate
 from tests.review_world import make_world, payload
 from tests.rollup_helpers import add_inspection
+from tests.summary_helpers import assert_summary_is_live, summary_rows, switch_off, switch_on
 
-LEVELS = ("province", "county", "township", "village")
-
-
-def figures_both_ways(quarter: str, approved_only: bool):
-    indicators = current_forms().indicators.indicators
-    span = parse_period(quarter)
-    connection = db.session.connection()
-    live = village_figures(
-        connection, indicators, span.start, span.end, quarter, approved_only=approved_only
-    )
-    kept = summary_figures(connection, indicators, [quarter], approved_only=approved_only)
-    return sorted(live, key=lambda f: f.village_id), sorted(kept, key=lambda f: f.village_id)
+WRITES = ("create", "create", "edit", "edit", "delete", "restore", "review", "review")
+MOVES = ("zone", "village_township", "township_county")
 
 
-def assert_summary_is_live(app, full=False):
-    """Exactly the same per-village figures for every quarter and setting; with `full`, the same
-    roll-ups at every level (sums may differ in the last bit: floats added in another order)."""
-    quarters = sorted(set(db.session.scalars(db.select(Inspection.quarter))))
-    township = db.session.scalar(db.select(Township.code).order_by(Township.code))
-    for quarter in quarters:
-        for approved_only in (False, True):
-            live, kept = figures_both_ways(quarter, approved_only)
-            assert kept == live, (quarter, approved_only)
-            if not full:
-                continue
-            for level, code in (*((lv, None) for lv in LEVELS), ("village", township)):
-                app.config["ROLLUP_SOURCE"] = "live"
-                expected = rollup(quarter, level, code, approved_only=approved_only)
-                app.config["ROLLUP_SOURCE"] = "summary"
-                got = rollup(quarter, level, code, approved_only=approved_only)
-                app.config["ROLLUP_SOURCE"] = "live"
-                assert [u.villages_reported for u in got] == [u.villages_reported for u in expected]
-                for unit_got, unit_expected in zip(got, expected, strict=True):
-                    for key, result in unit_expected.indicators.items():
-                        other = unit_got.indicators[key]
-                        assert other.villages_reported == result.villages_reported
-                        assert other.numerator == pytest.approx(result.numerator, rel=1e-12)
-                        assert other.denominator == pytest.approx(result.denominator, rel=1e-12)
-                        assert other.status == result.status, (quarter, level, key)
-                        assert (other.target is None) == (result.target is None)
-                        if result.target is not None:
-                            assert other.target == pytest.approx(result.target, rel=1e-9)
-    if full:  # a township's trend over every quarter, one statement vs one summary read
-        for approved_only in (False, True):
-            series = {}
-            for source in ("live", "summary"):
-                app.config["ROLLUP_SOURCE"] = source
-                series[source] = trend(
-                    "sewage_treatment", "township", township, quarters, approved_only
-                )
-            app.config["ROLLUP_SOURCE"] = "live"
-            assert series["summary"] == series["live"]  # integers: exact whatever the order
-    return quarters
+def split_into_two_counties() -> list[Township]:
+    """The seeded county's townships from the ninth on go to a second county."""
+    second = County(code="140226", name="第二县")
+    db.session.add(second)
+    townships = db.session.scalars(db.select(Township).order_by(Township.code)).all()
+    for township in townships[8:]:
+        township.county = second
+    db.session.commit()
+    return townships
 
 
-def test_random_writes_keep_the_summary_equal_to_the_live_tally(seeded, make_user):
+def test_random_writes_keep_the_summary_equal_to_the_live_tally(seeded):
     app = seeded
     world = make_world(app)
     rng = random.Random(20261129)
     with app.app_context():
+        townships = split_into_two_counties()
         admin = db.session.get(User, world.users["county_admin"])
         forms = current_forms()
-        load_demo()  # Core inserts: the demo path names its places itself
+        load_demo()  # Core inserts, with the summary off: nothing kept
         db.session.commit()
+        assert summary_rows() == 0
+        switch_on()
         quarters = assert_summary_is_live(app)
-        assert len(quarters) == 8 and db.session.scalar(
-            db.select(db.func.count()).select_from(VillageQuarterFigure)
-        )
+        assert len(quarters) == 8
         schema = forms.inspection_schemas["en"](today=date(2026, 11, 28))
-        villages = db.session.execute(db.select(Village).order_by(Village.code)).scalars().all()
-        villages = villages[:12]  # few villages, so visits pile up and "latest" has work to do
-        counts = dict.fromkeys(("create", "edit", "delete", "restore", "review"), 0)
+        ours = [townships[i] for i in (0, 1, 8, 9)]  # two townships in each county
+        villages = [
+            v
+            for t in ours
+            for v in db.session.scalars(
+                db.select(Village).where(Village.township_id == t.id).order_by(Village.code)
+            ).all()[:3]
+        ]  # few villages, so visits pile up and "latest" has work to do
+        counts = dict.fromkeys((*set(WRITES), *MOVES), 0)
 
         def submission(client_uuid=None):
-            village = rng.choice(villages)
+            village = rng.choice(villages)  # an edit may move the visit anywhere among them
             plan = VillagePlan(village.code, "plain", rng.randint(50, 400))
             raw = plan.submission(rng.choice(quarters[-3:]), rng.random(), date(2026, 11, 28))
             raw["client_uuid"] = client_uuid or str(uuid.UUID(int=rng.getrandbits(128)))
@@ -115,19 +82,34 @@ def test_random_writes_keep_the_summary_equal_to_the_live_tally(seeded, make_use
                 raw["sections"] = {keep: raw["sections"][keep]}
             return schema.load(raw)
 
-        for step in range(70):
-            ours = db.session.scalars(
-                db.select(Inspection)
-                .join(Village)
-                .where(Village.code.in_([v.code for v in villages]))
+        def move(choice):
+            if choice == "zone":
+                rng.choice(villages).zone = rng.choice(ZONES)
+            elif choice == "village_township":
+                rng.choice(villages).township_id = rng.choice(ours).id
+            else:
+                township = rng.choice(ours)
+                township.county_id = 1 if township.county_id == 2 else 2
+            return choice
+
+        for step in range(90):
+            if step == 40:  # off: emptied, and writes leave it alone; then on again
+                switch_off()
+                assert summary_rows() == 0
+            if step == 50:
+                assert summary_rows() == 0
+                switch_on()
+                assert_summary_is_live(app)
+            mine = db.session.scalars(
+                db.select(Inspection).where(Inspection.village_id.in_([v.id for v in villages]))
             ).all()
-            choice = rng.choice(
-                ("create", "create", "edit", "delete", "restore", "review", "review")
-            )
-            pool = [i for i in ours if (i.deleted_at is not None) == (choice == "restore")]
+            choice = rng.choice(WRITES) if step % 6 != 5 else "move"  # 5 moves of each kind
+            pool = [i for i in mine if (i.deleted_at is not None) == (choice == "restore")]
             target = rng.choice(pool) if pool else None
             try:
-                if choice == "create" or target is None:  # nothing deleted yet: create
+                if choice == "move":
+                    choice = move(MOVES[step // 6 % len(MOVES)])
+                elif choice == "create" or target is None:  # nothing deleted yet: create
                     store_inspection(submission(), admin, forms.form_set)
                     choice = "create"
                 elif choice == "edit":
@@ -144,14 +126,14 @@ def test_random_writes_keep_the_summary_equal_to_the_live_tally(seeded, make_use
                 continue
             db.session.commit()
             counts[choice] += 1
-            if step % 10 == 9:
+            if step % 10 == 9 and not 40 <= step < 50:
                 assert_summary_is_live(app)
-        assert min(counts.values()) >= 3, counts  # every kind of write was exercised
+        assert min(counts.values()) >= 3, counts  # every kind of write and move was exercised
         assert_summary_is_live(app, full=True)
 
-        clear_demo()
+        clear_demo()  # Core deletes, and zones put back with a Core update
         db.session.commit()
-        assert_summary_is_live(app)
+        assert_summary_is_live(app, full=True)
         demo_rows = db.session.scalar(
             db.select(db.func.count())
             .select_from(VillageQuarterFigure)
@@ -160,25 +142,30 @@ def test_random_writes_keep_the_summary_equal_to_the_live_tally(seeded, make_use
         assert demo_rows == 0  # only our villages' own inspections are left
 
 
-def test_rebuild_command_after_a_bulk_load(app, runner):
+def test_rebuild_command_switches_the_summary_on_after_a_bulk_load(app, runner):
     with app.app_context():
-        generate(db.session.connection(), Spec(3, 20, 2, last_quarter="2026Q2", seed=7))
-        assert not db.session.scalar(db.select(db.func.count()).select_from(VillageQuarterFigure))
+        generate(db.session.connection(), Spec(6, 40, 2, last_quarter="2026Q2", seed=7, counties=2))
+        assert summary_rows() == 0
     result = runner.invoke(args=["rebuild-summary"])
-    assert result.exit_code == 0 and "summary rebuilt" in result.output, result.output
+    assert result.exit_code == 0 and "summary rebuilt and on" in result.output, result.output
     with app.app_context():
         db.session.execute(
             db.update(Inspection).where(Inspection.id % 3 == 0).values(status="approved")
         )
         db.session.commit()  # a Core update: stale until rebuilt
-        runner.invoke(args=["rebuild-summary"])
+        assert runner.invoke(args=["rebuild-summary"]).exit_code == 0
         assert assert_summary_is_live(app, full=True) == ["2026Q1", "2026Q2"]
+    result = runner.invoke(args=["summary-off"])
+    assert result.exit_code == 0 and "summary off and emptied" in result.output
+    with app.app_context():
+        assert summary_rows() == 0
 
 
 def test_edit_and_delete_change_the_summary_roll_up(seeded, client, auth_headers):
     app = seeded
     world = make_world(app)
-    app.config["ROLLUP_SOURCE"] = "summary"
+    with app.app_context():
+        switch_on()
     lead = auth_headers(world.users["township_lead"], lang="en")
     admin = auth_headers(world.users["county_admin"], lang="en")
     inspector = auth_headers(world.users["inspector"], lang="en")
@@ -241,13 +228,17 @@ def test_edit_and_delete_change_the_summary_roll_up(seeded, client, auth_headers
     assert client.post(f"/api/v1/inspections/{first_id}/restore", headers=admin).status_code == 200
     reported, sewage = county()
     assert (reported, sewage.numerator, sewage.denominator) == (2, 240, 500)  # back as edited
+    with app.app_context():
+        assert_summary_is_live(app)
 
 
 def test_two_writers_of_one_village_and_quarter_at_once(seeded, auth_headers):
     """Both submissions are stored and both count: the second writer's recount waits for the
-    first to commit (PostgreSQL: advisory lock; SQLite: BEGIN IMMEDIATE)."""
+    first to commit (PostgreSQL: advisory locks; SQLite: BEGIN IMMEDIATE)."""
     app = seeded
     world = make_world(app)
+    with app.app_context():
+        switch_on()
     headers = auth_headers(world.users["inspector"], lang="en")
     statuses, gate = [], threading.Barrier(2)
 
@@ -266,34 +257,84 @@ def test_two_writers_of_one_village_and_quarter_at_once(seeded, auth_headers):
     assert statuses == [201] * 10
     with app.app_context():
         assert_summary_is_live(app)
-        app.config["ROLLUP_SOURCE"] = "summary"
         whole = rollup("2026Q4", "county")[0]
         # ten visits of one village on one day: the latest stored counts, one village reported
         assert whole.villages_reported == 1
         assert whole.indicators["sewage_treatment"].denominator in (108, 109)
 
 
+def test_two_writers_of_one_township_in_different_villages(seeded, auth_headers):
+    """Each recomputes the township's and county's sums; the second waits for the first and
+    counts both villages (without the area locks one of them would be missing)."""
+    app = seeded
+    world = make_world(app)
+    with app.app_context():
+        switch_on()
+        codes = db.session.scalars(
+            db.select(Village.code).where(Village.code.startswith("140225101")).limit(2)
+        ).all()
+    headers = auth_headers(world.users["inspector"], lang="en")
+    statuses, gate = [], threading.Barrier(2)
+
+    def submit(code, households):
+        client = app.test_client()
+        gate.wait()
+        body = payload(code, households=households, treated=10)
+        statuses.append(client.post("/api/v1/inspections", json=body, headers=headers).status_code)
+
+    for round_ in range(3):
+        threads = [
+            threading.Thread(target=submit, args=(code, 100 + round_))
+            for code in codes  # (each round's visit of a village replaces the one before)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert statuses == [201] * 6
+    with app.app_context():
+        assert_summary_is_live(app)
+        whole = rollup("2026Q4", "county")[0]
+        assert whole.villages_reported == 2
+        assert whole.indicators["sewage_treatment"].denominator == 102 + 102
+
+
 def test_an_inspection_moved_to_another_village_leaves_the_old_one(seeded, make_user):
     app = seeded
     uid = make_user("county_admin")
     with app.app_context():
+        switch_on()
         first, second = db.session.scalars(db.select(Village).order_by(Village.code).limit(2))
         moved = add_inspection(uid, first.code, date(2026, 2, 1), 100, heating={"central": 60})
         db.session.commit()
         inspection = db.session.get(Inspection, moved)
         inspection.village = second  # the relationship, not village_id: noted all the same
         db.session.commit()
-        app.config["ROLLUP_SOURCE"] = "summary"
         villages = {u.code: u for u in rollup("2026Q1", "village")}
         assert (
             villages[first.code].villages_reported,
             villages[second.code].villages_reported,
-        ) == (
-            0,
-            1,
-        )
+        ) == (0, 1)
         assert villages[second.code].indicators["clean_heating"].numerator == 60  # 60 of 100
         assert_summary_is_live(app)
+
+
+def test_rollup_source_live_reads_the_answers_and_summary_is_refused(seeded, make_user):
+    app = seeded
+    uid = make_user("county_admin")
+    with app.app_context():
+        add_inspection(uid, "140225101200", date(2026, 2, 1), 100, heating={"central": 60})
+        db.session.commit()
+        switch_on()
+        db.session.execute(db.delete(VillageQuarterFigure))  # a summary gone wrong
+        db.session.execute(db.text("DELETE FROM area_quarter_figures"))
+        db.session.commit()
+        assert rollup("2026Q1", "county")[0].villages_reported == 0  # auto: the summary
+        app.config["ROLLUP_SOURCE"] = "live"
+        assert rollup("2026Q1", "county")[0].villages_reported == 1
+        app.config["ROLLUP_SOURCE"] = "summary"  # the stored state decides that now
+        with pytest.raises(ValueError, match="rebuild-summary"):
+            rollup("2026Q1", "county")
 
 
 def test_a_zone_sum_is_the_sum_of_its_villages_tallies():

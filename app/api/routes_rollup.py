@@ -9,7 +9,7 @@ covers the caller's scope: level county gives the counties in it (for a township
 county), levels township and village the units of their county or township.
 """
 
-from dataclasses import asdict
+from dataclasses import fields
 
 from flask import abort, current_app, request
 from marshmallow import ValidationError
@@ -28,7 +28,10 @@ from app.models import Township
 from app.periods import previous_quarters, quarter_of
 from app.policy import allow
 from app.reports import rollup, trend
+from app.rollup import IndicatorResult
 from app.settings import reports_scope_approved_only
+
+RESULT_FIELDS = fields(IndicatorResult)  # flat: dataclasses.asdict deep-copies every value
 
 
 @bp.get("/rollup")
@@ -37,13 +40,14 @@ def get_rollup():
     query = rollup_query_schema.load(_query_args())
     level = query["level"]
     scope = _scope(level, query.get("county"), query.get("township"))
-    units = rollup(query["period"], level, scope)
+    approved_only = reports_scope_approved_only()  # read once: the figures and the label
+    units = rollup(query["period"], level, scope, approved_only)
     return rollup_schema.dump(
         {
             "period": query["period"],
             "level": level,
             "scope": scope,
-            "counts": _counts(),
+            "counts": _counts(approved_only),
             "units": units,
         }
     )
@@ -81,24 +85,25 @@ def get_trend():
     if level == "village":
         village_or_abort(code)
     periods = previous_quarters(quarter_of(county_today()), query["periods"])
+    approved_only = reports_scope_approved_only()
     series = [
-        {"period": period, **asdict(result)}
-        for period, result in trend(query["indicator"], level, code, periods)
+        {"period": period, **{f.name: getattr(result, f.name) for f in RESULT_FIELDS}}
+        for period, result in trend(query["indicator"], level, code, periods, approved_only)
     ]
     return trend_schema.dump(
         {
             "indicator": query["indicator"],
             "level": level,
             "code": code,
-            "counts": _counts(),
+            "counts": _counts(approved_only),
             "series": series,
         }
     )
 
 
-def _counts() -> str:
+def _counts(approved_only: bool) -> str:
     """Which inspections the figures count: the deployment's setting, said with every answer."""
-    return "approved" if reports_scope_approved_only() else "all"
+    return "approved" if approved_only else "all"
 
 
 def _query_args() -> dict:

@@ -8,7 +8,12 @@ from app.models.geography import ZONES, County, Township, Village
 from app.models.inspections import Answer, Inspection, InspectionRevision
 from app.models.photos import FLAG_KINDS, PHOTO_TYPES, InspectionFlag, Photo
 from app.models.settings import Setting
-from app.models.summary import VillageQuarterFigure
+from app.models.summary import (
+    AreaQuarterFigure,
+    AreaVillageCount,
+    SummaryState,
+    VillageQuarterFigure,
+)
 from app.models.targets import Target
 from app.models.users import ROLES, ApiToken, User
 
@@ -29,6 +34,9 @@ __all__ = [
     "LoginFailure",
     "Setting",
     "VillageQuarterFigure",
+    "AreaQuarterFigure",
+    "AreaVillageCount",
+    "SummaryState",
     "TownshipBoundary",
     "TownshipBoundaryUpload",
     "Photo",

@@ -1,15 +1,35 @@
-"""The village × quarter × indicator summary that quarter roll-ups can read instead of answers.
+"""The roll-up summary: village × quarter tallies, their sums per township and county, and the
+one-row state that says whether the summary is on.
 
-Each row is exactly what app/tallies.py computes for one reporting village, quarter and
-indicator (its numerator and denominator from the village's latest live inspection of the quarter
-holding the indicator's section); a village that did not report an indicator has no row. Two sets
-of rows are kept, `approved_only` false (every live inspection) and true (approved ones only), so
-the county's approved-only setting can change at any time without a rebuild. Township and zone
-are not copied here: they are joined from villages at read time, and so are targets.
-app/quarter_summary.py keeps the rows current inside every writing transaction.
+`village_quarter_figures`: each row is exactly what app/tallies.py computes for one reporting
+village, quarter and indicator (its numerator and denominator from the village's latest live
+inspection of the quarter holding the indicator's section); a village that did not report an
+indicator has no row. Two sets of rows are kept, `approved_only` false (every live inspection)
+and true (approved ones only), so the county's approved-only setting can change at any time
+without a rebuild. Township and zone are not copied here: they are joined from villages.
+
+`area_quarter_figures`: the same rows summed per township (from the village rows) and per county
+(from the township rows), per zone and indicator, with how many villages were summed; the row
+with zone and indicator "*" counts the villages that reported at least one section (a village
+reporting two indicators counts once, so it is not a sum of the other rows). A province roll-up
+reads ~120 counties' rows instead of 25,000 villages'. Sums only: targets (per zone) and every
+division stay in app/rollup.py.
+
+`area_villages`: how many villages each township and county has per zone (reporting or not),
+for the roll-ups' villages_total and fallback targets: counting 25,000 villages per request costs
+more than the sums.
+
+`summary_state`: one row. While `enabled`, every writing transaction keeps the tables above
+exact (app/quarter_summary.py) and roll-ups read them; while not, writes leave them alone (and
+empty) and roll-ups read the answers. The row is made by the migration and by create_all.
 """
 
+from sqlalchemy import DDL, event
+
 from app.extensions import db
+
+ANY = "*"  # zone and indicator of the "villages that reported anything" row
+AREA_LEVELS = ("township", "county")
 
 
 class VillageQuarterFigure(db.Model):
@@ -21,3 +41,62 @@ class VillageQuarterFigure(db.Model):
     indicator = db.Column(db.String(64), primary_key=True)
     numerator = db.Column(db.Float, nullable=False)
     denominator = db.Column(db.Float, nullable=False)
+
+
+class AreaQuarterFigure(db.Model):
+    """Keyed for every use, each an index range: a roll-up reads one level, quarter, setting and
+    its indicators (every area, or a few); a trend one indicator over many quarters; a write
+    replaces a few areas of one quarter (both settings, every indicator named)."""
+
+    __tablename__ = "area_quarter_figures"
+    __table_args__ = (
+        db.CheckConstraint(f"level IN {AREA_LEVELS!r}", name="level"),
+        # PostgreSQL: the sums ride in the key's index, so a read of pages no write has touched
+        # since the last VACUUM (every quarter but the current one) never visits the table
+        db.PrimaryKeyConstraint(
+            "level",
+            "quarter",
+            "approved_only",
+            "indicator",
+            "area_id",
+            "zone",
+            postgresql_include=["numerator", "denominator", "villages"],
+        ),
+    )
+
+    level = db.Column(db.String(8))
+    quarter = db.Column(db.String(6))
+    approved_only = db.Column(db.Boolean)
+    indicator = db.Column(db.String(64))
+    area_id = db.Column(db.Integer)  # a township's or a county's id
+    zone = db.Column(db.String(16))
+    numerator = db.Column(db.Float, nullable=False)
+    denominator = db.Column(db.Float, nullable=False)
+    villages = db.Column(db.Integer, nullable=False)  # reporting villages summed into this row
+
+
+class AreaVillageCount(db.Model):
+    __tablename__ = "area_villages"
+    __table_args__ = (db.CheckConstraint(f"level IN {AREA_LEVELS!r}", name="level"),)
+
+    level = db.Column(db.String(8), primary_key=True)
+    area_id = db.Column(db.Integer, primary_key=True)
+    zone = db.Column(db.String(16), primary_key=True)
+    villages = db.Column(db.Integer, nullable=False)
+
+
+class SummaryState(db.Model):
+    __tablename__ = "summary_state"
+    __table_args__ = (db.CheckConstraint("id = 1", name="one_row"),)
+
+    id = db.Column(db.Integer, primary_key=True, autoincrement=False)
+    enabled = db.Column(db.Boolean, nullable=False)
+    changed_at = db.Column(db.DateTime(timezone=True))
+
+
+# create_all (tests, benches) makes the one row too, as migration 0010 does: writers lock it.
+event.listen(
+    SummaryState.__table__,
+    "after_create",
+    DDL("INSERT INTO summary_state (id, enabled) VALUES (1, false)"),
+)

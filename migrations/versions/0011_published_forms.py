@@ -1,14 +1,14 @@
 """published form versions: one definition per (form, version), kept forever
 
 Revision ID: 0011_published_forms
-Revises: 0009_user_county
+Revises: 0010_area_summary
 """
 import sqlalchemy as sa
 from alembic import op
 
 
 revision = "0011_published_forms"
-down_revision = "0009_user_county"
+down_revision = "0010_area_summary"
 branch_labels = None
 depends_on = None
 
