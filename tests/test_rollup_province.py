@@ -5,6 +5,7 @@ counties: Σ numerator ÷ Σ denominator, never a mean of rates."""
 
 import pytest
 
+from app import quarter_summary
 from app.extensions import db
 from app.reports import rollup, trend
 from tests import province_scenario as ps
@@ -15,9 +16,13 @@ HEATING = "clean_heating"
 
 @pytest.fixture(params=["live", "summary"])
 def province(request, app):
+    """The scenario read from the answers, or from the summary (switched on by a rebuild)."""
     ps.build(app)
-    app.config["ROLLUP_SOURCE"] = request.param
+    app.config["ROLLUP_SOURCE"] = "live" if request.param == "live" else "auto"
     with app.app_context():
+        if request.param == "summary":
+            assert quarter_summary.rebuild(db.session.connection()) > 0
+            db.session.commit()
         yield app
         db.session.rollback()
 
