@@ -11,7 +11,7 @@ settings.change; other modules add export, target.change, user.change and the li
 """
 
 from flask import Flask, g, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
 from app.clock import utc_now
@@ -29,21 +29,35 @@ def record(action: str, obj=None, *, actor=None, **details) -> AuditEvent:
     The actor defaults to the request's `g.actor`; `details` must be JSON-serialisable (what
     changed: before/after values, a comment, a reason). The caller commits.
     """
-    object_type, object_id = _object_key(obj)
-    if actor is None and has_request_context():
-        actor = g.get("actor")
-    event_row = AuditEvent(
-        at=utc_now(),
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        actor_id=getattr(actor, "id", None),
-        actor_name=details.pop("actor_name", None) or getattr(actor, "username", None),
-        ip=request.remote_addr if has_request_context() else None,
-        details=details,
-    )
+    event_row = AuditEvent(**_event_values(action, _object_key(obj), actor, details))
     db.session.add(event_row)
     return event_row
+
+
+def record_now(action: str, key: tuple[str, str], *, actor=None, **details) -> None:
+    """`record`, with the same values, written at once through Core in the current transaction.
+
+    For the submission path, where building and flushing an ORM object cost more than storing
+    the row; `key` is the (table, id) of a row the caller has just inserted the same way.
+    """
+    db.session.execute(
+        insert(AuditEvent.__table__), _event_values(action, (key[0], str(key[1])), actor, details)
+    )
+
+
+def _event_values(action: str, key: tuple, actor, details: dict) -> dict:
+    if actor is None and has_request_context():
+        actor = g.get("actor")
+    return {
+        "at": utc_now(),
+        "action": action,
+        "object_type": key[0],
+        "object_id": key[1],
+        "actor_id": getattr(actor, "id", None),
+        "actor_name": details.pop("actor_name", None) or getattr(actor, "username", None),
+        "ip": request.remote_addr if has_request_context() else None,
+        "details": details,
+    }
 
 
 def _object_key(obj) -> tuple[str | None, str | None]:

@@ -6,28 +6,35 @@ gets the stored inspection back and stores nothing, and one with different conte
 "Same content" is judged by a hash of the validated submission, kept with the inspection; after an
 edit, a late retry of any earlier version is still a replay (the phone's queue may hold it).
 
-Two copies can arrive at the same moment on different workers. On SQLite, BEGIN IMMEDIATE
-serialises the check and the insert. On PostgreSQL both may pass the check; the unique
-constraint on client_uuid then rejects the second insert, and we answer it like any replay.
+Two copies can arrive at the same moment on different workers. The insert itself decides, by
+the unique client_uuid: INSERT … ON CONFLICT (client_uuid) DO NOTHING RETURNING id gives no id
+for a copy already stored, which is then answered like any replay. On SQLite BEGIN IMMEDIATE
+serialises writers anyway; on PostgreSQL a copy arriving while the first is not yet committed
+waits for it, then does nothing (or inserts, if the first rolled back).
 """
 
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
 
-from sqlalchemy import insert
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.audit import record
+from app.audit import record_now
 from app.clock import utc_now
 from app.extensions import db
 from app.formdefs import FormSet
-from app.gps_checks import check_location
-from app.models import Answer, Inspection, InspectionRevision, User, Village
+from app.gps_checks import location_flags
+from app.models import Answer, Inspection, InspectionFlag, InspectionRevision, User, Village
 from app.periods import quarter_of
 from app.policy import in_scope
+from app.quarter_summary import note_places
+
+inspections = Inspection.__table__
 
 
 class VillageNotFound(Exception):
@@ -44,10 +51,22 @@ class SubmissionConflict(Exception):
         self.inspection = inspection
 
 
+class AnswerValue(NamedTuple):
+    """One answer row's values (an Answer without the ORM object)."""
+
+    section: str
+    field: str
+    value_num: float | None
+    value_text: str | None
+
+
 @dataclass(frozen=True)
 class Stored:
     inspection: Inspection
     created: bool
+    # A new inspection's answers and revision count, as written (its collections are not
+    # loaded: see `_as_loaded`); None for a replay, whose collections load from the database.
+    answers: tuple[AnswerValue, ...] | None = None
 
 
 def canonical(data: dict) -> dict:
@@ -62,10 +81,10 @@ def content_hash(payload: dict) -> str:
 
 
 def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
+    """Store a validated submission once. The rows go in through Core, in one transaction: the
+    ORM's unit of work cost more CPU than the database spent storing them."""
     village = db.session.execute(
-        db.select(Village)
-        .options(joinedload(Village.township))
-        .where(Village.code == data["village_code"])
+        _village_by_code(), {"code": data["village_code"]}
     ).scalar_one_or_none()
     if village is None:
         raise VillageNotFound(data["village_code"])
@@ -75,48 +94,57 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
     payload = canonical(data)
     digest = content_hash(payload)
     uuid = payload["client_uuid"]
-    existing = _by_uuid(uuid)
-    if existing is not None:
-        return _replay(existing, digest)
-
     now = utc_now()
-    inspection = Inspection(
-        client_uuid=uuid,
-        village=village,
-        inspector=actor,
-        inspected_on=data["inspected_on"],
-        quarter=quarter_of(data["inspected_on"]),
-        year=data["inspected_on"].year,
-        notes=data.get("notes") or "",
-        lat=(data.get("location") or {}).get("lat"),
-        lon=(data.get("location") or {}).get("lon"),
-        accuracy_m=(data.get("location") or {}).get("accuracy_m"),
-        content_hash=digest,
-        form_versions=form_set.versions,
-        created_at=now,
-        updated_at=now,
-    )
-    check_location(inspection, village, now)  # GPS flags, in the same transaction
-    inspection.revisions = [
-        InspectionRevision(number=1, payload=payload, author_id=actor.id, created_at=now)
-    ]
-    db.session.add(inspection)
-    try:
-        db.session.flush()  # the inspection's id, for its answers
-        _insert_answers(inspection, list(answer_rows(data, form_set)))
-        record("inspection.create", inspection, client_uuid=uuid, village=village.code)
-        _commit_keeping_loaded()
-    except IntegrityError:
-        db.session.rollback()
+    location = data.get("location") or {}
+    values = {
+        "client_uuid": uuid,
+        "village_id": village.id,
+        "inspector_id": actor.id,
+        "inspected_on": data["inspected_on"],
+        "quarter": quarter_of(data["inspected_on"]),
+        "year": data["inspected_on"].year,
+        "notes": data.get("notes") or "",
+        "lat": location.get("lat"),
+        "lon": location.get("lon"),
+        "accuracy_m": location.get("accuracy_m"),
+        "content_hash": digest,
+        "form_versions": form_set.versions,
+        "is_demo": False,
+        "status": "submitted",
+        "created_at": now,
+        "updated_at": now,
+    }
+    # The unique client_uuid decides, atomically: a copy stored before (or by a concurrent
+    # request that committed first; PostgreSQL waits for it) makes this insert do nothing.
+    inspection_id = db.session.execute(_insert_new(), values).scalar_one_or_none()
+    if inspection_id is None:
         existing = _by_uuid(uuid)
-        if existing is None:
-            raise
+        if existing is None:  # the conflicting row vanished: nothing deletes inspections
+            raise RuntimeError(f"client_uuid {uuid} conflicted but is not stored")
         return _replay(existing, digest)
-    return Stored(inspection, created=True)
+
+    answers = tuple(answer_values(data, form_set))
+    _insert_rows(inspection_id, answers, payload, actor, now)
+    flags = location_flags(values["lat"], values["lon"], village)  # in the same transaction
+    if flags:
+        db.session.execute(
+            insert(InspectionFlag.__table__),
+            [{**flag, "inspection_id": inspection_id, "created_at": now} for flag in flags],
+        )
+    record_now(
+        "inspection.create",
+        (inspections.name, inspection_id),
+        client_uuid=uuid,
+        village=village.code,
+    )
+    note_places(db.session, [(village.id, values["quarter"])])  # the quarter summary's recount
+    _commit_keeping_loaded()
+    return Stored(_as_loaded(inspection_id, values, village, actor), True, answers)
 
 
-def answer_rows(data: dict, form_set: FormSet):
-    """One Answer per answered field: the profile's from the top level, the rest per section."""
+def answer_values(data: dict, form_set: FormSet):
+    """One AnswerValue per answered field: the profile's from the top level, the rest per
+    section."""
     sources = [(form_set.profile, data)]
     sources += [
         (form, data["sections"][form.form_id])
@@ -129,15 +157,22 @@ def answer_rows(data: dict, form_set: FormSet):
             if value is None:
                 continue
             if field.type.storage == "num":
-                yield Answer(section=form.form_id, field=field.key, value_num=float(value))
+                yield AnswerValue(form.form_id, field.key, float(value), None)
             else:
-                yield Answer(section=form.form_id, field=field.key, value_text=str(value))
+                yield AnswerValue(form.form_id, field.key, None, str(value))
 
 
-def answers_by_section(inspection: Inspection, form_set: FormSet) -> dict[str, dict]:
-    """Answers back in the submitted shape, typed by their definitions."""
+def answer_rows(data: dict, form_set: FormSet):
+    """The answers as Answer objects (an edit replaces the collection with these)."""
+    for value in answer_values(data, form_set):
+        yield Answer(**value._asdict())
+
+
+def answers_by_section(answers, form_set: FormSet) -> dict[str, dict]:
+    """Answers (Answer objects or AnswerValues) back in the submitted shape, typed by their
+    definitions."""
     out: dict[str, dict] = {}
-    for answer in inspection.answers:
+    for answer in answers:
         try:
             field = form_set.field_at(f"{answer.section}.{answer.field}")
         except ValueError:  # a field since removed from the form: keep it, untyped
@@ -159,38 +194,76 @@ def _typed(type_name: str, answer: Answer):
     return answer.value_text
 
 
-def _insert_answers(inspection: Inspection, answers: list[Answer]) -> None:
-    """The answers in one multi-row INSERT, in the inspection's transaction.
-
-    The ORM's unit of work spent more time on twenty Answer objects than the database spent
-    storing them, so the rows go in through Core, and the objects become the inspection's loaded
-    collection (as if read back) for the answer the caller builds.
-    """
-    for answer in answers:
-        answer.inspection_id = inspection.id
+def _insert_rows(inspection_id: int, answers, payload: dict, actor: User, now) -> None:
+    """The answers (one multi-row INSERT) and the first revision."""
     db.session.execute(
-        insert(Answer),
-        [
-            {
-                "inspection_id": inspection.id,
-                "section": a.section,
-                "field": a.field,
-                "value_num": a.value_num,
-                "value_text": a.value_text,
-            }
-            for a in answers
-        ],
+        insert(Answer.__table__),
+        [{"inspection_id": inspection_id, **answer._asdict()} for answer in answers],
     )
-    set_committed_value(inspection, "answers", answers)
+    db.session.execute(
+        insert(InspectionRevision.__table__),
+        {
+            "inspection_id": inspection_id,
+            "number": 1,
+            "payload": payload,
+            "author_id": actor.id,
+            "created_at": now,
+        },
+    )
+
+
+@cache
+def _village_by_code():
+    return (
+        db.select(Village)
+        .options(joinedload(Village.township))
+        .where(Village.code == bindparam("code"))
+    )
+
+
+def _insert_new():
+    """INSERT … ON CONFLICT (client_uuid) DO NOTHING RETURNING id, in this database's dialect."""
+    return _insert_new_in(db.session.get_bind().dialect.name)
+
+
+@cache
+def _insert_new_in(dialect: str):
+    module = postgresql if dialect == "postgresql" else sqlite
+    return (
+        module.insert(inspections)
+        .on_conflict_do_nothing(index_elements=[inspections.c.client_uuid])
+        .returning(inspections.c.id)
+    )
+
+
+def _as_loaded(inspection_id: int, values: dict, village: Village, actor: User) -> Inspection:
+    """The new row as a persistent Inspection, as if read back, without reading it back.
+
+    Every column is set (those the insert left empty as None), so nothing reloads; the
+    many-to-one relationships are the objects already at hand. The collections (answers,
+    revisions, flags) stay unloaded: they load from the database if anyone asks, so no object
+    here stands for a row it is not.
+    """
+    columns = {attr.key: None for attr in Inspection.__mapper__.column_attrs}
+    inspection = Inspection(**{**columns, **values, "id": inspection_id})
+    make_transient_to_detached(inspection)
+    for name, value in (
+        ("village", village),
+        ("inspector", actor),
+        ("reviewed_by", None),
+        ("deleted_by", None),
+    ):
+        set_committed_value(inspection, name, value)
+    db.session.add(inspection)
+    return inspection
 
 
 def _commit_keeping_loaded() -> None:
-    """Commit without expiring the objects just stored.
+    """Commit without expiring what is loaded.
 
-    The caller answers with the stored inspection; after an expiring commit that answer reloaded
-    the inspection, its answers, revisions, village, township and inspector (six SELECTs), which
-    cost as much as storing them. Nothing here has server-side defaults, so what is in memory is
-    what was committed.
+    The caller answers with the stored inspection, its village, township and inspector; after
+    an expiring commit that answer reloaded them all. Nothing here has server-side defaults, so
+    what is in memory is what was committed.
     """
     session = db.session()
     session.expire_on_commit = False

@@ -9,8 +9,9 @@ one transaction each, in one process: what the database alone allows, without HT
 validation or auth. Everything runs on the same 2 cores, the load generator included.
 
 Environment: BENCH_REQUESTS (default 3000), BENCH_CLIENTS (200), BENCH_PG_URL (a PostgreSQL
-server URL; default postgresql://postgres@127.0.0.1:5432/postgres; scratch databases bench_h8_*
-are made and dropped there), BENCH_WORKER_CLASSES ("sync,gthread").
+server URL; default postgresql://postgres@127.0.0.1:5432/postgres; scratch databases
+BENCH_DB_PREFIX (bench_h8) + _sub_* are made and dropped there), BENCH_WORKER_CLASSES
+("sync,gthread"), BENCH_DATABASES ("sqlite,postgresql").
 """
 
 import os
@@ -30,6 +31,7 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", "200"))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 WORKER_CLASSES = os.environ.get("BENCH_WORKER_CLASSES", "sync,gthread").split(",")
 DATABASES = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "bench_h8")
 BARE_SECONDS = 5.0
 
 
@@ -201,7 +203,7 @@ def main() -> None:
         if "postgresql" not in DATABASES:
             return
         try:
-            database = postgresql_database(PG_URL, f"bench_h8_sub_{os.getpid()}")
+            database = postgresql_database(PG_URL, f"{DB_PREFIX}_sub_{os.getpid()}")
         except Exception as exc:  # noqa: BLE001 - no server: say so and go on
             print(f"postgresql skipped: {str(exc).splitlines()[0]}")
             return
