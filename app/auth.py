@@ -9,9 +9,11 @@ the database-backed throttle (app/throttle.py) and audits every success, failure
 
 import secrets
 from datetime import UTC, timedelta
+from functools import cache
 
 from flask import Flask, current_app, g, request
 from flask_login import current_user
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 
 from app.audit import record
@@ -71,13 +73,21 @@ def token_row(token: str) -> ApiToken | None:
     if not token:
         return None
     row = db.session.execute(
-        db.select(ApiToken)
-        .options(joinedload(ApiToken.user))  # one query per request, not two
-        .where(ApiToken.token_hash == ApiToken.hash(token))
+        _token_by_hash(), {"token_hash": ApiToken.hash(token)}
     ).scalar_one_or_none()
     if row is None or row.revoked_at is not None or _aware(row.expires_at) <= utc_now():
         return None
     return row if row.user.active else None
+
+
+@cache
+def _token_by_hash():
+    """Built once: building the statement cost as much as running it."""
+    return (
+        db.select(ApiToken)
+        .options(joinedload(ApiToken.user))  # one query per request, not two
+        .where(ApiToken.token_hash == bindparam("token_hash"))
+    )
 
 
 def user_for_token(token: str) -> User | None:
