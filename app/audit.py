@@ -18,6 +18,8 @@ from app.clock import utc_now
 from app.extensions import db
 from app.models import AuditEvent
 
+EVENTS_INSERT = insert(AuditEvent.__table__)
+
 
 class AuditImmutable(Exception):
     pass
@@ -40,8 +42,8 @@ def record_now(action: str, key: tuple[str, str], *, actor=None, **details) -> N
     For the submission path, where building and flushing an ORM object cost more than storing
     the row; `key` is the (table, id) of a row the caller has just inserted the same way.
     """
-    db.session.execute(
-        insert(AuditEvent.__table__), _event_values(action, (key[0], str(key[1])), actor, details)
+    db.session.connection().execute(
+        EVENTS_INSERT, _event_values(action, (key[0], str(key[1])), actor, details)
     )
 
 

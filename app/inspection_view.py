@@ -15,8 +15,8 @@ def stored_document(stored: Stored, form_set: FormSet) -> dict:
     """The answer to a submission. A new inspection's is made from the answers just written (and
     its one revision) without reading them back; a replay's from the database."""
     if stored.answers is None:
-        return inspection_document(stored.inspection, form_set)
-    return _document(stored.inspection, answers_by_section(stored.answers, form_set), 1)
+        return inspection_document(stored.row, form_set)
+    return _document(stored.row, answers_by_section(stored.answers, form_set), 1)
 
 
 def _document(inspection: Inspection, sections: dict, revisions: int) -> dict:

@@ -17,12 +17,12 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, insert
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import joinedload, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import joinedload
 
 from app.audit import record_now
 from app.clock import utc_now
@@ -35,6 +35,18 @@ from app.policy import in_scope
 from app.quarter_summary import note_places
 
 inspections = Inspection.__table__
+ANSWERS_INSERT = insert(Answer.__table__)
+REVISIONS_INSERT = insert(InspectionRevision.__table__)
+FLAGS_INSERT = insert(InspectionFlag.__table__)
+# The review and deletion columns a new inspection leaves empty.
+UNSET_BY_INSERT = (
+    "review_comment",
+    "reviewed_by_id",
+    "reviewed_at",
+    "deleted_at",
+    "deleted_by_id",
+    "delete_reason",
+)
 
 
 class VillageNotFound(Exception):
@@ -62,11 +74,21 @@ class AnswerValue(NamedTuple):
 
 @dataclass(frozen=True)
 class Stored:
-    inspection: Inspection
+    """What `store_inspection` did. `row` reads like an Inspection (the API's answer is made from
+    it): the ORM object for a replay; for a new inspection, its values as written, with its
+    `answers` beside it, so nothing is read back."""
+
+    inspection_id: int
     created: bool
-    # A new inspection's answers and revision count, as written (its collections are not
-    # loaded: see `_as_loaded`); None for a replay, whose collections load from the database.
-    answers: tuple[AnswerValue, ...] | None = None
+    row: Inspection | SimpleNamespace
+    answers: tuple[AnswerValue, ...] | None = None  # a new inspection's
+
+    @property
+    def inspection(self) -> Inspection:
+        """The stored Inspection (for a new one, loaded when first asked for)."""
+        if isinstance(self.row, Inspection):
+            return self.row
+        return db.session.get(Inspection, self.inspection_id)
 
 
 def canonical(data: dict) -> dict:
@@ -116,7 +138,8 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
     }
     # The unique client_uuid decides, atomically: a copy stored before (or by a concurrent
     # request that committed first; PostgreSQL waits for it) makes this insert do nothing.
-    inspection_id = db.session.execute(_insert_new(), values).scalar_one_or_none()
+    connection = db.session.connection()  # Core statements skip the session's ORM machinery
+    inspection_id = connection.execute(_insert_new(), values).scalar_one_or_none()
     if inspection_id is None:
         existing = _by_uuid(uuid)
         if existing is None:  # the conflicting row vanished: nothing deletes inspections
@@ -124,11 +147,16 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
         return _replay(existing, digest)
 
     answers = tuple(answer_values(data, form_set))
-    _insert_rows(inspection_id, answers, payload, actor, now)
+    connection.execute(
+        ANSWERS_INSERT,
+        [{"inspection_id": inspection_id, **answer._asdict()} for answer in answers],
+    )
+    revision = {"inspection_id": inspection_id, "number": 1, "payload": payload}
+    connection.execute(REVISIONS_INSERT, {**revision, "author_id": actor.id, "created_at": now})
     flags = location_flags(values["lat"], values["lon"], village)  # in the same transaction
     if flags:
-        db.session.execute(
-            insert(InspectionFlag.__table__),
+        connection.execute(
+            FLAGS_INSERT,
             [{**flag, "inspection_id": inspection_id, "created_at": now} for flag in flags],
         )
     record_now(
@@ -139,7 +167,15 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
     )
     note_places(db.session, [(village.id, values["quarter"])])  # the quarter summary's recount
     _commit_keeping_loaded()
-    return Stored(_as_loaded(inspection_id, values, village, actor), True, answers)
+    row = SimpleNamespace(
+        **dict.fromkeys(UNSET_BY_INSERT),
+        **values,
+        id=inspection_id,
+        village=village,
+        inspector=actor,
+        reviewed_by=None,
+    )
+    return Stored(inspection_id, True, row, answers)
 
 
 def answer_values(data: dict, form_set: FormSet):
@@ -194,24 +230,6 @@ def _typed(type_name: str, answer: Answer):
     return answer.value_text
 
 
-def _insert_rows(inspection_id: int, answers, payload: dict, actor: User, now) -> None:
-    """The answers (one multi-row INSERT) and the first revision."""
-    db.session.execute(
-        insert(Answer.__table__),
-        [{"inspection_id": inspection_id, **answer._asdict()} for answer in answers],
-    )
-    db.session.execute(
-        insert(InspectionRevision.__table__),
-        {
-            "inspection_id": inspection_id,
-            "number": 1,
-            "payload": payload,
-            "author_id": actor.id,
-            "created_at": now,
-        },
-    )
-
-
 @cache
 def _village_by_code():
     return (
@@ -223,7 +241,7 @@ def _village_by_code():
 
 def _insert_new():
     """INSERT … ON CONFLICT (client_uuid) DO NOTHING RETURNING id, in this database's dialect."""
-    return _insert_new_in(db.session.get_bind().dialect.name)
+    return _insert_new_in(db.engine.dialect.name)
 
 
 @cache
@@ -236,33 +254,11 @@ def _insert_new_in(dialect: str):
     )
 
 
-def _as_loaded(inspection_id: int, values: dict, village: Village, actor: User) -> Inspection:
-    """The new row as a persistent Inspection, as if read back, without reading it back.
-
-    Every column is set (those the insert left empty as None), so nothing reloads; the
-    many-to-one relationships are the objects already at hand. The collections (answers,
-    revisions, flags) stay unloaded: they load from the database if anyone asks, so no object
-    here stands for a row it is not.
-    """
-    columns = {attr.key: None for attr in Inspection.__mapper__.column_attrs}
-    inspection = Inspection(**{**columns, **values, "id": inspection_id})
-    make_transient_to_detached(inspection)
-    for name, value in (
-        ("village", village),
-        ("inspector", actor),
-        ("reviewed_by", None),
-        ("deleted_by", None),
-    ):
-        set_committed_value(inspection, name, value)
-    db.session.add(inspection)
-    return inspection
-
-
 def _commit_keeping_loaded() -> None:
     """Commit without expiring what is loaded.
 
-    The caller answers with the stored inspection, its village, township and inspector; after
-    an expiring commit that answer reloaded them all. Nothing here has server-side defaults, so
+    The caller answers with the stored inspection's village, township and inspector; after an
+    expiring commit that answer reloaded them all. Nothing here has server-side defaults, so
     what is in memory is what was committed.
     """
     session = db.session()
@@ -283,4 +279,4 @@ def _replay(existing: Inspection, digest: str) -> Stored:
     earlier = {content_hash(revision.payload) for revision in existing.revisions}
     if existing.content_hash != digest and digest not in earlier:
         raise SubmissionConflict(existing)
-    return Stored(existing, created=False)
+    return Stored(existing.id, False, existing)
