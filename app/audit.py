@@ -1,9 +1,11 @@
 """Recording who did what, when, from where, and what changed.
 
 Every part of the app calls `record(action, obj, **details)`; it adds one AuditEvent to the
-current session, so the event commits (or rolls back) with the change it describes. Nothing else
-writes the table: no route updates or deletes an event, and `init_app` makes any flush that
-would do so fail, so a bug cannot quietly rewrite history.
+current session, so the event commits (or rolls back) with the change it describes. The one
+exception is the submission path, which inserts the values of `event_values` through Core with
+the rows it describes (app/submission_writes.py), in the same transaction. Nothing else writes
+the table: no route updates or deletes an event, and `init_app` makes any flush that would do so
+fail, so a bug cannot quietly rewrite history.
 
 Actions in use (dot-separated, object first): auth.login, auth.login_failed, auth.throttled,
 auth.token, auth.revoke, inspection.create / edit / approve / return / reopen / delete / restore,
@@ -11,14 +13,12 @@ settings.change; other modules add export, target.change, user.change and the li
 """
 
 from flask import Flask, g, has_request_context, request
-from sqlalchemy import event, insert
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.clock import utc_now
 from app.extensions import db
 from app.models import AuditEvent
-
-EVENTS_INSERT = insert(AuditEvent.__table__)
 
 
 class AuditImmutable(Exception):
@@ -36,15 +36,11 @@ def record(action: str, obj=None, *, actor=None, **details) -> AuditEvent:
     return event_row
 
 
-def record_now(action: str, key: tuple[str, str], *, actor=None, **details) -> None:
-    """`record`, with the same values, written at once through Core in the current transaction.
-
-    For the submission path, where building and flushing an ORM object cost more than storing
-    the row; `key` is the (table, id) of a row the caller has just inserted the same way.
-    """
-    db.session.connection().execute(
-        EVENTS_INSERT, _event_values(action, (key[0], str(key[1])), actor, details)
-    )
+def event_values(action: str, obj_key: tuple[str, str | None], *, actor=None, **details) -> dict:
+    """The column values `record` would give an event on `obj_key` (type, id), for a caller
+    that inserts it through Core with the row it describes (whose id may come from the same
+    statement)."""
+    return _event_values(action, obj_key, actor, details)
 
 
 def _event_values(action: str, key: tuple, actor, details: dict) -> dict:

@@ -7,8 +7,8 @@ gets the stored inspection back and stores nothing, and one with different conte
 edit, a late retry of any earlier version is still a replay (the phone's queue may hold it).
 
 Two copies can arrive at the same moment on different workers. The insert itself decides, by
-the unique client_uuid: INSERT … ON CONFLICT (client_uuid) DO NOTHING RETURNING id gives no id
-for a copy already stored, which is then answered like any replay. On SQLite BEGIN IMMEDIATE
+the unique client_uuid (INSERT … ON CONFLICT DO NOTHING, app/submission_writes.py): a copy
+already stored gets no new id and is answered like any replay. On SQLite BEGIN IMMEDIATE
 serialises writers anyway; on PostgreSQL a copy arriving while the first is not yet committed
 waits for it, then does nothing (or inserts, if the first rolled back).
 """
@@ -20,24 +20,21 @@ from functools import cache
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, insert
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 
-from app.audit import record_now
+from app.audit import event_values
 from app.clock import utc_now
 from app.extensions import db
 from app.formdefs import FormSet
 from app.gps_checks import location_flags
-from app.models import Answer, Inspection, InspectionFlag, InspectionRevision, User, Village
+from app.models import Answer, Inspection, User, Village
 from app.periods import quarter_of
 from app.policy import in_scope
 from app.quarter_summary import note_places
+from app.submission_writes import NewRows, insert_new
 
 inspections = Inspection.__table__
-ANSWERS_INSERT = insert(Answer.__table__)
-REVISIONS_INSERT = insert(InspectionRevision.__table__)
-FLAGS_INSERT = insert(InspectionFlag.__table__)
 # The review and deletion columns a new inspection leaves empty.
 UNSET_BY_INSERT = (
     "review_comment",
@@ -136,35 +133,22 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
         "created_at": now,
         "updated_at": now,
     }
-    # The unique client_uuid decides, atomically: a copy stored before (or by a concurrent
-    # request that committed first; PostgreSQL waits for it) makes this insert do nothing.
-    connection = db.session.connection()  # Core statements skip the session's ORM machinery
-    inspection_id = connection.execute(_insert_new(), values).scalar_one_or_none()
-    if inspection_id is None:
+    answers = tuple(answer_values(data, form_set))
+    rows = NewRows(
+        inspection=values,
+        answers=answers,
+        payload=payload,
+        flags=location_flags(values["lat"], values["lon"], village),
+        event=event_values(
+            "inspection.create", (inspections.name, None), client_uuid=uuid, village=village.code
+        ),
+    )
+    inspection_id = insert_new(db.session.connection(), rows)
+    if inspection_id is None:  # stored before: the unique client_uuid decided
         existing = _by_uuid(uuid)
         if existing is None:  # the conflicting row vanished: nothing deletes inspections
             raise RuntimeError(f"client_uuid {uuid} conflicted but is not stored")
         return _replay(existing, digest)
-
-    answers = tuple(answer_values(data, form_set))
-    connection.execute(
-        ANSWERS_INSERT,
-        [{"inspection_id": inspection_id, **answer._asdict()} for answer in answers],
-    )
-    revision = {"inspection_id": inspection_id, "number": 1, "payload": payload}
-    connection.execute(REVISIONS_INSERT, {**revision, "author_id": actor.id, "created_at": now})
-    flags = location_flags(values["lat"], values["lon"], village)  # in the same transaction
-    if flags:
-        connection.execute(
-            FLAGS_INSERT,
-            [{**flag, "inspection_id": inspection_id, "created_at": now} for flag in flags],
-        )
-    record_now(
-        "inspection.create",
-        (inspections.name, inspection_id),
-        client_uuid=uuid,
-        village=village.code,
-    )
     note_places(db.session, [(village.id, values["quarter"])])  # the quarter summary's recount
     _commit_keeping_loaded()
     row = SimpleNamespace(
@@ -236,21 +220,6 @@ def _village_by_code():
         db.select(Village)
         .options(joinedload(Village.township))
         .where(Village.code == bindparam("code"))
-    )
-
-
-def _insert_new():
-    """INSERT … ON CONFLICT (client_uuid) DO NOTHING RETURNING id, in this database's dialect."""
-    return _insert_new_in(db.engine.dialect.name)
-
-
-@cache
-def _insert_new_in(dialect: str):
-    module = postgresql if dialect == "postgresql" else sqlite
-    return (
-        module.insert(inspections)
-        .on_conflict_do_nothing(index_elements=[inspections.c.client_uuid])
-        .returning(inspections.c.id)
     )
 
 
