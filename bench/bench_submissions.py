@@ -2,11 +2,16 @@
 database commit rate measured in the same run.
 
 For each database: a fresh database (migrated, seeded, 16 inspectors with tokens), gunicorn with
-4 workers on a free loopback port (sync workers, then gthread), and 200 concurrent asyncio/httpx
-clients posting valid inspections with fresh UUIDs. The bare rate is the same rows (one
-inspection, its 20 answers and its first revision) inserted through SQLAlchemy Core in a loop,
-one transaction each, in one process: what the database alone allows, without HTTP, JSON,
-validation or auth. Everything runs on the same 2 cores, the load generator included.
+4 workers on a free loopback port (sync workers, then gthread), and 200 concurrent asyncio
+clients (bench/raw_http.py, one connection each) posting valid inspections with fresh UUIDs. The
+bare rate is the same rows (one inspection, its 20 answers and its first revision) inserted
+through SQLAlchemy Core in a loop, one transaction each, in one process: what the database
+alone allows, without HTTP, JSON, validation or auth. Everything runs on the same 2 cores, the
+load generator included.
+
+CPU per submission is printed too, less sensitive than rates to what else the machine runs:
+the gunicorn workers' (from /proc), PostgreSQL's backends for the scratch database, and the load
+generator's own.
 
 Environment: BENCH_REQUESTS (default 3000), BENCH_CLIENTS (200), BENCH_PG_URL (a PostgreSQL
 server URL; default postgresql://postgres@127.0.0.1:5432/postgres; scratch databases
@@ -135,9 +140,10 @@ def run_database(database, workdir: Path) -> list[dict]:
             run_async(
                 load(server.base_url, inspectors, 200, 50, seed=100 + run)
             )  # warm every worker
-            cpu_before = server.cpu_seconds()
+            cpu_before, db_before = server.cpu_seconds(), database.server_cpu_seconds()
             result = run_async(load(server.base_url, inspectors, REQUESTS, CLIENTS, seed=200 + run))
             server_cpu = server.cpu_seconds() - cpu_before
+            db_cpu = database.server_cpu_seconds() - db_before
             memory = server.memory()
         finally:
             server.stop()
@@ -148,6 +154,7 @@ def run_database(database, workdir: Path) -> list[dict]:
                 "threads": threads,
                 "boot_s": boot,
                 "server_cpu_ms": server_cpu / max(result.ok, 1) * 1000,
+                "db_cpu_ms": db_cpu / max(result.ok, 1) * 1000,
                 "client_cpu_ms": result.client_cpu_s / max(result.ok, 1) * 1000,
                 "result": result,
                 "memory": memory,
@@ -177,10 +184,12 @@ def report(kind: str, rows: list[dict]) -> None:
             f"log: locked {row['locked_in_log']}, tracebacks {row['tracebacks_in_log']}",
             flush=True,
         )
-        cpu = row["server_cpu_ms"] + row["client_cpu_ms"]
+        cpu = row["server_cpu_ms"] + row["db_cpu_ms"] + row["client_cpu_ms"]
+        database = f" + PostgreSQL {row['db_cpu_ms']:.1f} ms" if kind == "postgresql" else ""
         print(
-            f"{'':10s} CPU per submission: server {row['server_cpu_ms']:.1f} ms + load generator "
-            f"{row['client_cpu_ms']:.1f} ms -> {2000 / cpu:.0f} submissions/s if 2 cores were ours "
+            f"{'':10s} CPU per submission: gunicorn workers {row['server_cpu_ms']:.1f} ms{database}"
+            f" + load generator {row['client_cpu_ms']:.1f} ms -> {2000 / cpu:.0f} submissions/s "
+            "if 2 cores were ours "
             f"(load average now {os.getloadavg()[0]:.1f}); transport errors "
             f"{dict(result.error_kinds)}",
             flush=True,
