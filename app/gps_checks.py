@@ -14,7 +14,6 @@ from pathlib import Path
 from flask import current_app
 
 from app import geo
-from app.models import Village
 
 OUTLINE = Path(__file__).resolve().parent / "data" / "hunyuan_county_boundary.geojson"
 
@@ -24,8 +23,9 @@ def county_outline(path: str) -> tuple[dict, ...]:
     return tuple(geo.load_outline(path))
 
 
-def location_flags(lat, lon, village: Village) -> list[dict]:
-    """The flags a new inspection's fix earns, as InspectionFlag column values (kind first)."""
+def location_flags(lat, lon, village) -> list[dict]:
+    """The flags a new inspection's fix earns against `village` (anything with lat and lon), as
+    InspectionFlag column values."""
     if lat is None or lon is None:
         return []
     outline = county_outline(current_app.config.get("COUNTY_OUTLINE") or str(OUTLINE))

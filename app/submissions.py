@@ -20,15 +20,14 @@ from functools import cache
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from sqlalchemy import bindparam
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select
 
 from app.audit import event_values
 from app.clock import utc_now
 from app.extensions import db
 from app.formdefs import FormSet
 from app.gps_checks import location_flags
-from app.models import Answer, Inspection, User, Village
+from app.models import Answer, Inspection, Township, User, Village
 from app.periods import quarter_of
 from app.policy import in_scope
 from app.quarter_summary import note_places
@@ -102,9 +101,8 @@ def content_hash(payload: dict) -> str:
 def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
     """Store a validated submission once. The rows go in through Core, in one transaction: the
     ORM's unit of work cost more CPU than the database spent storing them."""
-    village = db.session.execute(
-        _village_by_code(), {"code": data["village_code"]}
-    ).scalar_one_or_none()
+    connection = db.session.connection()  # Core: rows, not ORM objects, are all this needs
+    village = connection.execute(_village_by_code(), {"code": data["village_code"]}).first()
     if village is None:
         raise VillageNotFound(data["village_code"])
     if not in_scope(actor, village.township_id):
@@ -143,7 +141,7 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
             "inspection.create", (inspections.name, None), client_uuid=uuid, village=village.code
         ),
     )
-    inspection_id = insert_new(db.session.connection(), rows)
+    inspection_id = insert_new(connection, rows)
     if inspection_id is None:  # stored before: the unique client_uuid decided
         existing = _by_uuid(uuid)
         if existing is None:  # the conflicting row vanished: nothing deletes inspections
@@ -155,7 +153,11 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
         **dict.fromkeys(UNSET_BY_INSERT),
         **values,
         id=inspection_id,
-        village=village,
+        village=SimpleNamespace(
+            code=village.code,
+            name=village.name,
+            township=SimpleNamespace(code=village.township_code),
+        ),
         inspector=actor,
         reviewed_by=None,
     )
@@ -216,10 +218,14 @@ def _typed(type_name: str, answer: Answer):
 
 @cache
 def _village_by_code():
+    villages, townships = Village.__table__, Township.__table__
     return (
-        db.select(Village)
-        .options(joinedload(Village.township))
-        .where(Village.code == bindparam("code"))
+        select(
+            *(villages.c[name] for name in ("id", "code", "name", "township_id", "lat", "lon")),
+            townships.c.code.label("township_code"),
+        )
+        .join_from(villages, townships, villages.c.township_id == townships.c.id)
+        .where(villages.c.code == bindparam("code"))
     )
 
 
