@@ -16,7 +16,7 @@ generator's own.
 Environment: BENCH_REQUESTS (default 3000), BENCH_CLIENTS (200), BENCH_PG_URL (a PostgreSQL
 server URL; default postgresql://postgres@127.0.0.1:5432/postgres; scratch databases
 BENCH_DB_PREFIX (bench_h8) + _sub_* are made and dropped there), BENCH_WORKER_CLASSES
-("sync,gthread"), BENCH_DATABASES ("sqlite,postgresql").
+("sync,gthread"), BENCH_THREADS (4, per gthread worker), BENCH_DATABASES ("sqlite,postgresql").
 """
 
 import os
@@ -35,6 +35,7 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "3000"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "200"))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 WORKER_CLASSES = os.environ.get("BENCH_WORKER_CLASSES", "sync,gthread").split(",")
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))  # per gthread worker
 DATABASES = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
 DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "bench_h8")
 BARE_SECONDS = 5.0
@@ -128,7 +129,7 @@ def run_database(database, workdir: Path) -> list[dict]:
     inspectors = prepare(database)
     results = []
     for run, worker_class in enumerate(WORKER_CLASSES):
-        threads = 4 if worker_class == "gthread" else 1
+        threads = THREADS if worker_class == "gthread" else 1
         server = Server(
             database,
             workdir / f"gunicorn-{database.kind}-{worker_class}.log",
