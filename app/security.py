@@ -101,17 +101,12 @@ class SessionInterface(SecureCookieSessionInterface):
     def get_cookie_secure(self, app):
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
-    # An API client with a bearer token sends no cookie and its session is never touched: the
-    # two shortcuts below spare it the signing serializer and the cookie settings per request.
     def open_session(self, app, request):
+        # No cookie (an API client with a bearer token): an empty session, as Flask would give,
+        # without building the signing serializer first on every request.
         if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
             return self.session_class()
         return super().open_session(app, request)
-
-    def save_session(self, app, session, response):
-        if not session and not session.modified and not session.accessed:
-            return  # nothing to set, nothing to remove, no Vary
-        super().save_session(app, session, response)
 
 
 def init_app(app: Flask) -> None:
