@@ -1,9 +1,11 @@
 """Recording who did what, when, from where, and what changed.
 
 Every part of the app calls `record(action, obj, **details)`; it adds one AuditEvent to the
-current session, so the event commits (or rolls back) with the change it describes. Nothing else
-writes the table: no route updates or deletes an event, and `init_app` makes any flush that
-would do so fail, so a bug cannot quietly rewrite history.
+current session, so the event commits (or rolls back) with the change it describes. The one
+exception is the submission path, which inserts the values of `event_values` through Core with
+the rows it describes (app/submission_writes.py), in the same transaction. Nothing else writes
+the table: no route updates or deletes an event, and `init_app` makes any flush that would do so
+fail, so a bug cannot quietly rewrite history.
 
 Actions in use (dot-separated, object first): auth.login, auth.login_failed, auth.throttled,
 auth.token, auth.revoke, inspection.create / edit / approve / return / reopen / delete / restore,
@@ -29,21 +31,31 @@ def record(action: str, obj=None, *, actor=None, **details) -> AuditEvent:
     The actor defaults to the request's `g.actor`; `details` must be JSON-serialisable (what
     changed: before/after values, a comment, a reason). The caller commits.
     """
-    object_type, object_id = _object_key(obj)
-    if actor is None and has_request_context():
-        actor = g.get("actor")
-    event_row = AuditEvent(
-        at=utc_now(),
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        actor_id=getattr(actor, "id", None),
-        actor_name=details.pop("actor_name", None) or getattr(actor, "username", None),
-        ip=request.remote_addr if has_request_context() else None,
-        details=details,
-    )
+    event_row = AuditEvent(**_event_values(action, _object_key(obj), actor, details))
     db.session.add(event_row)
     return event_row
+
+
+def event_values(action: str, obj_key: tuple[str, str | None], *, actor=None, **details) -> dict:
+    """The column values `record` would give an event on `obj_key` (type, id), for a caller
+    that inserts it through Core with the row it describes (whose id may come from the same
+    statement)."""
+    return _event_values(action, obj_key, actor, details)
+
+
+def _event_values(action: str, key: tuple, actor, details: dict) -> dict:
+    if actor is None and has_request_context():
+        actor = g.get("actor")
+    return {
+        "at": utc_now(),
+        "action": action,
+        "object_type": key[0],
+        "object_id": key[1],
+        "actor_id": getattr(actor, "id", None),
+        "actor_name": details.pop("actor_name", None) or getattr(actor, "username", None),
+        "ip": request.remote_addr if has_request_context() else None,
+        "details": details,
+    }
 
 
 def _object_key(obj) -> tuple[str | None, str | None]:

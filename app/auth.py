@@ -9,10 +9,12 @@ the database-backed throttle (app/throttle.py) and audits every success, failure
 
 import secrets
 from datetime import UTC, timedelta
+from functools import cache
+from typing import NamedTuple
 
 from flask import Flask, current_app, g, request
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam
 
 from app.audit import record
 from app.clock import utc_now
@@ -66,18 +68,33 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
     return token, row
 
 
-def token_row(token: str) -> ApiToken | None:
-    """The live token row: not expired, not revoked, of an active user."""
+class LiveToken(NamedTuple):
+    id: int
+    user: User
+
+
+def token_row(token: str) -> LiveToken | None:
+    """The live token (its id and user): not expired, not revoked, of an active user."""
     if not token:
         return None
-    row = db.session.execute(
-        db.select(ApiToken)
-        .options(joinedload(ApiToken.user))  # one query per request, not two
-        .where(ApiToken.token_hash == ApiToken.hash(token))
-    ).scalar_one_or_none()
-    if row is None or row.revoked_at is not None or _aware(row.expires_at) <= utc_now():
+    found = db.session.execute(_token_by_hash(), {"token_hash": ApiToken.hash(token)}).first()
+    if found is None:
         return None
-    return row if row.user.active else None
+    user, token_id, revoked_at, expires_at = found
+    if revoked_at is not None or _aware(expires_at) <= utc_now() or not user.active:
+        return None
+    return LiveToken(token_id, user)
+
+
+@cache
+def _token_by_hash():
+    """Built once (building it cost as much as running it); the user is the one object loaded,
+    the token gives only the columns checked."""
+    return (
+        db.select(User, ApiToken.id, ApiToken.revoked_at, ApiToken.expires_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == bindparam("token_hash"))
+    )
 
 
 def user_for_token(token: str) -> User | None:
@@ -85,7 +102,7 @@ def user_for_token(token: str) -> User | None:
     return row.user if row is not None else None
 
 
-def revoke_tokens(user: User, only: ApiToken | None) -> int:
+def revoke_tokens(user: User, only: LiveToken | None) -> int:
     """Revoke one token, or all the user's live tokens; returns how many. The caller commits."""
     statement = db.select(ApiToken).where(
         ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)

@@ -14,7 +14,6 @@ from pathlib import Path
 from flask import current_app
 
 from app import geo
-from app.models import Inspection, InspectionFlag, Village
 
 OUTLINE = Path(__file__).resolve().parent / "data" / "hunyuan_county_boundary.geojson"
 
@@ -24,27 +23,21 @@ def county_outline(path: str) -> tuple[dict, ...]:
     return tuple(geo.load_outline(path))
 
 
-def check_location(inspection: Inspection, village: Village, now) -> list[InspectionFlag]:
-    """Flags for a new inspection (added to it)."""
-    if inspection.lat is None or inspection.lon is None:
+def location_flags(lat, lon, village) -> list[dict]:
+    """The flags a new inspection's fix earns against `village` (anything with lat and lon), as
+    InspectionFlag column values."""
+    if lat is None or lon is None:
         return []
-    lat, lon = inspection.lat, inspection.lon
     outline = county_outline(current_app.config.get("COUNTY_OUTLINE") or str(OUTLINE))
     flags = []
     inside = any(geo.point_in_geometry(lat, lon, g) for g in outline)
     if not inside:
-        flags.append(InspectionFlag(kind="outside_county", created_at=now))
+        flags.append({"kind": "outside_county", "distance_m": None, "limit_m": None})
     if village.lat is not None and village.lon is not None:
         limit = float(current_app.config["GPS_FLAG_DISTANCE_M"])
         distance = geo.haversine_m(lat, lon, village.lat, village.lon)
         if distance > limit:
             flags.append(
-                InspectionFlag(
-                    kind="far_from_village",
-                    distance_m=round(distance, 1),
-                    limit_m=limit,
-                    created_at=now,
-                )
+                {"kind": "far_from_village", "distance_m": round(distance, 1), "limit_m": limit}
             )
-    inspection.flags = flags
     return flags

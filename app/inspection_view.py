@@ -3,11 +3,23 @@ API schema and the pages alike."""
 
 from app.formdefs import FormSet
 from app.models import Inspection
-from app.submissions import answers_by_section
+from app.submissions import Stored, answers_by_section
 
 
 def inspection_document(inspection: Inspection, form_set: FormSet) -> dict:
-    sections = answers_by_section(inspection, form_set)
+    sections = answers_by_section(inspection.answers, form_set)
+    return _document(inspection, sections, len(inspection.revisions))
+
+
+def stored_document(stored: Stored, form_set: FormSet) -> dict:
+    """The answer to a submission. A new inspection's is made from the answers just written (and
+    its one revision) without reading them back; a replay's from the database."""
+    if stored.answers is None:
+        return inspection_document(stored.row, form_set)
+    return _document(stored.row, answers_by_section(stored.answers, form_set), 1)
+
+
+def _document(inspection: Inspection, sections: dict, revisions: int) -> dict:
     profile = sections.pop("profile", {})
     location = None
     if inspection.lat is not None and inspection.lon is not None:
@@ -30,7 +42,7 @@ def inspection_document(inspection: Inspection, form_set: FormSet) -> dict:
         "notes": inspection.notes,
         "sections": sections,
         "form_versions": inspection.form_versions,
-        "revision": len(inspection.revisions),
+        "revision": revisions,
         "status": inspection.status,
         "review_comment": inspection.review_comment,
         "reviewed_by": inspection.reviewed_by.username if inspection.reviewed_by else None,

@@ -12,6 +12,7 @@ folium HTML, via `add_nonce`) puts `nonce="{{ csp_nonce() }}"` on each inline sc
 
 import re
 import secrets
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, request
@@ -63,6 +64,12 @@ def content_security_policy(tile_url: str, nonce: str | None) -> str:
     )
 
 
+@lru_cache(maxsize=4)
+def policy_without_nonce(tile_url: str) -> str:
+    """The policy of every response without inline scripts: the same each time, so made once."""
+    return content_security_policy(tile_url, None)
+
+
 def _tile_origin(tile_url: str) -> str | None:
     """https://t{s}.tianditu.gov.cn/… → https://*.tianditu.gov.cn (subdomain placeholders)."""
     if not tile_url:
@@ -94,6 +101,13 @@ class SessionInterface(SecureCookieSessionInterface):
     def get_cookie_secure(self, app):
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
+    def open_session(self, app, request):
+        # No cookie (an API client with a bearer token): an empty session, as Flask would give,
+        # without building the signing serializer first on every request.
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
 
 def init_app(app: Flask) -> None:
     app.session_interface = SessionInterface()
@@ -106,11 +120,12 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         view = current_app.view_functions.get(request.endpoint or "")
-        nonce = csp_nonce() if getattr(view, "csp_inline_scripts", False) else None
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            content_security_policy(current_app.config.get("MAP_TILE_URL", ""), nonce),
-        )
+        tile_url = current_app.config.get("MAP_TILE_URL", "")
+        if getattr(view, "csp_inline_scripts", False):
+            policy = content_security_policy(tile_url, csp_nonce())
+        else:
+            policy = policy_without_nonce(tile_url)
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"

@@ -6,29 +6,44 @@ gets the stored inspection back and stores nothing, and one with different conte
 "Same content" is judged by a hash of the validated submission, kept with the inspection; after an
 edit, a late retry of any earlier version is still a replay (the phone's queue may hold it).
 
-Two copies can arrive at the same moment on different workers. On SQLite, BEGIN IMMEDIATE
-serialises the check and the insert. On PostgreSQL both may pass the check; the unique
-constraint on client_uuid then rejects the second insert, and we answer it like any replay.
+Two copies can arrive at the same moment on different workers. The insert itself decides, by
+the unique client_uuid (INSERT … ON CONFLICT DO NOTHING, app/submission_writes.py): a copy
+already stored gets no new id and is answered like any replay. On SQLite BEGIN IMMEDIATE
+serialises writers anyway; on PostgreSQL a copy arriving while the first is not yet committed
+waits for it, then does nothing (or inserts, if the first rolled back).
 """
 
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cache
+from types import SimpleNamespace
+from typing import NamedTuple
 
-from sqlalchemy import insert
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import bindparam, select
 
-from app.audit import record
+from app.audit import event_values
 from app.clock import utc_now
 from app.extensions import db
 from app.form_publication import ensure_published
 from app.formdefs import FormSet
-from app.gps_checks import check_location
-from app.models import Answer, Inspection, InspectionRevision, User, Village
+from app.gps_checks import location_flags
+from app.models import Answer, Inspection, Township, User, Village
 from app.periods import quarter_of
-from app.policy import in_scope
+from app.policy import covers, scope_of
+from app.quarter_summary import note_places
+from app.submission_writes import NewRows, insert_new
+
+inspections = Inspection.__table__
+# The review and deletion columns a new inspection leaves empty.
+UNSET_BY_INSERT = (
+    "review_comment",
+    "reviewed_by_id",
+    "reviewed_at",
+    "deleted_at",
+    "deleted_by_id",
+    "delete_reason",
+)
 
 
 class VillageNotFound(Exception):
@@ -45,10 +60,32 @@ class SubmissionConflict(Exception):
         self.inspection = inspection
 
 
+class AnswerValue(NamedTuple):
+    """One answer row's values (an Answer without the ORM object)."""
+
+    section: str
+    field: str
+    value_num: float | None
+    value_text: str | None
+
+
 @dataclass(frozen=True)
 class Stored:
-    inspection: Inspection
+    """What `store_inspection` did. `row` reads like an Inspection (the API's answer is made from
+    it): the ORM object for a replay; for a new inspection, its values as written, with its
+    `answers` beside it, so nothing is read back."""
+
+    inspection_id: int
     created: bool
+    row: Inspection | SimpleNamespace
+    answers: tuple[AnswerValue, ...] | None = None  # a new inspection's
+
+    @property
+    def inspection(self) -> Inspection:
+        """The stored Inspection (for a new one, loaded when first asked for)."""
+        if isinstance(self.row, Inspection):
+            return self.row
+        return db.session.get(Inspection, self.inspection_id)
 
 
 def canonical(data: dict) -> dict:
@@ -63,62 +100,75 @@ def content_hash(payload: dict) -> str:
 
 
 def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
-    village = db.session.execute(
-        db.select(Village)
-        .options(joinedload(Village.township))
-        .where(Village.code == data["village_code"])
-    ).scalar_one_or_none()
+    """Store a validated submission once. The rows go in through Core, in one transaction: the
+    ORM's unit of work cost more CPU than the database spent storing them."""
+    connection = db.session.connection()  # Core: rows, not ORM objects, are all this needs
+    village = connection.execute(_village_by_code(), {"code": data["village_code"]}).first()
     if village is None:
         raise VillageNotFound(data["village_code"])
-    if not in_scope(actor, village.township):
+    if not covers(scope_of(actor), village.township_id, village.county_id):
         raise OutOfScope(village.code)
 
     payload = canonical(data)
     digest = content_hash(payload)
     uuid = payload["client_uuid"]
-    existing = _by_uuid(uuid)
-    if existing is not None:
-        return _replay(existing, digest)
-
     ensure_published(form_set)  # the versions this inspection records mean one definition
     now = utc_now()
-    inspection = Inspection(
-        client_uuid=uuid,
-        village=village,
-        inspector=actor,
-        inspected_on=data["inspected_on"],
-        quarter=quarter_of(data["inspected_on"]),
-        year=data["inspected_on"].year,
-        notes=data.get("notes") or "",
-        lat=(data.get("location") or {}).get("lat"),
-        lon=(data.get("location") or {}).get("lon"),
-        accuracy_m=(data.get("location") or {}).get("accuracy_m"),
-        content_hash=digest,
-        form_versions=form_set.versions,
-        created_at=now,
-        updated_at=now,
+    location = data.get("location") or {}
+    values = {
+        "client_uuid": uuid,
+        "village_id": village.id,
+        "inspector_id": actor.id,
+        "inspected_on": data["inspected_on"],
+        "quarter": quarter_of(data["inspected_on"]),
+        "year": data["inspected_on"].year,
+        "notes": data.get("notes") or "",
+        "lat": location.get("lat"),
+        "lon": location.get("lon"),
+        "accuracy_m": location.get("accuracy_m"),
+        "content_hash": digest,
+        "form_versions": form_set.versions,
+        "is_demo": False,
+        "status": "submitted",
+        "created_at": now,
+        "updated_at": now,
+    }
+    answers = tuple(answer_values(data, form_set))
+    rows = NewRows(
+        inspection=values,
+        answers=answers,
+        payload=payload,
+        flags=location_flags(values["lat"], values["lon"], village),
+        event=event_values(
+            "inspection.create", (inspections.name, None), client_uuid=uuid, village=village.code
+        ),
     )
-    check_location(inspection, village, now)  # GPS flags, in the same transaction
-    inspection.revisions = [
-        InspectionRevision(number=1, payload=payload, author_id=actor.id, created_at=now)
-    ]
-    db.session.add(inspection)
-    try:
-        db.session.flush()  # the inspection's id, for its answers
-        _insert_answers(inspection, list(answer_rows(data, form_set)))
-        record("inspection.create", inspection, client_uuid=uuid, village=village.code)
-        _commit_keeping_loaded()
-    except IntegrityError:
-        db.session.rollback()
+    inspection_id = insert_new(connection, rows)
+    if inspection_id is None:  # stored before: the unique client_uuid decided
         existing = _by_uuid(uuid)
-        if existing is None:
-            raise
+        if existing is None:  # the conflicting row vanished: nothing deletes inspections
+            raise RuntimeError(f"client_uuid {uuid} conflicted but is not stored")
         return _replay(existing, digest)
-    return Stored(inspection, created=True)
+    note_places(db.session, [(village.id, values["quarter"])])  # the quarter summary's recount
+    _commit_keeping_loaded()
+    row = SimpleNamespace(
+        **dict.fromkeys(UNSET_BY_INSERT),
+        **values,
+        id=inspection_id,
+        village=SimpleNamespace(
+            code=village.code,
+            name=village.name,
+            township=SimpleNamespace(code=village.township_code),
+        ),
+        inspector=actor,
+        reviewed_by=None,
+    )
+    return Stored(inspection_id, True, row, answers)
 
 
-def answer_rows(data: dict, form_set: FormSet):
-    """One Answer per answered field: the profile's from the top level, the rest per section."""
+def answer_values(data: dict, form_set: FormSet):
+    """One AnswerValue per answered field: the profile's from the top level, the rest per
+    section."""
     sources = [(form_set.profile, data)]
     sources += [
         (form, data["sections"][form.form_id])
@@ -131,15 +181,22 @@ def answer_rows(data: dict, form_set: FormSet):
             if value is None:
                 continue
             if field.type.storage == "num":
-                yield Answer(section=form.form_id, field=field.key, value_num=float(value))
+                yield AnswerValue(form.form_id, field.key, float(value), None)
             else:
-                yield Answer(section=form.form_id, field=field.key, value_text=str(value))
+                yield AnswerValue(form.form_id, field.key, None, str(value))
 
 
-def answers_by_section(inspection: Inspection, form_set: FormSet) -> dict[str, dict]:
-    """Answers back in the submitted shape, typed by their definitions."""
+def answer_rows(data: dict, form_set: FormSet):
+    """The answers as Answer objects (an edit replaces the collection with these)."""
+    for value in answer_values(data, form_set):
+        yield Answer(**value._asdict())
+
+
+def answers_by_section(answers, form_set: FormSet) -> dict[str, dict]:
+    """Answers (Answer objects or AnswerValues) back in the submitted shape, typed by their
+    definitions."""
     out: dict[str, dict] = {}
-    for answer in inspection.answers:
+    for answer in answers:
         try:
             field = form_set.field_at(f"{answer.section}.{answer.field}")
         except ValueError:  # a field since removed from the form: keep it, untyped
@@ -161,38 +218,26 @@ def _typed(type_name: str, answer: Answer):
     return answer.value_text
 
 
-def _insert_answers(inspection: Inspection, answers: list[Answer]) -> None:
-    """The answers in one multi-row INSERT, in the inspection's transaction.
-
-    The ORM's unit of work spent more time on twenty Answer objects than the database spent
-    storing them, so the rows go in through Core, and the objects become the inspection's loaded
-    collection (as if read back) for the answer the caller builds.
-    """
-    for answer in answers:
-        answer.inspection_id = inspection.id
-    db.session.execute(
-        insert(Answer),
-        [
-            {
-                "inspection_id": inspection.id,
-                "section": a.section,
-                "field": a.field,
-                "value_num": a.value_num,
-                "value_text": a.value_text,
-            }
-            for a in answers
-        ],
+@cache
+def _village_by_code():
+    villages, townships = Village.__table__, Township.__table__
+    return (
+        select(
+            *(villages.c[name] for name in ("id", "code", "name", "township_id", "lat", "lon")),
+            townships.c.code.label("township_code"),
+            townships.c.county_id,
+        )
+        .join_from(villages, townships, villages.c.township_id == townships.c.id)
+        .where(villages.c.code == bindparam("code"))
     )
-    set_committed_value(inspection, "answers", answers)
 
 
 def _commit_keeping_loaded() -> None:
-    """Commit without expiring the objects just stored.
+    """Commit without expiring what is loaded.
 
-    The caller answers with the stored inspection; after an expiring commit that answer reloaded
-    the inspection, its answers, revisions, village, township and inspector (six SELECTs), which
-    cost as much as storing them. Nothing here has server-side defaults, so what is in memory is
-    what was committed.
+    The caller answers with the stored inspection's village, township and inspector; after an
+    expiring commit that answer reloaded them all. Nothing here has server-side defaults, so
+    what is in memory is what was committed.
     """
     session = db.session()
     session.expire_on_commit = False
@@ -212,4 +257,4 @@ def _replay(existing: Inspection, digest: str) -> Stored:
     earlier = {content_hash(revision.payload) for revision in existing.revisions}
     if existing.content_hash != digest and digest not in earlier:
         raise SubmissionConflict(existing)
-    return Stored(existing, created=False)
+    return Stored(existing.id, False, existing)

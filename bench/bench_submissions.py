@@ -2,15 +2,21 @@
 database commit rate measured in the same run.
 
 For each database: a fresh database (migrated, seeded, 16 inspectors with tokens), gunicorn with
-4 workers on a free loopback port (sync workers, then gthread), and 200 concurrent asyncio/httpx
-clients posting valid inspections with fresh UUIDs. The bare rate is the same rows (one
-inspection, its 20 answers and its first revision) inserted through SQLAlchemy Core in a loop,
-one transaction each, in one process: what the database alone allows, without HTTP, JSON,
-validation or auth. Everything runs on the same 2 cores, the load generator included.
+4 workers on a free loopback port (sync workers, then gthread), and 200 concurrent asyncio
+clients (bench/raw_http.py, one connection each) posting valid inspections with fresh UUIDs. The
+bare rate is the same rows (one inspection, its 20 answers and its first revision) inserted
+through SQLAlchemy Core in a loop, one transaction each, in one process: what the database
+alone allows, without HTTP, JSON, validation or auth. Everything runs on the same 2 cores, the
+load generator included.
+
+CPU per submission is printed too, less sensitive than rates to what else the machine runs:
+the gunicorn workers' (from /proc), PostgreSQL's backends for the scratch database, and the load
+generator's own.
 
 Environment: BENCH_REQUESTS (default 3000), BENCH_CLIENTS (200), BENCH_PG_URL (a PostgreSQL
-server URL; default postgresql://postgres@127.0.0.1:5432/postgres; scratch databases bench_h8_*
-are made and dropped there), BENCH_WORKER_CLASSES ("sync,gthread").
+server URL; default postgresql://postgres@127.0.0.1:5432/postgres; scratch databases
+BENCH_DB_PREFIX (bench_h8) + _sub_* are made and dropped there), BENCH_WORKER_CLASSES
+("sync,gthread"), BENCH_THREADS (4, per gthread worker), BENCH_DATABASES ("sqlite,postgresql").
 """
 
 import os
@@ -29,7 +35,9 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "3000"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "200"))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 WORKER_CLASSES = os.environ.get("BENCH_WORKER_CLASSES", "sync,gthread").split(",")
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))  # per gthread worker
 DATABASES = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "bench_h8")
 BARE_SECONDS = 5.0
 
 
@@ -121,7 +129,7 @@ def run_database(database, workdir: Path) -> list[dict]:
     inspectors = prepare(database)
     results = []
     for run, worker_class in enumerate(WORKER_CLASSES):
-        threads = 4 if worker_class == "gthread" else 1
+        threads = THREADS if worker_class == "gthread" else 1
         server = Server(
             database,
             workdir / f"gunicorn-{database.kind}-{worker_class}.log",
@@ -133,9 +141,10 @@ def run_database(database, workdir: Path) -> list[dict]:
             run_async(
                 load(server.base_url, inspectors, 200, 50, seed=100 + run)
             )  # warm every worker
-            cpu_before = server.cpu_seconds()
+            cpu_before, db_before = server.cpu_seconds(), database.server_cpu_seconds()
             result = run_async(load(server.base_url, inspectors, REQUESTS, CLIENTS, seed=200 + run))
             server_cpu = server.cpu_seconds() - cpu_before
+            db_cpu = database.server_cpu_seconds() - db_before
             memory = server.memory()
         finally:
             server.stop()
@@ -146,6 +155,7 @@ def run_database(database, workdir: Path) -> list[dict]:
                 "threads": threads,
                 "boot_s": boot,
                 "server_cpu_ms": server_cpu / max(result.ok, 1) * 1000,
+                "db_cpu_ms": db_cpu / max(result.ok, 1) * 1000,
                 "client_cpu_ms": result.client_cpu_s / max(result.ok, 1) * 1000,
                 "result": result,
                 "memory": memory,
@@ -175,10 +185,12 @@ def report(kind: str, rows: list[dict]) -> None:
             f"log: locked {row['locked_in_log']}, tracebacks {row['tracebacks_in_log']}",
             flush=True,
         )
-        cpu = row["server_cpu_ms"] + row["client_cpu_ms"]
+        cpu = row["server_cpu_ms"] + row["db_cpu_ms"] + row["client_cpu_ms"]
+        database = f" + PostgreSQL {row['db_cpu_ms']:.1f} ms" if kind == "postgresql" else ""
         print(
-            f"{'':10s} CPU per submission: server {row['server_cpu_ms']:.1f} ms + load generator "
-            f"{row['client_cpu_ms']:.1f} ms -> {2000 / cpu:.0f} submissions/s if 2 cores were ours "
+            f"{'':10s} CPU per submission: gunicorn workers {row['server_cpu_ms']:.1f} ms{database}"
+            f" + load generator {row['client_cpu_ms']:.1f} ms -> {2000 / cpu:.0f} submissions/s "
+            "if 2 cores were ours "
             f"(load average now {os.getloadavg()[0]:.1f}); transport errors "
             f"{dict(result.error_kinds)}",
             flush=True,
@@ -201,7 +213,7 @@ def main() -> None:
         if "postgresql" not in DATABASES:
             return
         try:
-            database = postgresql_database(PG_URL, f"bench_h8_sub_{os.getpid()}")
+            database = postgresql_database(PG_URL, f"{DB_PREFIX}_sub_{os.getpid()}")
         except Exception as exc:  # noqa: BLE001 - no server: say so and go on
             print(f"postgresql skipped: {str(exc).splitlines()[0]}")
             return

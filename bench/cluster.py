@@ -38,6 +38,23 @@ class Database:
     def engine(self):
         return create_engine(self.url.replace("postgresql://", "postgresql+psycopg://", 1))
 
+    def server_cpu_seconds(self) -> float:
+        """User + system CPU so far of the PostgreSQL backends serving this database (found in
+        /proc by their title, so only for a server on this machine); 0 for SQLite, which runs
+        inside the workers."""
+        if self.kind == "sqlite":
+            return 0.0
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                title = stat.with_name("cmdline").read_bytes()
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if title.startswith(b"postgres: ") and f" {self.name} ".encode() in title:
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def drop(self) -> None:
         if self.kind == "sqlite":
             for suffix in ("", "-wal", "-shm"):

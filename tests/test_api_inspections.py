@@ -13,9 +13,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from app.api.schemas import inspection_schema
+from app.clock import county_today
 from app.extensions import db
-from app.models import Answer, Inspection, InspectionRevision, User
+from app.forms_registry import current_forms
+from app.inspection_view import inspection_document, stored_document
+from app.models import Answer, AuditEvent, Inspection, InspectionRevision, User
 from app.periods import quarter_of
+from app.submissions import store_inspection
 from tests.api_payloads import (
     DATABASES,
     INSPECTOR_TOWNSHIP,
@@ -142,6 +147,22 @@ def test_created_inspection_is_returned_and_stored_as_submitted(seeded, client, 
         )
         assert (inspection.lat, inspection.lon, inspection.accuracy_m) == (39.6123, 113.4901, 8.5)
         assert len(inspection.content_hash) == 64
+        assert (inspection.status, inspection.is_demo, inspection.deleted_at) == (
+            "submitted",
+            False,
+            None,
+        )
+        # The audit event went in with the rows (one statement on PostgreSQL), naming the new id.
+        event = db.session.execute(
+            db.select(AuditEvent).where(AuditEvent.action == "inspection.create")
+        ).scalar_one()
+        assert (event.object_type, event.object_id, event.actor_id, event.actor_name) == (
+            "inspections",
+            str(inspection_id),
+            user_id,
+            username,
+        )
+        assert event.details == {"client_uuid": payload["client_uuid"], "village": OWN_VILLAGE}
         revisions = db.session.execute(db.select(InspectionRevision)).scalars().all()
         assert [(r.inspection_id, r.number, r.author_id) for r in revisions] == [
             (inspection_id, 1, user_id)
@@ -296,6 +317,29 @@ def test_same_uuid_other_content_is_a_conflict(seeded, client, inspector, path, 
     assert row_counts(seeded) == {"inspections": 1, "answers": 20, "inspection_revisions": 1}
     assert stored_answers(seeded, inspection_id) == answers_before
     assert client.get(f"{URL}/{inspection_id}", headers=headers).get_json() == first.get_json()
+
+
+def test_store_inspection_answers_from_what_it_wrote_and_loads_the_row_when_asked(
+    seeded, inspector
+):
+    """A new inspection's answer is made from the values written (nothing read back); it equals
+    the one read from the database, and `Stored.inspection` loads the stored row when asked."""
+    user_id, _headers = inspector
+    with seeded.app_context():
+        forms = current_forms()
+        actor = db.session.get(User, user_id)
+        data = forms.inspection_schema("en", county_today()).load(valid_payload())
+        stored = store_inspection(data, actor, forms.form_set)
+        assert stored.created and stored.row.id == stored.inspection_id
+        inspection = stored.inspection  # loaded now
+        assert isinstance(inspection, Inspection) and inspection.id == stored.inspection_id
+        assert (len(inspection.answers), [r.number for r in inspection.revisions]) == (20, [1])
+        again = store_inspection(data, actor, forms.form_set)
+        assert (again.created, again.inspection is inspection) == (False, True)
+        assert inspection_schema.dump(stored_document(stored, forms.form_set)) == (
+            inspection_schema.dump(inspection_document(inspection, forms.form_set))
+        )
+    assert row_counts(seeded) == {"inspections": 1, "answers": 20, "inspection_revisions": 1}
 
 
 def test_concurrent_copies_store_one_inspection(seeded, inspector):

@@ -173,6 +173,23 @@ def test_signed_in_answers_are_not_cached(seeded, make_user, auth_headers):
     assert sign_in(seeded, "lead").get("/review").headers["Cache-Control"] == "no-store"
 
 
+def test_a_token_request_gets_no_cookie_and_a_browser_session_still_round_trips(
+    seeded, make_user, auth_headers
+):
+    """A request without a session cookie gets an empty session without the signing serializer
+    (app/security.py) and sets no cookie; a signed-in browser's cookie is still read, and removed
+    at sign-out."""
+    world = make_world(seeded, make_user)
+    api = seeded.test_client().get("/api/v1/townships", headers=auth_headers(world.users["viewer"]))
+    assert api.status_code == 200
+    assert "Set-Cookie" not in api.headers
+    browser = sign_in(seeded, "lead")
+    assert browser.get("/api/v1/townships").status_code == 200  # the cookie was read
+    signed_out = browser.post("/logout")
+    assert "session=;" in signed_out.headers.get("Set-Cookie", "")  # an emptied session is removed
+    assert browser.get("/api/v1/townships").status_code == 401
+
+
 def test_tokens_expire_and_can_be_revoked(seeded, make_user, auth_headers):
     world = make_world(seeded, make_user)
     client = seeded.test_client()

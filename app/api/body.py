@@ -27,9 +27,10 @@ def json_body():
     """
     if not request.is_json:
         raise UnsupportedMediaType()
+    raw = request.get_data(cache=True)
     try:
-        value = json.loads(request.get_data(cache=True), parse_constant=_refuse_constant)
-        bad = sorted(set(_unstorable_paths(value, "")))
+        value = json.loads(raw, parse_constant=_refuse_constant)
+        bad = sorted(set(_unstorable_paths(value, ""))) if _may_hold_unstorable(raw) else []
     except (ValueError, UnicodeDecodeError, RecursionError):  # nesting deeper than Python's stack
         raise MalformedJSON() from None
     if bad:
@@ -42,6 +43,14 @@ def query_args() -> dict[str, str]:
     """The query string for a schema, less `lang`: the site-wide language switch (app.i18n)
     may ride on any URL and is not an unknown parameter."""
     return {k: v for k, v in request.args.items() if k != "lang"}
+
+
+def _may_hold_unstorable(raw: bytes) -> bool:
+    """Whether the parsed body needs searching, for the walk through every value is skipped on
+    the usual body. JSON refuses a raw NUL in a string, so a NUL comes from a backslash escape;
+    a lone surrogate comes from an escape or, as Python's json reads bytes with surrogatepass,
+    from the bytes ED A0–ED BF. UTF-16 and UTF-32 bodies have zero bytes: searched too."""
+    return b"\\" in raw or b"\x00" in raw or b"\xed" in raw
 
 
 def _unstorable_paths(value, path: str):

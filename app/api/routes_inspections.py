@@ -12,7 +12,7 @@ from app.extensions import db
 from app.forms_registry import current_forms
 from app.i18n import current_lang
 from app.inspection_changes import find_inspection, live
-from app.inspection_view import inspection_document
+from app.inspection_view import inspection_document, stored_document
 from app.models import Inspection
 from app.periods import parse_period
 from app.policy import allow
@@ -32,7 +32,7 @@ def create_inspection():
         abort(403)
     except SubmissionConflict:
         return error_response(409)
-    document = inspection_document(stored.inspection, forms.form_set)
+    document = stored_document(stored, forms.form_set)
     return inspection_schema.dump(document), 201 if stored.created else 200
 
 

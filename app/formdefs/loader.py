@@ -8,8 +8,11 @@ import dataclasses
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
 
 from app.formdefs.types import FieldType, parse_type
 
@@ -75,26 +78,29 @@ class FormSet:
 
     forms: tuple[FormDef, ...]
 
-    @property
+    # Looked up for every answer of every submission: worked out once (the set is frozen).
+    @cached_property
     def profile(self) -> FormDef:
         return self.by_id[PROFILE]
 
-    @property
+    @cached_property
     def sections(self) -> tuple[FormDef, ...]:
         return tuple(f for f in self.forms if f.form_id != PROFILE)
 
-    @property
-    def by_id(self) -> dict[str, FormDef]:
-        return {f.form_id: f for f in self.forms}
+    @cached_property
+    def by_id(self) -> Mapping[str, FormDef]:
+        return MappingProxyType({f.form_id: f for f in self.forms})
 
     @property
     def versions(self) -> dict[str, str]:
         return {f.form_id: f.version for f in self.forms}
 
+    @cached_property
+    def _fields(self) -> Mapping[str, FieldDef]:
+        return MappingProxyType({f"{f.form_id}.{d.key}": d for f in self.forms for d in f.fields})
+
     def field_at(self, path: str) -> FieldDef:
-        section, _, key = path.partition(".")
-        form = self.by_id.get(section)
-        found = form and next((f for f in form.fields if f.key == key), None)
+        found = self._fields.get(path)
         if not found:
             raise ValueError(f"unknown field {path!r}")
         return found

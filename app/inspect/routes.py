@@ -68,7 +68,7 @@ def submit_inspection(village_code: str):
         abort(404)
     except SubmissionConflict as conflict:
         return _render_form(village, values, {}, conflict=conflict.inspection), 409
-    return redirect(url_for("inspect.saved", inspection_id=stored.inspection.id), code=303)
+    return redirect(url_for("inspect.saved", inspection_id=stored.inspection_id), code=303)
 
 
 @bp.get("/saved/<int:inspection_id>")
