@@ -10,6 +10,8 @@ The state is read in the same statement as the sums, so a switch-off between the
 check and this read gives the answers' figures, never an emptied summary's zeros.
 """
 
+from operator import itemgetter
+
 from app.extensions import db
 from app.models import Township
 from app.models.summary import ANY
@@ -37,7 +39,7 @@ def summed_rollup(indicators, span, level, scope, targets, approved_only):
         else:
             target = target_of[key, zone]
             groups[key][unit, zone] = zone_tally(numerator, denominator, int(villages), target)
-    rolled = {key: roll_up(by_zone, _unit) for key, by_zone in groups.items()}
+    rolled = {key: roll_up(by_zone, itemgetter(0)) for key, by_zone in groups.items()}
     return rolled, reported
 
 
@@ -67,10 +69,6 @@ def summed_trend(ind, spans, scope, zones, approved_only):
         fallback = shared_target({targets.for_zone(ind.key, z) for z in zones})
         series.append((span.code, indicator_result(tally, fallback)))
     return series
-
-
-def _unit(group: tuple) -> int:
-    return group[0]
 
 
 def _zone_targets(targets, keys, zones) -> dict[tuple[str, str], float | None]:

@@ -161,8 +161,10 @@ def clear_activity(app) -> None:
     with app.app_context():
         # Every table but the seeded county, children first (whatever other areas add).
         for table in reversed(db.metadata.sorted_tables):
-            if table.name not in SEEDED_TABLES:
+            if table.name not in SEEDED_TABLES | {"summary_state"}:
                 db.session.execute(table.delete())
+        # the summary's one state row stays (writers lock it), switched off
+        db.session.execute(db.text("UPDATE summary_state SET enabled = false"))
         db.session.commit()
     app.config.update(CLOCK=fixed_clock(NOON_28_NOV), COUNTY_TIMEZONE="Asia/Shanghai")
 

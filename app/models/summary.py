@@ -52,7 +52,7 @@ class AreaQuarterFigure(db.Model):
     __table_args__ = (
         db.CheckConstraint(f"level IN {AREA_LEVELS!r}", name="level"),
         # PostgreSQL: the sums ride in the key's index, so a read of pages no write has touched
-        # since the last VACUUM (every quarter but the current one) never visits the table
+        # since the last VACUUM (every quarter but the current one) never visits the table;
         db.PrimaryKeyConstraint(
             "level",
             "quarter",
@@ -62,6 +62,8 @@ class AreaQuarterFigure(db.Model):
             "zone",
             postgresql_include=["numerator", "denominator", "villages"],
         ),
+        # SQLite: the rows themselves in key order (a read is one range of the table)
+        {"sqlite_with_rowid": False},
     )
 
     level = db.Column(db.String(8))

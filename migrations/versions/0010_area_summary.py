@@ -34,6 +34,7 @@ def upgrade():
             name=op.f("pk_area_quarter_figures"),
             postgresql_include=["numerator", "denominator", "villages"],
         ),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "area_villages",
