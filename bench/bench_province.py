@@ -69,12 +69,23 @@ USERS, EACH, LIVE_EACH = 20, 10, 1
 LIVE_ALONE_MAX = 2.0  # seconds
 TIMEOUT = 60.0  # gunicorn's --timeout in bench/cluster.py
 WRITES = 60
-COUNTY = "140225"  # the deployment's top unit (config COUNTY_CODE): here, the province
-# (name, path, query): after the merge, per-county levels go here as well
+PROVINCE = "140000"  # config PROVINCE_CODE: the one unit over the 120 counties
+COUNTY = "140101"  # the generator's first county (bench/generate.county_code(0))
+# (name, path, query)
 READS = (
-    ("province, one quarter", "/api/v1/rollup", {"level": "county", "period": SPEC.last_quarter}),
+    ("province, one quarter", "/api/v1/rollup", {"level": "province", "period": SPEC.last_quarter}),
+    (
+        "120 counties, one quarter",
+        "/api/v1/rollup",
+        {"level": "county", "period": SPEC.last_quarter},
+    ),
     (
         "province, 30-quarter trend",
+        "/api/v1/rollup/trend",
+        {"indicator": "clean_heating", "level": "province", "code": PROVINCE, "periods": "30"},
+    ),
+    (
+        "a county, 30-quarter trend",
         "/api/v1/rollup/trend",
         {"indicator": "clean_heating", "level": "county", "code": COUNTY, "periods": "30"},
     ),
