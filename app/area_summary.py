@@ -247,7 +247,12 @@ def _sums(level: str, quarter: str, ids, keys):
         anything = None
     else:
         raise ValueError(f"unknown area level {level!r}")
-    if ids is not None:
+    if ids is not None and level == "county":
+        # the townships' ids, not their county: each is then a probe of the key (the planners
+        # would otherwise read every township's rows of the quarter and filter by county)
+        inside = select(townships.c.id).where(townships.c.county_id.in_(ids))
+        where.append(areas.c.area_id.in_(inside))
+    elif ids is not None:
         where.append(area.in_(ids))
     label = literal(level)
     per_zone = (
