@@ -32,12 +32,14 @@ from pathlib import Path
 from openpyxl import load_workbook
 from werkzeug.security import generate_password_hash
 
-from app import create_app, exports, reports
-from app.dashboard.context import indicator_infos
-from app.dashboard.export_routes import _words
-from app.dashboard.tables import township_code_of
+from app import create_app
+from app.exports import tables as exports
 from app.extensions import db
 from app.models import User
+from app.rollups import reports
+from app.views.dashboard.context import indicator_infos
+from app.views.dashboard.export_routes import _words
+from app.views.dashboard.tables import township_code_of
 from bench.bench_rollup import PG_SERVER, _analyse, _create_pg_scratch, _drop_pg_scratch
 from bench.export_baselines import (
     SHEET_TITLE,

@@ -14,8 +14,9 @@ import re
 import tempfile
 from pathlib import Path
 
-from app import county, create_app
+from app import create_app
 from app.extensions import db
+from app.geography import county
 from app.models import Township, User
 
 BUDGET = 60 * 1024

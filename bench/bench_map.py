@@ -17,7 +17,7 @@ from pathlib import Path
 
 import folium
 
-from app.mapbuild import STATUSES, MapSettings, TownshipMark, VillageMark, build_map, render_parts
+from app.maps.build import STATUSES, MapSettings, TownshipMark, VillageMark, build_map, render_parts
 
 OUTLINE = json.loads(
     (
@@ -115,8 +115,9 @@ def county_page() -> tuple[float, bytes]:
     """The whole /map request on the seeded county (roll-up included), in-process over SQLite."""
     import tempfile
 
-    from app import county, create_app
+    from app import create_app
     from app.extensions import db
+    from app.geography import county
     from app.models import User
 
     with tempfile.TemporaryDirectory() as folder:

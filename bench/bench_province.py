@@ -28,17 +28,18 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from app import create_app, quarter_summary
-from app.auth import issue_token
+from app import create_app
+from app.accounts.auth import issue_token
 from app.db import write_intent
-from app.demo_plan import VillagePlan
+from app.demo.plan import VillagePlan
 from app.extensions import db
-from app.forms_registry import current_forms
+from app.formdefs.registry import current_forms
+from app.inspections.store import store_inspection
 from app.models import User, Village
 from app.periods import parse_period, quarter_of
-from app.reports_summed import summed_rollup
-from app.submissions import store_inspection
-from app.targets import targets_at
+from app.rollups.reports_summed import summed_rollup
+from app.rollups.summary import quarter as quarter_summary
+from app.rollups.targets import targets_at
 from bench.bench_rollup import _analyse
 from bench.cluster import Database, Server, postgresql_database
 from bench.generate import Spec, generate

@@ -21,12 +21,12 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select, text
 
 from app import create_app
-from app.auth import issue_token
+from app.accounts.auth import issue_token
 from app.extensions import db
-from app.forms_registry import current_forms
+from app.formdefs.registry import current_forms
 from app.models import User
 from app.periods import parse_period
-from app.tallies import tally_statement
+from app.rollups.tallies import tally_statement
 from bench.generate import Spec, generate
 
 SCALES = {

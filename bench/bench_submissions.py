@@ -45,9 +45,9 @@ def bare_commit_rate(database, seconds: float = BARE_SECONDS) -> float:
     """Inspections per second committed by SQLAlchemy Core alone, one transaction each."""
     from app import create_app
     from app.extensions import db
+    from app.inspections.store import canonical, content_hash
     from app.models import Answer, Inspection, InspectionRevision, User, Village
     from app.periods import quarter_of
-    from app.submissions import canonical, content_hash
 
     app = create_app({"DATABASE_URL": database.url, "SECRET_KEY": "bare-" + "x" * 40})
     rng = random.Random(11)

@@ -100,9 +100,10 @@ def prepare(database: Database, inspectors: int = 16) -> list[Inspector]:
     """Migrate and seed as `make run` does, then add one inspector (with a token) per township."""
     from flask_migrate import upgrade
 
-    from app import county, create_app
-    from app.auth import issue_token
+    from app import create_app
+    from app.accounts.auth import issue_token
     from app.extensions import db
+    from app.geography import county
     from app.models import Township, User, Village
 
     app = create_app({"DATABASE_URL": database.url, "SECRET_KEY": BENCH_SECRET})

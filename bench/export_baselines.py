@@ -20,11 +20,12 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 
-from app import exports, reports
-from app.dashboard.context import indicator_infos
-from app.dashboard.export_routes import _village_rows, _words
-from app.dashboard.tables import township_code_of
+from app.exports import tables as exports
 from app.extensions import db
+from app.rollups import reports
+from app.views.dashboard.context import indicator_infos
+from app.views.dashboard.export_routes import _village_rows, _words
+from app.views.dashboard.tables import township_code_of
 
 SHEET_TITLE = "村"
 SPOOL_CHUNK_BYTES = 64 * 1024
@@ -99,7 +100,7 @@ def old_xlsx(header, rows) -> bytes:
 
 
 def write_only_xlsx(target, header, rows) -> None:
-    """The temp-file writer (app/exports.py write_xlsx_to before streaming)."""
+    """The temp-file writer (app/exports/tables.py write_xlsx_to before streaming)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE)
     sheet.freeze_panes = "C2"

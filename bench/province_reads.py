@@ -15,9 +15,9 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from app.forms_registry import current_forms
+from app.formdefs.registry import current_forms
 from app.periods import parse_period
-from app.tallies import tally_statement
+from app.rollups.tallies import tally_statement
 
 
 async def _users(base_url, token, path, params, users, each) -> list[float]:

@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import create_engine, text
 
-from app import county, create_app
-from app.auth import issue_token
+from app import create_app
+from app.accounts.auth import issue_token
 from app.extensions import db
+from app.geography import county
 from app.models import Answer, Inspection, InspectionRevision, User
 from tests.factories import add_user  # noqa: F401 (the tests import it from here)
 

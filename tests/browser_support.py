@@ -7,8 +7,9 @@ from pathlib import Path
 
 from werkzeug.serving import make_server
 
-from app import county, create_app
+from app import create_app
 from app.extensions import db
+from app.geography import county
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

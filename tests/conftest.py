@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from app import county, create_app
-from app.auth import issue_token
+from app import create_app
+from app.accounts.auth import issue_token
 from app.extensions import db
+from app.geography import county
 from app.models import User
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import add_user

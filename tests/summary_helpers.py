@@ -1,12 +1,11 @@
 """Checks that the roll-up summary equals the answers: the village rows, the area rows (worked out
-here from the live village tallies, independently of app/area_summary.py), and every roll-up
+here from the live village tallies, independently of app/rollups/summary/area.py), and every roll-up
 level and trend read from the summary against the same read from the answers."""
 
 import pytest
 
-from app import quarter_summary
 from app.extensions import db
-from app.forms_registry import current_forms
+from app.formdefs.registry import current_forms
 from app.models import (
     AreaQuarterFigure,
     AreaVillageCount,
@@ -17,14 +16,15 @@ from app.models import (
     VillageQuarterFigure,
 )
 from app.periods import parse_period
-from app.reports import rollup, trend
-from app.reports_summed import _live_rollup, _live_trend, summed_rollup, summed_trend
-from app.summary_read import summary_figures
-from app.summary_state import is_on
-from app.tallies import village_figures
-from app.targets import targets_at
+from app.rollups.reports import rollup, trend
+from app.rollups.reports_summed import _live_rollup, _live_trend, summed_rollup, summed_trend
+from app.rollups.summary import quarter as quarter_summary
+from app.rollups.summary.read import summary_figures
+from app.rollups.summary.state import is_on
+from app.rollups.tallies import village_figures
+from app.rollups.targets import targets_at
 
-REPORT_LEVELS = ("province", "county", "township", "village")  # app/reports.py's
+REPORT_LEVELS = ("province", "county", "township", "village")  # app/rollups/reports.py's
 
 
 def switch_on() -> int:

@@ -1,5 +1,6 @@
-"""Sums per township and county (app/area_summary.py) and what the contract of
-app/reports_summed.py makes of them, worked out by hand for four villages in three townships of
+"""Sums per township and county (app/rollups/summary/area.py) and what the contract of
+app/rollups/reports_summed.py makes of them, worked out by hand for four villages in three
+townships of
 two counties; then kept right through an approval, a township moving county, a Core zone change
 and a later visit."""
 
@@ -8,8 +9,8 @@ from datetime import date
 import pytest
 
 from app.extensions import db
-from app.forms_registry import current_forms
-from app.inspection_changes import review_inspection
+from app.formdefs.registry import current_forms
+from app.inspections.changes import review_inspection
 from app.models import (
     AreaQuarterFigure,
     AreaVillageCount,
@@ -20,9 +21,9 @@ from app.models import (
     Village,
 )
 from app.periods import parse_period
-from app.quarter_summary import note_villages
-from app.reports_summed import summed_rollup, summed_trend
-from app.targets import targets_at
+from app.rollups.reports_summed import summed_rollup, summed_trend
+from app.rollups.summary.quarter import note_villages
+from app.rollups.targets import targets_at
 from tests.rollup_helpers import add_inspection
 from tests.summary_helpers import assert_summary_is_live, switch_on
 
@@ -180,7 +181,8 @@ def test_area_sums_follow_approvals_moves_zone_changes_and_later_visits(four_vil
             ("county", C2, "*", "*"): (0, 0, 2),
         }
 
-        # a Core update of village d's zone, named for the bookkeeping as app/demo.py does
+        # a Core update of village d's zone, named for the bookkeeping as app/demo/inspections.py
+        # does
         db.session.execute(db.update(Village).where(Village.id == ids["d"]).values(zone="mountain"))
         note_villages(db.session, [ids["d"]])
         db.session.commit()

@@ -3,7 +3,7 @@ admins browse and filter it; nothing in the app can change an event."""
 
 import pytest
 
-from app.audit import AuditImmutable
+from app.accounts.audit import AuditImmutable
 from app.extensions import db
 from app.models import AuditEvent
 from tests.review_world import HOSTILE, make_world, payload, sign_in

@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 
 from app.clock import county_today
 from app.extensions import db
-from app.forms_registry import current_forms
+from app.formdefs.registry import current_forms
+from app.inspections.store import store_inspection
 from app.models import Answer, Inspection, InspectionRevision, User, Village
-from app.submissions import store_inspection
 from bench.phones import ANSWERS_PER_INSPECTION, inspection_payload
 
 TOWNSHIP = "140225101"

@@ -7,7 +7,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Answer, Inspection, Village
-from app.reports import rollup
+from app.rollups.reports import rollup
 from bench.generate import Spec, generate
 
 SPEC = Spec(townships=3, villages=20, quarters=2, last_quarter="2026Q2", seed=7)
@@ -77,7 +77,7 @@ def term(spec, values):
 
 
 def test_generator_is_deterministic_and_rolls_up_like_a_plain_recount(app):
-    from app.forms_registry import current_forms
+    from app.formdefs.registry import current_forms
     from app.periods import parse_period
 
     with app.app_context():
@@ -121,10 +121,10 @@ def test_generator_deals_townships_to_counties_under_their_code_prefix(app):
 def test_random_data_recounts_at_province_and_county_level(app):
     """Two counties of random data: the province equals a plain recount of every village, each
     county a recount of its own villages, from the answers and from the summary alike."""
-    from app.forms_registry import current_forms
+    from app.formdefs.registry import current_forms
     from app.models import County, Township
     from app.periods import parse_period
-    from app.quarter_summary import rebuild
+    from app.rollups.summary.quarter import rebuild
 
     spec = Spec(townships=5, villages=30, quarters=2, last_quarter="2026Q2", seed=11, counties=2)
     with app.app_context():

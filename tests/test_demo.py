@@ -103,7 +103,7 @@ def test_demo_data_loads_marked_trending_data_and_clear_removes_exactly_it(
 
 
 def test_a_village_plan_is_the_same_every_run_and_keeps_the_forms_rules():
-    from app.demo_plan import VillagePlan
+    from app.demo.plan import VillagePlan
 
     today = datetime(2026, 11, 20).date()
     first = [

@@ -8,9 +8,9 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from app import reports
 from app.extensions import db
 from app.models import Village
+from app.rollups import reports
 from tests import dashboard_scenario as sc
 from tests.dashboard_scenario import login
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from openpyxl import load_workbook
 
-from app import exports
+from app.exports import tables as exports
 
 WORDS = exports.Words(
     code="代码",

@@ -1,4 +1,4 @@
-"""Form versions are immutable (app/form_publication.py): the first write publishes the loaded
+"""Form versions are immutable (app/formdefs/publication.py): the first write publishes the loaded
 definitions; a form whose content changed under a version already published is refused, loudly
 and before anything is stored, until it gets a new version; every version stays readable."""
 
@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app import county, create_app
+from app import create_app
 from app.extensions import db
+from app.geography import county
 from app.models import Inspection, PublishedForm
 from tests.api_payloads import OWN_VILLAGE, bearer, valid_payload
 from tests.factories import add_user

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.formdefs import load_forms
-from app.indicators import load_indicators
+from app.formdefs.indicators import load_indicators
 
 LABEL = {"zh": "户数", "en": "Households"}
 

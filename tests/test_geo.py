@@ -1,4 +1,4 @@
-"""app/geo.py: the WGS-84 → GCJ-02 shift against published pairs, and point-in-polygon."""
+"""app/geography/geo.py: the WGS-84 → GCJ-02 shift against published pairs, and point-in-polygon."""
 
 import csv
 import json
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.geo import (
+from app.geography.geo import (
     out_of_china,
     point_in_geometry,
     shift_geometry,

@@ -3,9 +3,9 @@ rule that a phone's fix never becomes a village's location by itself."""
 
 import pytest
 
-from app import geo
 from app.extensions import db
-from app.gps_checks import OUTLINE
+from app.geography import geo
+from app.geography.county import OUTLINE_FILE as OUTLINE
 from app.models import Inspection, Village
 from tests.offline_helpers import HAICUN_LAT, HAICUN_LON, YONGAN, payload
 

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from app.extensions import db
-from app.geo import wgs84_to_gcj02
-from app.mapbuild import STATUS_COLOURS
-from app.mapview.routes import tile_settings
+from app.geography.geo import wgs84_to_gcj02
+from app.maps.build import STATUS_COLOURS
 from app.models import TownshipBoundary, TownshipBoundaryUpload
+from app.views.maps.routes import tile_settings
 from tests.map_helpers import (
     CODES,
     GPS_FIX,

@@ -1,7 +1,7 @@
-"""app/mapbuild.py with hand-made records: colours, no CDN links, escaping, GCJ-02 shift."""
+"""app/maps/build.py with hand-made records: colours, no CDN links, escaping, GCJ-02 shift."""
 
-from app.geo import wgs84_to_gcj02
-from app.mapbuild import (
+from app.geography.geo import wgs84_to_gcj02
+from app.maps.build import (
     STATUS_COLOURS,
     MapSettings,
     TownshipMark,

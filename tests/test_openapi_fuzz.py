@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from app.api.openapi import build_spec
+from app.views.api.openapi import build_spec
 from tests.review_world import make_world, payload
 
 CASES_PER_OPERATION = 20

@@ -1,4 +1,5 @@
-"""The roll-up summary (app/quarter_summary.py, app/area_summary.py) stays equal to the answers
+"""The roll-up summary (app/rollups/summary/quarter.py, app/rollups/summary/area.py) stays equal to
+the answers
 through every write path while it is on, on SQLite and PostgreSQL: a random sequence of writes
 through the functions the routes call, over two counties, moving inspections between villages,
 townships and counties, villages between zones and townships, townships between counties, with
@@ -12,21 +13,21 @@ from datetime import date
 
 import pytest
 
-from app.demo import clear_demo, load_demo
-from app.demo_plan import VillagePlan
+from app.demo.inspections import clear_demo, load_demo
+from app.demo.plan import VillagePlan
 from app.extensions import db
-from app.forms_registry import current_forms
-from app.inspection_changes import (
+from app.formdefs.registry import current_forms
+from app.inspections.changes import (
     delete_inspection,
     edit_inspection,
     restore_inspection,
     review_inspection,
 )
+from app.inspections.review import TransitionRefused
+from app.inspections.store import store_inspection
 from app.models import ZONES, County, Inspection, Township, User, Village, VillageQuarterFigure
-from app.reports import rollup, trend
-from app.review import TransitionRefused
-from app.rollup import Tally, village_tally, zone_tally
-from app.submissions import store_inspection
+from app.rollups.core import Tally, village_tally, zone_tally
+from app.rollups.reports import rollup, trend
 from bench.generate import Spec, generate
 from tests.review_world import make_world, payload
 from tests.rollup_helpers import add_inspection

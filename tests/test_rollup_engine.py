@@ -12,7 +12,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Village
-from app.reports import rollup, trend
+from app.rollups.reports import rollup, trend
 from tests.rollup_helpers import add_inspection, add_target, by_code, set_zone
 
 T = "140225101"  # 西坊城镇

@@ -5,9 +5,9 @@ counties: Σ numerator ÷ Σ denominator, never a mean of rates."""
 
 import pytest
 
-from app import quarter_summary
 from app.extensions import db
-from app.reports import rollup, trend
+from app.rollups.reports import rollup, trend
+from app.rollups.summary import quarter as quarter_summary
 from tests import province_scenario as ps
 from tests.rollup_helpers import by_code
 

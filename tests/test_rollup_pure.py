@@ -2,7 +2,15 @@
 
 import pytest
 
-from app.rollup import Tally, indicator_result, meets, roll_up, shared_target, status, village_tally
+from app.rollups.core import (
+    Tally,
+    indicator_result,
+    meets,
+    roll_up,
+    shared_target,
+    status,
+    village_tally,
+)
 
 
 def test_a_zero_denominator_gives_no_rate_not_zero():

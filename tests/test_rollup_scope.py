@@ -15,7 +15,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Inspection
-from app.reports import rollup, trend
+from app.rollups.reports import rollup, trend
 from app.settings import set_setting
 from tests.rollup_helpers import add_inspection
 

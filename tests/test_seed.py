@@ -1,7 +1,7 @@
 """Seeding the county: the real counts from app/data, and a second run changes nothing."""
 
-from app import county
 from app.extensions import db
+from app.geography import county
 from app.models import County, Target, Township, Village
 
 

@@ -2,8 +2,8 @@
 
 import xml.etree.ElementTree as ET
 
-from app import figures
-from app.sparkline import sparkline
+from app.rollups import figures
+from app.views.dashboard.sparkline import sparkline
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -1,4 +1,5 @@
-"""The summary's stored on/off state (app/summary_state.py): writes keep the summary only while it
+"""The summary's stored on/off state (app/rollups/summary/state.py): writes keep the summary only
+while it
 is on, and read the state inside their own transaction; a rebuild and a writer that overlap
 serialise on the state row, whichever starts first (PostgreSQL, two connections, made to
 overlap deterministically: one holds its transaction open until the other is seen waiting).
@@ -13,14 +14,14 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
-from app import quarter_summary
 from app.extensions import db
-from app.form_publication import ensure_published
-from app.forms_registry import current_forms
+from app.formdefs.publication import ensure_published
+from app.formdefs.registry import current_forms
+from app.inspections.store import store_inspection
 from app.models import User
-from app.reports import rollup, trend
-from app.submissions import store_inspection
-from app.summary_state import is_on
+from app.rollups.reports import rollup, trend
+from app.rollups.summary import quarter as quarter_summary
+from app.rollups.summary.state import is_on
 from tests.review_world import make_world, payload
 from tests.rollup_helpers import add_inspection
 from tests.summary_helpers import assert_summary_is_live, summary_rows, switch_off, switch_on

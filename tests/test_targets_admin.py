@@ -7,7 +7,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Target
-from app.reports import rollup
+from app.rollups.reports import rollup
 from tests.rollup_helpers import add_inspection, set_zone
 
 MOUNTAIN = "140225101201"

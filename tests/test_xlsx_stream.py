@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from app import xlsx_stream
+from app.exports import xlsx_stream
 
 FIXED_PARTS = [
     "[Content_Types].xml",

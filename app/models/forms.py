@@ -1,6 +1,6 @@
 """Every form version the county has used, with its definition: what an inspection's
 `form_versions` ({"sewage": "2026.1", ...}) refers to. Rows are only ever added
-(app/form_publication.py), so an old inspection can always be read against the form it was
+(app/formdefs/publication.py), so an old inspection can always be read against the form it was
 filled in with."""
 
 from app.extensions import db

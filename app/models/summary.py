@@ -1,7 +1,8 @@
 """The roll-up summary: village × quarter tallies, their sums per township and county, and the
 one-row state that says whether the summary is on.
 
-`village_quarter_figures`: each row is exactly what app/tallies.py computes for one reporting
+`village_quarter_figures`: each row is exactly what app/rollups/tallies.py computes for one
+reporting
 village, quarter and indicator (its numerator and denominator from the village's latest live
 inspection of the quarter holding the indicator's section); a village that did not report an
 indicator has no row. Two sets of rows are kept, `approved_only` false (every live inspection)
@@ -13,14 +14,15 @@ without a rebuild. Township and zone are not copied here: they are joined from v
 with zone and indicator "*" counts the villages that reported at least one section (a village
 reporting two indicators counts once, so it is not a sum of the other rows). A province roll-up
 reads ~120 counties' rows instead of 25,000 villages'. Sums only: targets (per zone) and every
-division stay in app/rollup.py.
+division stay in app/rollups/core.py.
 
 `area_villages`: how many villages each township and county has per zone (reporting or not),
 for the roll-ups' villages_total and fallback targets: counting 25,000 villages per request costs
 more than the sums.
 
 `summary_state`: one row. While `enabled`, every writing transaction keeps the tables above
-exact (app/quarter_summary.py) and roll-ups read them; while not, writes leave them alone (and
+exact (app/rollups/summary/quarter.py) and roll-ups read them; while not, writes leave them alone
+(and
 empty) and roll-ups read the answers. The row is made by the migration and by create_all.
 """
 

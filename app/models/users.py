@@ -34,7 +34,7 @@ class User(UserMixin, db.Model):
     role = db.Column(db.String(16), nullable=False)
     township_id = db.Column(db.Integer, db.ForeignKey("townships.id"), index=True)
     # A county admin or viewer with a county is limited to it; without one, the whole
-    # deployment (app/policy.py scope_of).
+    # deployment (app/accounts/policy.py scope_of).
     county_id = db.Column(db.Integer, db.ForeignKey("counties.id"), index=True)
     active = db.Column(db.Boolean, nullable=False, default=True)
     created_at = db.Column(

@@ -1,4 +1,4 @@
-"""village × quarter summary for roll-ups (app/quarter_summary.py); fill it after upgrading
+"""village × quarter summary for roll-ups (app/rollups/summary/quarter.py); fill it after upgrading
 with `flask --app wsgi rebuild-summary`
 
 Revision ID: 0007_quarter_summary

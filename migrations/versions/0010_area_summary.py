@@ -53,7 +53,7 @@ def upgrade():
         sa.CheckConstraint("id = 1", name=op.f("ck_summary_state_one_row")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_summary_state")),
     )
-    # Writers lock this row (app/summary_state.py), so it is always there. Off: until now the
+    # Writers lock this row (app/rollups/summary/state.py), so it is always there. Off: until now the
     # summary was kept whatever ROLLUP_SOURCE said, but nothing says it was ever rebuilt.
     op.execute("INSERT INTO summary_state (id, enabled) VALUES (1, false)")
     op.execute("DELETE FROM village_quarter_figures")

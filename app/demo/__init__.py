@@ -1,0 +1,1 @@
+"""Demo data: eight quarters of plausible inspections, made and removed by one command."""

@@ -1,0 +1,54 @@
+"""An inspection as a plain document (the submitted shape plus what the server adds), for the
+API schema and the pages alike."""
+
+from app.formdefs import FormSet
+from app.inspections.store import Stored, answers_by_section
+from app.models import Inspection
+
+
+def inspection_document(inspection: Inspection, form_set: FormSet) -> dict:
+    sections = answers_by_section(inspection.answers, form_set)
+    return _document(inspection, sections, len(inspection.revisions))
+
+
+def stored_document(stored: Stored, form_set: FormSet) -> dict:
+    """The answer to a submission. A new inspection's is made from the answers just written (and
+    its one revision) without reading them back; a replay's from the database."""
+    if stored.answers is None:
+        return inspection_document(stored.row, form_set)
+    return _document(stored.row, answers_by_section(stored.answers, form_set), 1)
+
+
+def _document(inspection: Inspection, sections: dict, revisions: int) -> dict:
+    profile = sections.pop("profile", {})
+    location = None
+    if inspection.lat is not None and inspection.lon is not None:
+        location = {
+            "lat": inspection.lat,
+            "lon": inspection.lon,
+            "accuracy_m": inspection.accuracy_m,
+        }
+    return {
+        "id": inspection.id,
+        "client_uuid": str(inspection.client_uuid),
+        "village_code": inspection.village.code,
+        "village_name": inspection.village.name,
+        "township_code": inspection.village.township.code,
+        "inspector": inspection.inspector.username,
+        "inspected_on": inspection.inspected_on,
+        "quarter": inspection.quarter,
+        "households": profile.get("households"),
+        "location": location,
+        "notes": inspection.notes,
+        "sections": sections,
+        "form_versions": inspection.form_versions,
+        "revision": revisions,
+        "status": inspection.status,
+        "review_comment": inspection.review_comment,
+        "reviewed_by": inspection.reviewed_by.username if inspection.reviewed_by else None,
+        "reviewed_at": inspection.reviewed_at,
+        "deleted": inspection.deleted_at is not None,
+        "delete_reason": inspection.delete_reason,
+        "created_at": inspection.created_at,
+        "updated_at": inspection.updated_at,
+    }

@@ -1,0 +1,41 @@
+"""Checking an inspection's GPS fix when it is first stored.
+
+The inspection is flagged (never refused: the inspector may be right and the map wrong) when the
+fix is more than GPS_FLAG_DISTANCE_M from the village's known location, or outside the county
+outline. A village's stored location is only ever a confirmed one (the source data, an import,
+or an admin on the map): a village without one is drawn at its first in-county fix, derived when
+the map is built (app/views/maps/records.py) and marked unconfirmed until an admin confirms it, so a
+phone's fix never silently becomes the reference other fixes are judged against.
+"""
+
+from functools import cache
+
+from flask import current_app
+
+from app.geography import geo
+from app.geography.county import OUTLINE_FILE
+
+
+@cache
+def county_outline(path: str) -> tuple[dict, ...]:
+    return tuple(geo.load_outline(path))
+
+
+def location_flags(lat, lon, village) -> list[dict]:
+    """The flags a new inspection's fix earns against `village` (anything with lat and lon), as
+    InspectionFlag column values."""
+    if lat is None or lon is None:
+        return []
+    outline = county_outline(current_app.config.get("COUNTY_OUTLINE") or str(OUTLINE_FILE))
+    flags = []
+    inside = any(geo.point_in_geometry(lat, lon, g) for g in outline)
+    if not inside:
+        flags.append({"kind": "outside_county", "distance_m": None, "limit_m": None})
+    if village.lat is not None and village.lon is not None:
+        limit = float(current_app.config["GPS_FLAG_DISTANCE_M"])
+        distance = geo.haversine_m(lat, lon, village.lat, village.lon)
+        if distance > limit:
+            flags.append(
+                {"kind": "far_from_village", "distance_m": round(distance, 1), "limit_m": limit}
+            )
+    return flags

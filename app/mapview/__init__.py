@@ -1,7 +1,0 @@
-"""The village map (`/map`), the township-boundaries upload and confirming village locations."""
-
-from flask import Blueprint
-
-bp = Blueprint("maps", __name__)
-
-from app.mapview import locations, routes  # noqa: E402,F401

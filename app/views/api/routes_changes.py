@@ -1,0 +1,153 @@
+"""Changing an inspection through the API: edit (PUT), history, review, soft delete, restore.
+
+Refusals: 401 without a token; 403 for a role the policy does not allow, or an inspector
+touching a colleague's inspection; 404 for a missing, deleted or out-of-township inspection;
+409 when its status forbids the step (an approved inspection is not edited); 422 for bad input.
+"""
+
+from flask import abort, g
+
+from app.accounts.policy import allow
+from app.clock import county_today
+from app.extensions import db
+from app.formdefs.registry import current_forms
+from app.i18n import current_lang
+from app.inspections.changes import (
+    NotYours,
+    check_may_change,
+    delete_inspection,
+    edit_inspection,
+    find_inspection,
+    restore_inspection,
+    review_inspection,
+)
+from app.inspections.document import inspection_document
+from app.inspections.review import TransitionRefused
+from app.inspections.store import OutOfScope, VillageNotFound
+from app.views.api import bp
+from app.views.api.body import json_body, optional_json_body
+from app.views.api.errors import error_response
+from app.views.api.schemas import (
+    delete_schema,
+    inspection_schema,
+    return_schema,
+    review_schema,
+    revisions_schema,
+)
+
+STATUS_REFUSED = {
+    "zh": "此检查当前状态为“{status}”，不能执行此操作",
+    "en": "Not possible while the inspection is {status}",
+}
+UUID_MISMATCH = {"zh": "提交编号不能修改", "en": "The submission ID cannot change"}
+
+
+def _found(inspection_id: int, include_deleted=False):
+    inspection = find_inspection(g.actor, inspection_id, include_deleted=include_deleted)
+    if inspection is None:
+        abort(404)
+    return inspection
+
+
+def _check_changer(inspection, lead_may=False):
+    """403 before reading the body: a colleague's inspection is not theirs to change."""
+    if lead_may and g.actor.role == "township_lead":
+        return
+    try:
+        check_may_change(g.actor, inspection)
+    except NotYours:
+        abort(403)
+
+
+def _document(inspection, status=200):
+    db.session.commit()
+    document = inspection_document(inspection, current_forms().form_set)
+    return inspection_schema.dump(document), status
+
+
+def _refused(error: TransitionRefused):
+    return error_response(
+        409, STATUS_REFUSED[current_lang()].format(status=error.status), code="status"
+    )
+
+
+@bp.put("/inspections/<int:inspection_id>")
+@allow("inspection.edit")
+def edit(inspection_id: int):
+    inspection = _found(inspection_id)
+    _check_changer(inspection)
+    forms = current_forms()
+    data = forms.inspection_schemas[current_lang()](today=county_today()).load(json_body())
+    try:
+        edit_inspection(inspection, data, g.actor, forms.form_set)
+    except NotYours:
+        abort(403)
+    except TransitionRefused as error:
+        return _refused(error)
+    except ValueError:
+        return {"errors": {"client_uuid": [UUID_MISMATCH[current_lang()]]}}, 422
+    except VillageNotFound:
+        abort(404)
+    except OutOfScope:
+        abort(403)
+    return _document(inspection)
+
+
+@bp.get("/inspections/<int:inspection_id>/revisions")
+@allow("inspection.read")
+def revisions(inspection_id: int):
+    inspection = _found(inspection_id, include_deleted=g.actor.role == "county_admin")
+    return {"revisions": revisions_schema.dump(inspection.revisions)}
+
+
+@bp.post("/inspections/<int:inspection_id>/approve")
+@allow("inspection.review")
+def approve(inspection_id: int):
+    return _review(inspection_id, "approve", lambda: review_schema.load(optional_json_body()))
+
+
+@bp.post("/inspections/<int:inspection_id>/return")
+@allow("inspection.review")
+def return_(inspection_id: int):
+    return _review(inspection_id, "return", lambda: return_schema.load(json_body()))
+
+
+@bp.post("/inspections/<int:inspection_id>/reopen")
+@allow("inspection.reopen")
+def reopen(inspection_id: int):
+    return _review(inspection_id, "reopen", lambda: review_schema.load(optional_json_body()))
+
+
+def _review(inspection_id: int, action: str, read_body):
+    inspection = _found(inspection_id)  # 404 before the body: existence does not leak
+    body = read_body()
+    try:
+        review_inspection(inspection, action, g.actor, body.get("comment", ""))
+    except TransitionRefused as error:
+        return _refused(error)
+    return _document(inspection)
+
+
+@bp.delete("/inspections/<int:inspection_id>")
+@allow("inspection.delete")
+def delete(inspection_id: int):
+    inspection = _found(inspection_id)
+    _check_changer(inspection, lead_may=True)
+    body = delete_schema.load(json_body())
+    try:
+        delete_inspection(inspection, g.actor, body["reason"])
+    except NotYours:
+        abort(403)
+    except TransitionRefused as error:
+        return _refused(error)
+    return _document(inspection)
+
+
+@bp.post("/inspections/<int:inspection_id>/restore")
+@allow("inspection.restore")
+def restore(inspection_id: int):
+    inspection = _found(inspection_id, include_deleted=True)
+    if inspection.deleted_at is None:
+        return _refused(TransitionRefused("restore", inspection.status))
+    restore_inspection(inspection, g.actor)
+    return _document(inspection)

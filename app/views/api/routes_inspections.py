@@ -1,0 +1,67 @@
+"""POST /api/v1/inspections (idempotent by client_uuid) and reading inspections back."""
+
+from flask import abort, g
+
+from app.accounts.access import village_or_abort
+from app.accounts.policy import allow
+from app.clock import county_today
+from app.extensions import db
+from app.formdefs.registry import current_forms
+from app.i18n import current_lang
+from app.inspections.changes import find_inspection, live
+from app.inspections.document import inspection_document, stored_document
+from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
+from app.models import Inspection
+from app.periods import parse_period
+from app.views.api import bp
+from app.views.api.body import json_body, query_args
+from app.views.api.errors import error_response
+from app.views.api.schemas import inspection_query_schema, inspection_schema, inspections_schema
+
+
+@bp.post("/inspections")
+@allow("inspection.create")
+def create_inspection():
+    forms = current_forms()
+    data = forms.inspection_schema(current_lang(), county_today()).load(json_body())
+    try:
+        stored = store_inspection(data, g.actor, forms.form_set)
+    except VillageNotFound:
+        abort(404)
+    except OutOfScope:
+        abort(403)
+    except SubmissionConflict:
+        return error_response(409)
+    document = stored_document(stored, forms.form_set)
+    return inspection_schema.dump(document), 201 if stored.created else 200
+
+
+@bp.get("/inspections")
+@allow("inspection.read")
+def list_inspections():
+    query = inspection_query_schema.load(query_args())
+    village = village_or_abort(query["village"])
+    statement = (
+        db.select(Inspection)
+        .where(Inspection.village_id == village.id, live())
+        .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
+    )
+    if "period" in query:
+        period = parse_period(query["period"])
+        statement = statement.where(Inspection.inspected_on.between(period.start, period.end))
+    form_set = current_forms().form_set
+    documents = [inspection_document(i, form_set) for i in db.session.execute(statement).scalars()]
+    return {"inspections": inspections_schema.dump(documents)}
+
+
+@bp.get("/inspections/<int:inspection_id>")
+@allow("inspection.read")
+def get_inspection(inspection_id: int):
+    # Out of scope answers 404 like a missing row: whether it exists is not theirs to know.
+    # A county admin also reads deleted ones (to restore them); nobody else does.
+    inspection = find_inspection(
+        g.actor, inspection_id, include_deleted=g.actor.role == "county_admin"
+    )
+    if inspection is None:
+        abort(404)
+    return inspection_schema.dump(inspection_document(inspection, current_forms().form_set))

@@ -1,0 +1,136 @@
+"""Photos of an inspection: upload (idempotent by the phone's photo id), list, the file itself
+(session or token, with the same scope as the inspection), and the session
+probe the offline queue calls before sending (a fresh CSRF token, or 401: sign in again)."""
+
+from flask import abort, current_app, g, request, url_for
+from flask_wtf.csrf import generate_csrf
+
+from app.accounts.policy import allow, in_scope
+from app.extensions import db
+from app.formdefs.registry import current_forms
+from app.i18n import current_lang
+from app.inspections.images import BrokenImage, NotAnImage
+from app.inspections.photos import (
+    PhotoConflict,
+    PhotoTooLarge,
+    UnknownSection,
+    photos_of,
+    store_photo,
+)
+from app.inspections.storage import photo_storage
+from app.models import Inspection, Photo
+from app.views.api import bp
+from app.views.api.errors import error_response
+from app.views.api.schemas_offline import (
+    photo_schema,
+    photo_upload_schema,
+    photos_schema,
+    session_schema,
+)
+
+MESSAGES = {
+    "not_image": {"zh": "只接受 JPEG、PNG 或 WebP 照片", "en": "Only JPEG, PNG or WebP photos"},
+    "broken": {
+        "zh": "照片已损坏或过大，无法读取",
+        "en": "The photo is damaged or too large to read",
+    },
+    "missing": {"zh": "请附上照片文件", "en": "Attach the photo file"},
+    "section": {"zh": "没有这个部分", "en": "No such section"},
+    "conflict": {
+        "zh": "此照片编号已用于另一张照片",
+        "en": "This photo ID was used for another photo",
+    },
+}
+
+
+@bp.get("/session")
+@allow("account")
+def session_probe():
+    return session_schema.dump(
+        {"username": g.actor.username, "role": g.actor.role, "csrf_token": generate_csrf()}
+    )
+
+
+@bp.post("/inspections/<uuid:client_uuid>/photos")
+@allow("inspection.create")
+def upload_photo(client_uuid):
+    inspection = _inspection(str(client_uuid))
+    if inspection.inspector_id != g.actor.id and g.actor.role != "county_admin":
+        abort(403)
+    form = photo_upload_schema.load(request.form.to_dict())
+    upload = request.files.get("photo")
+    lang = current_lang()
+    if upload is None:
+        return {"errors": {"photo": [MESSAGES["missing"][lang]]}}, 422
+    config = current_app.config
+    try:
+        stored = store_photo(
+            inspection,
+            str(form["client_photo_id"]),
+            form["section"],
+            upload.read(config["PHOTO_MAX_BYTES"] + 1),
+            g.actor,
+            photo_storage(),
+            current_forms().form_set,
+            max_bytes=config["PHOTO_MAX_BYTES"],
+            max_pixels=config["PHOTO_MAX_PIXELS"],
+        )
+    except PhotoTooLarge:
+        return error_response(413)
+    except NotAnImage:
+        return error_response(415, MESSAGES["not_image"][lang])
+    except BrokenImage:
+        return {"errors": {"photo": [MESSAGES["broken"][lang]]}}, 422
+    except UnknownSection:
+        return {"errors": {"section": [MESSAGES["section"][lang]]}}, 422
+    except PhotoConflict:
+        return error_response(409, MESSAGES["conflict"][lang])
+    return photo_schema.dump(photo_document(stored.photo)), 201 if stored.created else 200
+
+
+@bp.get("/inspections/<uuid:client_uuid>/photos")
+@allow("inspection.read")
+def list_photos(client_uuid):
+    inspection = _inspection(str(client_uuid))
+    return {"photos": photos_schema.dump([photo_document(p) for p in photos_of(inspection)])}
+
+
+@bp.get("/photos/<int:photo_id>")
+@allow("photo.read")
+def photo_file(photo_id: int):
+    photo = db.session.get(Photo, photo_id)
+    if photo is None or not in_scope(g.actor, photo.inspection.village.township):
+        abort(404)
+    response = current_app.response_class(
+        photo_storage().get(photo.storage_key), mimetype=photo.content_type
+    )
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    extension = photo.storage_key.rsplit(".", 1)[-1]
+    response.headers["Content-Disposition"] = f'inline; filename="photo-{photo.id}.{extension}"'
+    return response
+
+
+def photo_document(photo) -> dict:
+    return {
+        "id": photo.id,
+        "client_photo_id": str(photo.client_photo_id),
+        "section": photo.section,
+        "content_type": photo.content_type,
+        "byte_size": photo.byte_size,
+        "width": photo.width,
+        "height": photo.height,
+        "taken_at": photo.taken_at,
+        "url": url_for("api.photo_file", photo_id=photo.id),
+        "created_at": photo.created_at,
+    }
+
+
+def _inspection(client_uuid: str) -> Inspection:
+    inspection = db.session.execute(
+        db.select(Inspection).where(Inspection.client_uuid == client_uuid)
+    ).scalar_one_or_none()
+    # Out of scope answers 404 like a missing row: whether it exists is not theirs to know.
+    if inspection is None or not in_scope(g.actor, inspection.village.township):
+        abort(404)
+    return inspection

@@ -1,0 +1,112 @@
+"""GET /api/v1/rollup and /api/v1/rollup/trend: the roll-ups as JSON.
+
+Levels go province → county → township → village. Who sees what (app/accounts/policy.py): the
+province's total is open to every official, and so is the caller's own county's (an inspector
+may see how the county as a whole stands). Other units must lie inside the caller's scope: a
+county-scoped admin or viewer asking for another county's figures, or a township role for
+another township's, gets 403; an unknown unit 404. Without `county` or `township` a roll-up
+covers the caller's scope: level county gives the counties in it (for a township role, their
+county), levels township and village the units of their county or township.
+"""
+
+from dataclasses import fields
+
+from flask import abort, current_app, request
+from marshmallow import ValidationError
+
+from app.accounts.access import county_or_abort, scope_unit, township_or_abort, village_or_abort
+from app.accounts.policy import allow
+from app.clock import county_today
+from app.formdefs.registry import current_forms
+from app.models import Township
+from app.periods import previous_quarters, quarter_of
+from app.rollups.core import IndicatorResult
+from app.rollups.reports import rollup, trend
+from app.settings import reports_scope_approved_only
+from app.views.api import bp
+from app.views.api.schemas_rollup import (
+    rollup_query_schema,
+    rollup_schema,
+    trend_query_schema,
+    trend_schema,
+)
+
+RESULT_FIELDS = fields(IndicatorResult)  # flat: dataclasses.asdict deep-copies every value
+
+
+@bp.get("/rollup")
+@allow("rollup.read")
+def get_rollup():
+    query = rollup_query_schema.load(_query_args())
+    level = query["level"]
+    scope = _scope(level, query.get("county"), query.get("township"))
+    approved_only = reports_scope_approved_only()  # read once: the figures and the label
+    units = rollup(query["period"], level, scope, approved_only)
+    return rollup_schema.dump(
+        {
+            "period": query["period"],
+            "level": level,
+            "scope": scope,
+            "counts": _counts(approved_only),
+            "units": units,
+        }
+    )
+
+
+def _scope(level: str, county: str | None, township: str | None) -> str | None:
+    """The scope code the roll-up runs with: the one asked for once the caller may see it, else
+    the caller's own (None: the whole deployment)."""
+    if township:
+        return township_or_abort(township).code
+    if county:
+        # A county's own total is open to its township roles; its townships and villages not.
+        return county_or_abort(county, whole=level != "county").code
+    unit = scope_unit()
+    if level == "province" or unit is None:
+        return None
+    if level == "county" and isinstance(unit, Township):
+        return unit.county.code
+    return unit.code
+
+
+@bp.get("/rollup/trend")
+@allow("rollup.read")
+def get_trend():
+    query = trend_query_schema.load(_query_args())
+    if current_forms().indicators.get(query["indicator"]) is None:
+        raise ValidationError({"indicator": ["unknown indicator"]})
+    level, code = query["level"], query["code"]
+    if level == "province" and code != current_app.config["PROVINCE_CODE"]:
+        abort(404)
+    if level == "county":
+        county_or_abort(code)
+    if level == "township":
+        township_or_abort(code)
+    if level == "village":
+        village_or_abort(code)
+    periods = previous_quarters(quarter_of(county_today()), query["periods"])
+    approved_only = reports_scope_approved_only()
+    series = [
+        {"period": period, **{f.name: getattr(result, f.name) for f in RESULT_FIELDS}}
+        for period, result in trend(query["indicator"], level, code, periods, approved_only)
+    ]
+    return trend_schema.dump(
+        {
+            "indicator": query["indicator"],
+            "level": level,
+            "code": code,
+            "counts": _counts(approved_only),
+            "series": series,
+        }
+    )
+
+
+def _counts(approved_only: bool) -> str:
+    """Which inspections the figures count: the deployment's setting, said with every answer."""
+    return "approved" if approved_only else "all"
+
+
+def _query_args() -> dict:
+    args = request.args.to_dict()
+    args.pop("lang", None)  # the language switch is not part of the query
+    return args

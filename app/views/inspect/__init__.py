@@ -1,0 +1,14 @@
+"""The mobile inspection form, /inspect.
+
+It works as a plain HTML form with no JavaScript: every section is on one page and the server
+validates the post with the same schema as the JSON API, showing each error beside its field
+with the values kept. JavaScript (static/js/inspect.js) only improves it: one section a screen.
+A hidden client_uuid made when the form is first shown makes a double tap or a re-post store
+the inspection once.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("inspect", __name__, url_prefix="/inspect")
+
+from app.views.inspect import edit_routes, routes  # noqa: E402,F401

@@ -1,0 +1,98 @@
+"""Choose a village, fill in the form, see it saved."""
+
+import uuid
+
+from flask import abort, g, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+
+from app.accounts.access import limit_to_scope, village_or_abort
+from app.accounts.policy import allow
+from app.clock import county_today
+from app.extensions import db
+from app.formdefs.registry import current_forms
+from app.i18n import current_lang
+from app.inspections.changes import find_inspection, live
+from app.inspections.document import inspection_document
+from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
+from app.models import Inspection, Township, Village
+from app.views.api.errors import flatten
+from app.views.inspect import bp
+from app.views.inspect.display import answer_text
+from app.views.inspect.formdata import errors_by_input, payload_from_form
+
+
+@bp.get("/")
+@allow("inspection.create")
+def choose_village():
+    statement = db.select(Village).join(Village.township).order_by(Township.code, Village.code)
+    villages = db.session.execute(limit_to_scope(statement)).scalars().all()
+    # What a lead sent back to this inspector, with the comment saying what to fix.
+    returned = (
+        db.session.execute(
+            db.select(Inspection)
+            .where(Inspection.inspector_id == g.actor.id, live(), Inspection.status == "returned")
+            .order_by(Inspection.reviewed_at.desc())
+        )
+        .scalars()
+        .all()
+    )
+    return render_template("inspect/choose.html", villages=villages, returned=returned)
+
+
+@bp.get("/<village_code>")
+@allow("inspection.create")
+def new_inspection(village_code: str):
+    village = village_or_abort(village_code, hide=True)
+    values = {
+        "client_uuid": str(uuid.uuid4()),
+        "inspected_on": county_today().isoformat(),
+        "households": "" if village.households is None else str(village.households),
+    }
+    return _render_form(village, values, {})
+
+
+@bp.post("/<village_code>")
+@allow("inspection.create")
+def submit_inspection(village_code: str):
+    village = village_or_abort(village_code, hide=True)
+    forms = current_forms()
+    values = request.form.to_dict()
+    values["village_code"] = village.code  # the page's village, whatever the post says
+    schema = forms.inspection_schemas[current_lang()](today=county_today())
+    try:
+        data = schema.load(payload_from_form(values, forms.form_set))
+        stored = store_inspection(data, g.actor, forms.form_set)
+    except ValidationError as error:
+        return _render_form(village, values, errors_by_input(flatten(error.messages))), 422
+    except (VillageNotFound, OutOfScope):
+        abort(404)
+    except SubmissionConflict as conflict:
+        return _render_form(village, values, {}, conflict=conflict.inspection), 409
+    return redirect(url_for("inspect.saved", inspection_id=stored.inspection_id), code=303)
+
+
+@bp.get("/saved/<int:inspection_id>")
+@allow("inspection.create")
+def saved(inspection_id: int):
+    inspection = find_inspection(g.actor, inspection_id)
+    if inspection is None:
+        abort(404)
+    document = inspection_document(inspection, current_forms().form_set)
+    return render_template(
+        "inspect/saved.html",
+        inspection=document,
+        form_set=current_forms().form_set,
+        answer_text=answer_text,
+    )
+
+
+def _render_form(village, values, errors, conflict: Inspection | None = None):
+    return render_template(
+        "inspect/form.html",
+        village=village,
+        values=values,
+        errors=errors,
+        form_set=current_forms().form_set,
+        conflict=conflict,
+        today=county_today().isoformat(),
+    )

@@ -1,0 +1,151 @@
+"""Routes: /sw.js, /manifest.webmanifest, /inspect/flags, /admin/rescue, and the
+`import-rescue` command."""
+
+import hashlib
+import json
+from pathlib import Path
+
+import click
+from flask import current_app, render_template, request, url_for
+from flask.cli import with_appcontext
+
+from app.accounts.access import limit_to_scope
+from app.accounts.policy import allow
+from app.extensions import db
+from app.models import Inspection, InspectionFlag, Village
+from app.views.offline import bp
+from app.views.offline.rescue import RescueFileError, import_rescue
+
+# What the form needs offline, besides the pages the worker caches as they are visited.
+PRECACHED_ASSETS = (
+    "css/app.css",
+    "js/inspect.js",
+    "js/offline-store.js",
+    "js/offline-send.js",
+    "js/offline-panel.js",
+    "js/offline-queue.js",
+    "icons/icon-192.png",
+    "img/favicon.svg",
+)
+
+
+@bp.get("/sw.js")
+@allow("public")
+def service_worker():
+    # Served from the root so its scope is the whole site; revalidated on every visit (a 304
+    # when nothing changed), so a new version of any asset is picked up on the next visit.
+    static = Path(current_app.static_folder)
+    source = (static / "sw.js").read_text(encoding="utf-8")
+    precache = [url_for("static", filename=name) for name in PRECACHED_ASSETS]
+    source = source.replace("__PRECACHE__", json.dumps(precache + ["/manifest.webmanifest"]))
+    # Background Sync sends the queue with the page's own scripts, imported by their hashed URL.
+    sending = [url_for("static", filename=f"js/offline-{name}.js") for name in ("store", "send")]
+    source = source.replace("__SEND_SCRIPTS__", json.dumps(sending))
+    response = current_app.response_class(
+        source.replace("__VERSION__", assets_version(static)), mimetype="text/javascript"
+    )
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def assets_version(static: Path) -> str:
+    """A short hash of every static file: changes whenever any asset does."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in static.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(static).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@bp.get("/manifest.webmanifest")
+@allow("public")
+def manifest():
+    """The web app manifest; its icons carry content-hashed URLs, so browsers cache them."""
+    icons = [
+        {
+            "src": url_for("static", filename=f"icons/icon-{size}.png"),
+            "sizes": f"{size}x{size}",
+            "type": "image/png",
+            "purpose": "any maskable",
+        }
+        for size in (192, 512)
+    ]
+    body = json.dumps(
+        {
+            "name": "村检 Cunjian 农村环境检查",
+            "short_name": "村检",
+            "description": "浑源县农村人居环境检查表（可离线填写）",
+            "lang": "zh-CN",
+            "start_url": "/inspect/",
+            "scope": "/",
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#0b5cad",
+            "icons": icons,
+        },
+        ensure_ascii=False,
+    )
+    response = current_app.response_class(body, mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.get("/inspect/flags")
+@allow("flags.read")
+def flags():
+    statement = (
+        db.select(InspectionFlag, Inspection, Village)
+        .join(Inspection, InspectionFlag.inspection_id == Inspection.id)
+        .join(Village, Inspection.village_id == Village.id)
+        .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
+    )
+    rows = db.session.execute(limit_to_scope(statement).limit(500)).all()
+    return render_template(
+        "offline/flags.html", rows=rows, limit_m=current_app.config["GPS_FLAG_DISTANCE_M"]
+    )
+
+
+@bp.route("/admin/rescue", methods=["GET", "POST"])
+@allow("rescue.import")
+def rescue_upload():
+    report, error = None, None
+    if request.method == "POST":
+        upload = request.files.get("rescue_file")
+        try:
+            if upload is None:
+                raise RescueFileError("no file")
+            report = import_rescue(_json(upload.read()), default_user=None)
+        except RescueFileError as exc:
+            error = str(exc)
+    return render_template("offline/rescue.html", report=report, error=error), (
+        400 if error else 200
+    )
+
+
+@bp.cli.command("import-rescue")
+@click.argument("rescue_file", type=click.File("rb"))
+@click.option(
+    "--as-user",
+    "username",
+    default=None,
+    help="store as this user when the file names none (or a missing one)",
+)
+@with_appcontext
+def import_rescue_command(rescue_file, username):
+    """Store the unsent inspections of a phone's rescue file (idempotent: run it twice freely)."""
+    try:
+        report = import_rescue(_json(rescue_file.read()), default_user=username)
+    except RescueFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in report.lines():
+        click.echo(line)
+    click.echo(report.summary())
+
+
+def _json(raw: bytes):
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise RescueFileError("not a JSON file") from None

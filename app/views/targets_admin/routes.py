@@ -1,0 +1,93 @@
+"""The targets page: history and the form that appends a target."""
+
+from flask import flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+
+from app.accounts.policy import allow
+from app.clock import county_today
+from app.extensions import db
+from app.formdefs.registry import current_forms
+from app.i18n import current_lang
+from app.periods import parse_period, quarter_of
+from app.rollups.targets import TARGET_ZONES, add_target, history, targets_at
+from app.views.targets_admin import bp
+
+ZONE_LABELS = {
+    "*": _l("County default (also zone unknown)"),
+    "plain": _l("Plain"),
+    "mountain": _l("Mountain"),
+    "county_town": _l("County town"),
+}
+
+
+class TargetForm(FlaskForm):
+    indicator = SelectField(_l("Indicator of the target"), validators=[DataRequired()])
+    zone = SelectField(
+        _l("Target zone"),
+        choices=[SelectChoice(z, ZONE_LABELS[z]) for z in TARGET_ZONES],
+        validators=[DataRequired()],
+    )
+    value_percent = DecimalField(
+        _l("Target (%)"), places=1, validators=[InputRequired(), NumberRange(min=0, max=100)]
+    )
+    applies_from = StringField(
+        _l("Applies from (e.g. 2027Q1 or 2027)"), validators=[DataRequired(), Length(max=6)]
+    )
+    source = StringField(_l("Source or reason"), validators=[Length(max=200)])
+
+    def validate_applies_from(self, field):
+        try:
+            period = parse_period(field.data.strip())
+        except ValueError:
+            raise ValidationError(
+                _("Enter a quarter such as 2027Q1 or a year such as 2027")
+            ) from None
+        current = parse_period(quarter_of(county_today()))
+        if period.start < current.start:
+            raise ValidationError(
+                _(
+                    "A target may apply from the current quarter (%(quarter)s) on, so that past "
+                    "periods keep the target they were judged by",
+                    quarter=current.code,
+                )
+            )
+        field.period = period
+
+
+@bp.route("/admin/targets", methods=["GET", "POST"])
+@allow("targets.manage")
+def manage_targets():
+    indicators = current_forms().indicators
+    lang = current_lang()
+    form = TargetForm()
+    form.indicator.choices = [SelectChoice(i.key, i.label[lang]) for i in indicators]
+    if form.validate_on_submit():
+        add_target(
+            form.indicator.data,
+            form.zone.data,
+            float(form.value_percent.data) / 100,
+            form.applies_from.period.start,
+            g.actor,
+            source=form.source.data.strip(),
+        )
+        db.session.commit()
+        flash(_("Target saved"))
+        return redirect(url_for("targets_admin.manage_targets"))
+    in_force = targets_at(county_today())
+    current = [
+        (i, [(z, in_force.values.get((i.key, z))) for z in TARGET_ZONES]) for i in indicators
+    ]
+    return render_template(
+        "targets/index.html",
+        form=form,
+        rows=history(),
+        current=current,
+        labels={i.key: i.label[lang] for i in indicators},
+        zone_labels=ZONE_LABELS,
+        today=county_today(),
+    ), 422 if form.errors else 200

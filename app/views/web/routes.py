@@ -1,0 +1,74 @@
+"""Sign-in and the home page."""
+
+from urllib.parse import urlsplit
+
+from flask import g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from app.accounts.auth import Throttled, attempt_login
+from app.accounts.policy import allow
+from app.views.web import bp
+
+
+class LoginForm(FlaskForm):
+    username = StringField(validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(validators=[DataRequired(), Length(max=256)])
+
+
+@bp.get("/healthz")
+@allow("public")
+def health():
+    return {"status": "ok"}
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@allow("public")
+def login():
+    form = LoginForm()
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = attempt_login(form.username.data, form.password.data, via="web")
+        except Throttled:
+            user, error, status = None, _("Too many failed sign-ins; try again in a minute"), 429
+        else:
+            if user is not None:
+                session.clear()  # a fresh session on sign-in: no fixation
+                login_user(user)
+                return redirect(_safe_next(request.args.get("next")) or url_for("web.home"))
+            error, status = _("Wrong username or password"), 401
+    elif form.errors:
+        status = 422
+    return render_template("web/login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+@allow("account")
+def logout():
+    logout_user()
+    session.clear()
+    return redirect(url_for("web.login"))
+
+
+@bp.get("/")
+@allow("account")
+def home():
+    if g.actor.role == "inspector":
+        return redirect(url_for("inspect.choose_village"))
+    return render_template("web/home.html")
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths: `//evil.example`, `/\\evil.example` (browsers read `\\` as `/`)
+    and absolute URLs are dropped."""
+    if not target or "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
