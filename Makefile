@@ -35,6 +35,7 @@ run: seed
 
 test: install-test
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/pytest -q
 
 bench: install-test
@@ -42,6 +43,7 @@ bench: install-test
 
 lint: install-test
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install-test
 	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .

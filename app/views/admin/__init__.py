@@ -1,8 +1,8 @@
 """Pages for reviewers and county admins: the township lead's review queue (/review), the
 audit log (/admin/audit, read-only) and county settings (/admin/settings)."""
 
-from flask import Blueprint
+# Importing the route modules registers their routes on `bp`.
+from app.views.admin import audit_views, review_views, settings_views  # noqa: F401
+from app.views.admin.blueprint import bp
 
-bp = Blueprint("admin", __name__)
-
-from app.views.admin import audit_views, review_views, settings_views  # noqa: E402,F401
+__all__ = ["bp"]

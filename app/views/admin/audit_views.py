@@ -9,8 +9,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from app.accounts.policy import allow
 from app.extensions import db
 from app.models import AuditEvent
-from app.views.admin import bp
-from app.views.api.errors import flatten
+from app.views.admin.blueprint import bp
+from app.views.error_shape import flatten
 
 PAGE_SIZE = 100
 

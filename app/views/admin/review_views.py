@@ -11,7 +11,7 @@ from app.extensions import db
 from app.inspections.changes import find_inspection, live, review_inspection
 from app.inspections.review import COMMENT_MAX, REVIEWABLE, TransitionRefused
 from app.models import Inspection
-from app.views.admin import bp
+from app.views.admin.blueprint import bp
 
 
 @bp.get("/review")

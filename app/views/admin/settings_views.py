@@ -6,7 +6,7 @@ from app.accounts.audit import record
 from app.accounts.policy import allow
 from app.extensions import db
 from app.settings import reports_scope_approved_only, set_setting
-from app.views.admin import bp
+from app.views.admin.blueprint import bp
 
 
 @bp.get("/admin/settings")

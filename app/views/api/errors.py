@@ -1,6 +1,5 @@
 """JSON errors for every failure under /api/v1."""
 
-from flask import jsonify
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
@@ -8,64 +7,9 @@ from werkzeug.exceptions import HTTPException
 from app.formdefs.messages import message
 from app.formdefs.publication import FormVersionConflict
 from app.i18n import current_lang
-from app.views.api import bp
+from app.views.api.blueprint import bp
 from app.views.api.body import MalformedJSON
-
-MESSAGES = {
-    400: {"zh": "请求无效", "en": "Bad request"},
-    401: {"zh": "请先登录或提供有效的令牌", "en": "Sign in or send a valid token"},
-    403: {"zh": "无权访问", "en": "You may not do this"},
-    404: {"zh": "未找到", "en": "Not found"},
-    405: {"zh": "不支持此方法", "en": "Method not allowed"},
-    409: {
-        "zh": "此提交编号已用于不同的内容",
-        "en": "This submission ID was already used for different content",
-    },
-    413: {"zh": "请求内容过大", "en": "The request is too large"},
-    415: {"zh": "请以 JSON 格式提交", "en": "Send the body as JSON"},
-    422: {"zh": "数据有误", "en": "Invalid data"},
-    429: {"zh": "请求过于频繁，请稍后再试", "en": "Too many requests; try again later"},
-    500: {"zh": "服务器内部错误", "en": "Internal server error"},
-}
-CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "too_large",
-    415: "unsupported_media_type",
-    422: "invalid",
-    429: "throttled",
-    500: "server_error",
-}
-
-
-def error_response(status: int, message: str | None = None, code: str | None = None):
-    text = message or MESSAGES.get(status, MESSAGES[400])[current_lang()]
-    response = jsonify({"error": {"code": code or CODES.get(status, "error"), "message": text}})
-    response.status_code = status
-    if status == 401:
-        response.headers["WWW-Authenticate"] = "Bearer"
-    return response
-
-
-def validation_response(error: ValidationError):
-    return jsonify({"errors": flatten(error.messages)}), 422
-
-
-def flatten(messages, prefix: str = "") -> dict[str, list[str]]:
-    """marshmallow's nested errors → {"sections.straw.produced_t": ["..."]}."""
-    if isinstance(messages, list):
-        return {prefix or "_schema": [str(m) for m in messages]}
-    out: dict[str, list[str]] = {}
-    for key, value in messages.items():
-        path = f"{prefix}.{key}" if prefix else str(key)
-        if key == "_schema":
-            path = prefix or "_schema"
-        out.update(flatten(value, path))
-    return out
+from app.views.error_shape import error_response, validation_response
 
 
 @bp.errorhandler(ValidationError)

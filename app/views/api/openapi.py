@@ -18,7 +18,8 @@ from werkzeug.routing import IntegerConverter
 from app.accounts.policy import allow
 from app.clock import county_today
 from app.formdefs.registry import current_forms
-from app.views.api import bp, schemas, schemas_rollup
+from app.views.api import schemas, schemas_rollup
+from app.views.api.blueprint import bp
 
 ERRORS = (400, 401, 403, 404, 405, 409, 413, 415, 429, 503)  # 503: a form changed in place
 

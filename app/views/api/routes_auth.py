@@ -9,10 +9,10 @@ from app.accounts.policy import allow
 from app.accounts.throttle import MESSAGE as THROTTLED
 from app.extensions import db
 from app.i18n import current_lang
-from app.views.api import bp
+from app.views.api.blueprint import bp
 from app.views.api.body import json_body, optional_json_body
-from app.views.api.errors import error_response
 from app.views.api.schemas import revoke_schema, token_request_schema, token_schema
+from app.views.error_shape import error_response
 
 BAD_CREDENTIALS = {"zh": "用户名或密码错误", "en": "Wrong username or password"}
 

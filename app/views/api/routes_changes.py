@@ -24,9 +24,8 @@ from app.inspections.changes import (
 from app.inspections.document import inspection_document
 from app.inspections.review import TransitionRefused
 from app.inspections.store import OutOfScope, VillageNotFound
-from app.views.api import bp
+from app.views.api.blueprint import bp
 from app.views.api.body import json_body, optional_json_body
-from app.views.api.errors import error_response
 from app.views.api.schemas import (
     delete_schema,
     inspection_schema,
@@ -34,6 +33,7 @@ from app.views.api.schemas import (
     review_schema,
     revisions_schema,
 )
+from app.views.error_shape import error_response
 
 STATUS_REFUSED = {
     "zh": "此检查当前状态为“{status}”，不能执行此操作",

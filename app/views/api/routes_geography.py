@@ -9,7 +9,7 @@ from app.accounts.access import county_or_abort, limit_to_scope, township_or_abo
 from app.accounts.policy import allow
 from app.extensions import db
 from app.models import County, Township, Village
-from app.views.api import bp
+from app.views.api.blueprint import bp
 from app.views.api.body import query_args
 from app.views.api.schemas import (
     counties_schema,

@@ -13,10 +13,10 @@ from app.inspections.document import inspection_document, stored_document
 from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
 from app.models import Inspection
 from app.periods import parse_period
-from app.views.api import bp
+from app.views.api.blueprint import bp
 from app.views.api.body import json_body, query_args
-from app.views.api.errors import error_response
 from app.views.api.schemas import inspection_query_schema, inspection_schema, inspections_schema
+from app.views.error_shape import error_response
 
 
 @bp.post("/inspections")

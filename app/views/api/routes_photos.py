@@ -19,14 +19,14 @@ from app.inspections.photos import (
 )
 from app.inspections.storage import photo_storage
 from app.models import Inspection, Photo
-from app.views.api import bp
-from app.views.api.errors import error_response
+from app.views.api.blueprint import bp
 from app.views.api.schemas_offline import (
     photo_schema,
     photo_upload_schema,
     photos_schema,
     session_schema,
 )
+from app.views.error_shape import error_response
 
 MESSAGES = {
     "not_image": {"zh": "只接受 JPEG、PNG 或 WebP 照片", "en": "Only JPEG, PNG or WebP photos"},

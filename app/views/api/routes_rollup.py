@@ -23,7 +23,7 @@ from app.periods import previous_quarters, quarter_of
 from app.rollups.core import IndicatorResult
 from app.rollups.reports import rollup, trend
 from app.settings import reports_scope_approved_only
-from app.views.api import bp
+from app.views.api.blueprint import bp
 from app.views.api.schemas_rollup import (
     rollup_query_schema,
     rollup_schema,

@@ -7,8 +7,8 @@ with a county sees that county; without one, everything (app/accounts/policy.py,
 app/accounts/access.py).
 """
 
-from flask import Blueprint
+# Importing the route modules registers their routes on `bp`.
+from app.views.dashboard import export_routes, filters, routes  # noqa: F401
+from app.views.dashboard.blueprint import bp
 
-bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-
-from app.views.dashboard import export_routes, filters, routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -5,7 +5,7 @@ use, so page and download can never disagree."""
 from urllib.parse import urlencode
 
 from app.rollups import figures
-from app.views.dashboard import bp
+from app.views.dashboard.blueprint import bp
 
 
 @bp.app_template_filter("pct")

@@ -21,7 +21,7 @@ from app.models import Inspection, Township, Village
 from app.periods import parse_period
 from app.rollups import reports
 from app.settings import reports_scope_approved_only
-from app.views.dashboard import bp
+from app.views.dashboard.blueprint import bp
 from app.views.dashboard.context import (
     breadcrumbs,
     chosen_period,

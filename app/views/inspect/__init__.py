@@ -7,8 +7,8 @@ A hidden client_uuid made when the form is first shown makes a double tap or a r
 the inspection once.
 """
 
-from flask import Blueprint
+# Importing the route modules registers their routes on `bp`.
+from app.views.inspect import edit_routes, routes  # noqa: F401
+from app.views.inspect.blueprint import bp
 
-bp = Blueprint("inspect", __name__, url_prefix="/inspect")
-
-from app.views.inspect import edit_routes, routes  # noqa: E402,F401
+__all__ = ["bp"]

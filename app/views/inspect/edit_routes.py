@@ -14,8 +14,8 @@ from app.i18n import current_lang
 from app.inspections.changes import NotYours, check_may_change, edit_inspection, find_inspection
 from app.inspections.review import EDITABLE
 from app.inspections.store import OutOfScope, VillageNotFound
-from app.views.api.errors import flatten
-from app.views.inspect import bp
+from app.views.error_shape import flatten
+from app.views.inspect.blueprint import bp
 from app.views.inspect.formdata import errors_by_input, payload_from_form
 from app.views.inspect.routes import _render_form
 

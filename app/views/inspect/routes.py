@@ -15,8 +15,8 @@ from app.inspections.changes import find_inspection, live
 from app.inspections.document import inspection_document
 from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
 from app.models import Inspection, Township, Village
-from app.views.api.errors import flatten
-from app.views.inspect import bp
+from app.views.error_shape import flatten
+from app.views.inspect.blueprint import bp
 from app.views.inspect.display import answer_text
 from app.views.inspect.formdata import errors_by_input, payload_from_form
 

@@ -1,7 +1,7 @@
 """The village map (`/map`), the township-boundaries upload and confirming village locations."""
 
-from flask import Blueprint
+# Importing the route modules registers their routes on `bp`.
+from app.views.maps import locations, routes  # noqa: F401
+from app.views.maps.blueprint import bp
 
-bp = Blueprint("maps", __name__)
-
-from app.views.maps import locations, routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -20,7 +20,7 @@ from app.accounts.policy import allow
 from app.clock import county_today
 from app.extensions import db
 from app.geography.geo import point_in_geometry
-from app.views.maps import bp
+from app.views.maps.blueprint import bp
 from app.views.maps.records import first_gps_fixes
 
 

@@ -20,7 +20,7 @@ from app.maps.build import STATUS_COLOURS, STATUSES, MapSettings, build_map, ren
 from app.models import County, Township, TownshipBoundary, TownshipBoundaryUpload
 from app.periods import parse_period, previous_quarters, quarter_of
 from app.security import inline_scripts
-from app.views.maps import bp
+from app.views.maps.blueprint import bp
 from app.views.maps.records import (
     LAGGING,
     in_place,

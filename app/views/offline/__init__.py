@@ -8,8 +8,8 @@ inspections saved as JSON) is imported through the same idempotent store as the 
 admin's upload or `flask --app wsgi import-rescue FILE`.
 """
 
-from flask import Blueprint
+# Importing the route modules registers their routes on `bp`.
+from app.views.offline import routes  # noqa: F401
+from app.views.offline.blueprint import bp
 
-bp = Blueprint("offline", __name__, cli_group=None)
-
-from app.views.offline import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -22,7 +22,7 @@ from app.inspections.photos import PhotoConflict, PhotoTooLarge, UnknownSection,
 from app.inspections.storage import photo_storage
 from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
 from app.models import User
-from app.views.api.errors import flatten
+from app.views.error_shape import flatten
 
 
 class RescueFileError(ValueError):

@@ -13,7 +13,7 @@ from app.accounts.access import limit_to_scope
 from app.accounts.policy import allow
 from app.extensions import db
 from app.models import Inspection, InspectionFlag, Village
-from app.views.offline import bp
+from app.views.offline.blueprint import bp
 from app.views.offline.rescue import RescueFileError, import_rescue
 
 # What the form needs offline, besides the pages the worker caches as they are visited.

@@ -6,8 +6,8 @@ period on, so an old quarter keeps being judged by the target it had. A new row 
 the current quarter at the earliest, so a change never rewrites a judgement already made.
 """
 
-from flask import Blueprint
+# Importing the route modules registers their routes on `bp`.
+from app.views.targets_admin import routes  # noqa: F401
+from app.views.targets_admin.blueprint import bp
 
-bp = Blueprint("targets_admin", __name__)
-
-from app.views.targets_admin import routes  # noqa: E402,F401
+__all__ = ["bp"]

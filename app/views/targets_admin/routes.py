@@ -15,7 +15,7 @@ from app.formdefs.registry import current_forms
 from app.i18n import current_lang
 from app.periods import parse_period, quarter_of
 from app.rollups.targets import TARGET_ZONES, add_target, history, targets_at
-from app.views.targets_admin import bp
+from app.views.targets_admin.blueprint import bp
 
 ZONE_LABELS = {
     "*": _l("County default (also zone unknown)"),

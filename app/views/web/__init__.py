@@ -1,7 +1,7 @@
 """Pages outside the inspection form: sign-in, sign-out, the home page, and error pages."""
 
-from flask import Blueprint
+# Importing the route modules registers their routes on `bp`.
+from app.views.web import account, errors, routes  # noqa: F401
+from app.views.web.blueprint import bp
 
-bp = Blueprint("web", __name__)
-
-from app.views.web import account, errors, routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -14,7 +14,7 @@ from app.accounts.passwords import MAX_LENGTH, MESSAGES, password_problems
 from app.accounts.policy import allow
 from app.extensions import db
 from app.i18n import current_lang
-from app.views.web import bp
+from app.views.web.blueprint import bp
 
 
 class PasswordForm(FlaskForm):

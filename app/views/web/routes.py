@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length
 
 from app.accounts.auth import Throttled, attempt_login
 from app.accounts.policy import allow
-from app.views.web import bp
+from app.views.web.blueprint import bp
 
 
 class LoginForm(FlaskForm):

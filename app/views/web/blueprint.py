@@ -1,0 +1,6 @@
+"""The `web` blueprint object (and its request hooks), apart from the package so route
+modules import it without importing the package that imports them."""
+
+from flask import Blueprint
+
+bp = Blueprint("web", __name__)
