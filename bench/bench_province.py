@@ -10,7 +10,8 @@ here), on Spec(townships=1667, villages=25,000, quarters=30, counties=120) from 
     back to back: p50/p95 and CPU per request with the summary on (repeats interleaved, medians
     reported), then with ROLLUP_SOURCE=live (one request each: they take seconds); one user
     alone too;
-  - in process, the reports_summed contract at county level (120 counties) and township level
+  - in process, the source seam (app/rollups/sources.period_leaves) at county level (120
+    counties) and township level
     within a county: p50;
   - PostgreSQL: a materialised view of the same county sums: CREATE and REFRESH CONCURRENTLY
     times, and its province read against the area table's, 20 connections at once.
@@ -35,9 +36,9 @@ from app.demo.plan import VillagePlan
 from app.extensions import db
 from app.formdefs.registry import current_forms
 from app.inspections.store import store_inspection
-from app.models import User, Village
+from app.models import Township, User, Village
 from app.periods import parse_period, quarter_of
-from app.rollups.reports_summed import summed_rollup
+from app.rollups.sources import period_leaves
 from app.rollups.summary import quarter as quarter_summary
 from app.rollups.targets import targets_at
 from bench.bench_rollup import _analyse
@@ -175,18 +176,20 @@ def _contract(name: str) -> None:
     indicators = current_forms().indicators.indicators
     span = parse_period(SPEC.last_quarter)
     targets = targets_at(span.start)
+    county_of = dict(db.session.execute(db.select(Township.id, Township.county_id)).all())
     reading = write_intent.set(False)
     try:
         for level, scope in (("county", None), ("township", ("county", 1))):
             spent = []
             for _ in range(11):
                 started = time.perf_counter()
-                rolled, _reported = summed_rollup(indicators, span, level, scope, targets, False)
+                leaves = period_leaves(indicators, span, level, scope, targets, False, county_of)
+                rolled, _reported = leaves.rolled()
                 db.session.rollback()
                 spent.append(time.perf_counter() - started)
             units = len(rolled[indicators[0].key])
             print(
-                f"[{name}] in process, summed_rollup level {level} scope {scope}: "
+                f"[{name}] in process, period_leaves level {level} scope {scope}: "
                 f"{units} units, p50 {ms(spent[1:], 0.5):.1f} ms"
             )
     finally:

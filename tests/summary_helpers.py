@@ -17,7 +17,7 @@ from app.models import (
 )
 from app.periods import parse_period
 from app.rollups.reports import rollup, trend
-from app.rollups.reports_summed import _live_rollup, _live_trend, summed_rollup, summed_trend
+from app.rollups.sources import period_leaves
 from app.rollups.summary import quarter as quarter_summary
 from app.rollups.summary.read import summary_figures
 from app.rollups.summary.state import is_on
@@ -141,7 +141,8 @@ def assert_same_units(got, expected, where) -> None:
 
 
 def contract_scopes():
-    """(level, scope) pairs of app/reports_summed's contract over this database's areas."""
+    """(level, scope) pairs the summary's area rows answer (app/rollups/sources.py), over this
+    database's areas."""
     county = db.session.scalar(db.select(County.id).order_by(County.id.desc()))
     township = db.session.scalar(
         db.select(Township.id).where(Township.county_id == county).order_by(Township.id)
@@ -169,7 +170,11 @@ def assert_summary_is_live(app, full=False):
         for approved_only in (False, True):
             live = live_figures(quarter, approved_only)
             kept = summary_figures(
-                db.session.connection(), indicators, [quarter], approved_only=approved_only
+                db.session.connection(),
+                indicators,
+                [quarter],
+                approved_only=approved_only,
+                definitions=current_forms().indicators.fingerprint,
             )
             assert sorted(kept, key=lambda f: f.village_id) == live, (quarter, approved_only)
             stored = stored_area_rows(quarter, approved_only)
@@ -182,10 +187,13 @@ def assert_summary_is_live(app, full=False):
             if not full:
                 continue
             targets = targets_at(span.start)
+            county_of = dict(db.session.execute(db.select(Township.id, Township.county_id)).all())
             for level, scope in contract_scopes():
-                args = (indicators, span, level, scope, targets, approved_only)
-                rolled, reported = summed_rollup(*args)
-                live_rolled, live_reported = _live_rollup(*args)  # its reading while off
+                args = (indicators, span, level, scope, targets, approved_only, county_of)
+                rolled, reported = period_leaves(*args).rolled()  # from the summary's area rows
+                app.config["ROLLUP_SOURCE"] = "live"
+                live_rolled, live_reported = period_leaves(*args).rolled()  # from the answers
+                app.config["ROLLUP_SOURCE"] = "auto"
                 assert_same_tallies(reported, live_reported, (quarter, level, scope))
                 for key in live_rolled:
                     assert_same_tallies(rolled[key], live_rolled[key], (quarter, level, scope))
@@ -202,21 +210,6 @@ def assert_summary_is_live(app, full=False):
 
 
 def _assert_trends_are_live(app, quarters):
-    spans = [parse_period(q) for q in quarters]
-    ind = current_forms().indicators.get("clean_heating")
-    trend_scopes = [
-        scope for level, scope in contract_scopes() if level == (scope or ("province",))[0]
-    ]
-    assert len(trend_scopes) == 3  # the province, a county, a township
-    for scope in trend_scopes:
-        for approved_only in (False, True):
-            got = summed_trend(ind, spans, scope, {"plain": 1}, approved_only)
-            live = _live_trend(ind, spans, scope, approved_only)  # its reading while off
-            for (period, result), span in zip(got, spans, strict=True):
-                sums = live.get(span.code, {}).values()
-                assert result.numerator == pytest.approx(sum(s[0] for s in sums)), period
-                assert result.denominator == pytest.approx(sum(s[1] for s in sums)), period
-                assert result.villages_reported == sum(s[2] for s in sums), period
     township = db.session.scalar(db.select(Township.code).order_by(Township.code))
     county = db.session.scalar(db.select(County.code).order_by(County.code))
     province = app.config["PROVINCE_CODE"]

@@ -1,8 +1,7 @@
-"""Sums per township and county (app/rollups/summary/area.py) and what the contract of
-app/rollups/reports_summed.py makes of them, worked out by hand for four villages in three
-townships of
-two counties; then kept right through an approval, a township moving county, a Core zone change
-and a later visit."""
+"""Sums per township and county (app/rollups/summary/area.py) and what the roll-up's source seam
+(app/rollups/sources.py) makes of them, worked out by hand for four villages in three townships
+of two counties; then kept right through an approval, a township moving county, a Core zone
+change and a later visit."""
 
 from datetime import date
 
@@ -21,7 +20,8 @@ from app.models import (
     Village,
 )
 from app.periods import parse_period
-from app.rollups.reports_summed import summed_rollup, summed_trend
+from app.rollups.reports import trend
+from app.rollups.sources import period_leaves
 from app.rollups.summary.quarter import note_villages
 from app.rollups.targets import targets_at
 from tests.rollup_helpers import add_inspection
@@ -98,9 +98,12 @@ def villages_of(level: str, area: int) -> dict[str, int]:
 def contract(level, scope=None, approved_only=False):
     indicators = current_forms().indicators.indicators
     span = parse_period(QUARTER)
-    rolled, reported = summed_rollup(
-        indicators, span, level, scope, targets_at(span.start), approved_only
+    county_of = dict(db.session.execute(db.select(Township.id, Township.county_id)).all())
+    leaves = period_leaves(
+        indicators, span, level, scope, targets_at(span.start), approved_only, county_of
     )
+    assert leaves.steps[0].__class__.__name__ == "itemgetter"  # the summary's area rows were read
+    rolled, reported = leaves.rolled()
     return rolled["clean_heating"], {unit: t.villages_reported for unit, t in reported.items()}
 
 
@@ -144,13 +147,8 @@ def test_sums_per_area_and_the_roll_ups_made_of_them(four_villages):
         assert contract("township", ("township", T3))[1] == {T3: 1}
         assert contract("county", ("county", C2))[0].keys() == {C2}
         # County 1's trend of one quarter: the same 104/170 at 149/170, "behind" (< 0.776)
-        [(period, result)] = summed_trend(
-            current_forms().indicators.get("clean_heating"),
-            [parse_period(QUARTER)],
-            ("county", C1),
-            {"plain": 1, "mountain": 2},
-            False,
-        )
+        county_code = db.session.get(County, C1).code
+        [(period, result)] = trend("clean_heating", "county", county_code, [QUARTER], False)
         assert (period, result.numerator, result.denominator) == (QUARTER, 104, 170)
         assert (result.status, result.villages_reported) == ("behind", 3)
 

@@ -10,8 +10,10 @@ period that holds the indicator's section. The plan's targets are seeded from he
 the `targets` table is the truth and an admin edits it.
 """
 
+import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 
 from app.formdefs import FormSet
@@ -64,6 +66,19 @@ class IndicatorSet:
 
     def get(self, key: str) -> Indicator | None:
         return next((i for i in self.indicators if i.key == key), None)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A hash of what the tallies are computed from (each indicator's key, section,
+        numerator and denominator, in order). The roll-up summary stores the one it was built
+        from and is not read under any other: a changed definition must never show the old
+        definition's numbers. Labels and seeded targets are left out: targets are applied when
+        a roll-up is read, never stored in the summary."""
+        basis = [
+            [i.key, i.section, asdict(i.numerator), asdict(i.denominator)] for i in self.indicators
+        ]
+        text = json.dumps(basis, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 def load_indicators(directory: str | Path, form_set: FormSet) -> IndicatorSet:

@@ -96,6 +96,8 @@ class SummaryState(db.Model):
     id = db.Column(db.Integer, primary_key=True, autoincrement=False)
     enabled = db.Column(db.Boolean, nullable=False)
     changed_at = db.Column(db.DateTime(timezone=True))
+    # the indicator definitions' fingerprint it was built from (IndicatorSet.fingerprint)
+    definitions = db.Column(db.String(64))
 
 
 # create_all (tests, benches) makes the one row too, as migration 0010 does: writers lock it.

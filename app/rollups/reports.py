@@ -1,13 +1,12 @@
 """Roll-ups and trends for the dashboard, the API, the map and the exports: the one path from
 answers to a number on a screen.
 
-Thin on purpose: app/rollups/tallies.py asks the database for one tally per village (one statement
-per
-call), app/rollups/targets.py says which target applies to each village's zone, and
-app/rollups/core.py (pure)
-does all the arithmetic. Levels go village → township → county → province: the province is
-the one top unit over every county of the deployment (config PROVINCE_CODE, PROVINCE_NAME),
-counties come from the counties table. Unknown codes raise LookupError.
+Thin on purpose: app/rollups/sources.py gives the tallies (from the answers, or from the
+summary while it is on and current), app/rollups/targets.py says which target applies to each
+zone, and app/rollups/core.py (pure) does all the arithmetic with its one `roll_through` /
+`roll_up`. Levels go village → township → county → province: the province is the one top unit
+over every county of the deployment (config PROVINCE_CODE, PROVINCE_NAME), counties come from
+the counties table. Unknown codes raise LookupError.
 """
 
 from collections.abc import Sequence
@@ -16,7 +15,6 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.formdefs.indicators import Indicator
 from app.formdefs.registry import current_forms
 from app.models import County, Township, Village
 from app.periods import parse_period
@@ -25,20 +23,15 @@ from app.rollups.core import (
     Tally,
     UnitResult,
     indicator_result,
-    roll_through,
     roll_up,
     shared_target,
-    village_tally,
 )
-from app.rollups.reports_summed import summed_rollup, summed_trend
-from app.rollups.summary.quarter import reads_summary
-from app.rollups.summary.read import area_villages, summary_figures
-from app.rollups.tallies import VillageFigures, village_figures
-from app.rollups.targets import TargetTable, targets_at
+from app.rollups.sources import LEVELS, PROVINCE, period_leaves, stored_zones, trend_tallies
+from app.rollups.targets import targets_at, targets_on
 from app.settings import reports_scope_approved_only
 
-LEVELS = ("province", "county", "township", "village")  # top down
-PROVINCE = 0  # the province's unit id: the one unit over every county of the deployment
+__all__ = ["LEVELS", "PROVINCE", "place_of", "rollup", "trend"]
+
 # Which scopes go with which level: a unit's own level or a level below it.
 SCOPES_OF_LEVEL = {
     "province": (),
@@ -68,19 +61,15 @@ def rollup(
     span = parse_period(period)
     indicators = current_forms().indicators.indicators
     targets = targets_at(span.start)
-    county_of = _county_of(place) if level in ("province", "county") else {}
+    # township → county: to climb to counties, or to keep a county's villages (the summary's
+    # village rows are read per township)
+    needs_counties = level in ("province", "county") or (place is not None and place[0] == "county")
+    county_of = _county_of(place) if needs_counties else {}
     units = _units(level, place, county_of)
-    if level != "village" and span.is_quarter and reads_summary():
-        rolled, reported_count = summed_rollup(
-            indicators, span, level, place, targets, _approved_only(approved_only)
-        )
-    else:
-        rows = _period_figures(indicators, span, place, _approved_only(approved_only))
-        tallies = _village_tallies(rows, indicators, targets)
-        township_of = {row.village_id: row.township_id for row in rows}
-        steps = parent_steps(level, township_of.__getitem__, county_of.__getitem__)
-        rolled = {key: roll_through(by_village, *steps) for key, by_village in tallies.items()}
-        reported_count = roll_through({v: Tally(villages_reported=1) for v in township_of}, *steps)
+    leaves = period_leaves(
+        indicators, span, level, place, targets, _approved_only(approved_only), county_of
+    )
+    rolled, reported_count = leaves.rolled()
 
     results = []
     for unit_id, (code, name, zones) in units.items():
@@ -102,14 +91,6 @@ def rollup(
     return results
 
 
-def parent_steps(level: str, township_of, county_of) -> list:
-    """The parent_of of each step from a village up to `level`: village → township → county →
-    province (unit PROVINCE). Summed from the village tallies or from the summary's township
-    sums alike."""
-    chain = [township_of, county_of, lambda _county: PROVINCE]
-    return chain[: LEVELS[::-1].index(level)]
-
-
 def trend(
     indicator: str, level: str, code: str, periods: Sequence[str], approved_only: bool | None = None
 ) -> list[tuple[str, IndicatorResult]]:
@@ -121,103 +102,18 @@ def trend(
     spans = [parse_period(p) for p in periods]
     if not spans:
         return []
-    quarters = all(s.is_quarter for s in spans)
-    if quarters and level != "village" and reads_summary():
-        return summed_trend(ind, spans, scope, zones, _approved_only(approved_only))
-    rows = None
-    if quarters and reads_summary():  # None while the summary is off
-        rows = summary_figures(
-            db.session.connection(),
-            [ind],
-            [s.code for s in spans],
-            scope=scope,
-            approved_only=_approved_only(approved_only),
-        )
-    if rows is None and quarters:
-        rows = village_figures(
-            db.session.connection(),
-            [ind],
-            min(s.start for s in spans),
-            max(s.end for s in spans),
-            "",
-            by_quarter=True,
-            scope=scope,
-            approved_only=_approved_only(approved_only),
-        )
-    elif rows is None:
-        rows = [
-            row
-            for s in spans
-            for row in village_figures(
-                db.session.connection(),
-                [ind],
-                s.start,
-                s.end,
-                s.code,
-                scope=scope,
-                approved_only=_approved_only(approved_only),
-            )
-        ]
+    targets = targets_on([s.start for s in spans])
+    by_period = trend_tallies(ind, spans, level, scope, _approved_only(approved_only), targets)
     series = []
     for span in spans:
-        targets = targets_at(span.start)
-        in_period = [row for row in rows if row.period == span.code]
-        by_village = _village_tallies(in_period, [ind], targets)[ind.key]
-        tally = roll_up(by_village, lambda _village: code).get(code, Tally())
-        fallback = shared_target({targets.for_zone(ind.key, z) for z in zones})
+        tally = roll_up(by_period[span.code], lambda _leaf: code).get(code, Tally())
+        fallback = shared_target({targets[span.start].for_zone(ind.key, z) for z in zones})
         series.append((span.code, indicator_result(tally, fallback)))
     return series
 
 
-def _period_figures(indicators, span, place, approved_only: bool) -> list[VillageFigures]:
-    """Per-village figures of one period: a quarter from the summary while it is on (and
-    ROLLUP_SOURCE is not "live"); a year always from the answers (its figure is the village's
-    latest inspection of the year, which no sum of quarter rows gives)."""
-    connection = db.session.connection()
-    if span.is_quarter and reads_summary():
-        county = place is not None and place[0] == "county"
-        # The summary reads a township's or a village's rows: a county's are its townships'.
-        rows = summary_figures(
-            connection,
-            indicators,
-            [span.code],
-            scope=None if county else place,
-            approved_only=approved_only,
-        )
-        if rows is not None and county:
-            townships = set(_county_of(place))
-            return [row for row in rows if row.township_id in townships]
-        if rows is not None:
-            return rows
-    return village_figures(
-        connection,
-        indicators,
-        span.start,
-        span.end,
-        span.code,
-        scope=place,
-        approved_only=approved_only,
-    )
-
-
 def province_unit() -> tuple[str, str]:
     return current_app.config["PROVINCE_CODE"], current_app.config["PROVINCE_NAME"]
-
-
-def _village_tallies(
-    rows: list[VillageFigures], indicators: Sequence[Indicator], targets: TargetTable
-) -> dict[str, dict[int, Tally]]:
-    out: dict[str, dict[int, Tally]] = {ind.key: {} for ind in indicators}
-    zones = {row.zone for row in rows}
-    for k, ind in enumerate(indicators):
-        # one target lookup per zone, not per village (25,000 villages at province scale)
-        target_of = {zone: targets.for_zone(ind.key, zone) for zone in zones}
-        tallies = out[ind.key]
-        for row in rows:
-            figures = row.figures[k]
-            if figures is not None:
-                tallies[row.village_id] = village_tally(*figures, target_of[row.zone])
-    return out
 
 
 def place_of(code: str) -> tuple[str, int]:
@@ -267,7 +163,7 @@ def _units(level: str, place, county_of: dict[int, int]) -> dict[int, tuple[str,
             .order_by(Village.code)
         ).all()
         return {vid: (code, name, {zone: 1}) for vid, code, name, zone in rows}
-    stored = _stored_zones(level, place)
+    stored = stored_zones(level, place)
     if stored is None:
         counts = db.session.execute(
             select(Village.township_id, Village.zone, func.count())
@@ -308,13 +204,13 @@ def _unit_scope(level: str, code: str):
     if level == "province":
         if code != current_app.config["PROVINCE_CODE"]:
             raise LookupError(f"unknown province {code!r}")
-        stored = _stored_zones("province", None)
+        stored = stored_zones("province", None)
         return None, stored.get(PROVINCE, {}) if stored is not None else _zone_counts()
     if level in ("county", "township"):
         place = place_of(code) if len(code) == {"county": 6, "township": 9}[level] else None
         if place is None:
             raise LookupError(f"unknown {level} {code!r}")
-        stored = _stored_zones(level, place)
+        stored = stored_zones(level, place)
         if stored is not None:
             return place, stored.get(place[1], {})
         return place, _zone_counts(*_villages_where(place))
@@ -324,12 +220,6 @@ def _unit_scope(level: str, code: str):
             raise LookupError(f"unknown village {code!r}")
         return ("village", village.id), {village.zone: 1}
     raise ValueError(f"unknown level {level!r}")
-
-
-def _stored_zones(level: str, place) -> dict[int, dict[str, int]] | None:
-    """{unit: {zone: villages}} from the summary while it is on (counting 25,000 villages per
-    request costs more than the roll-up's sums), else None."""
-    return area_villages(db.session.connection(), level, place) if reads_summary() else None
 
 
 def _zone_counts(*where) -> dict[str, int]:

@@ -221,8 +221,10 @@ def _village_key(village_id: int, quarter: str) -> int:
 def rebuild(connection) -> int:
     """Switch the summary on and recompute it all from the answers, in the caller's transaction
     (the caller commits); answers the number of village rows written."""
-    summary_state.switch(connection, True)  # first: see app/rollups/summary/state.py
-    indicators = current_forms().indicators.indicators
+    definitions = current_forms().indicators
+    # first: see app/rollups/summary/state.py
+    summary_state.switch(connection, True, definitions=definitions.fingerprint)
+    indicators = definitions.indicators
     postgresql = connection.dialect.name == "postgresql"
     if postgresql:
         # After a bulk load, before autovacuum has run: without statistics PostgreSQL plans the

@@ -29,10 +29,11 @@ SUMMED_LEVELS = ("province", "county", "township")
 
 
 def summary_figures(
-    connection, indicators, quarters, scope=None, approved_only=False
+    connection, indicators, quarters, scope=None, approved_only=False, *, definitions: str
 ) -> list[VillageFigures] | None:
     """The same VillageFigures that app/tallies.village_figures gives for these quarters (one
-    per reporting village and quarter), or None while the summary is off. The database turns
+    per reporting village and quarter), or None while the summary is off
+    (or built from other definitions than `definitions`). The database turns
     the rows (one per indicator) back into one per village: at province scale that is 25,000
     rows to fetch instead of 150,000."""
     where = [
@@ -61,7 +62,7 @@ def summary_figures(
         .where(*where)
         .group_by(*keys, villages.c.zone)
     )
-    on, rows = read_with_state(connection, statement)
+    on, rows = read_with_state(connection, statement, definitions)
     if not on:
         return None
     count = len(indicators)
@@ -80,7 +81,9 @@ def summary_figures(
     ]
 
 
-def area_sums(connection, level, quarters, scope, approved_only, keys, reported=True):
+def area_sums(
+    connection, level, quarters, scope, approved_only, keys, reported=True, *, definitions: str
+):
     """Per (quarter, unit, zone, indicator): Σ numerator, Σ denominator and the villages summed,
     for the indicators `keys`, plus (`reported`) per (quarter, unit) a row with zone and
     indicator "*" giving the villages that reported anything; None while the summary is off.
@@ -95,17 +98,22 @@ def area_sums(connection, level, quarters, scope, approved_only, keys, reported=
         "approved_only": bool(approved_only),
         "keys": [*keys, ANY] if reported else list(keys),
         "scope_id": scope[1] if scope else None,
+        "definitions": definitions,
     }
     return rows_while_on(connection.execute(statement, params).all())
 
 
-def area_villages(connection, level, scope) -> dict[int, dict[str, int]] | None:
+def area_villages(
+    connection, level, scope, *, definitions: str
+) -> dict[int, dict[str, int]] | None:
     """{unit: {zone: villages}} for every unit of `level` in `scope` (as area_sums), reporting
     or not; None while the summary is off."""
     kind = scope[0] if scope else None
     statement = _prepared(("villages", level, kind), lambda: _villages(level, kind))
     rows = rows_while_on(
-        connection.execute(statement, {"scope_id": scope[1] if scope else None}).all()
+        connection.execute(
+            statement, {"scope_id": scope[1] if scope else None, "definitions": definitions}
+        ).all()
     )
     if rows is None:
         return None
