@@ -27,10 +27,11 @@ from app.rollups.core import (
     shared_target,
 )
 from app.rollups.sources import LEVELS, PROVINCE, period_leaves, stored_zones, trend_tallies
+from app.rollups.summary.state import freshness
 from app.rollups.targets import targets_at, targets_on
 from app.settings import reports_scope_approved_only
 
-__all__ = ["LEVELS", "PROVINCE", "place_of", "rollup", "trend"]
+__all__ = ["LEVELS", "PROVINCE", "place_of", "rollup", "summary_freshness", "trend"]
 
 # Which scopes go with which level: a unit's own level or a level below it.
 SCOPES_OF_LEVEL = {
@@ -110,6 +111,12 @@ def trend(
         fallback = shared_target({targets[span.start].for_zone(ind.key, z) for z in zones})
         series.append((span.code, indicator_result(tally, fallback)))
     return series
+
+
+def summary_freshness() -> str:
+    """"off", "current", or "stale": on, but built from other indicator definitions than the
+    loaded ones, so not read (the figures come from the answers) until `rebuild-summary`."""
+    return freshness(db.session.connection(), current_forms().indicators.fingerprint)
 
 
 def province_unit() -> tuple[str, str]:

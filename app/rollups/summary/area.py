@@ -79,6 +79,14 @@ def touched(connection, places, ids, moved_villages, moved_townships) -> Reach:
     commit before it recomputes both areas, or this one waits for it and sees the new area;
     otherwise this write's village rows could land in an area already recomputed without them."""
     reach = Reach(places={p for p in places if None not in p})
+    where_of = _townships_of_villages(connection, reach, ids, moved_villages)
+    _reach_townships(connection, reach, where_of, moved_villages)
+    _reach_counties(connection, reach, moved_townships)
+    return reach
+
+
+def _townships_of_villages(connection, reach: Reach, ids, moved_villages) -> dict[int, int]:
+    """village → township for every village reached, locked; adds the inspections' places."""
     where_of: dict[int, int] = {}
     if ids:  # one locking read gives the inspections' places and their villages' townships
         for village, quarter, township in connection.execute(
@@ -98,8 +106,14 @@ def touched(connection, places, ids, moved_villages, moved_townships) -> Reach:
                 .with_for_update(read=True)
             ).all()
         )
+    return where_of
+
+
+def _reach_townships(connection, reach: Reach, where_of, moved_villages) -> None:
+    """The townships (and quarters) to recompute: each reached village's, and for a moved
+    village every quarter it has inspections in, its old township and its new."""
     village_rows = [(where_of[v], q, ()) for v, q in reach.places if v in where_of]
-    if moved_villages:  # every quarter the village has inspections in, old township and new
+    if moved_villages:
         village_rows += [
             (township, quarter, moved_villages[village])
             for village, quarter, township in connection.execute(
@@ -113,6 +127,11 @@ def touched(connection, places, ids, moved_villages, moved_townships) -> Reach:
             reach.counted_towns.update(former, [where_of[village]] if village in where_of else [])
     for township, quarter, former in village_rows:
         reach.towns.setdefault(quarter, set()).update((township, *former))
+
+
+def _reach_counties(connection, reach: Reach, moved_townships) -> None:
+    """The counties (and quarters) to recompute: those of the reached townships, and for a
+    moved township every quarter its villages have inspections in, old county and new."""
     county_of = {}
     if wanted := sorted(set(reach.area_ids("township")) | set(moved_townships)):
         county_of = dict(
@@ -142,7 +161,6 @@ def touched(connection, places, ids, moved_villages, moved_townships) -> Reach:
     for county, quarter, former in county_rows:
         reach.counties.setdefault(quarter, set()).update((county, *former))
     reach.counted_counties.update(county_of[t] for t in reach.counted_towns if t in county_of)
-    return reach
 
 
 def apply(connection, reach: Reach, keys) -> None:

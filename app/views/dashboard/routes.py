@@ -78,6 +78,7 @@ def _page(template: str, **context):
         periods=periods(),
         approved_only=reports_scope_approved_only(),
         province_home=home_county() is None,
+        summary_stale=g.actor.role == "county_admin" and reports.summary_freshness() == "stale",
         **context,
     )
 
