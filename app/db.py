@@ -99,3 +99,14 @@ class RowIdConverter(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(url_map, *args, **kwargs)
+
+
+# Writes through Core bypass the ORM events the roll-up summary listens to, so they note here
+# the (village_id, quarter) they wrote, and the summary recomputes those at commit
+# (app/rollups/summary/quarter.py). A key on the session, so a writer needs no import of the
+# roll-ups above it.
+WRITTEN_PLACES = "written_places"
+
+
+def note_written_places(session, places) -> None:
+    session.info.setdefault(WRITTEN_PLACES, set()).update(places)

@@ -25,6 +25,7 @@ from sqlalchemy import bindparam, select
 from app.accounts.audit import event_values
 from app.accounts.policy import covers, scope_of
 from app.clock import utc_now
+from app.db import note_written_places
 from app.extensions import db
 from app.formdefs import FormSet
 from app.formdefs.publication import ensure_published
@@ -32,7 +33,6 @@ from app.inspections.gps_checks import location_flags
 from app.inspections.writes import NewRows, insert_new
 from app.models import Answer, Inspection, Township, User, Village
 from app.periods import quarter_of
-from app.rollups.summary.quarter import note_places
 
 inspections = Inspection.__table__
 # The review and deletion columns a new inspection leaves empty.
@@ -149,7 +149,7 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
         if existing is None:  # the conflicting row vanished: nothing deletes inspections
             raise RuntimeError(f"client_uuid {uuid} conflicted but is not stored")
         return _replay(existing, digest)
-    note_places(db.session, [(village.id, values["quarter"])])  # the quarter summary's recount
+    note_written_places(db.session, [(village.id, values["quarter"])])  # the summary's recount
     _commit_keeping_loaded()
     row = SimpleNamespace(
         **dict.fromkeys(UNSET_BY_INSERT),

@@ -114,7 +114,7 @@ def trend(
 
 
 def summary_freshness() -> str:
-    """"off", "current", or "stale": on, but built from other indicator definitions than the
+    """ "off", "current", or "stale": on, but built from other indicator definitions than the
     loaded ones, so not read (the figures come from the answers) until `rebuild-summary`."""
     return freshness(db.session.connection(), current_forms().indicators.fingerprint)
 

@@ -27,6 +27,7 @@ from flask import current_app
 from sqlalchemy import bindparam, delete, event, insert, select, text
 from sqlalchemy.orm import Session, attributes, object_session
 
+from app.db import WRITTEN_PLACES, note_written_places
 from app.formdefs.registry import current_forms
 from app.models import (
     Answer,
@@ -45,7 +46,7 @@ from app.rollups.tallies import village_figures
 figures_table = VillageQuarterFigure.__table__
 inspections = Inspection.__table__
 TABLES = (figures_table, AreaQuarterFigure.__table__, AreaVillageCount.__table__)
-PLACES = "quarter_summary.places"  # session.info keys: {(village_id, quarter)}
+PLACES = WRITTEN_PLACES  # session.info keys: {(village_id, quarter)}
 INSPECTIONS = "quarter_summary.inspections"  # {inspection id}: resolved at commit
 MOVED_VILLAGES = "quarter_summary.villages"  # {village id: {its former township ids}}
 MOVED_TOWNSHIPS = "quarter_summary.townships"  # {township id: {its former county ids}}
@@ -81,9 +82,8 @@ def install() -> None:
         event.listen(column, "set", _note_moved_area, active_history=True)
 
 
-def note_places(session, places) -> None:
-    """For writes that bypass the ORM: these (village_id, quarter) are recomputed at commit."""
-    session.info.setdefault(PLACES, set()).update(places)
+# For writes that bypass the ORM: these (village_id, quarter) are recomputed at commit.
+note_places = note_written_places
 
 
 def note_villages(session, village_ids) -> None:
