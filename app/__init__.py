@@ -16,6 +16,7 @@ from app import (
     cli,
     forms_registry,
     i18n,
+    people,
     quarter_summary,
     security,
     static_assets,
@@ -50,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     access.init_app(app)
     auth.init_app(app)
+    people.init_app(app)  # after auth: it reads g.actor
     static_assets.init_app(app)
     audit.init_app(app)
     security.init_app(app)

@@ -24,7 +24,14 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 from app.extensions import db
 from app.models import County, Township, User, Village
 from app.policy import DEPLOYMENT_WIDE, POLICY
-from tests.review_world import TOWNSHIP, make_world, password_hash, payload, sign_in
+from tests.review_world import (
+    TOWNSHIP,
+    make_world,
+    password_hash,
+    payload,
+    session_id,
+    sign_in,
+)
 
 # Route arguments that name one object of the lead's township: another township's roles get 404.
 OBJECT_ARGS = frozenset({"inspection_id", "client_uuid", "village_code"})
@@ -125,7 +132,7 @@ def call(app, method, url, role_key, users, auth_headers):
             headers = auth_headers(users[role_key])
         else:
             with client.session_transaction() as session:
-                session["_user_id"] = str(users[role_key])
+                session["_user_id"] = session_id(app, users[role_key])
                 session["_fresh"] = True
     response = client.open(url, method=method, headers=headers)
     response.get_data()  # a streamed export runs to its end and leaves no context behind
@@ -205,7 +212,7 @@ def status_of(app, url, user_id, auth_headers) -> int:
         response = client.get(url, headers=auth_headers(user_id))
     else:
         with client.session_transaction() as session:
-            session["_user_id"], session["_fresh"] = str(user_id), True
+            session["_user_id"], session["_fresh"] = session_id(app, user_id), True
         response = client.get(url)
     response.get_data()
     response.close()

@@ -11,6 +11,7 @@ from app.audit import record
 from app.auth import Throttled, attempt_login, issue_token, revoke_tokens
 from app.extensions import db
 from app.i18n import current_lang
+from app.people import MESSAGES as PEOPLE_MESSAGES
 from app.policy import allow
 from app.throttle import MESSAGE as THROTTLED
 
@@ -27,6 +28,9 @@ def create_token():
         return error_response(429, THROTTLED[current_lang()], code="throttled")
     if user is None:
         return error_response(401, BAD_CREDENTIALS[current_lang()], code="invalid_credentials")
+    if user.must_change_password:
+        message = PEOPLE_MESSAGES["must_change"][current_lang()]
+        return error_response(403, message, code="password_change_required")
     token, row = issue_token(user)
     db.session.flush()
     record("auth.token", row, actor=user, expires_at=row.expires_at.isoformat())
