@@ -65,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from app.inspect import bp as inspect_bp
     from app.mapview import bp as maps_bp
     from app.offline import bp as offline_bp
+    from app.people_web import bp as people_bp
     from app.targets_admin import bp as targets_admin_bp
     from app.web import bp as web_bp
 
@@ -76,3 +77,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(targets_admin_bp)
+    app.register_blueprint(people_bp)

@@ -34,7 +34,8 @@ from tests.review_world import (
 )
 
 # Route arguments that name one object of the lead's township: another township's roles get 404.
-OBJECT_ARGS = frozenset({"inspection_id", "client_uuid", "village_code"})
+# (user_id: a person of the lead's township, whom only an admin of their county manages.)
+OBJECT_ARGS = frozenset({"inspection_id", "client_uuid", "village_code", "user_id"})
 # Routes whose <code> names a unit of the lead's township: a sample per endpoint, and whether an
 # outsider is told 404 (existence not theirs to know) or 403.
 CODE_SAMPLES = {
@@ -143,6 +144,9 @@ def call(app, method, url, role_key, users, auth_headers):
 def test_every_route_refuses_what_the_policy_refuses(seeded, make_user, auth_headers):
     world = make_world(seeded, make_user)
     add_county_b(seeded, world.users)
+    # the person the people pages act on (deactivated and reset along the way): none of the
+    # callers, so every caller's own session and token stay good
+    person = make_user("inspector", township=TOWNSHIP, username="sample_person")
     codes = {"county": TOWNSHIP[:6], "township": TOWNSHIP, "village": world.village}
     owner = auth_headers(world.users["inspector"])
     client = seeded.test_client()
@@ -157,6 +161,7 @@ def test_every_route_refuses_what_the_policy_refuses(seeded, make_user, auth_hea
             "inspection_id": created.get_json()["id"],
             "client_uuid": created.get_json()["client_uuid"],
             "village_code": world.village,
+            "user_id": person,
             "fmt": "csv",
         }
         code_sample, outsider_status = (None, None)
