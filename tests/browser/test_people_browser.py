@@ -32,12 +32,17 @@ def people_server(tmp_path_factory):
         yield url, app
 
 
+def submit(page, selector="main button[type=submit]"):
+    """Click and wait for the page the form answers with (a click alone does not wait)."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def sign_in(page, url, username, password):
     page.goto(url + "/login")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("load")
+    submit(page)
 
 
 def api(url, path, body=None, token=None) -> int:
@@ -65,14 +70,14 @@ def test_an_admin_adds_and_deactivates_an_inspector_on_a_phone(people_server, ch
     try:
         admin, phone = admin_context.new_page(), phone_context.new_page()
         sign_in(admin, url, *ADMIN)
-        admin.click("text=人员管理")
-        admin.click("text=添加人员")
+        submit(admin, "text=人员管理")
+        submit(admin, "text=添加人员")
         assert fits(admin)
         admin.fill("#username", "zhao")
         admin.fill("#display_name", "赵小明")
         admin.select_option("#role", "inspector")
         admin.select_option("#township", TOWNSHIP)
-        admin.click("main button[type=submit]")
+        submit(admin)
         password = admin.text_content("#one-time-password").strip()
         assert len(password) == 16 and "已添加 zhao" in admin.text_content("main")
 
@@ -87,7 +92,7 @@ def test_an_admin_adds_and_deactivates_an_inspector_on_a_phone(people_server, ch
         phone.fill("#current", password)
         phone.fill("#new", OWN)
         phone.fill("#confirm", OWN)
-        phone.click("main button[type=submit]")
+        submit(phone)
         assert "密码已修改" in phone.text_content("main")
         phone.goto(url + "/inspect/")
         assert phone.url == url + "/inspect/"
@@ -101,9 +106,10 @@ def test_an_admin_adds_and_deactivates_an_inspector_on_a_phone(people_server, ch
         assert fits(admin)
         row = admin.locator("tr", has_text="zhao")
         assert "检查员" in row.text_content() and "西坊城镇" in row.text_content()
-        row.locator("a").click()
+        with admin.expect_navigation():
+            row.locator("a").click()
         assert fits(admin)
-        admin.click("#deactivate")
+        submit(admin, "#deactivate")
         assert "已停用 zhao" in admin.text_content("main")
 
         # their open session and their token end at once
