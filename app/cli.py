@@ -175,11 +175,13 @@ def ensure_admin_command():
     password = secrets.token_urlsafe(12)
     user = User(username="admin", role="county_admin", display_name="县级管理员")
     user.set_password(password)
+    user.must_change_password = True  # a one-time password, like any the People page gives
     db.session.add(user)
     db.session.commit()
     click.echo("\n" + "=" * 64)
     click.echo(f"  First start: created county admin  admin / {password}")
-    click.echo("  This password is shown once. Add inspectors with:")
+    click.echo("  This one-time password is shown once and must be changed at the first")
+    click.echo("  sign-in. Add people on the web (People) or with:")
     click.echo(
         "  .venv/bin/flask --app wsgi create-user NAME --role inspector --township 140225101"
     )
