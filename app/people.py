@@ -17,7 +17,7 @@ refuses the API (`guard_first_password`) until the person chooses their own.
 import re
 import secrets
 
-from flask import Flask, g, redirect, request, url_for
+from flask import Flask, g, jsonify, redirect, request, url_for
 from flask_login import login_user
 
 from app.audit import record
@@ -214,10 +214,9 @@ def guard_first_password():
     if actor is None or not actor.must_change_password:
         return None
     if request.path.startswith("/api/"):
-        from app.api.errors import error_response
-
-        lang = current_lang()
-        return error_response(403, MESSAGES["must_change"][lang], code="password_change_required")
+        # the API's error shape (app/api/errors.py), built here so accounts never import views
+        message = MESSAGES["must_change"][current_lang()]
+        return jsonify({"error": {"code": "password_change_required", "message": message}}), 403
     if request.endpoint in FIRST_PASSWORD_ENDPOINTS:
         return None
     return redirect(url_for("web.change_password"))

@@ -103,6 +103,7 @@ def test_a_county_admin_manages_their_county_only(seeded, world):
     admin_b = sign_in(seeded, "county_admin_b")
     inspector_a = world.users["inspector"]
     assert admin_b.get(f"/admin/people/{inspector_a}").status_code == 404
+    assert admin_b.get(f"/admin/people/{world.users['county_admin']}").status_code == 404
     for action in ("deactivate", "reset-password"):
         assert admin_b.post(f"/admin/people/{inspector_a}/{action}").status_code == 404
     assert person(seeded, "insp").active and person(seeded, "insp").session_version == 1
