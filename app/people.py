@@ -8,7 +8,7 @@ the people of that county (its townships' inspectors and leads, its own admins a
 can neither create nor move anyone outside it, nor create an admin without a county. `actor`
 None is the CLI (a shell on the server is the whole deployment).
 
-Sessions end at once because each carries the person's `session_version` (app/auth.py
+Sessions end at once because each carries the person's `session_version` (app/accounts/auth.py
 load_user); raising it refuses every cookie issued before. A reset or a new account's password
 is a one-time password: `must_change_password` sends every page to the change-password page and
 refuses the API (`guard_first_password`) until the person chooses their own.
@@ -20,14 +20,14 @@ import secrets
 from flask import Flask, g, jsonify, redirect, request, url_for
 from flask_login import login_user
 
-from app.audit import record
-from app.auth import revoke_tokens
+from app.accounts.audit import record
+from app.accounts.auth import revoke_tokens
+from app.accounts.policy import PROVINCE_SCOPE as PROVINCE
+from app.accounts.policy import scope_of
 from app.extensions import db
 from app.i18n import current_lang
 from app.models import County, Township, User
 from app.models.users import ROLES, TOWNSHIP_ROLES
-from app.policy import PROVINCE_SCOPE as PROVINCE
-from app.policy import scope_of
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
 # What a person with a one-time password may still open: the page to change it, sign-out, and
@@ -214,7 +214,7 @@ def guard_first_password():
     if actor is None or not actor.must_change_password:
         return None
     if request.path.startswith("/api/"):
-        # the API's error shape (app/api/errors.py), built here so accounts never import views
+        # the API's error shape (app/views/api/errors.py), built here so accounts never import views
         message = MESSAGES["must_change"][current_lang()]
         return jsonify({"error": {"code": "password_change_required", "message": message}}), 403
     if request.endpoint in FIRST_PASSWORD_ENDPOINTS:

@@ -13,10 +13,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from app.accounts.auth import issue_token
 from PIL import Image
 
 from app import create_app
-from app.auth import issue_token
 from app.extensions import db
 from app.models import Photo, User
 from tests import seaweed

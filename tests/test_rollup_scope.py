@@ -12,10 +12,10 @@ Approved only: 150/200 = 0.75.
 from datetime import UTC, date, datetime
 
 import pytest
+from app.rollups.reports import rollup, trend
 
 from app.extensions import db
 from app.models import Inspection
-from app.reports import rollup, trend
 from app.settings import set_setting
 from tests.review_world import session_id
 from tests.rollup_helpers import add_inspection

@@ -3,17 +3,17 @@ POST /api/v1/auth/revoke: revoke the token in use (or, with {"all": true}, every
 
 from flask import g
 
-from app.api import bp
-from app.api.body import json_body, optional_json_body
-from app.api.errors import error_response
-from app.api.schemas import revoke_schema, token_request_schema, token_schema
-from app.audit import record
-from app.auth import Throttled, attempt_login, issue_token, revoke_tokens
+from app.accounts.audit import record
+from app.accounts.auth import Throttled, attempt_login, issue_token, revoke_tokens
+from app.accounts.policy import allow
+from app.accounts.throttle import MESSAGE as THROTTLED
 from app.extensions import db
 from app.i18n import current_lang
 from app.people import MESSAGES as PEOPLE_MESSAGES
-from app.policy import allow
-from app.throttle import MESSAGE as THROTTLED
+from app.views.api import bp
+from app.views.api.body import json_body, optional_json_body
+from app.views.api.errors import error_response
+from app.views.api.schemas import revoke_schema, token_request_schema, token_schema
 
 BAD_CREDENTIALS = {"zh": "用户名或密码错误", "en": "Wrong username or password"}
 

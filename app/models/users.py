@@ -34,7 +34,7 @@ class User(UserMixin, db.Model):
     role = db.Column(db.String(16), nullable=False)
     township_id = db.Column(db.Integer, db.ForeignKey("townships.id"), index=True)
     # A county admin or viewer with a county is limited to it; without one, the whole
-    # deployment (app/policy.py scope_of).
+    # deployment (app/accounts/policy.py scope_of).
     county_id = db.Column(db.Integer, db.ForeignKey("counties.id"), index=True)
     active = db.Column(db.Boolean, nullable=False, default=True)
     # Stored in the session cookie at sign-in (get_id) and compared on every request: raising
@@ -59,7 +59,8 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        # Flask-Login keeps this in the session; app/auth.py load_user refuses a stale version.
+        # Flask-Login keeps this in the session; app/accounts/auth.py load_user refuses a stale
+        # version.
         return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:

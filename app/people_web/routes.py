@@ -11,6 +11,7 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from app.accounts.policy import allow, scope_of
 from app.extensions import db
 from app.i18n import current_lang
 from app.models import County, Township, User
@@ -24,7 +25,6 @@ from app.people import (
     reset_password,
 )
 from app.people_web import bp
-from app.policy import allow, scope_of
 
 ROLE_LABELS = {
     "inspector": _l("Inspector"),

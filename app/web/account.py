@@ -9,14 +9,14 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length
 
-from app.audit import record
-from app.auth import revoke_tokens
+from app.accounts.audit import record
+from app.accounts.auth import revoke_tokens
+from app.accounts.passwords import MAX_LENGTH, MESSAGES, password_problems
+from app.accounts.policy import allow
 from app.extensions import db
 from app.i18n import current_lang
-from app.passwords import MAX_LENGTH, MESSAGES, password_problems
 from app.people import end_sessions, keep_this_session
-from app.policy import allow
-from app.web import bp
+from app.views.web import bp
 
 
 class PasswordForm(FlaskForm):

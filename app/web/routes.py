@@ -9,12 +9,12 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from app.audit import record
-from app.auth import Throttled, attempt_login
+from app.accounts.audit import record
+from app.accounts.auth import Throttled, attempt_login
+from app.accounts.policy import allow
 from app.extensions import db
 from app.people import end_sessions
-from app.policy import allow
-from app.web import bp
+from app.views.web import bp
 
 
 class LoginForm(FlaskForm):

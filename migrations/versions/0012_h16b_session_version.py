@@ -3,9 +3,9 @@
 Revision ID: 0012_h16b
 Revises: 0011_published_forms
 """
+
 import sqlalchemy as sa
 from alembic import op
-
 
 revision = "0012_h16b"
 down_revision = "0011_published_forms"
