@@ -11,7 +11,7 @@ from flask import Flask
 
 from app import cli, i18n, security, static_assets
 from app import db as database
-from app.accounts import access, audit, auth
+from app.accounts import access, audit, auth, people
 from app.config import load_config
 from app.extensions import csrf, db, login_manager, migrate
 from app.formdefs import registry as forms_registry
@@ -43,6 +43,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     access.init_app(app)
     auth.init_app(app)
+    people.init_app(app)  # after auth: it reads g.actor
     static_assets.init_app(app)
     audit.init_app(app)
     security.init_app(app)
@@ -56,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     from app.views.inspect import bp as inspect_bp
     from app.views.maps import bp as maps_bp
     from app.views.offline import bp as offline_bp
+    from app.views.people import bp as people_bp
     from app.views.targets_admin import bp as targets_admin_bp
     from app.views.web import bp as web_bp
 
@@ -67,3 +69,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(targets_admin_bp)
+    app.register_blueprint(people_bp)

@@ -1,5 +1,5 @@
-"""Command-line tasks: `flask --app wsgi seed | import-villages | create-user | ensure-admin |
-backup | restore | rebuild-summary | summary-off`.
+"""Command-line tasks: `flask --app wsgi seed | import-villages | create-user | deactivate-user |
+reset-password | ensure-admin | backup | restore | rebuild-summary | summary-off`.
 
 Each command is one transaction: it either does all its work or nothing.
 """
@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from app import backup
+from app.accounts import people
 from app.accounts.audit import record
 from app.accounts.passwords import MESSAGES, password_problems
 from app.demo.cli import demo_data_command
@@ -29,6 +30,8 @@ def init_app(app: Flask) -> None:
         seed_command,
         import_villages_command,
         create_user_command,
+        deactivate_user_command,
+        reset_password_command,
         ensure_admin_command,
         backup_command,
         restore_command,
@@ -136,6 +139,36 @@ def create_user_command(username, role, township_code, county_code, password, di
     click.echo(f"created {role} {username}")
 
 
+def _existing_user(username: str) -> User:
+    user = db.session.execute(db.select(User).where(User.username == username)).scalar()
+    if user is None:
+        raise click.ClickException(f"no user {username}")
+    return user
+
+
+@click.command("deactivate-user")
+@click.argument("username")
+@with_appcontext
+def deactivate_user_command(username):
+    """Deactivate a user (as the People page does): no more sign-ins, and their open sessions
+    and API tokens end now."""
+    revoked = people.deactivate(None, _existing_user(username))
+    db.session.commit()
+    click.echo(f"deactivated {username}; {revoked} API token(s) revoked")
+
+
+@click.command("reset-password")
+@click.argument("username")
+@with_appcontext
+def reset_password_command(username):
+    """Give a user a one-time password (printed once) that they must change at their next
+    sign-in; their sessions and API tokens end now."""
+    password = people.reset_password(None, _existing_user(username))
+    db.session.commit()
+    click.echo(f"one-time password for {username}: {password}")
+    click.echo("shown once; it must be changed at the first sign-in")
+
+
 @click.command("ensure-admin")
 @with_appcontext
 def ensure_admin_command():
@@ -145,11 +178,13 @@ def ensure_admin_command():
     password = secrets.token_urlsafe(12)
     user = User(username="admin", role="county_admin", display_name="县级管理员")
     user.set_password(password)
+    user.must_change_password = True  # a one-time password, like any the People page gives
     db.session.add(user)
     db.session.commit()
     click.echo("\n" + "=" * 64)
     click.echo(f"  First start: created county admin  admin / {password}")
-    click.echo("  This password is shown once. Add inspectors with:")
+    click.echo("  This one-time password is shown once and must be changed at the first")
+    click.echo("  sign-in. Add people on the web (People) or with:")
     click.echo(
         "  .venv/bin/flask --app wsgi create-user NAME --role inspector --township 140225101"
     )

@@ -89,6 +89,13 @@ def payload(village: str, *, households=100, treated=40, notes="", client_uuid=N
     }
 
 
+def session_id(app, user_id: int) -> str:
+    """What Flask-Login keeps in the session for this user now ("id:session_version"), for a
+    test that writes the session itself instead of signing in."""
+    with app.app_context():
+        return db.session.get(User, user_id).get_id()
+
+
 def sign_in(app, username, password=PASSWORD):
     """A test client with a signed-in browser session."""
     client = app.test_client()

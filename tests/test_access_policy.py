@@ -24,10 +24,11 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 from app.accounts.policy import DEPLOYMENT_WIDE, POLICY
 from app.extensions import db
 from app.models import County, Township, User, Village
-from tests.review_world import TOWNSHIP, make_world, password_hash, payload, sign_in
+from tests.review_world import TOWNSHIP, make_world, password_hash, payload, session_id, sign_in
 
 # Route arguments that name one object of the lead's township: another township's roles get 404.
-OBJECT_ARGS = frozenset({"inspection_id", "client_uuid", "village_code"})
+# (user_id: a person of the lead's township, whom only an admin of their county manages.)
+OBJECT_ARGS = frozenset({"inspection_id", "client_uuid", "village_code", "user_id"})
 # Routes whose <code> names a unit of the lead's township: a sample per endpoint, and whether an
 # outsider is told 404 (existence not theirs to know) or 403.
 CODE_SAMPLES = {
@@ -125,7 +126,7 @@ def call(app, method, url, role_key, users, auth_headers):
             headers = auth_headers(users[role_key])
         else:
             with client.session_transaction() as session:
-                session["_user_id"] = str(users[role_key])
+                session["_user_id"] = session_id(app, users[role_key])
                 session["_fresh"] = True
     response = client.open(url, method=method, headers=headers)
     response.get_data()  # a streamed export runs to its end and leaves no context behind
@@ -136,6 +137,9 @@ def call(app, method, url, role_key, users, auth_headers):
 def test_every_route_refuses_what_the_policy_refuses(seeded, make_user, auth_headers):
     world = make_world(seeded, make_user)
     add_county_b(seeded, world.users)
+    # the person the people pages act on (deactivated and reset along the way): none of the
+    # callers, so every caller's own session and token stay good
+    person = make_user("inspector", township=TOWNSHIP, username="sample_person")
     codes = {"county": TOWNSHIP[:6], "township": TOWNSHIP, "village": world.village}
     owner = auth_headers(world.users["inspector"])
     client = seeded.test_client()
@@ -150,6 +154,7 @@ def test_every_route_refuses_what_the_policy_refuses(seeded, make_user, auth_hea
             "inspection_id": created.get_json()["id"],
             "client_uuid": created.get_json()["client_uuid"],
             "village_code": world.village,
+            "user_id": person,
             "fmt": "csv",
         }
         code_sample, outsider_status = (None, None)
@@ -205,7 +210,7 @@ def status_of(app, url, user_id, auth_headers) -> int:
         response = client.get(url, headers=auth_headers(user_id))
     else:
         with client.session_transaction() as session:
-            session["_user_id"], session["_fresh"] = str(user_id), True
+            session["_user_id"], session["_fresh"] = session_id(app, user_id), True
         response = client.get(url)
     response.get_data()
     response.close()

@@ -270,6 +270,8 @@ def test_ensure_admin_creates_the_admin_once_and_prints_its_password(app, runner
         users = db.session.execute(db.select(User)).scalars().all()
         assert [(u.username, u.role) for u in users] == [("admin", "county_admin")]
         assert users[0].check_password(password)
+        assert users[0].must_change_password is True
+    assert "must be changed at the first" in first.output
     second = runner.invoke(args=["ensure-admin"])
     assert second.exit_code == 0
     assert second.output == ""

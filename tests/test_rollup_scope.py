@@ -17,6 +17,7 @@ from app.extensions import db
 from app.models import Inspection
 from app.rollups.reports import rollup, trend
 from app.settings import set_setting
+from tests.review_world import session_id
 from tests.rollup_helpers import add_inspection
 
 T = "140225101"
@@ -79,7 +80,7 @@ def test_the_api_and_the_dashboard_follow_the_setting_and_say_so(scenario, auth_
     client = app.test_client()
     headers = auth_headers(admin_id)
     with client.session_transaction() as session:  # the dashboard is a page: sign in
-        session["_user_id"] = str(admin_id)
+        session["_user_id"] = session_id(app, admin_id)
         session["_fresh"] = True
     url = f"/api/v1/rollup?level=township&period=2026Q1&township={T}"
     body = client.get(url, headers=headers).get_json()

@@ -34,10 +34,17 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        # A user deactivated after signing in loses the session at the next request.
+    def load_user(session_id: str):
+        # "id:version" (User.get_id). A user deactivated after signing in, or a session from
+        # before a sign-out, password change or role change (an older version), is refused at
+        # the next request: a copied cookie stops working at once.
+        user_id, _sep, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
         user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
 
     @app.before_request
     def identify_actor():
@@ -129,6 +136,7 @@ def attempt_login(username: str, password: str, via: str) -> User:
         record("auth.login_failed", actor_name=username[:64], via=via)
         forget_old_failures()
     else:
+        user.last_login_at = utc_now()
         record("auth.login", user, actor=user, via=via)
     db.session.commit()
     return user

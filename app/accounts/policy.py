@@ -49,6 +49,9 @@ POLICY: dict[str, frozenset[str]] = {
     "photo.read": frozenset({"inspector", "township_lead", "county_admin"}),
     "flags.read": frozenset({"township_lead", "county_admin"}),
     "rescue.import": frozenset({"county_admin"}),
+    # People of the admin's own county (all of them for an admin without a county): the
+    # object-level rule is app/accounts/people.py may_manage.
+    "people.manage": COUNTY_ADMIN,
 }
 
 

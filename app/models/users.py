@@ -37,6 +37,16 @@ class User(UserMixin, db.Model):
     # deployment (app/accounts/policy.py scope_of).
     county_id = db.Column(db.Integer, db.ForeignKey("counties.id"), index=True)
     active = db.Column(db.Boolean, nullable=False, default=True)
+    # Stored in the session cookie at sign-in (get_id) and compared on every request: raising
+    # it ends every session of the person at once (sign-out, password change, deactivation,
+    # role change; app/accounts/people.py end_sessions).
+    session_version = db.Column(db.Integer, nullable=False, default=1, server_default="1")
+    # Set when an admin resets the password: every page leads to the change-password page and
+    # API tokens are refused until the person chooses their own (app/accounts/people.py).
+    must_change_password = db.Column(
+        db.Boolean, nullable=False, default=False, server_default=db.false()
+    )
+    last_login_at = db.Column(db.DateTime(timezone=True))
     created_at = db.Column(
         db.DateTime(timezone=True), nullable=False, server_default=db.func.current_timestamp()
     )
@@ -47,6 +57,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self):
         return self.active
+
+    def get_id(self) -> str:
+        # Flask-Login keeps this in the session; app/accounts/auth.py load_user refuses a stale
+        # version.
+        return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -5,6 +5,7 @@ from flask import g
 
 from app.accounts.audit import record
 from app.accounts.auth import Throttled, attempt_login, issue_token, revoke_tokens
+from app.accounts.people import MESSAGES as PEOPLE_MESSAGES
 from app.accounts.policy import allow
 from app.accounts.throttle import MESSAGE as THROTTLED
 from app.extensions import db
@@ -27,6 +28,9 @@ def create_token():
         return error_response(429, THROTTLED[current_lang()], code="throttled")
     if user is None:
         return error_response(401, BAD_CREDENTIALS[current_lang()], code="invalid_credentials")
+    if user.must_change_password:
+        message = PEOPLE_MESSAGES["must_change"][current_lang()]
+        return error_response(403, message, code="password_change_required")
     token, row = issue_token(user)
     db.session.flush()
     record("auth.token", row, actor=user, expires_at=row.expires_at.isoformat())

@@ -1,6 +1,7 @@
 """/account/password: a signed-in person changes their own password (ASVS 2.1.5), proving the
 current one first. The new one must pass the password rules; every API token of the account is
-revoked, so a phone signed in with the old password must sign in again."""
+revoked and every other session ends, so a phone or a copied cookie of the old password must
+sign in again. A one-time password (app/accounts/people.py) is changed here too."""
 
 from flask import g, render_template
 from flask_babel import gettext as _
@@ -11,6 +12,7 @@ from wtforms.validators import DataRequired, Length
 from app.accounts.audit import record
 from app.accounts.auth import revoke_tokens
 from app.accounts.passwords import MAX_LENGTH, MESSAGES, password_problems
+from app.accounts.people import end_sessions, keep_this_session
 from app.accounts.policy import allow
 from app.extensions import db
 from app.i18n import current_lang
@@ -39,9 +41,12 @@ def change_password():
             ]
         if not errors:
             user.set_password(form.new.data)
+            user.must_change_password = False
             revoked = revoke_tokens(user, None)
+            end_sessions(user)  # a copied cookie of the old password's sessions stops here
             record("user.password_change", user, tokens_revoked=revoked)
             db.session.commit()
+            keep_this_session(user)
             done = True
     elif form.errors:
         errors.append(_("Fill in every field"))

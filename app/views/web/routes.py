@@ -9,8 +9,11 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from app.accounts.audit import record
 from app.accounts.auth import Throttled, attempt_login
+from app.accounts.people import end_sessions
 from app.accounts.policy import allow
+from app.extensions import db
 from app.views.web.blueprint import bp
 
 
@@ -50,6 +53,10 @@ def login():
 @bp.post("/logout")
 @allow("account")
 def logout():
+    # Every session of the person ends, not just this cookie: a copy of it is refused too.
+    end_sessions(g.actor)
+    record("auth.logout", g.actor)
+    db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("web.login"))
