@@ -143,8 +143,9 @@ def _constraints(form_set: FormSet, lang: str) -> list[dict]:
     return out
 
 
-def _labels(form_set: FormSet, lang: str) -> dict[str, str]:
-    """Each input's label with its unit, as the queue shows an error ("农膜回收量（吨）")."""
+def _labels(form_set: FormSet, lang: str) -> list[list[str]]:
+    """[path, label with its unit] in the form's order, as the queue lists a refused entry's
+    errors ("农膜回收量（吨）"); a list, since the page's JSON sorts an object's keys."""
     labels = {key: text[lang] for key, text in ENVELOPE_LABELS.items()}
     for form in form_set.forms:
         prefix = "" if form.form_id == "profile" else f"sections.{form.form_id}."
@@ -156,4 +157,4 @@ def _labels(form_set: FormSet, lang: str) -> dict[str, str]:
                 text += f"（{f.unit[lang]}）" if lang == "zh" else f" ({f.unit[lang]})"
             labels[prefix + f.key] = text
     labels.update({f"location.{k}": labels[k] for k in ("lat", "lon", "accuracy_m")})
-    return labels
+    return [[path, text] for path, text in labels.items()]

@@ -76,7 +76,8 @@
   function summary(shown) {
     var old = byId("error-summary");
     if (old) old.remove();
-    var names = Object.keys(shown);
+    var names = [];  // in the form's order
+    each(form.querySelectorAll(".has-error[id^='field-']"), function (box) { names.push(box.id.slice(6)); });
     if (!names.length) return;
     var div = document.createElement("div"), list = document.createElement("ul"), p = document.createElement("p");
     div.className = "error-summary";
@@ -122,6 +123,7 @@
   // Saving with an error stays here: capture, so the queue and the plain post never see it.
   form.addEventListener("submit", function (e) {
     everything = true;
+    pinned = {};  // the phone's own verdict now; the server answers again if it still disagrees
     var shown = render();
     if (!Object.keys(shown).length) return;
     e.preventDefault();

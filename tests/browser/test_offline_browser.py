@@ -20,6 +20,7 @@ from PIL import Image
 from app.extensions import db
 from app.models import Inspection, Photo
 from tests.browser.offline_server import CHROMIUM, serving, wait_until_offline_ready
+from tests.browser.test_queue_browser import queue_as_an_older_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -324,12 +325,14 @@ def test_a_refused_entry_is_shown_to_fix_not_retried(browser, tmp_path):
         ready(page)
         cached_for_offline(page)
         context.set_offline(True)
-        fill_inspection(page, -105, photo=False)  # households = 100 + (-105) = -5: invalid
+        # The phone now refuses households = -5 itself (form-rules.js); an entry queued by an
+        # older page that did not check it is refused by the server when sent.
+        queue_as_an_older_page(page, "wang", HAICUN, "海村村委会", {"households": "-5"})
         context.set_offline(False)
         page.click("#send-now")
         page.wait_for_selector("li[data-status=needs_fix]")
         entry = page.locator("li[data-status=needs_fix]")
-        assert "households" in entry.inner_text() and "需要修改" in entry.inner_text()
+        assert "户数（户）" in entry.inner_text() and "需要修改" in entry.inner_text()
         page.click("#send-now")  # not retried: it stays to be fixed, nothing stored
         page.wait_for_timeout(300)
         assert queue_states(page) == ["needs_fix"] and server_counts(app)[0] == 0
