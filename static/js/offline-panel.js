@@ -58,6 +58,7 @@
       var sentToday = entries.filter(function (e) {
         return e.status === "sent" && new Date(e.sent_at || e.saved_at).toDateString() === today;
       });
+      markVillages(unsent);
       var list = entryList(unsent, photos, "queue");
       if (!unsent.length) note(T.empty, "muted");
       panel.appendChild(list);
@@ -69,6 +70,20 @@
       }
       panel.appendChild(button(T.sendNow, function () { state.onSend(); }, "secondary", "send-now"));
       panel.appendChild(button(T.rescue, rescue, "secondary", "rescue"));
+    });
+  }
+  // The village list's state this quarter: what waits on this phone is 待发送, whatever the
+  // server knows yet.
+  function markVillages(unsent) {
+    var villages = document.querySelector("ul.villages[data-waiting-label]");
+    if (!villages) return;
+    unsent.forEach(function (e) {
+      if (!/^\d+$/.test(e.village_code)) return;
+      var badge = document.querySelector('li[data-village="' + e.village_code + '"] .state');
+      if (!badge) return;
+      badge.textContent = villages.getAttribute("data-waiting-label");
+      badge.className = "state state-waiting";
+      badge.setAttribute("data-state", "waiting");
     });
   }
   function entryList(entries, photos, cls) {

@@ -77,6 +77,7 @@ def ready(page):
 
 def fill_inspection(page, i: int, photo=True, online=False):
     page.bring_to_front()  # a background tab gets no animation frames: actions would crawl
+    form = page.url
     page.fill("#households", str(100 + i))
     page.click("[data-go='1']")  # → sewage
     page.fill("[name='sections.sewage.households_treated']", str(i))
@@ -93,8 +94,11 @@ def fill_inspection(page, i: int, photo=True, online=False):
     page.click("#submit")
     if online:  # posted as a plain form; the saved page finishes the entry (its photos)
         page.wait_for_url("**/inspect/saved/*")
-    else:  # kept on the phone
+    else:  # kept on the phone; the village list says so at its top
+        page.wait_for_url("**/inspect/")
         page.wait_for_selector("#queue-saved")
+        ready(page)
+        page.goto(form)  # back to the form, as the test goes on there
     ready(page)
 
 
