@@ -61,31 +61,32 @@ def rules_document(form_set: FormSet, schema_class: type[Schema], lang: str, tod
     }
 
 
-def _schema_rules(schema: Schema) -> dict:
-    return {"fields": {name: _field_rules(field) for name, field in schema.fields.items()}}
+def _schema_rules(schema: Schema, drops_blank: bool = False) -> dict:
+    return {"fields": {name: _field_rules(f, drops_blank) for name, f in schema.fields.items()}}
 
 
-def _field_rules(field: fields.Field) -> dict:
+def _field_rules(field: fields.Field, dropped_if_blank: bool) -> dict:
     kind = next(k for cls, k in _KINDS if isinstance(field, cls))
     rules = {
         "kind": kind,
         "required": field.required,
         "nullable": field.allow_none,
-        "messages": _messages(field, kind),
+        "messages": _messages(field, kind, dropped_if_blank),
         "checks": [c for c in map(_validator_rules, field.validators) if c],
     }
     if kind == "obj":
-        rules["schema"] = _schema_rules(field.schema)
         # A section drops its blank answers before checking: they are "not answered".
         rules["drop_blank"] = bool(field.schema._hooks["pre_load"])
+        rules["schema"] = _schema_rules(field.schema, rules["drop_blank"])
     return rules
 
 
-def _messages(field: fields.Field, kind: str) -> dict[str, str]:
-    """The field's messages the browser can need (an optional field is never "required")."""
+def _messages(field: fields.Field, kind: str, dropped_if_blank: bool) -> dict[str, str]:
+    """The field's messages the browser can need (an optional field is never "required", an
+    answer dropped when blank never "null")."""
     wanted = {"invalid"} if kind != "obj" else set()
     wanted |= {"required"} if field.required else set()
-    wanted |= set() if field.allow_none else {"null"}
+    wanted |= set() if field.allow_none or dropped_if_blank else {"null"}
     wanted |= {"special"} if kind in ("int", "num") else set()
     return {k: field.error_messages[k] for k in sorted(wanted)}
 
@@ -156,5 +157,6 @@ def _labels(form_set: FormSet, lang: str) -> list[list[str]]:
             if f.unit:
                 text += f"（{f.unit[lang]}）" if lang == "zh" else f" ({f.unit[lang]})"
             labels[prefix + f.key] = text
-    labels.update({f"location.{k}": labels[k] for k in ("lat", "lon", "accuracy_m")})
+    for key in ("lat", "lon", "accuracy_m"):  # as the API names them (the form: `lat`)
+        labels[f"location.{key}"] = labels.pop(key)
     return [[path, text] for path, text in labels.items()]
