@@ -72,18 +72,23 @@
       panel.appendChild(button(T.rescue, rescue, "secondary", "rescue"));
     });
   }
-  // The village list's state this quarter: what waits on this phone is 待发送, whatever the
-  // server knows yet.
+  // The village list's state this quarter: an inspection on this phone that the server does not
+  // have yet makes its village 待发送, whatever the server's page said (kept to show again once sent).
   function markVillages(unsent) {
     var villages = document.querySelector("ul.villages[data-waiting-label]");
     if (!villages) return;
-    unsent.forEach(function (e) {
-      if (!/^\d+$/.test(e.village_code)) return;
-      var badge = document.querySelector('li[data-village="' + e.village_code + '"] .state');
-      if (!badge) return;
-      badge.textContent = villages.getAttribute("data-waiting-label");
-      badge.className = "state state-waiting";
-      badge.setAttribute("data-state", "waiting");
+    var waiting = {};
+    unsent.forEach(function (e) { if (!e.inspection_stored) waiting[e.village_code] = true; });
+    Array.prototype.forEach.call(document.querySelectorAll("li[data-village] .state"), function (badge) {
+      var code = badge.closest("li[data-village]").getAttribute("data-village");
+      if (!badge.hasAttribute("data-server-state")) {
+        badge.setAttribute("data-server-state", badge.getAttribute("data-state"));
+        badge.setAttribute("data-server-text", badge.textContent);
+      }
+      var mine = waiting[code];
+      badge.textContent = mine ? villages.getAttribute("data-waiting-label") : badge.getAttribute("data-server-text");
+      badge.setAttribute("data-state", mine ? "waiting" : badge.getAttribute("data-server-state"));
+      badge.className = "state state-" + badge.getAttribute("data-state");
     });
   }
   function entryList(entries, photos, cls) {

@@ -55,3 +55,27 @@ def test_after_an_offline_save_the_village_list_with_the_confirmation_on_top(liv
     page.wait_for_url(f"{live_server.url}/inspect/mine")
     assert page.locator("ul.mine li").count() >= 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_after_an_online_save_the_confirmation_then_the_village_list(live_server, phone):
+    village = "140225101206"
+    page = open_form(phone, live_server, village=village)
+    by_id(page, "households").fill("80")
+    page.get_by_role("button", name="下一步").click()
+    by_id(page, "sections.sewage.households_treated").fill("10")
+    by_id(page, "sections.sewage.treatment_mode").select_option("septic_tank")
+    by_id(page, "sections.sewage.facility_running-false").check()
+    while page.get_by_role("button", name="下一步").is_visible():
+        page.get_by_role("button", name="下一步").click()
+    page.get_by_role("button", name="保存检查").click()
+    page.wait_for_url("**/inspect/saved/*")
+    page.wait_for_selector("[data-queue=ready]")
+    confirmation = page.locator("#saved-confirmation")
+    assert confirmation.inner_text() == "检查已保存"
+    assert confirmation.bounding_box()["y"] < 100  # at the top
+    next_village = page.locator("#next-village")
+    assert next_village.bounding_box()["y"] < 740  # the village list starts on the first screen
+    assert state(page, village).inner_text() == "已提交"
+    assert page.locator("#next-village li[data-village]").count() == 11
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert len(stored(live_server, village)) == 1

@@ -63,7 +63,7 @@ def test_a_refused_entry_reads_as_labels_fits_360_px_and_reopens_at_its_error(li
     }
     entry = {
         "client_uuid": queue_as_an_older_page(
-            page, live_server.inspector[0], VILLAGE, "下韩村村委会", values
+            page, live_server.inspector[0], VILLAGE, "大峪口村委会", values
         )
     }
     page.click("#send-now")
