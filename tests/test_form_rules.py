@@ -258,3 +258,17 @@ def test_the_page_embeds_the_document_safely(app):
         assert json.loads(text) == json.loads(app.json.dumps(form_rules()))
     assert not set("<>&'") & set(text)
     assert "“户数”为必填项" in text  # UTF-8, not \\u escapes
+
+
+def test_a_rule_the_browser_cannot_check_stops_the_document():
+    """A validator or field added to the schema without its browser check is not skipped
+    silently (the phone would accept what the server refuses): the document is not made."""
+    from marshmallow import fields
+    from marshmallow.validate import Email
+
+    from app.formdefs.rules import _field_rules
+
+    with pytest.raises(ValueError, match="no browser rule for validator"):
+        _field_rules(fields.String(validate=Email()), False)
+    with pytest.raises(ValueError, match="no browser rule for field"):
+        _field_rules(fields.Dict(), False)
