@@ -66,7 +66,7 @@ def test_bad_bodies_get_a_clear_4xx_and_store_nothing(seeded, make_user, auth_he
     unstorable = [  # valid JSON holding text no database keeps: 422 naming the field
         b'{"notes": "\\ud800"}',  # a lone surrogate
         b'{"notes": "a\\u0000b"}',  # NUL: PostgreSQL refuses it
-        # Not escaped (the body is searched only when it may hold one; see app/api/body.py):
+        # Not escaped (the body is searched only when it may hold one; see app/views/api/body.py):
         b'{"notes": "a\xed\xa0\x80"}',  # UTF-8-shaped surrogate bytes, which Python's json takes
         '{"notes": "a\\u0000b"}'.encode("utf-16"),  # an escape in a UTF-16 body
     ]

@@ -11,15 +11,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from app.formdefs.registry import current_forms
+from app.views.api.body import json_body
+from app.views.api.errors import flatten
+from app.views.inspect.formdata import payload_from_form
+from app.views.inspect.rules_view import form_rules, form_rules_json
 from marshmallow import ValidationError
 
 from app import create_app
-from app.api.body import json_body
-from app.api.errors import flatten
 from app.clock import county_today
-from app.forms_registry import current_forms
-from app.inspect.formdata import payload_from_form
-from app.inspect.rules_view import form_rules, form_rules_json
 from tests.api_payloads import NOON_28_NOV, changed, fixed_clock, valid_payload
 from tests.test_bad_input import bad_bodies
 from tests.test_validation import RULES

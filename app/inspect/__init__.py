@@ -11,4 +11,4 @@ from flask import Blueprint
 
 bp = Blueprint("inspect", __name__, url_prefix="/inspect")
 
-from app.inspect import edit_routes, orientation, routes, rules_view  # noqa: E402,F401
+from app.views.inspect import edit_routes, orientation, routes, rules_view  # noqa: E402,F401

@@ -9,13 +9,13 @@ knowledge: offline-panel.js marks it from the queue over what the server says.
 
 from flask import g, render_template
 
+from app.accounts.policy import allow
 from app.clock import county_today
 from app.extensions import db
-from app.inspect import bp
-from app.inspection_changes import live
+from app.inspections.changes import live
 from app.models import Inspection
 from app.periods import quarter_of
-from app.policy import allow
+from app.views.inspect import bp
 
 # Most pressing first; resubmitted waits for review like submitted.
 STATE_OF_STATUS = {

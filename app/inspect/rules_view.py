@@ -8,10 +8,10 @@ from flask import current_app
 from markupsafe import Markup
 
 from app.clock import county_today
+from app.formdefs.registry import current_forms
 from app.formdefs.rules import rules_document
-from app.forms_registry import current_forms
 from app.i18n import current_lang
-from app.inspect import bp
+from app.views.inspect import bp
 
 _CACHE_KEY = "cunjian.form_rules"
 

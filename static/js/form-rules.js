@@ -176,7 +176,7 @@
     return errors;
   }
 
-  // The body the server builds from the plain form (app/inspect/formdata.py payload_from_form).
+  // The body the server builds from the plain form (app/views/inspect/formdata.py payload_from_form).
   function fromForm(rules, values) {
     var p = {sections: {}}, loc = {}, v;
     ["client_uuid", "village_code", "inspected_on", "notes"].concat(rules.profile).forEach(function (k) {
