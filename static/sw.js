@@ -113,11 +113,16 @@ var WARM_EVERY_MS = 12 * 3600 * 1000;
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type !== "warm" || !Array.isArray(data.paths)) return;
+  // A form page is warmed while no form shell is kept, even within the 12 hours: the village
+  // list (which registers the worker too) may have been the first visit.
+  var form = data.paths.some(function (p) { return FORM_PAGE.test(p); });
   event.waitUntil(caches.open(PAGES).then(function (c) {
-    return c.match(WARMED).then(function (hit) { return hit ? hit.text() : "0"; }).then(function (at) {
-      if (Date.now() - Number(at) < WARM_EVERY_MS) return null;
-      return c.put(WARMED, new Response(String(Date.now()))).then(function () {
-        return Promise.all(data.paths.map(warm));
+    return Promise.all([c.match(WARMED), c.match(SHELL)]).then(function (hits) {
+      return (hits[0] ? hits[0].text() : Promise.resolve("0")).then(function (at) {
+        if (Date.now() - Number(at) < WARM_EVERY_MS && (hits[1] || !form)) return null;
+        return c.put(WARMED, new Response(String(Date.now()))).then(function () {
+          return Promise.all(data.paths.map(warm));
+        });
       });
     });
   }));

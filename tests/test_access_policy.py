@@ -299,8 +299,8 @@ def test_deployment_wide_actions_need_an_unscoped_admin(two_counties):
         assert unscoped.get(url).status_code == 200, url
     assert scoped.get("/map/boundaries").status_code == 403
     assert scoped.post("/map/boundaries").status_code == 403
-    # what a county admin still does, within their county: review, flags, inspect
-    for url in ("/review", "/inspect/flags", "/inspect/"):
+    # what a county admin still does, within their county: review, flags, inspect, 我的检查
+    for url in ("/review", "/inspect/flags", "/inspect/", "/inspect/mine"):
         assert scoped.get(url).status_code == 200, url
     home = scoped.get("/?lang=en").get_data(as_text=True)
     assert "Audit log" not in home and "Review" in home

@@ -33,6 +33,8 @@ POLICY: dict[str, frozenset[str]] = {
     "inspection.read": frozenset({"inspector", "township_lead", "county_admin"}),
     # An inspector edits (and withdraws) only their own inspections, and only until approved.
     "inspection.edit": frozenset({"inspector", "county_admin"}),
+    # One's own inspections (/inspect/mine, 我的检查): whoever records them.
+    "inspection.mine": frozenset({"inspector", "county_admin"}),
     "inspection.delete": frozenset({"inspector", "township_lead", "county_admin"}),
     "inspection.review": frozenset({"township_lead", "county_admin"}),  # approve / return
     "inspection.reopen": COUNTY_ADMIN,

@@ -74,6 +74,8 @@
     }
   });
 
+  window.CunjianSteps = {show: show, stepOf: stepOf};  // for form-check.js: open an error's step
+
   var firstError = form.querySelector(".field-error");
   show(firstError ? Math.max(0, stepOf(firstError)) : 0, false);
   if (summary) summary.focus();

@@ -15,7 +15,8 @@
       photoRefused: "被拒绝", addPhoto: "添加照片", saved: "已保存在手机上，联网后自动发送。",
       signIn: "登录已过期：请重新登录后发送（未发送的记录仍保存在手机上）。", signInLink: "重新登录",
       noSw: "此浏览器（如微信内置浏览器）不能离线打开表单：请点右上角，选择“在浏览器中打开”，以便在没有信号时使用。未发送的记录在本页打开时仍会保存并发送。",
-      offline: "当前无网络：记录保存在手机上。", empty: "没有待发送的记录。", resizing: "正在压缩照片…"},
+      offline: "当前无网络：记录保存在手机上。", empty: "没有待发送的记录。", resizing: "正在压缩照片…",
+      sentToday: "今天已发送", colon: "："},
     en: {queue: "Waiting to send", waiting: "Waiting to send", sending: "Sending", sent: "Sent",
       needs_fix: "Needs fixing", conflict: "ID conflict: contact an administrator",
       refused: "Refused", photo_refused: "A photo was refused", sendNow: "Send now",
@@ -26,7 +27,7 @@
       signInLink: "Sign in again",
       noSw: "This browser (e.g. WeChat's) cannot open the form offline: use the menu to open it in the phone's own browser to work with no signal. Unsent inspections are still kept and sent while this page is open.",
       offline: "No network: inspections are kept on this phone.", empty: "Nothing waiting to send.",
-      resizing: "Resizing the photo…"}
+      resizing: "Resizing the photo…", sentToday: "Sent today", colon: ": "}
   }[lang];
   var panel = null, state = {};
 
@@ -51,39 +52,93 @@
         a.textContent = T.signInLink;
         p.appendChild(a);
       }
-      var list = document.createElement("ul");
-      list.className = "queue";
-      entries.forEach(function (entry) {
-        var li = document.createElement("li"), mine = photos.filter(function (p) { return p.client_uuid === entry.client_uuid; });
-        li.setAttribute("data-uuid", entry.client_uuid);
-        li.setAttribute("data-status", entry.status);
-        li.textContent = entry.village_name + " · " + (entry.payload.inspected_on || "") + " · " + T[entry.status];
-        if (mine.length) {
-          var ps = document.createElement("span");
-          ps.className = "photo-states";
-          ps.textContent = " · " + T.photos + ": " + mine.map(function (p) {
-            return p.state === "sent" ? T.photoSent : p.state === "refused" ? T.photoRefused : T.photoWaiting;
-          }).join(", ");
-          li.appendChild(ps);
-        }
-        if (entry.errors) {
-          var errs = document.createElement("ul");
-          errs.className = "field-error";
-          Object.keys(entry.errors).forEach(function (k) {
-            var e = document.createElement("li");
-            e.textContent = (k ? k + ": " : "") + entry.errors[k].join(" ");
-            errs.appendChild(e);
-          });
-          li.appendChild(errs);
-        }
-        if (entry.status === "needs_fix") li.appendChild(button(T.fix, function () { fix(entry); }, "secondary"));
-        list.appendChild(li);
+      // Waiting (and refused) entries; sent ones leave the list, today's are kept below it.
+      var today = new Date().toDateString();
+      var unsent = entries.filter(function (e) { return e.status !== "sent"; });
+      var sentToday = entries.filter(function (e) {
+        return e.status === "sent" && new Date(e.sent_at || e.saved_at).toDateString() === today;
       });
-      if (!entries.length) note(T.empty, "muted");
+      markVillages(unsent);
+      var list = entryList(unsent, photos, "queue");
+      if (!unsent.length) note(T.empty, "muted");
       panel.appendChild(list);
+      if (sentToday.length) {
+        var h3 = document.createElement("h3");
+        h3.textContent = T.sentToday + " (" + sentToday.length + ")";
+        panel.appendChild(h3);
+        panel.appendChild(entryList(sentToday, photos, "queue sent-today"));
+      }
       panel.appendChild(button(T.sendNow, function () { state.onSend(); }, "secondary", "send-now"));
       panel.appendChild(button(T.rescue, rescue, "secondary", "rescue"));
     });
+  }
+  // The village list's state this quarter: an inspection on this phone that the server does not
+  // have yet makes its village 待发送, whatever the server's page said (kept to show again once sent).
+  function markVillages(unsent) {
+    var villages = document.querySelector("ul.villages[data-waiting-label]");
+    if (!villages) return;
+    var waiting = {};
+    unsent.forEach(function (e) { if (!e.inspection_stored) waiting[e.village_code] = true; });
+    Array.prototype.forEach.call(document.querySelectorAll("li[data-village] .state"), function (badge) {
+      var code = badge.closest("li[data-village]").getAttribute("data-village");
+      if (!badge.hasAttribute("data-server-state")) {
+        badge.setAttribute("data-server-state", badge.getAttribute("data-state"));
+        badge.setAttribute("data-server-text", badge.textContent);
+      }
+      var mine = waiting[code];
+      badge.textContent = mine ? villages.getAttribute("data-waiting-label") : badge.getAttribute("data-server-text");
+      badge.setAttribute("data-state", mine ? "waiting" : badge.getAttribute("data-server-state"));
+      badge.className = "state state-" + badge.getAttribute("data-state");
+    });
+  }
+  function entryList(entries, photos, cls) {
+    var list = document.createElement("ul");
+    list.className = cls;
+    entries.forEach(function (entry) {
+      var li = document.createElement("li"), mine = photos.filter(function (p) { return p.client_uuid === entry.client_uuid; });
+      li.setAttribute("data-uuid", entry.client_uuid);
+      li.setAttribute("data-status", entry.status);
+      li.textContent = entry.village_name + " · " + (entry.payload.inspected_on || "") + " · " + T[entry.status];
+      if (mine.length) {
+        var ps = document.createElement("span");
+        ps.className = "photo-states";
+        ps.textContent = " · " + T.photos + ": " + mine.map(function (p) {
+          return p.state === "sent" ? T.photoSent : p.state === "refused" ? T.photoRefused : T.photoWaiting;
+        }).join(", ");
+        li.appendChild(ps);
+      }
+      if (entry.errors && entry.status !== "sent") li.appendChild(errorList(entry.errors));
+      if (entry.status === "needs_fix") li.appendChild(button(T.fix, function () { fix(entry); }, "secondary"));
+      list.appendChild(li);
+    });
+    return list;
+  }
+  // The server's messages under the field's label with its unit ("农膜回收量（吨）"), never a key.
+  function errorList(errors) {
+    var pairs = fieldLabels(), errs = document.createElement("ul"), labels = {};
+    var order = pairs.map(function (p) { labels[p[0]] = p[1]; return p[0]; });
+    function key(k) { return k.replace(/^(lat|lon|accuracy_m)$/, "location.$1"); }
+    function rank(k) { var i = order.indexOf(key(k)); return i < 0 ? order.length : i; }
+    errs.className = "field-error";
+    Object.keys(errors).sort(function (a, b) { return rank(a) - rank(b); }).forEach(function (k) {  // form order
+      var e = document.createElement("li"), label = labels[key(k)];
+      if (label) {
+        var b = document.createElement("strong");
+        b.textContent = label + T.colon;
+        e.appendChild(b);
+      }
+      e.appendChild(document.createTextNode(errors[k].join(" ")));
+      errs.appendChild(e);
+    });
+    return errs;
+  }
+  // Labels come with the form's rules (#form-rules); kept for the pages without the form.
+  function fieldLabels() {
+    var key = "cunjian-labels-" + lang, rules = window.CunjianRules && window.CunjianRules.load();
+    try {
+      if (rules && rules.labels) localStorage.setItem(key, JSON.stringify(rules.labels));
+      return (rules && rules.labels) || JSON.parse(localStorage.getItem(key) || "[]");
+    } catch (e) { return (rules && rules.labels) || []; }
   }
   function note(text, cls, id) {
     var p = document.createElement("p");
@@ -102,12 +157,16 @@
     b.addEventListener("click", action);
     return b;
   }
-  // Back into the form with the same client_uuid, so the fixed version is the one stored.
+  // Back into the form with the same client_uuid, so the fixed version is the one stored. The
+  // entry stays in the queue as "needs fixing" until it is saved again (never a plain draft);
+  // form-check.js shows its messages beside their fields, at the step of the first one.
   function fix(entry) {
     var d = {village_code: entry.village_code, client_uuid: entry.client_uuid, values: entry.values, updated_at: Date.now()};
-    tx(["drafts", "outbox"], "readwrite", function (t) {
+    try {
+      sessionStorage.setItem("cunjian-fix", JSON.stringify({client_uuid: entry.client_uuid, errors: entry.errors}));
+    } catch (e) { /* the form still opens with the values; the server's 422 says it again */ }
+    tx(["drafts"], "readwrite", function (t) {
       t.objectStore("drafts").put(d);
-      t.objectStore("outbox").delete(entry.client_uuid);
     }).then(function () { location.href = "/inspect/" + entry.village_code; });
   }
   function rescue() {

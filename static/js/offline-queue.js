@@ -155,7 +155,8 @@
       // The plain post (the method from the prototype: the form has a button named "submit").
       if (online) return HTMLFormElement.prototype.submit.call(form);
       sessionStorage.setItem("cunjian-saved", "1");
-      return askForSync().then(function () { location.reload(); });  // a fresh form (from the service worker when offline) and a new draft
+      // The village list (from the service worker when offline), the confirmation on top.
+      return askForSync().then(function () { location.assign("/inspect/"); });
     }).catch(function () { document.getElementById("submit").disabled = false; });
   }
 

@@ -20,6 +20,7 @@ from PIL import Image
 from app.extensions import db
 from app.models import Inspection, Photo
 from tests.browser.offline_server import CHROMIUM, serving, wait_until_offline_ready
+from tests.browser.test_queue_browser import queue_as_an_older_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -76,6 +77,7 @@ def ready(page):
 
 def fill_inspection(page, i: int, photo=True, online=False):
     page.bring_to_front()  # a background tab gets no animation frames: actions would crawl
+    form = page.url
     page.fill("#households", str(100 + i))
     page.click("[data-go='1']")  # → sewage
     page.fill("[name='sections.sewage.households_treated']", str(i))
@@ -92,8 +94,11 @@ def fill_inspection(page, i: int, photo=True, online=False):
     page.click("#submit")
     if online:  # posted as a plain form; the saved page finishes the entry (its photos)
         page.wait_for_url("**/inspect/saved/*")
-    else:  # kept on the phone
+    else:  # kept on the phone; the village list says so at its top
+        page.wait_for_url("**/inspect/")
         page.wait_for_selector("#queue-saved")
+        ready(page)
+        page.goto(form)  # back to the form, as the test goes on there
     ready(page)
 
 
@@ -324,12 +329,14 @@ def test_a_refused_entry_is_shown_to_fix_not_retried(browser, tmp_path):
         ready(page)
         cached_for_offline(page)
         context.set_offline(True)
-        fill_inspection(page, -105, photo=False)  # households = 100 + (-105) = -5: invalid
+        # The phone now refuses households = -5 itself (form-rules.js); an entry queued by an
+        # older page that did not check it is refused by the server when sent.
+        queue_as_an_older_page(page, "wang", HAICUN, "海村村委会", {"households": "-5"})
         context.set_offline(False)
         page.click("#send-now")
         page.wait_for_selector("li[data-status=needs_fix]")
         entry = page.locator("li[data-status=needs_fix]")
-        assert "households" in entry.inner_text() and "需要修改" in entry.inner_text()
+        assert "户数（户）" in entry.inner_text() and "需要修改" in entry.inner_text()
         page.click("#send-now")  # not retried: it stays to be fixed, nothing stored
         page.wait_for_timeout(300)
         assert queue_states(page) == ["needs_fix"] and server_counts(app)[0] == 0

@@ -8,7 +8,7 @@ the inspection once.
 """
 
 # Importing the route modules registers their routes on `bp`.
-from app.views.inspect import edit_routes, routes  # noqa: F401
+from app.views.inspect import edit_routes, orientation, routes, rules_view  # noqa: F401
 from app.views.inspect.blueprint import bp
 
 __all__ = ["bp"]

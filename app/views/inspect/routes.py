@@ -19,13 +19,13 @@ from app.views.error_shape import flatten
 from app.views.inspect.blueprint import bp
 from app.views.inspect.display import answer_text
 from app.views.inspect.formdata import errors_by_input, payload_from_form
+from app.views.inspect.orientation import village_list
 
 
 @bp.get("/")
 @allow("inspection.create")
 def choose_village():
-    statement = db.select(Village).join(Village.township).order_by(Township.code, Village.code)
-    villages = db.session.execute(limit_to_scope(statement)).scalars().all()
+    listed = village_list(limit_to_scope(_villages()))
     # What a lead sent back to this inspector, with the comment saying what to fix.
     returned = (
         db.session.execute(
@@ -36,7 +36,11 @@ def choose_village():
         .scalars()
         .all()
     )
-    return render_template("inspect/choose.html", villages=villages, returned=returned)
+    return render_template("inspect/choose.html", returned=returned, **listed)
+
+
+def _villages():
+    return db.select(Village).join(Village.township).order_by(Township.code, Village.code)
 
 
 @bp.get("/<village_code>")
@@ -83,6 +87,7 @@ def saved(inspection_id: int):
         inspection=document,
         form_set=current_forms().form_set,
         answer_text=answer_text,
+        **village_list(limit_to_scope(_villages())),  # where to go next
     )
 
 

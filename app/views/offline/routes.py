@@ -20,6 +20,8 @@ from app.views.offline.rescue import RescueFileError, import_rescue
 PRECACHED_ASSETS = (
     "css/app.css",
     "js/inspect.js",
+    "js/form-rules.js",
+    "js/form-check.js",
     "js/offline-store.js",
     "js/offline-send.js",
     "js/offline-panel.js",
