@@ -38,7 +38,10 @@ DEFAULTS = {
     "PROVINCE_NAME": "山西省",
     "GPS_FLAG_DISTANCE_M": 2000,
     "PHOTO_MAX_BYTES": 1_500_000,  # after the phone's resize a photo is ~300 KB
-    "PHOTO_MAX_PIXELS": 40_000_000,  # refuse decompression bombs before decoding
+    # Refused from the header before any decoding (the phone sends ≤ 1600 px, ~2 Mpx).
+    "PHOTO_MAX_PIXELS": 5_000_000,
+    "PHOTO_MAX_PER_INSPECTION": 40,
+    "PHOTO_DECODE_SLOTS": 2,  # photo decodes at once per worker process; more wait, then 503
     "PHOTO_STORAGE": "local",  # or "s3" (needs boto3: pip install .[s3])
     "PHOTO_DIR": "",  # default: <instance>/photos
     "PHOTO_S3_BUCKET": "",
@@ -79,6 +82,9 @@ ENV_INTS = (
     "DATABASE_MAX_OVERFLOW",
     "GPS_FLAG_DISTANCE_M",
     "PHOTO_MAX_BYTES",
+    "PHOTO_MAX_PIXELS",
+    "PHOTO_MAX_PER_INSPECTION",
+    "PHOTO_DECODE_SLOTS",
 )
 ENV_FLAGS = ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE")
 WEAK_SECRETS = frozenset({"dev", "secret", "changeme", "change-me", "development", "test"})

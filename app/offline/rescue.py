@@ -20,7 +20,16 @@ from app.extensions import db
 from app.forms_registry import current_forms
 from app.images import BrokenImage, NotAnImage
 from app.models import User
-from app.photos import PhotoConflict, PhotoTooLarge, UnknownSection, store_photo
+from app.photo_gate import DecodeBusy
+from app.photos import (
+    InspectionClosed,
+    PhotoConflict,
+    PhotoLimits,
+    PhotoTooLarge,
+    TooManyPhotos,
+    UnknownSection,
+    store_photo,
+)
 from app.storage import photo_storage
 from app.submissions import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
 
@@ -128,8 +137,7 @@ def _import_entry(entry: dict, actor: User, report: RescueReport) -> None:
                 actor,
                 photo_storage(),
                 forms.form_set,
-                max_bytes=config["PHOTO_MAX_BYTES"],
-                max_pixels=config["PHOTO_MAX_PIXELS"],
+                PhotoLimits.from_config(config),
             )
         except (
             binascii.Error,
@@ -139,6 +147,9 @@ def _import_entry(entry: dict, actor: User, report: RescueReport) -> None:
             UnknownSection,
             PhotoTooLarge,
             PhotoConflict,
+            InspectionClosed,
+            TooManyPhotos,
+            DecodeBusy,
         ) as exc:
             report.problems.append(
                 (uuid, f"photo {photo['client_photo_id']}: {type(exc).__name__} {exc}")
