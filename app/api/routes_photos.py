@@ -110,7 +110,7 @@ def upload_photo(client_uuid):
 @bp.get("/inspections/<uuid:client_uuid>/photos")
 @allow("inspection.read")
 def list_photos(client_uuid):
-    inspection = _inspection(str(client_uuid))
+    inspection = _inspection(str(client_uuid), include_deleted=_reads_deleted())
     return {"photos": photos_schema.dump([photo_document(p) for p in photos_of(inspection)])}
 
 
@@ -120,7 +120,7 @@ def photo_file(photo_id: int):
     photo = db.session.get(Photo, photo_id)
     if photo is None or not in_scope(g.actor, photo.inspection.village.township):
         abort(404)
-    if photo.inspection.deleted_at is not None:
+    if photo.inspection.deleted_at is not None and not _reads_deleted():
         abort(404)  # a deleted inspection's photos go with it, as its API document does
     response = current_app.response_class(
         photo_storage().get(photo.storage_key), mimetype=photo.content_type
@@ -147,7 +147,12 @@ def photo_document(photo) -> dict:
     }
 
 
-def _inspection(client_uuid: str) -> Inspection:
+def _reads_deleted() -> bool:
+    # A county admin also reads deleted inspections (to restore them), as GET /inspections does.
+    return g.actor.role == "county_admin"
+
+
+def _inspection(client_uuid: str, include_deleted: bool = False) -> Inspection:
     inspection = db.session.execute(
         db.select(Inspection).where(Inspection.client_uuid == client_uuid)
     ).scalar_one_or_none()
@@ -155,6 +160,6 @@ def _inspection(client_uuid: str) -> Inspection:
     # a deleted inspection answers 404 as GET /inspections/<id> does.
     if inspection is None or not in_scope(g.actor, inspection.village.township):
         abort(404)
-    if inspection.deleted_at is not None:
+    if inspection.deleted_at is not None and not include_deleted:
         abort(404)
     return inspection

@@ -26,6 +26,7 @@ from app.dashboard.context import (
 from app.dashboard.tables import lagging, sort_units, township_code_of, trend_quarters
 from app.extensions import db
 from app.forms_registry import current_forms
+from app.inspection_changes import live
 from app.inspection_view import inspection_document
 from app.models import Inspection, Township, Village
 from app.periods import parse_period
@@ -154,7 +155,7 @@ def township(code: str):
         db.session.execute(
             select(Village.code, func.max(Inspection.id))
             .join(Inspection.village)
-            .where(Village.township_id == township_row.id)
+            .where(Village.township_id == township_row.id, live())
             .group_by(Village.code)
         ).all()
     )
@@ -188,7 +189,7 @@ def village(code: str):
     inspections = (
         db.session.execute(
             select(Inspection)
-            .where(Inspection.village_id == village_row.id)
+            .where(Inspection.village_id == village_row.id, live())
             .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
         )
         .scalars()
