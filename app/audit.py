@@ -12,10 +12,11 @@ auth.token, auth.revoke, inspection.create / edit / approve / return / reopen / 
 settings.change; other modules add export, target.change, user.change and the like.
 """
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app.client_address import client_address
 from app.clock import utc_now
 from app.extensions import db
 from app.models import AuditEvent
@@ -53,7 +54,7 @@ def _event_values(action: str, key: tuple, actor, details: dict) -> dict:
         "object_id": key[1],
         "actor_id": getattr(actor, "id", None),
         "actor_name": details.pop("actor_name", None) or getattr(actor, "username", None),
-        "ip": request.remote_addr if has_request_context() else None,
+        "ip": client_address(),
         "details": details,
     }
 

@@ -41,3 +41,20 @@ class LoginFailure(db.Model):
     at = db.Column(db.DateTime(timezone=True), nullable=False)
     username = db.Column(db.String(64), nullable=False)  # lower-cased as typed
     ip = db.Column(db.String(64), nullable=False)
+
+
+class LoginRefusal(db.Model):
+    """How many sign-ins the throttle refused per account, address and minute
+    (app/throttle_audit.py): the audit log gets one event per minute and key, not one per
+    refusal."""
+
+    __tablename__ = "login_refusals"
+    __table_args__ = (
+        db.UniqueConstraint("username", "ip", "window_start", name="uq_login_refusals_key"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    window_start = db.Column(db.DateTime(timezone=True), nullable=False)
+    username = db.Column(db.String(64), nullable=False)
+    ip = db.Column(db.String(64), nullable=False)
+    refused = db.Column(db.Integer, nullable=False)

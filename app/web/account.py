@@ -1,6 +1,9 @@
 """/account/password: a signed-in person changes their own password (ASVS 2.1.5), proving the
 current one first. The new one must pass the password rules; every API token of the account is
-revoked, so a phone signed in with the old password must sign in again."""
+revoked, so a phone signed in with the old password must sign in again.
+
+The current-password check is a password guess like a sign-in (a stolen session could try them):
+it shares the sign-in throttle (app/throttle.py) and every wrong one is audited."""
 
 from flask import g, render_template
 from flask_babel import gettext as _
@@ -10,10 +13,13 @@ from wtforms.validators import DataRequired, Length
 
 from app.audit import record
 from app.auth import revoke_tokens
+from app.client_address import client_address
 from app.extensions import db
 from app.i18n import current_lang
 from app.passwords import MAX_LENGTH, MESSAGES, password_problems
 from app.policy import allow
+from app.throttle import is_throttled, note_failure
+from app.throttle_audit import note_refusal
 from app.web import bp
 
 
@@ -29,7 +35,16 @@ def change_password():
     form, errors, done = PasswordForm(), [], False
     if form.validate_on_submit():
         user = g.actor
+        address = client_address() or "-"
+        if is_throttled(user.username, address):
+            note_refusal(user.username, address, "password_change")
+            db.session.commit()
+            errors.append(_("Too many failed sign-ins; try again in a minute"))
+            return render_template("web/password.html", form=form, errors=errors), 429
         if not user.check_password(form.current.data):
+            note_failure(user.username, address)
+            record("auth.password_check_failed", user)
+            db.session.commit()
             errors.append(_("The current password is wrong"))
         elif form.new.data != form.confirm.data:
             errors.append(_("The two new passwords differ"))
