@@ -163,6 +163,7 @@ def test_security_headers_and_the_map_nonce(app):
     assert page.headers["X-Content-Type-Options"] == "nosniff"
     assert page.headers["Referrer-Policy"] == "same-origin"
     assert page.headers["X-Frame-Options"] == "DENY"
+    assert page.headers["Permissions-Policy"].startswith("geolocation=(self), camera=()")
     mapped = client.get("/map-demo")
     nonce = mapped.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
     assert mapped.get_data(as_text=True).count(f'<script nonce="{nonce}"') == 2

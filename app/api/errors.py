@@ -10,6 +10,7 @@ from app.api.body import MalformedJSON
 from app.form_publication import FormVersionConflict
 from app.formdefs.messages import message
 from app.i18n import current_lang
+from app.security import with_allow
 
 MESSAGES = {
     400: {"zh": "请求无效", "en": "Bad request"},
@@ -98,4 +99,4 @@ def on_form_version_conflict(error):
 
 @bp.errorhandler(HTTPException)
 def on_http_error(error):
-    return error_response(error.code or 500)
+    return with_allow(error_response(error.code or 500), error)
