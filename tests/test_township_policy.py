@@ -30,7 +30,9 @@ def test_a_township_role_sees_the_same_townships_everywhere(seeded, make_user, a
     assert {TOWNSHIP, OTHER_TOWNSHIP} <= on_page <= from_api
     # Another township's villages stay closed, on the page, in the export and in the API.
     assert browser.get(f"/dashboard/township/{OTHER_TOWNSHIP}").status_code == 403
-    villages = browser.get(f"/dashboard/export/villages.csv?township={OTHER_TOWNSHIP}&period=2026Q4")
+    villages = browser.get(
+        f"/dashboard/export/villages.csv?township={OTHER_TOWNSHIP}&period=2026Q4"
+    )
     assert villages.status_code == 403
     closed = seeded.test_client().get(
         f"/api/v1/rollup?level=village&period=2026Q4&township={OTHER_TOWNSHIP}",
