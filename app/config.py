@@ -8,6 +8,8 @@ import os
 import secrets
 from pathlib import Path
 
+from app.file_modes import private_folder
+
 DEFAULTS = {
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "COUNTY_TIMEZONE": "Asia/Shanghai",
@@ -111,7 +113,7 @@ def load_config(app, test_config=None):
         app.config.update(test_config)
     check_production_secret(app.config)
 
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    private_folder(app.instance_path)  # 0700: it holds the database and the secret key
     url = app.config.get("DATABASE_URL") or (
         "sqlite:///" + str(Path(app.instance_path) / "cunjian.sqlite3")
     )

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from app import exports, reports
 from app.access import county_or_abort, home_county, scope_unit, township_or_abort
+from app.audit_apart import record_apart
 from app.dashboard import bp
 from app.dashboard.context import chosen_period, indicator_infos, status_labels
 from app.dashboard.tables import township_code_of
@@ -70,6 +71,7 @@ def export_counties(fmt: str):
     period = chosen_period()
     home = home_county()
     code = home.code if home else None
+    _audit("counties", fmt, period, code)
     return _table(
         lambda: reports.rollup(period, "county", code),
         fmt,
@@ -93,12 +95,18 @@ def export_townships(fmt: str):
         home = home_county()
         code = home.code if home else None
     suffix = f"-{request.args['county']}" if request.args.get("county") else ""
+    _audit("townships", fmt, period, code)
     return _table(
         lambda: reports.rollup(period, "township", code),
         fmt,
         f"cunjian-townships{suffix}-{period}",
         f"{_('Townships')} {period}",
     )
+
+
+def _audit(table: str, fmt: str, period: str, scope: str | None) -> None:
+    """Who took which figures away, and when (ASVS 7.1.3: exports are audited)."""
+    record_apart("export", ("export", table), format=fmt, period=period, scope=scope)
 
 
 def _table(make_units, fmt: str, filename: str, sheet_title: str) -> Response:
@@ -143,6 +151,7 @@ def export_villages(fmt: str):
     words = _words()
     header = exports.header(indicators, words, with_township=True)
     rows = _village_rows(period, code, indicators, words)
+    _audit("villages", fmt, period, code)
     suffix = f"-{code}" if code else ""
     return _send(
         header, rows, fmt, f"cunjian-villages{suffix}-{period}", f"{_('Villages')} {period}"

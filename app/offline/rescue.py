@@ -15,6 +15,7 @@ from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from app.api.errors import flatten
+from app.audit import record
 from app.clock import county_today
 from app.extensions import db
 from app.forms_registry import current_forms
@@ -30,6 +31,7 @@ from app.photos import (
     UnknownSection,
     store_photo,
 )
+from app.policy import allowed
 from app.storage import photo_storage
 from app.submissions import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
 
@@ -102,9 +104,24 @@ def import_rescue(document, default_user: str | None) -> RescueReport:
         ).scalar_one_or_none()
     if actor is None:
         raise RescueFileError(f"no user {username!r}: name one with --as-user")
+    if not actor.active or not allowed(actor.role, "inspection.create"):
+        # Stored in someone's name means recorded by them: only a person who may record now.
+        raise RescueFileError(
+            f"user {actor.username!r} may not record inspections (inactive, or a {actor.role})"
+        )
     report = RescueReport()
     for entry in rescue["entries"]:
         _import_entry(entry, actor, report)
+    record(
+        "rescue.import",
+        ("users", actor.id),
+        as_user=actor.username,
+        stored=len(report.created),
+        already=len(report.already),
+        refused=len(report.problems),
+        photos=report.photos_created,
+    )
+    db.session.commit()
     return report
 
 
