@@ -5,7 +5,12 @@ the SQLite database are the server account's alone."""
 
 import json
 import os
+import sqlite3
 import stat
+import threading
+import time
+
+import pytest
 
 from app import create_app
 from app.extensions import db
@@ -116,3 +121,34 @@ def test_the_instance_folder_and_database_are_private(tmp_path):
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "instance").stat().st_mode) == 0o700
     assert stat.S_IMODE(os.stat(app.instance_path).st_mode) == 0o700
+
+
+def test_an_export_is_audited_while_another_request_writes_on_sqlite(admin, client, seeded):  # noqa: F811
+    """The export's event waits for the write lock on a connection of its own; written in the
+    GET's read transaction it would fail with "database is locked" once the other writer
+    committed (the read snapshot is stale)."""
+    url = seeded.config["DATABASE_URL"]
+    if not url.startswith("sqlite"):
+        pytest.skip("the read-to-write upgrade is SQLite's")
+    holding, results = threading.Event(), []
+
+    def other_writer():
+        connection = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(
+            "INSERT INTO login_failures (at, username, ip) VALUES ('2026-01-01', 'x', '-')"
+        )
+        holding.set()
+        time.sleep(0.5)
+        connection.execute("COMMIT")
+        connection.close()
+        results.append("committed")
+
+    thread = threading.Thread(target=other_writer)
+    thread.start()
+    assert holding.wait(5)
+    export = client.get("/dashboard/export/villages.csv?period=2026Q4")
+    body = export.get_data()
+    thread.join(5)
+    assert export.status_code == 200 and body and results == ["committed"]
+    assert [e[2] for e in audit(seeded, "export")] == ["villages"]
