@@ -7,9 +7,11 @@ the rows it describes (app/submission_writes.py), in the same transaction. Nothi
 the table: no route updates or deletes an event, and `init_app` makes any flush that would do so
 fail, so a bug cannot quietly rewrite history.
 
-Actions in use (dot-separated, object first): auth.login, auth.login_failed, auth.throttled,
-auth.token, auth.revoke, inspection.create / edit / approve / return / reopen / delete / restore,
-settings.change; other modules add export, target.change, user.change and the like.
+Actions in use (dot-separated, object first): auth.login, auth.login_failed, auth.throttled and
+auth.throttled_total (app/throttle_audit.py), auth.password_check_failed, auth.token, auth.revoke,
+inspection.create / edit / approve / return / reopen / delete / restore, photo.create,
+settings.change, target.change, village.locate, boundary.upload, rescue.import, export (written
+apart from the request's transaction, app/audit_apart.py) and user.password_change.
 """
 
 from flask import Flask, g, has_request_context
