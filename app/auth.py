@@ -24,7 +24,7 @@ from app.db import reads_before_writes
 from app.extensions import db, login_manager
 from app.models import ApiToken, User
 from app.throttle import forget_old_failures, is_throttled, note_failure
-from app.throttle_audit import close_past_windows, note_refusal
+from app.throttle_audit import ANY_ACCOUNT, close_past_windows, note_refusal
 
 
 class Throttled(Exception):
@@ -121,8 +121,9 @@ def revoke_tokens(user: User, only: LiveToken | None) -> int:
 def attempt_login(username: str, password: str, via: str) -> User:
     """Check a sign-in; raises Throttled, returns the user or None. Commits the audit trail."""
     ip = client_address() or "-"
-    if is_throttled(username, ip):
-        note_refusal(username[:64], ip, via)  # one audit event per account, address and minute
+    if reason := is_throttled(username, ip):
+        # One audit event per account (or, refused for the address, per address) and minute.
+        note_refusal(username[:64] if reason == "account" else ANY_ACCOUNT, ip, via)
         db.session.commit()
         raise Throttled()
     user = authenticate(username, password)

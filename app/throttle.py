@@ -26,12 +26,15 @@ MESSAGE = {
 }
 
 
-def is_throttled(username: str, ip: str) -> bool:
+def is_throttled(username: str, ip: str) -> str | None:
+    """Why the attempt is refused ("account" or "address"), or None: go ahead."""
     since = utc_now() - WINDOW
     recent = db.select(db.func.count()).select_from(LoginFailure).where(LoginFailure.at > since)
-    by_account = db.session.scalar(recent.where(LoginFailure.username == _key(username)))
-    by_address = db.session.scalar(recent.where(LoginFailure.ip == ip))
-    return by_account >= MAX_FAILURES or by_address >= MAX_ADDRESS_FAILURES
+    if db.session.scalar(recent.where(LoginFailure.username == _key(username))) >= MAX_FAILURES:
+        return "account"
+    if db.session.scalar(recent.where(LoginFailure.ip == ip)) >= MAX_ADDRESS_FAILURES:
+        return "address"
+    return None
 
 
 def note_failure(username: str, ip: str) -> None:

@@ -2,11 +2,12 @@
 
 An attacker hammering the sign-in (300 requests in a second) used to add one `auth.throttled`
 event per refusal, burying everything else in the log. Refusals are now counted in
-`login_refusals`, one row per (account, address, minute); the log gets one `auth.throttled`
-event at the first refusal of each (account, address) in that minute, so an admin sees the attack at
-once, and once the minute is over one `auth.throttled_total` event with how many were refused
-(when more than one was). Audit events are never changed, so the count cannot be added to the
-first one; the totals are written by whichever later request checks the throttle.
+`login_refusals`, one row per (account, address, minute) — for refusals of a throttled address,
+one row per (address, minute) whatever names were tried — and the log gets one `auth.throttled`
+event at the first refusal of each key in that minute, so an admin sees the attack at once, and
+once the minute is over one `auth.throttled_total` event with how many were refused (when more
+than one was). Audit events are never changed, so the count cannot be added to the first one;
+the totals are written by whichever later request checks the throttle.
 """
 
 from datetime import timedelta
@@ -19,6 +20,9 @@ from app.extensions import db
 from app.models import LoginRefusal
 
 WINDOW = timedelta(minutes=1)
+# Refused for the address (any account tried from it): one key for the address, so an attacker
+# spraying a new username each time still adds one event a minute, not one per name.
+ANY_ACCOUNT = "*"
 
 
 def note_refusal(username: str, ip: str, via: str) -> None:

@@ -120,3 +120,19 @@ def test_the_current_password_check_is_throttled_and_audited(seeded, make_user):
     failed = events(seeded, "auth.password_check_failed")
     assert [(e.actor_name, e.object_type) for e in failed] == [("insp", "users")] * 5
     assert len(events(seeded, "auth.throttled")) == 1
+
+
+def test_spraying_names_from_a_throttled_address_adds_one_event(seeded, make_user):
+    make_world(seeded, make_user)
+    with seeded.app_context():  # the address (127.0.0.1, the test client's) is throttled
+        for n in range(30):
+            db.session.add(LoginFailure(at=utc_now(), username=f"user{n}", ip="127.0.0.1"))
+        db.session.commit()
+    client = seeded.test_client()
+    for n in range(40):  # a new name each time
+        body = {"username": f"guess{n}", "password": "x"}
+        assert client.post("/api/v1/auth/token", json=body).status_code == 429
+    throttled = events(seeded, "auth.throttled")
+    assert [(e.actor_name, e.ip) for e in throttled] == [("*", "127.0.0.1")]
+    with seeded.app_context():
+        assert db.session.scalar(db.select(LoginRefusal.refused)) == 40

@@ -36,7 +36,7 @@ def change_password():
     if form.validate_on_submit():
         user = g.actor
         address = client_address() or "-"
-        if is_throttled(user.username, address):
+        if is_throttled(user.username, address):  # the account's count, or the address's
             note_refusal(user.username, address, "password_change")
             db.session.commit()
             errors.append(_("Too many failed sign-ins; try again in a minute"))
