@@ -1,6 +1,6 @@
 """Looking a unit or an object up by its code for the signed-in actor: the one place where "no
 such thing" becomes 404 and "not yours" becomes 403 (or 404, where whether it exists is not the
-caller's to know), and where a listing is limited to the actor's scope (app/policy.py).
+caller's to know), and where a listing is limited to the actor's scope (app/accounts/policy.py).
 
 The views used to do this each their own way (four township look-ups, three village look-ups,
 two scope filters); with counties above townships they would each have needed a county too.
@@ -8,9 +8,9 @@ two scope filters); with counties above townships they would each have needed a 
 
 from flask import abort, g
 
+from app.accounts.policy import covers, in_scope, permitted, scope_of, sees_county
 from app.extensions import db
 from app.models import County, Township, Village
-from app.policy import covers, in_scope, permitted, scope_of, sees_county
 
 
 def init_app(app) -> None:

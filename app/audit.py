@@ -3,7 +3,7 @@
 Every part of the app calls `record(action, obj, **details)`; it adds one AuditEvent to the
 current session, so the event commits (or rolls back) with the change it describes. The one
 exception is the submission path, which inserts the values of `event_values` through Core with
-the rows it describes (app/submission_writes.py), in the same transaction. Nothing else writes
+the rows it describes (app/inspections/writes.py), in the same transaction. Nothing else writes
 the table: no route updates or deletes an event, and `init_app` makes any flush that would do so
 fail, so a bug cannot quietly rewrite history.
 

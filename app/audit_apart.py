@@ -1,6 +1,6 @@
 """An audit event committed on its own, for requests that only read (exports are GETs).
 
-`app.audit.record` adds the event to the request's session, to commit with the change it
+`app.accounts.audit.record` adds the event to the request's session, to commit with the change it
 describes. A GET has no change and, on SQLite, runs in a deferred read transaction
 (app/db.py); writing the event there would upgrade that read lock to a write lock in the middle
 of a request, which SQLite refuses at once ("database is locked") when another connection holds
@@ -9,7 +9,7 @@ in a short `BEGIN IMMEDIATE` transaction that waits its turn like any writer, an
 read transaction is left alone.
 """
 
-from app.audit import event_values
+from app.accounts.audit import event_values
 from app.db import write_intent
 from app.extensions import db
 from app.models import AuditEvent

@@ -4,7 +4,8 @@
 are random, stored as SHA-256, expire, and can be revoked.
 
 `attempt_login` is the one way in for both the sign-in page and the token endpoint: it applies
-the database-backed throttle (app/throttle.py) and audits every success, failure and refusal.
+the database-backed throttle (app/accounts/throttle.py) and audits every success, failure and
+refusal.
 """
 
 import secrets
@@ -17,13 +18,13 @@ from flask_login import current_user
 from sqlalchemy import bindparam
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.audit import record
+from app.accounts.audit import record
+from app.accounts.throttle import forget_old_failures, is_throttled, note_failure
 from app.client_address import client_address
 from app.clock import utc_now
 from app.db import reads_before_writes
 from app.extensions import db, login_manager
 from app.models import ApiToken, User
-from app.throttle import forget_old_failures, is_throttled, note_failure
 from app.throttle_audit import ANY_ACCOUNT, close_past_windows, note_refusal
 
 

@@ -52,7 +52,8 @@ DEFAULTS = {
     # Static URLs carry a content hash (app/static_assets.py), so they can be cached for a year.
     "STATIC_MAX_AGE": 365 * 24 * 3600,
     # "auto": quarter roll-ups read the summary while it is on (`flask rebuild-summary` switches
-    # it on, `flask summary-off` off: a state stored in the database, app/summary_state.py), the
+    # it on, `flask summary-off` off: a state stored in the database,
+    # app/rollups/summary/state.py), the
     # answers while it is off; "live": always the answers, to check the summary against them.
     # Years always read the answers.
     "ROLLUP_SOURCE": "auto",

@@ -7,7 +7,7 @@ decoded: the dimensions are read from the header alone and refused above `PHOTO_
 was not resized); and a process-wide semaphore of `PHOTO_DECODE_SLOTS` bounds the decodes running
 at once in a worker, answering 503 with Retry-After when the slots stay taken (the phone keeps
 the photo queued and sends it again). The decode itself runs outside any database transaction
-(app/photos.py), so SQLite's write lock is never held while pixels are decoded.
+(app/inspections/photos.py), so SQLite's write lock is never held while pixels are decoded.
 """
 
 import io
@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 from PIL import Image
 
-from app import images
+from app.inspections import images
 
 WAIT_SECONDS = 0.5  # how long an upload waits for a slot before it is told to come back
 RETRY_AFTER_SECONDS = 5

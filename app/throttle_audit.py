@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.audit import record
+from app.accounts.audit import record
 from app.clock import utc_now
 from app.extensions import db
 from app.models import LoginRefusal

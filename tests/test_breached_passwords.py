@@ -1,8 +1,7 @@
 """The password denylist is a real breach list shipped with the app (issue 16, finding 10)."""
 
 import pytest
-
-from app.passwords import breached, password_problems
+from app.accounts.passwords import breached, password_problems
 
 
 def test_the_shipped_list_is_the_real_top_ten_thousand():

@@ -5,14 +5,14 @@ tokens and password rules."""
 from datetime import timedelta
 
 import pytest
+from app.accounts.passwords import password_problems
+from app.accounts.policy import allow
 
 from app import create_app
 from app.clock import utc_now
 from app.config import InsecureConfig
 from app.extensions import db
 from app.models import ApiToken, LoginFailure
-from app.passwords import password_problems
-from app.policy import allow
 from app.security import add_nonce, inline_scripts
 from tests.review_world import make_world, payload, sign_in
 

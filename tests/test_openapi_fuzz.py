@@ -20,6 +20,7 @@ import re
 import uuid
 
 import schemathesis
+from app.views.api.openapi import build_spec
 from hypothesis import HealthCheck, Phase, given, settings
 from PIL import Image
 from schemathesis.checks import not_a_server_error
@@ -32,7 +33,6 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from app.api.openapi import build_spec
 from tests.review_world import make_world, payload
 
 CASES_PER_OPERATION = 20

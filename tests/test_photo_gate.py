@@ -9,9 +9,9 @@ import time
 import uuid
 
 import pytest
+from app.inspections import images
 from PIL import Image, ImageFile
 
-from app import images
 from app.clock import utc_now
 from app.extensions import db
 from app.models import AuditEvent, Inspection, Photo

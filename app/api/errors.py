@@ -5,12 +5,12 @@ from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from app.api import bp
-from app.api.body import MalformedJSON
-from app.form_publication import FormVersionConflict
 from app.formdefs.messages import message
+from app.formdefs.publication import FormVersionConflict
 from app.i18n import current_lang
 from app.security import with_allow
+from app.views.api import bp
+from app.views.api.body import MalformedJSON
 
 MESSAGES = {
     400: {"zh": "请求无效", "en": "Bad request"},

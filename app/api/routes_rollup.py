@@ -1,6 +1,6 @@
 """GET /api/v1/rollup and /api/v1/rollup/trend: the roll-ups as JSON.
 
-Levels go province → county → township → village. Who sees what (app/policy.py): the
+Levels go province → county → township → village. Who sees what (app/accounts/policy.py): the
 province's total is open to every official, and so are the caller's own county's total and its
 townships' figures (an inspector may see how the county and its townships stand, as the county
 page and the townships export show). Villages must lie inside the caller's scope: a
@@ -16,28 +16,28 @@ from dataclasses import fields
 from flask import abort, current_app, request
 from marshmallow import ValidationError
 
-from app.access import (
+from app.accounts.access import (
     county_or_abort,
     scope_unit,
     township_figures_or_abort,
     township_or_abort,
     village_or_abort,
 )
-from app.api import bp
-from app.api.schemas_rollup import (
+from app.accounts.policy import allow
+from app.clock import county_today
+from app.formdefs.registry import current_forms
+from app.models import Township
+from app.periods import previous_quarters, quarter_of
+from app.rollups.core import IndicatorResult
+from app.rollups.reports import rollup, trend
+from app.settings import reports_scope_approved_only
+from app.views.api import bp
+from app.views.api.schemas_rollup import (
     rollup_query_schema,
     rollup_schema,
     trend_query_schema,
     trend_schema,
 )
-from app.clock import county_today
-from app.forms_registry import current_forms
-from app.models import Township
-from app.periods import previous_quarters, quarter_of
-from app.policy import allow
-from app.reports import rollup, trend
-from app.rollup import IndicatorResult
-from app.settings import reports_scope_approved_only
 
 RESULT_FIELDS = fields(IndicatorResult)  # flat: dataclasses.asdict deep-copies every value
 

@@ -1,6 +1,6 @@
 """Downloads of the county, township and village tables as CSV or XLSX, in the page's language.
 
-The rows come from the same roll-up as the pages and are written by `app.exports`, which
+The rows come from the same roll-up as the pages and are written by `app.exports.tables`, which
 rounds every figure the way the page shows it.
 
 A province's village table is about 25,000 rows, so no export is built in memory: both the CSV
@@ -16,15 +16,16 @@ from flask import Response, abort, request, stream_with_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import exports, reports
-from app.access import county_or_abort, home_county, scope_unit, township_or_abort
+from app.accounts.access import county_or_abort, home_county, scope_unit, township_or_abort
+from app.accounts.policy import allow
 from app.audit_apart import record_apart
-from app.dashboard import bp
-from app.dashboard.context import chosen_period, indicator_infos, status_labels
-from app.dashboard.tables import township_code_of
+from app.exports import tables as exports
 from app.extensions import db
 from app.models import Township
-from app.policy import allow
+from app.rollups import reports
+from app.views.dashboard import bp
+from app.views.dashboard.context import chosen_period, indicator_infos, status_labels
+from app.views.dashboard.tables import township_code_of
 
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",

@@ -15,14 +15,14 @@ from flask_wtf import FlaskForm
 from wtforms import FloatField
 from wtforms.validators import InputRequired, ValidationError
 
-from app.access import village_or_abort
-from app.audit import record
+from app.accounts.access import village_or_abort
+from app.accounts.audit import record
+from app.accounts.policy import allow
 from app.clock import county_today
 from app.extensions import db
-from app.geo import point_in_geometry
-from app.mapview import bp
-from app.mapview.records import first_gps_fixes
-from app.policy import allow
+from app.geography.geo import point_in_geometry
+from app.views.maps import bp
+from app.views.maps.records import first_gps_fixes
 
 
 def _finite(_form, field):
@@ -38,7 +38,7 @@ class LocationForm(FlaskForm):
 @bp.route("/map/villages/<code>/location", methods=["GET", "POST"])
 @allow("map.locate")
 def village_location(code: str):
-    from app.mapview.routes import county_outline
+    from app.views.maps.routes import county_outline
 
     village = village_or_abort(code, hide=True)
     fix = first_gps_fixes([village.id]).get(village.id)

@@ -14,15 +14,13 @@ from dataclasses import dataclass, field
 from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from app.api.errors import flatten
-from app.audit import record
+from app.accounts.audit import record
+from app.accounts.policy import allowed
 from app.clock import county_today
 from app.extensions import db
-from app.forms_registry import current_forms
-from app.images import BrokenImage, NotAnImage
-from app.models import User
-from app.photo_gate import DecodeBusy
-from app.photos import (
+from app.formdefs.registry import current_forms
+from app.inspections.images import BrokenImage, NotAnImage
+from app.inspections.photos import (
     InspectionClosed,
     PhotoConflict,
     PhotoLimits,
@@ -31,9 +29,11 @@ from app.photos import (
     UnknownSection,
     store_photo,
 )
-from app.policy import allowed
-from app.storage import photo_storage
-from app.submissions import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
+from app.inspections.storage import photo_storage
+from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
+from app.models import User
+from app.photo_gate import DecodeBusy
+from app.views.api.errors import flatten
 
 
 class RescueFileError(ValueError):

@@ -3,7 +3,7 @@ current one first. The new one must pass the password rules; every API token of 
 revoked, so a phone signed in with the old password must sign in again.
 
 The current-password check is a password guess like a sign-in (a stolen session could try them):
-it shares the sign-in throttle (app/throttle.py) and every wrong one is audited."""
+it shares the sign-in throttle (app/accounts/throttle.py) and every wrong one is audited."""
 
 from flask import g, render_template
 from flask_babel import gettext as _
@@ -11,16 +11,16 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length
 
-from app.audit import record
-from app.auth import revoke_tokens
+from app.accounts.audit import record
+from app.accounts.auth import revoke_tokens
+from app.accounts.passwords import MAX_LENGTH, MESSAGES, password_problems
+from app.accounts.policy import allow
+from app.accounts.throttle import is_throttled, note_failure
 from app.client_address import client_address
 from app.extensions import db
 from app.i18n import current_lang
-from app.passwords import MAX_LENGTH, MESSAGES, password_problems
-from app.policy import allow
-from app.throttle import is_throttled, note_failure
 from app.throttle_audit import note_refusal
-from app.web import bp
+from app.views.web import bp
 
 
 class PasswordForm(FlaskForm):

@@ -5,13 +5,13 @@ from flask import make_response, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from app.security import with_allow
-from app.web import bp
+from app.views.web import bp
 
 
 @bp.app_errorhandler(HTTPException)
 def on_http_error(error: HTTPException):
     if request.path.startswith("/api/"):
-        from app.api.errors import error_response
+        from app.views.api.errors import error_response
 
         return with_allow(error_response(error.code or 500), error)
     if error.code == 401:

@@ -4,9 +4,9 @@ PostgreSQL and UPDATE/DELETE on SQLite
 Revision ID: 0012_h16a
 Revises: 0011_published_forms
 """
+
 import sqlalchemy as sa
 from alembic import op
-
 
 revision = "0012_h16a"
 down_revision = "0011_published_forms"
