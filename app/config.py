@@ -8,6 +8,8 @@ import os
 import secrets
 from pathlib import Path
 
+from app.file_modes import private_folder
+
 DEFAULTS = {
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "COUNTY_TIMEZONE": "Asia/Shanghai",
@@ -38,7 +40,10 @@ DEFAULTS = {
     "PROVINCE_NAME": "山西省",
     "GPS_FLAG_DISTANCE_M": 2000,
     "PHOTO_MAX_BYTES": 1_500_000,  # after the phone's resize a photo is ~300 KB
-    "PHOTO_MAX_PIXELS": 40_000_000,  # refuse decompression bombs before decoding
+    # Refused from the header before any decoding (the phone sends ≤ 1600 px, ~2 Mpx).
+    "PHOTO_MAX_PIXELS": 5_000_000,
+    "PHOTO_MAX_PER_INSPECTION": 40,
+    "PHOTO_DECODE_SLOTS": 2,  # photo decodes at once per worker process; more wait, then 503
     "PHOTO_STORAGE": "local",  # or "s3" (needs boto3: pip install .[s3])
     "PHOTO_DIR": "",  # default: <instance>/photos
     "PHOTO_S3_BUCKET": "",
@@ -80,6 +85,9 @@ ENV_INTS = (
     "DATABASE_MAX_OVERFLOW",
     "GPS_FLAG_DISTANCE_M",
     "PHOTO_MAX_BYTES",
+    "PHOTO_MAX_PIXELS",
+    "PHOTO_MAX_PER_INSPECTION",
+    "PHOTO_DECODE_SLOTS",
 )
 ENV_FLAGS = ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE")
 WEAK_SECRETS = frozenset({"dev", "secret", "changeme", "change-me", "development", "test"})
@@ -106,7 +114,7 @@ def load_config(app, test_config=None):
         app.config.update(test_config)
     check_production_secret(app.config)
 
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    private_folder(app.instance_path)  # 0700: it holds the database and the secret key
     url = app.config.get("DATABASE_URL") or (
         "sqlite:///" + str(Path(app.instance_path) / "cunjian.sqlite3")
     )

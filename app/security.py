@@ -94,6 +94,22 @@ def refuse_nul_characters():
 
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
+# Browser features no page of the app uses; the phone's camera is reached through a file input
+# (the system camera app), and the GPS fix through geolocation on the app's own pages.
+PERMISSIONS_POLICY = (
+    "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), "
+    "interest-cohort=(), browsing-topics=()"
+)
+
+
+def with_allow(response, error):
+    """A 405 says which methods the URL does take (RFC 9110 §15.5.6), whatever the handler that
+    rendered the error page or JSON."""
+    methods = getattr(error, "valid_methods", None)
+    if getattr(error, "code", None) == 405 and methods:
+        response.headers["Allow"] = ", ".join(sorted(methods))
+    return response
+
 
 class SessionInterface(SecureCookieSessionInterface):
     """The cookie is Secure when configured so or when the request itself came over HTTPS."""
@@ -129,6 +145,7 @@ def init_app(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = PERMISSIONS_POLICY
         if g.get("actor") is not None and request.endpoint != "static":
             # A signed-in person's pages and data stay out of shared and browser HTTP caches
             # (a service worker's Cache API is not affected).

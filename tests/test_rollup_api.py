@@ -111,20 +111,27 @@ def test_trend_series_ends_at_the_current_quarter(client, scenario, auth_headers
     assert (default["series"][-1]["numerator"], default["series"][-1]["denominator"]) == (400, 400)
 
 
-def test_township_roles_see_their_own_township_and_the_county(
+def test_township_roles_see_the_countys_townships_but_only_their_own_villages(
     client, scenario, make_user, auth_headers
 ):
     inspector = auth_headers(make_user("inspector", township=T))
-    own = client.get("/api/v1/rollup?level=township&period=2026Q1", headers=inspector)
-    assert [u["code"] for u in own.get_json()["units"]] == [T]
+    # Township figures are open to every official of the county (as on the county page).
+    townships = client.get("/api/v1/rollup?level=township&period=2026Q1", headers=inspector)
+    assert townships.get_json()["scope"] == "140225"
+    assert len(townships.get_json()["units"]) == 16 and T in str(townships.get_json())
     villages = client.get("/api/v1/rollup?level=village&period=2026Q1", headers=inspector)
     assert len(villages.get_json()["units"]) == 11
     county = client.get("/api/v1/rollup?level=county&period=2026Q1", headers=inspector)
     assert county.status_code == 200  # county figures are open to every official
     for url in (
         f"/api/v1/rollup?level=township&period=2026Q1&township={OTHER_T}",
-        f"/api/v1/rollup?level=village&period=2026Q1&township={OTHER_T}",
+        "/api/v1/rollup?level=township&period=2026Q1&county=140225",
         f"/api/v1/rollup/trend?indicator=clean_heating&level=township&code={OTHER_T}",
+    ):
+        assert client.get(url, headers=inspector).status_code == 200, url
+    for url in (
+        f"/api/v1/rollup?level=village&period=2026Q1&township={OTHER_T}",
+        "/api/v1/rollup?level=village&period=2026Q1&county=140225",
         f"/api/v1/rollup/trend?indicator=clean_heating&level=village&code={OTHER_VILLAGE}",
     ):
         assert client.get(url, headers=inspector).status_code == 403, url

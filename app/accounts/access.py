@@ -49,6 +49,19 @@ def township_or_abort(code: str) -> Township:
     return township
 
 
+def township_figures_or_abort(code: str) -> Township:
+    """A township whose aggregate figures (its row, its trend) the actor asks for: open to every
+    official of its county, as the county page and the townships export always showed them (the
+    county's own bulletin ranks its townships). Its villages and inspections are not: those go
+    through `township_or_abort` and `village_or_abort`."""
+    township = db.session.execute(db.select(Township).where(Township.code == code)).scalar()
+    if township is None:
+        abort(404)
+    if not sees_county(g.actor, township.county_id):
+        abort(403)
+    return township
+
+
 def village_or_abort(code: str, hide: bool = False) -> Village:
     """404 for an unknown village; for one outside the actor's scope 403, or with `hide` 404
     (pages about one village's inspections: its existence is not the caller's to know)."""

@@ -7,15 +7,19 @@ the rows it describes (app/inspections/writes.py), in the same transaction. Noth
 the table: no route updates or deletes an event, and `init_app` makes any flush that would do so
 fail, so a bug cannot quietly rewrite history.
 
-Actions in use (dot-separated, object first): auth.login, auth.login_failed, auth.throttled,
-auth.token, auth.revoke, inspection.create / edit / approve / return / reopen / delete / restore,
-settings.change; other modules add export, target.change, user.change and the like.
+Actions in use (dot-separated, object first): auth.login, auth.login_failed, auth.throttled and
+auth.throttled_total (app/accounts/throttle_audit.py), auth.password_check_failed, auth.token,
+auth.revoke,
+inspection.create / edit / approve / return / reopen / delete / restore, photo.create,
+settings.change, target.change, village.locate, boundary.upload, rescue.import, export (written
+apart from the request's transaction, app/accounts/audit_apart.py) and user.password_change.
 """
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app.accounts.client_address import client_address
 from app.clock import utc_now
 from app.extensions import db
 from app.models import AuditEvent
@@ -53,7 +57,7 @@ def _event_values(action: str, key: tuple, actor, details: dict) -> dict:
         "object_id": key[1],
         "actor_id": getattr(actor, "id", None),
         "actor_name": details.pop("actor_name", None) or getattr(actor, "username", None),
-        "ip": request.remote_addr if has_request_context() else None,
+        "ip": client_address(),
         "details": details,
     }
 

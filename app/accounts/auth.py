@@ -16,9 +16,12 @@ from typing import NamedTuple
 from flask import Flask, current_app, g, request
 from flask_login import current_user
 from sqlalchemy import bindparam
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts.audit import record
+from app.accounts.client_address import client_address
 from app.accounts.throttle import forget_old_failures, is_throttled, note_failure
+from app.accounts.throttle_audit import ANY_ACCOUNT, close_past_windows, note_refusal
 from app.clock import utc_now
 from app.db import reads_before_writes
 from app.extensions import db, login_manager
@@ -125,9 +128,10 @@ def revoke_tokens(user: User, only: LiveToken | None) -> int:
 
 def attempt_login(username: str, password: str, via: str) -> User:
     """Check a sign-in; raises Throttled, returns the user or None. Commits the audit trail."""
-    ip = request.remote_addr or "-"
-    if is_throttled(username, ip):
-        record("auth.throttled", actor_name=username[:64], via=via)
+    ip = client_address() or "-"
+    if reason := is_throttled(username, ip):
+        # One audit event per account (or, refused for the address, per address) and minute.
+        note_refusal(username[:64] if reason == "account" else ANY_ACCOUNT, ip, via)
         db.session.commit()
         raise Throttled()
     user = authenticate(username, password)
@@ -135,6 +139,7 @@ def attempt_login(username: str, password: str, via: str) -> User:
         note_failure(username, ip)
         record("auth.login_failed", actor_name=username[:64], via=via)
         forget_old_failures()
+        close_past_windows()
     else:
         user.last_login_at = utc_now()
         record("auth.login", user, actor=user, via=via)
@@ -144,9 +149,19 @@ def attempt_login(username: str, password: str, via: str) -> User:
 
 def authenticate(username: str, password: str) -> User | None:
     user = db.session.execute(db.select(User).where(User.username == username)).scalar_one_or_none()
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        # As long as a real check: the time taken must not tell which usernames exist.
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     return user
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash made with the same method and cost as the users' (werkzeug's default)."""
+    return generate_password_hash(secrets.token_hex(16))
 
 
 def _aware(moment):

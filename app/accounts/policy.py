@@ -44,8 +44,10 @@ POLICY: dict[str, frozenset[str]] = {
     "dashboard.export": ALL_ROLES,
     "map.boundaries": COUNTY_ADMIN,
     "map.locate": COUNTY_ADMIN,
-    # Roll-ups: the province's total and the caller's own county's are open to every official;
-    # other units are limited to the caller's scope in the views.
+    # Roll-ups: the province's total, the caller's own county's and its townships' figures are
+    # open to every official of the county (pages, exports and API alike: the county bulletin
+    # ranks its townships); villages' figures and inspections stay within the caller's scope
+    # (app/accounts/access.py `township_figures_or_abort` vs `township_or_abort`).
     "rollup.read": ALL_ROLES,
     "targets.manage": COUNTY_ADMIN,
     "photo.read": frozenset({"inspector", "township_lead", "county_admin"}),

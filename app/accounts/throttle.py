@@ -2,8 +2,11 @@
 
 An in-memory limiter counts per process, so four workers would allow four times the limit.
 Failures are therefore rows in `login_failures`, and before checking a password we count the
-failures of the last minute for the account and for the address: at 5 of either, the attempt is
-refused without looking at the password (so a correct guess inside the window does not help).
+failures of the last minute for the account and for the address: at 5 for the account, or 30
+for the address, the attempt is refused without looking at the password (so a correct guess
+inside the window does not help). The account's count holds whatever address an attacker
+claims; the address's is higher because behind a proxy without `PROXY_COUNT` (or a village
+office's one NAT) everyone shares one address, and five typos must not lock out a county.
 Two attempts racing in the same instant can both pass the count; the window still closes at
 the next one, which is what a throttle needs.
 """
@@ -14,7 +17,8 @@ from app.clock import utc_now
 from app.extensions import db
 from app.models import LoginFailure
 
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # per account
+MAX_ADDRESS_FAILURES = 30  # per address, whichever accounts were tried
 WINDOW = timedelta(minutes=1)
 MESSAGE = {
     "zh": "登录失败次数过多，请一分钟后再试",
@@ -22,12 +26,15 @@ MESSAGE = {
 }
 
 
-def is_throttled(username: str, ip: str) -> bool:
+def is_throttled(username: str, ip: str) -> str | None:
+    """Why the attempt is refused ("account" or "address"), or None: go ahead."""
     since = utc_now() - WINDOW
     recent = db.select(db.func.count()).select_from(LoginFailure).where(LoginFailure.at > since)
-    by_account = db.session.scalar(recent.where(LoginFailure.username == _key(username)))
-    by_address = db.session.scalar(recent.where(LoginFailure.ip == ip))
-    return by_account >= MAX_FAILURES or by_address >= MAX_FAILURES
+    if db.session.scalar(recent.where(LoginFailure.username == _key(username))) >= MAX_FAILURES:
+        return "account"
+    if db.session.scalar(recent.where(LoginFailure.ip == ip)) >= MAX_ADDRESS_FAILURES:
+        return "address"
+    return None
 
 
 def note_failure(username: str, ip: str) -> None:

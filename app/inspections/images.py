@@ -64,6 +64,9 @@ def clean(data: bytes, max_pixels: int) -> CleanImage:
             upright = ImageOps.exif_transpose(image)
     except (OSError, SyntaxError, Image.DecompressionBombError) as exc:
         raise BrokenImage(str(exc)) from None
+    # Pillow writes a JPEG comment (COM), an ICC profile and XMP back out from `info`: a copy
+    # without them keeps only the pixels and the time set below.
+    upright.info = {}
     return _encode(upright, declared, taken_at)
 
 

@@ -6,6 +6,13 @@ a later
 upload with the same id and the same bytes gets the stored photo back, and one with other bytes
 is a conflict. The bytes are written before the row commits, so a committed row always has its
 file; a crash in between leaves at most an unreferenced file, never a row without one.
+
+The image is decoded and re-encoded between two transactions (app/inspections/photo_gate.py bounds
+it): the
+checks read in the first, which ends before decoding, and the insert re-checks and writes in a
+second, so on SQLite the write lock covers the insert and not the seconds a decode can take.
+Photos are taken only for a live inspection not yet approved, and at most
+`PHOTO_MAX_PER_INSPECTION` of them.
 """
 
 import hashlib
@@ -14,10 +21,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts.audit import record
 from app.clock import utc_now
+from app.db import reads_before_writes
 from app.extensions import db
 from app.formdefs import FormSet
-from app.inspections import images
+from app.inspections import photo_gate
 from app.inspections.storage import PhotoStorage
 from app.models import Inspection, Photo, User
 
@@ -34,6 +43,31 @@ class PhotoConflict(Exception):
 
 class UnknownSection(ValueError):
     pass
+
+
+class InspectionClosed(Exception):
+    """Approved (its evidence is reviewed and final) or deleted."""
+
+
+class TooManyPhotos(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class PhotoLimits:
+    max_bytes: int
+    max_pixels: int
+    max_per_inspection: int = 40
+    decode_slots: int = 2
+
+    @classmethod
+    def from_config(cls, config) -> "PhotoLimits":
+        return cls(
+            config["PHOTO_MAX_BYTES"],
+            config["PHOTO_MAX_PIXELS"],
+            config["PHOTO_MAX_PER_INSPECTION"],
+            config["PHOTO_DECODE_SLOTS"],
+        )
 
 
 @dataclass(frozen=True)
@@ -59,23 +93,25 @@ def store_photo(
     actor: User,
     storage: PhotoStorage,
     form_set: FormSet,
-    *,
-    max_bytes: int,
-    max_pixels: int,
+    limits: PhotoLimits,
 ) -> StoredPhoto:
-    if len(data) > max_bytes:
-        raise PhotoTooLarge(f"{len(data)} bytes > {max_bytes}")
+    if len(data) > limits.max_bytes:
+        raise PhotoTooLarge(f"{len(data)} bytes > {limits.max_bytes}")
     if section not in photo_sections(form_set):
         raise UnknownSection(section)
     digest = hashlib.sha256(data).hexdigest()
-    existing = _by_client_id(client_photo_id)
-    if existing is not None:
-        return _replay(existing, inspection, digest)
+    with reads_before_writes():  # a read transaction: SQLite's write lock is not taken yet
+        existing = _by_client_id(client_photo_id)
+        if existing is not None:
+            return _replay(existing, inspection, digest)
+        _check_accepts(inspection, limits)
+    _end_read_transaction()
 
-    image = images.clean(data, max_pixels)  # raises NotAnImage / BrokenImage
+    image = photo_gate.clean_bounded(data, limits.max_pixels, limits.decode_slots)
     now = utc_now()
     key = new_key(image.extension, now)
     storage.put(key, image.data, image.content_type)
+    _check_accepts(inspection, limits)  # again, in the write transaction that inserts
     photo = Photo(
         client_photo_id=client_photo_id,
         inspection_id=inspection.id,
@@ -92,6 +128,8 @@ def store_photo(
     )
     db.session.add(photo)
     try:
+        db.session.flush()
+        record("photo.create", photo, actor=actor, inspection=inspection.id, section=section)
         db.session.commit()
     except IntegrityError:  # the same photo id committed by a concurrent upload
         db.session.rollback()
@@ -100,6 +138,32 @@ def store_photo(
             raise
         return _replay(existing, inspection, digest)
     return StoredPhoto(photo, created=True)
+
+
+def _check_accepts(inspection: Inspection, limits: PhotoLimits) -> None:
+    status, deleted_at = db.session.execute(
+        db.select(Inspection.status, Inspection.deleted_at).where(Inspection.id == inspection.id)
+    ).one()
+    if deleted_at is not None or status == "approved":
+        raise InspectionClosed(status if deleted_at is None else "deleted")
+    count = db.session.scalar(
+        db.select(db.func.count()).select_from(Photo).where(Photo.inspection_id == inspection.id)
+    )
+    if count >= limits.max_per_inspection:
+        raise TooManyPhotos(f"{count} photos already")
+
+
+def _end_read_transaction() -> None:
+    """End the transaction the checks read in (nothing was written), keeping what it loaded,
+    so that no lock and no snapshot is held while the image is decoded."""
+    session = db.session()
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def photos_of(inspection: Inspection) -> list[Photo]:

@@ -1,7 +1,7 @@
 """The tables. Models hold columns and relationships only: no serialisation (marshmallow
 schemas in app/api shape JSON) and no commits (callers own their transactions)."""
 
-from app.models.audit import AuditEvent, LoginFailure
+from app.models.audit import AuditEvent, LoginFailure, LoginRefusal
 from app.models.boundaries import TownshipBoundary, TownshipBoundaryUpload
 from app.models.forms import PublishedForm
 from app.models.geography import ZONES, County, Township, Village
@@ -32,6 +32,7 @@ __all__ = [
     "PublishedForm",
     "AuditEvent",
     "LoginFailure",
+    "LoginRefusal",
     "Setting",
     "VillageQuarterFigure",
     "AreaQuarterFigure",

@@ -2,8 +2,9 @@
 
 `audit_events` is append-only: the app inserts rows (app/accounts/audit.py `record`) and no route
 updates
-or deletes one; a flush that tries to is refused (app/accounts/audit.py), and on PostgreSQL the
-migration adds a trigger that refuses UPDATE and DELETE outright.
+or deletes one; a flush that tries to is refused (app/accounts/audit.py), and the migrations add
+triggers
+that refuse UPDATE and DELETE outright (PostgreSQL and SQLite) and TRUNCATE (PostgreSQL).
 
 `login_failures` lives in the database, not in a worker's memory, so the throttle counts the
 failures of every gunicorn worker together.
@@ -42,3 +43,20 @@ class LoginFailure(db.Model):
     at = db.Column(db.DateTime(timezone=True), nullable=False)
     username = db.Column(db.String(64), nullable=False)  # lower-cased as typed
     ip = db.Column(db.String(64), nullable=False)
+
+
+class LoginRefusal(db.Model):
+    """How many sign-ins the throttle refused per account, address and minute
+    (app/accounts/throttle_audit.py): the audit log gets one event per minute and key, not one per
+    refusal."""
+
+    __tablename__ = "login_refusals"
+    __table_args__ = (
+        db.UniqueConstraint("username", "ip", "window_start", name="uq_login_refusals_key"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    window_start = db.Column(db.DateTime(timezone=True), nullable=False)
+    username = db.Column(db.String(64), nullable=False)
+    ip = db.Column(db.String(64), nullable=False)
+    refused = db.Column(db.Integer, nullable=False)

@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 from app.formdefs.messages import message
 from app.formdefs.publication import FormVersionConflict
 from app.i18n import current_lang
+from app.security import with_allow
 from app.views.api.blueprint import bp
 from app.views.api.body import MalformedJSON
 from app.views.error_shape import error_response, validation_response
@@ -42,4 +43,4 @@ def on_form_version_conflict(error):
 
 @bp.errorhandler(HTTPException)
 def on_http_error(error):
-    return error_response(error.code or 500)
+    return with_allow(error_response(error.code or 500), error)

@@ -18,7 +18,8 @@ from werkzeug.routing import IntegerConverter
 from app.accounts.policy import allow
 from app.clock import county_today
 from app.formdefs.registry import current_forms
-from app.views.api import schemas, schemas_rollup
+from app.inspections.photos import photo_sections
+from app.views.api import schemas, schemas_offline, schemas_rollup
 from app.views.api.blueprint import bp
 
 ERRORS = (400, 401, 403, 404, 405, 409, 413, 415, 429, 503)  # 503: a form changed in place
@@ -46,6 +47,14 @@ class RevisionList(Schema):
 
 class Revoked(Schema):
     revoked = fields.Integer()
+
+
+class PhotoList(Schema):
+    photos = fields.List(fields.Nested(schemas_offline.PhotoSchema))
+
+
+IMAGE = "image"  # an answer that is the image file itself
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 
 def _ops():
@@ -121,7 +130,53 @@ def _ops():
         ),
         "api.delete": ("Soft-delete with a reason", schemas.DeleteSchema, None, one),
         "api.restore": ("Restore a deleted inspection (county admin)", None, None, one),
+        "api.upload_photo": (
+            "Attach a photo (JPEG, PNG or WebP) to an inspection (idempotent by client_photo_id)",
+            _photo_upload_body(),
+            None,
+            {201: schemas_offline.PhotoSchema, 200: schemas_offline.PhotoSchema},
+        ),
+        "api.list_photos": ("The photos of an inspection", None, None, {200: PhotoList}),
+        "api.photo_file": ("A photo's file", None, None, {200: IMAGE}),
     }
+
+
+def _photo_upload_body() -> dict:
+    """The multipart form of a photo upload: the form fields of PhotoUploadSchema, the section
+    one of the form set's, and the file."""
+    sections = sorted(photo_sections(current_forms().form_set))
+    return {
+        "multipart/form-data": {
+            "type": "object",
+            "required": ["client_photo_id", "section", "photo"],
+            "additionalProperties": False,
+            "properties": {
+                "client_photo_id": {"type": "string", "format": "uuid"},
+                "section": {"type": "string", "enum": sections},
+                "photo": {"type": "string", "format": "binary"},
+            },
+        }
+    }
+
+
+# Rules between query parameters that OpenAPI 3.0 cannot state as a schema: said in the
+# operation's description (the server answers 422 when they are broken).
+QUERY_RULES = {
+    "api.get_rollup": "Give county or township, not both; township only with level township or "
+    "village; county not with level province.",
+    "api.list_villages": "Give county or township, not both.",
+    "api.get_trend": "The code has as many digits as its level's codes (province and county 6, "
+    "township 9, village 12).",
+}
+
+
+def _indicator_enum(paths: dict) -> None:
+    """The trend's indicator is one of the form set's indicators (known only at run time)."""
+    keys = sorted(current_forms().indicators.keys)
+    for operation in paths.get("/rollup/trend", {}).values():
+        for parameter in operation["parameters"]:
+            if parameter.get("name") == "indicator":
+                parameter["schema"] = {"type": "string", "enum": keys}
 
 
 def build_spec() -> dict:
@@ -151,14 +206,21 @@ def build_spec() -> dict:
             )
     for path, ops in paths.items():
         spec.path(path=path, operations=ops)
-    return spec.to_dict()
+    document = spec.to_dict()
+    _indicator_enum(document["paths"])
+    return document
 
 
 def _schema_name(schema) -> str:
     """InspectionSchema (the answer) vs the body built from forms/ → InspectionInput."""
     cls = schema if isinstance(schema, type) else type(schema)
     name = cls.__name__.removesuffix("Schema")
-    answers = ("app.views.api.schemas", "app.views.api.schemas_rollup", __name__)
+    answers = (
+        "app.views.api.schemas",
+        "app.views.api.schemas_rollup",
+        "app.views.api.schemas_offline",
+        __name__,
+    )
     return name if cls.__module__ in answers else name + "Input"
 
 
@@ -183,9 +245,14 @@ def _operation(rule, summary, body, query, answers) -> dict:
         responses[str(code)] = _json("Error")
     responses["422"] = _json("ValidationErrors")
     operation = {"summary": summary, "parameters": parameters, "responses": responses}
+    if rule.endpoint in QUERY_RULES:
+        operation["description"] = QUERY_RULES[rule.endpoint]
     if rule.endpoint != "api.create_token":
         operation["security"] = [{"bearer": []}]
-    if body is not None:
+    if isinstance(body, dict):  # already {media type: schema}
+        content = {media: {"schema": schema} for media, schema in body.items()}
+        operation["requestBody"] = {"required": True, "content": content}
+    elif body is not None:
         operation["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": body}},
@@ -194,6 +261,9 @@ def _operation(rule, summary, body, query, answers) -> dict:
 
 
 def _json(schema):
+    if schema == IMAGE:
+        binary = {"schema": {"type": "string", "format": "binary"}}
+        return {"description": "", "content": dict.fromkeys(IMAGE_TYPES, binary)}
     content = (
         {"application/json": {"schema": schema}} if schema is not None else {"application/json": {}}
     )

@@ -6,13 +6,18 @@ from flask import abort, current_app, g, request, url_for
 from flask_wtf.csrf import generate_csrf
 
 from app.accounts.policy import allow, in_scope
+from app.db import reads_before_writes
 from app.extensions import db
 from app.formdefs.registry import current_forms
 from app.i18n import current_lang
 from app.inspections.images import BrokenImage, NotAnImage
+from app.inspections.photo_gate import RETRY_AFTER_SECONDS, DecodeBusy
 from app.inspections.photos import (
+    InspectionClosed,
     PhotoConflict,
+    PhotoLimits,
     PhotoTooLarge,
+    TooManyPhotos,
     UnknownSection,
     photos_of,
     store_photo,
@@ -40,6 +45,15 @@ MESSAGES = {
         "zh": "此照片编号已用于另一张照片",
         "en": "This photo ID was used for another photo",
     },
+    "closed": {
+        "zh": "此检查已审核通过，不能再添加照片",
+        "en": "This inspection is approved; no more photos can be added",
+    },
+    "too_many": {"zh": "此检查的照片已达上限", "en": "This inspection has the most photos allowed"},
+    "busy": {
+        "zh": "服务器正忙于处理其他照片，请稍后重试",
+        "en": "The server is busy with other photos; try again shortly",
+    },
 }
 
 
@@ -54,7 +68,8 @@ def session_probe():
 @bp.post("/inspections/<uuid:client_uuid>/photos")
 @allow("inspection.create")
 def upload_photo(client_uuid):
-    inspection = _inspection(str(client_uuid))
+    with reads_before_writes():  # the look-up takes no write lock (app/db.py)
+        inspection = _inspection(str(client_uuid))
     if inspection.inspector_id != g.actor.id and g.actor.role != "county_admin":
         abort(403)
     form = photo_upload_schema.load(request.form.to_dict())
@@ -62,19 +77,28 @@ def upload_photo(client_uuid):
     lang = current_lang()
     if upload is None:
         return {"errors": {"photo": [MESSAGES["missing"][lang]]}}, 422
-    config = current_app.config
+    limits = PhotoLimits.from_config(current_app.config)
     try:
         stored = store_photo(
             inspection,
             str(form["client_photo_id"]),
             form["section"],
-            upload.read(config["PHOTO_MAX_BYTES"] + 1),
+            upload.read(limits.max_bytes + 1),
             g.actor,
             photo_storage(),
             current_forms().form_set,
-            max_bytes=config["PHOTO_MAX_BYTES"],
-            max_pixels=config["PHOTO_MAX_PIXELS"],
+            limits,
         )
+    except InspectionClosed as closed:
+        if str(closed) == "deleted":
+            abort(404)  # as the inspection itself answers
+        return error_response(409, MESSAGES["closed"][lang], code="inspection_closed")
+    except TooManyPhotos:
+        return {"errors": {"photo": [MESSAGES["too_many"][lang]]}}, 422
+    except DecodeBusy:
+        response = error_response(503, MESSAGES["busy"][lang], code="busy")
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     except PhotoTooLarge:
         return error_response(413)
     except NotAnImage:
@@ -91,7 +115,7 @@ def upload_photo(client_uuid):
 @bp.get("/inspections/<uuid:client_uuid>/photos")
 @allow("inspection.read")
 def list_photos(client_uuid):
-    inspection = _inspection(str(client_uuid))
+    inspection = _inspection(str(client_uuid), include_deleted=_reads_deleted())
     return {"photos": photos_schema.dump([photo_document(p) for p in photos_of(inspection)])}
 
 
@@ -101,6 +125,8 @@ def photo_file(photo_id: int):
     photo = db.session.get(Photo, photo_id)
     if photo is None or not in_scope(g.actor, photo.inspection.village.township):
         abort(404)
+    if photo.inspection.deleted_at is not None and not _reads_deleted():
+        abort(404)  # a deleted inspection's photos go with it, as its API document does
     response = current_app.response_class(
         photo_storage().get(photo.storage_key), mimetype=photo.content_type
     )
@@ -126,11 +152,19 @@ def photo_document(photo) -> dict:
     }
 
 
-def _inspection(client_uuid: str) -> Inspection:
+def _reads_deleted() -> bool:
+    # A county admin also reads deleted inspections (to restore them), as GET /inspections does.
+    return g.actor.role == "county_admin"
+
+
+def _inspection(client_uuid: str, include_deleted: bool = False) -> Inspection:
     inspection = db.session.execute(
         db.select(Inspection).where(Inspection.client_uuid == client_uuid)
     ).scalar_one_or_none()
-    # Out of scope answers 404 like a missing row: whether it exists is not theirs to know.
+    # Out of scope answers 404 like a missing row: whether it exists is not theirs to know;
+    # a deleted inspection answers 404 as GET /inspections/<id> does.
     if inspection is None or not in_scope(g.actor, inspection.village.township):
+        abort(404)
+    if inspection.deleted_at is not None and not include_deleted:
         abort(404)
     return inspection

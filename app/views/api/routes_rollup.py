@@ -1,12 +1,14 @@
 """GET /api/v1/rollup and /api/v1/rollup/trend: the roll-ups as JSON.
 
 Levels go province → county → township → village. Who sees what (app/accounts/policy.py): the
-province's total is open to every official, and so is the caller's own county's (an inspector
-may see how the county as a whole stands). Other units must lie inside the caller's scope: a
+province's total is open to every official, and so are the caller's own county's total and its
+townships' figures (an inspector may see how the county and its townships stand, as the county
+page and the townships export show). Villages must lie inside the caller's scope: a
 county-scoped admin or viewer asking for another county's figures, or a township role for
-another township's, gets 403; an unknown unit 404. Without `county` or `township` a roll-up
-covers the caller's scope: level county gives the counties in it (for a township role, their
-county), levels township and village the units of their county or township.
+another township's villages, gets 403; an unknown unit 404. Without `county` or `township` a
+roll-up covers the caller's scope: levels county and township give the counties and townships
+of their county (for a township role, the county of their township), level village the villages
+of their county or township.
 """
 
 from dataclasses import fields
@@ -14,7 +16,13 @@ from dataclasses import fields
 from flask import abort, current_app, request
 from marshmallow import ValidationError
 
-from app.accounts.access import county_or_abort, scope_unit, township_or_abort, village_or_abort
+from app.accounts.access import (
+    county_or_abort,
+    scope_unit,
+    township_figures_or_abort,
+    township_or_abort,
+    village_or_abort,
+)
 from app.accounts.policy import allow
 from app.clock import county_today
 from app.formdefs.registry import current_forms
@@ -57,14 +65,17 @@ def _scope(level: str, county: str | None, township: str | None) -> str | None:
     """The scope code the roll-up runs with: the one asked for once the caller may see it, else
     the caller's own (None: the whole deployment)."""
     if township:
+        if level == "township":
+            return township_figures_or_abort(township).code
         return township_or_abort(township).code
     if county:
-        # A county's own total is open to its township roles; its townships and villages not.
-        return county_or_abort(county, whole=level != "county").code
+        # A county's total and its townships' figures are open to its township roles; its
+        # villages not.
+        return county_or_abort(county, whole=level == "village").code
     unit = scope_unit()
     if level == "province" or unit is None:
         return None
-    if level == "county" and isinstance(unit, Township):
+    if level in ("county", "township") and isinstance(unit, Township):
         return unit.county.code
     return unit.code
 
@@ -81,7 +92,7 @@ def get_trend():
     if level == "county":
         county_or_abort(code)
     if level == "township":
-        township_or_abort(code)
+        township_figures_or_abort(code)
     if level == "village":
         village_or_abort(code)
     periods = previous_quarters(quarter_of(county_today()), query["periods"])

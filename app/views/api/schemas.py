@@ -95,7 +95,11 @@ class InspectionQuerySchema(Schema):
         unknown = RAISE
 
     village = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{12}$"))
-    period = fields.String(validate=validate.Regexp(r"^[0-9]{4}(Q[1-4])?$"))
+    # Described as the server takes it: year 0000 matches the regexp but is no date.
+    period = fields.String(
+        validate=validate.Regexp(r"^[0-9]{4}(Q[1-4])?$"),
+        metadata={"pattern": r"^[1-9][0-9]{3}(Q[1-4])?$"},
+    )
 
     @validates("period")
     def a_real_period(self, value, **_kw):

@@ -24,7 +24,11 @@ class RollupQuerySchema(Schema):
         unknown = RAISE
 
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
-    period = fields.String(required=True, validate=_valid_period)
+    period = fields.String(
+        required=True,
+        validate=_valid_period,
+        metadata={"pattern": r"^(20[0-9]{2}|2100)(Q[1-4])?$", "description": "e.g. 2026Q4 or 2026"},
+    )
     county = fields.String(
         validate=validate.Regexp(r"^\d{6}$"),
         metadata={"description": "limit to this county (levels county, township, village)"},

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.access import county_or_abort, home_county, scope_unit, township_or_abort
+from app.accounts.audit_apart import record_apart
 from app.accounts.policy import allow
 from app.exports import tables as exports
 from app.extensions import db
@@ -71,6 +72,7 @@ def export_counties(fmt: str):
     period = chosen_period()
     home = home_county()
     code = home.code if home else None
+    _audit("counties", fmt, period, code)
     return _table(
         lambda: reports.rollup(period, "county", code),
         fmt,
@@ -94,12 +96,18 @@ def export_townships(fmt: str):
         home = home_county()
         code = home.code if home else None
     suffix = f"-{request.args['county']}" if request.args.get("county") else ""
+    _audit("townships", fmt, period, code)
     return _table(
         lambda: reports.rollup(period, "township", code),
         fmt,
         f"cunjian-townships{suffix}-{period}",
         f"{_('Townships')} {period}",
     )
+
+
+def _audit(table: str, fmt: str, period: str, scope: str | None) -> None:
+    """Who took which figures away, and when (ASVS 7.1.3: exports are audited)."""
+    record_apart("export", ("export", table), format=fmt, period=period, scope=scope)
 
 
 def _table(make_units, fmt: str, filename: str, sheet_title: str) -> Response:
@@ -144,6 +152,7 @@ def export_villages(fmt: str):
     words = _words()
     header = exports.header(indicators, words, with_township=True)
     rows = _village_rows(period, code, indicators, words)
+    _audit("villages", fmt, period, code)
     suffix = f"-{code}" if code else ""
     return _send(
         header, rows, fmt, f"cunjian-villages{suffix}-{period}", f"{_('Villages')} {period}"

@@ -16,6 +16,7 @@ from app.accounts.access import (
 from app.accounts.policy import allow, permitted
 from app.extensions import db
 from app.formdefs.registry import current_forms
+from app.inspections.changes import live
 from app.inspections.document import inspection_document
 from app.models import Inspection, Township, Village
 from app.periods import parse_period
@@ -156,7 +157,7 @@ def township(code: str):
         db.session.execute(
             select(Village.code, func.max(Inspection.id))
             .join(Inspection.village)
-            .where(Village.township_id == township_row.id)
+            .where(Village.township_id == township_row.id, live())
             .group_by(Village.code)
         ).all()
     )
@@ -190,7 +191,7 @@ def village(code: str):
     inspections = (
         db.session.execute(
             select(Inspection)
-            .where(Inspection.village_id == village_row.id)
+            .where(Inspection.village_id == village_row.id, live())
             .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
         )
         .scalars()

@@ -16,6 +16,7 @@ from wtforms import FloatField
 from wtforms.validators import InputRequired, ValidationError
 
 from app.accounts.access import village_or_abort
+from app.accounts.audit import record
 from app.accounts.policy import allow
 from app.clock import county_today
 from app.extensions import db
@@ -60,6 +61,12 @@ def village_location(code: str):
             village.location_source = (
                 f"set by {g.actor.username} on {county_today().isoformat()}; before: {before}"
             )[:2000]
+            record(
+                "village.locate",
+                village,
+                before=before,
+                after=f"{village.lat:.6f},{village.lon:.6f}",
+            )
             db.session.commit()
             return redirect(url_for("maps.village_map"))
     status = 422 if form.is_submitted() else 200

@@ -10,6 +10,7 @@ from flask import abort, current_app, g, redirect, render_template, request, url
 from flask_babel import gettext as _
 
 from app.accounts.access import county_or_abort, scope_unit, township_or_abort
+from app.accounts.audit import record
 from app.accounts.policy import allow
 from app.clock import county_today
 from app.extensions import db
@@ -220,6 +221,12 @@ def upload_boundaries():
                 for code, geometry in checked.geometries.items()
             ]
             db.session.add(row)
+            record(
+                "boundary.upload",
+                row,
+                filename=row.filename,
+                townships=sorted(checked.geometries),
+            )
             db.session.commit()
             return redirect(url_for("maps.village_map"))
     return render_template("map/boundaries.html", problems=problems), status

@@ -14,11 +14,22 @@ from dataclasses import dataclass, field
 from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from app.accounts.audit import record
+from app.accounts.policy import allowed
 from app.clock import county_today
 from app.extensions import db
 from app.formdefs.registry import current_forms
 from app.inspections.images import BrokenImage, NotAnImage
-from app.inspections.photos import PhotoConflict, PhotoTooLarge, UnknownSection, store_photo
+from app.inspections.photo_gate import DecodeBusy
+from app.inspections.photos import (
+    InspectionClosed,
+    PhotoConflict,
+    PhotoLimits,
+    PhotoTooLarge,
+    TooManyPhotos,
+    UnknownSection,
+    store_photo,
+)
 from app.inspections.storage import photo_storage
 from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
 from app.models import User
@@ -93,9 +104,24 @@ def import_rescue(document, default_user: str | None) -> RescueReport:
         ).scalar_one_or_none()
     if actor is None:
         raise RescueFileError(f"no user {username!r}: name one with --as-user")
+    if not actor.active or not allowed(actor.role, "inspection.create"):
+        # Stored in someone's name means recorded by them: only a person who may record now.
+        raise RescueFileError(
+            f"user {actor.username!r} may not record inspections (inactive, or a {actor.role})"
+        )
     report = RescueReport()
     for entry in rescue["entries"]:
         _import_entry(entry, actor, report)
+    record(
+        "rescue.import",
+        ("users", actor.id),
+        as_user=actor.username,
+        stored=len(report.created),
+        already=len(report.already),
+        refused=len(report.problems),
+        photos=report.photos_created,
+    )
+    db.session.commit()
     return report
 
 
@@ -128,8 +154,7 @@ def _import_entry(entry: dict, actor: User, report: RescueReport) -> None:
                 actor,
                 photo_storage(),
                 forms.form_set,
-                max_bytes=config["PHOTO_MAX_BYTES"],
-                max_pixels=config["PHOTO_MAX_PIXELS"],
+                PhotoLimits.from_config(config),
             )
         except (
             binascii.Error,
@@ -139,6 +164,9 @@ def _import_entry(entry: dict, actor: User, report: RescueReport) -> None:
             UnknownSection,
             PhotoTooLarge,
             PhotoConflict,
+            InspectionClosed,
+            TooManyPhotos,
+            DecodeBusy,
         ) as exc:
             report.problems.append(
                 (uuid, f"photo {photo['client_photo_id']}: {type(exc).__name__} {exc}")

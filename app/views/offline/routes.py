@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from app.accounts.access import limit_to_scope
 from app.accounts.policy import allow
 from app.extensions import db
+from app.inspections.changes import live
 from app.models import Inspection, InspectionFlag, Village
 from app.views.offline.blueprint import bp
 from app.views.offline.rescue import RescueFileError, import_rescue
@@ -101,6 +102,7 @@ def flags():
         db.select(InspectionFlag, Inspection, Village)
         .join(Inspection, InspectionFlag.inspection_id == Inspection.id)
         .join(Village, Inspection.village_id == Village.id)
+        .where(live())  # a deleted inspection's flags went with it
         .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
     )
     rows = db.session.execute(limit_to_scope(statement).limit(500)).all()

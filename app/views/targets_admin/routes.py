@@ -8,6 +8,7 @@ from wtforms import DecimalField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
+from app.accounts.audit import record
 from app.accounts.policy import allow
 from app.clock import county_today
 from app.extensions import db
@@ -67,13 +68,21 @@ def manage_targets():
     form = TargetForm()
     form.indicator.choices = [SelectChoice(i.key, i.label[lang]) for i in indicators]
     if form.validate_on_submit():
-        add_target(
+        row = add_target(
             form.indicator.data,
             form.zone.data,
             float(form.value_percent.data) / 100,
             form.applies_from.period.start,
             g.actor,
             source=form.source.data.strip(),
+        )
+        record(
+            "target.change",
+            row,
+            indicator=row.indicator,
+            zone=row.zone,
+            value=row.value,
+            applies_from=row.applies_from.isoformat(),
         )
         db.session.commit()
         flash(_("Target saved"))

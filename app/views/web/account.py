@@ -1,7 +1,10 @@
 """/account/password: a signed-in person changes their own password (ASVS 2.1.5), proving the
 current one first. The new one must pass the password rules; every API token of the account is
 revoked and every other session ends, so a phone or a copied cookie of the old password must
-sign in again. A one-time password (app/accounts/people.py) is changed here too."""
+sign in again. A one-time password (app/accounts/people.py) is changed here too.
+
+The current-password check is a password guess like a sign-in (a stolen session could try them):
+it shares the sign-in throttle (app/accounts/throttle.py) and every wrong one is audited."""
 
 from flask import g, render_template
 from flask_babel import gettext as _
@@ -11,9 +14,12 @@ from wtforms.validators import DataRequired, Length
 
 from app.accounts.audit import record
 from app.accounts.auth import revoke_tokens
+from app.accounts.client_address import client_address
 from app.accounts.passwords import MAX_LENGTH, MESSAGES, password_problems
 from app.accounts.people import end_sessions, keep_this_session
 from app.accounts.policy import allow
+from app.accounts.throttle import is_throttled, note_failure
+from app.accounts.throttle_audit import note_refusal
 from app.extensions import db
 from app.i18n import current_lang
 from app.views.web.blueprint import bp
@@ -31,7 +37,16 @@ def change_password():
     form, errors, done = PasswordForm(), [], False
     if form.validate_on_submit():
         user = g.actor
+        address = client_address() or "-"
+        if is_throttled(user.username, address):  # the account's count, or the address's
+            note_refusal(user.username, address, "password_change")
+            db.session.commit()
+            errors.append(_("Too many failed sign-ins; try again in a minute"))
+            return render_template("web/password.html", form=form, errors=errors), 429
         if not user.check_password(form.current.data):
+            note_failure(user.username, address)
+            record("auth.password_check_failed", user)
+            db.session.commit()
             errors.append(_("The current password is wrong"))
         elif form.new.data != form.confirm.data:
             errors.append(_("The two new passwords differ"))
