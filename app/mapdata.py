@@ -11,13 +11,22 @@ from dataclasses import dataclass
 
 from app.geo import shift_geometry, wgs84_to_gcj02
 
-STATUSES = ("meets", "near", "behind", "no_target", "no_data", "not_reported")
+STATUSES = (
+    "meets",
+    "near",
+    "behind",
+    "insufficient_data",
+    "no_target",
+    "no_data",
+    "not_reported",
+)
 # Colour-blind-aware ColorBrewer RdYlGn/RdYlBu picks; "no data" grey and "not reported" white
 # are deliberately unlike any rate colour, so an empty village never reads as 0 %.
 STATUS_COLOURS = {
     "meets": "#1a9850",
     "near": "#fdae61",
     "behind": "#d73027",
+    "insufficient_data": "#c2a5cf",  # too few villages reported to judge: not a rate colour
     "no_target": "#4575b4",
     "no_data": "#8c8c8c",
     "not_reported": "#ffffff",

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from flask import current_app
 from sqlalchemy import func, select
 
+from app.coverage import honest
 from app.extensions import db
 from app.forms_registry import current_forms
 from app.indicators import Indicator
@@ -34,6 +35,7 @@ from app.settings import reports_scope_approved_only
 from app.summary_read import area_villages, summary_figures
 from app.tallies import VillageFigures, village_figures
 from app.targets import TargetTable, targets_at
+from app.unit_kinds import counted, coverage_threshold, kind_counts
 
 LEVELS = ("province", "county", "township", "village")  # top down
 PROVINCE = 0  # the province's unit id: the one unit over every county of the deployment
@@ -65,7 +67,7 @@ def rollup(
         raise ValueError(f"a {place[0]} scope does not go with level {level}")
     span = parse_period(period)
     indicators = current_forms().indicators.indicators
-    targets = targets_at(span.start)
+    targets = targets_at(span.start, span.end)
     county_of = _county_of(place) if level in ("province", "county") else {}
     units = _units(level, place, county_of)
     if level != "village" and span.is_quarter and reads_summary():
@@ -81,12 +83,14 @@ def rollup(
         reported_count = roll_through({v: Tally(villages_reported=1) for v in township_of}, *steps)
 
     results = []
+    kinds, threshold = kind_counts(level, place), coverage_threshold()
     for unit_id, (code, name, zones) in units.items():
         indicator_results = {}
         for ind in indicators:
             tally = rolled[ind.key].get(unit_id, Tally())
-            fallback = shared_target({targets.for_zone(ind.key, z) for z in zones})
-            indicator_results[ind.key] = indicator_result(tally, fallback)
+            result = indicator_result(tally, *_fallbacks(targets, ind.key, zones))
+            units_counted = counted(kinds.get(unit_id, {}), ind)
+            indicator_results[ind.key] = honest(result, units_counted, threshold)
         results.append(
             UnitResult(
                 code=code,
@@ -98,6 +102,14 @@ def rollup(
             )
         )
     return results
+
+
+def _fallbacks(targets: TargetTable, key: str, zones) -> tuple[float | None, float | None]:
+    """The target and the path's expected value all the unit's zones share, if they do."""
+    return (
+        shared_target({targets.for_zone(key, z) for z in zones}),
+        shared_target({targets.expected_for_zone(key, z) for z in zones}),
+    )
 
 
 def parent_steps(level: str, township_of, county_of) -> list:
@@ -119,6 +131,20 @@ def trend(
     spans = [parse_period(p) for p in periods]
     if not spans:
         return []
+    units_counted = counted(kind_counts(level, scope).get(_unit_id(scope), {}), ind)
+    threshold = coverage_threshold()
+    return [
+        (period, honest(result, units_counted, threshold))
+        for period, result in _trend(ind, level, zones, scope, spans, approved_only)
+    ]
+
+
+def _unit_id(scope) -> int:
+    return PROVINCE if scope is None else scope[1]
+
+
+def _trend(ind, level, zones, scope, spans, approved_only):
+    """The series as the roll-up gives it, before its statuses are judged for coverage."""
     quarters = all(s.is_quarter for s in spans)
     if quarters and level != "village" and reads_summary():
         return summed_trend(ind, spans, scope, zones, _approved_only(approved_only))
@@ -158,12 +184,11 @@ def trend(
         ]
     series = []
     for span in spans:
-        targets = targets_at(span.start)
+        targets = targets_at(span.start, span.end)
         in_period = [row for row in rows if row.period == span.code]
         by_village = _village_tallies(in_period, [ind], targets)[ind.key]
-        tally = roll_up(by_village, lambda _village: code).get(code, Tally())
-        fallback = shared_target({targets.for_zone(ind.key, z) for z in zones})
-        series.append((span.code, indicator_result(tally, fallback)))
+        tally = roll_up(by_village, lambda _village: 0).get(0, Tally())
+        series.append((span.code, indicator_result(tally, *_fallbacks(targets, ind.key, zones))))
     return series
 
 
@@ -209,12 +234,15 @@ def _village_tallies(
     zones = {row.zone for row in rows}
     for k, ind in enumerate(indicators):
         # one target lookup per zone, not per village (25,000 villages at province scale)
-        target_of = {zone: targets.for_zone(ind.key, zone) for zone in zones}
+        target_of = {
+            zone: (targets.for_zone(ind.key, zone), targets.expected_for_zone(ind.key, zone))
+            for zone in zones
+        }
         tallies = out[ind.key]
         for row in rows:
             figures = row.figures[k]
             if figures is not None:
-                tallies[row.village_id] = village_tally(*figures, target_of[row.zone])
+                tallies[row.village_id] = village_tally(*figures, *target_of[row.zone])
     return out
 
 

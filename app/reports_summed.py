@@ -37,8 +37,10 @@ def summed_rollup(indicators, span, level, scope, targets, approved_only):
         if key == ANY:
             reported[unit] = Tally(villages_reported=int(villages))
         else:
-            target = target_of[key, zone]
-            groups[key][unit, zone] = zone_tally(numerator, denominator, int(villages), target)
+            target, path = target_of[key, zone]
+            groups[key][unit, zone] = zone_tally(
+                numerator, denominator, int(villages), target, path
+            )
     rolled = {key: roll_up(by_zone, itemgetter(0)) for key, by_zone in groups.items()}
     return rolled, reported
 
@@ -58,22 +60,29 @@ def summed_trend(ind, spans, scope, zones, approved_only):
         for quarter, _unit, zone, _key, numerator, denominator, villages in rows:
             tallies.setdefault(quarter, {})[zone] = (numerator, denominator, int(villages))
     series = []
-    targets_then = targets_on([s.start for s in spans])
+    targets_then = targets_on([s.start for s in spans], [s.end for s in spans])
     for span in spans:
         targets = targets_then[span.start]
         by_zone = {
-            zone: zone_tally(*sums, targets.for_zone(ind.key, zone))
+            zone: zone_tally(
+                *sums, targets.for_zone(ind.key, zone), targets.expected_for_zone(ind.key, zone)
+            )
             for zone, sums in tallies.get(span.code, {}).items()
         }
         tally = roll_up(by_zone, lambda _zone: 0).get(0, Tally())
         fallback = shared_target({targets.for_zone(ind.key, z) for z in zones})
-        series.append((span.code, indicator_result(tally, fallback)))
+        path = shared_target({targets.expected_for_zone(ind.key, z) for z in zones})
+        series.append((span.code, indicator_result(tally, fallback, path)))
     return series
 
 
 def _zone_targets(targets, keys, zones) -> dict[tuple[str, str], float | None]:
-    """One lookup per indicator and zone, not per row."""
-    return {(key, zone): targets.for_zone(key, zone) for key in keys for zone in zones}
+    """One lookup per indicator and zone, not per row: (target, value expected on its path)."""
+    return {
+        (key, zone): (targets.for_zone(key, zone), targets.expected_for_zone(key, zone))
+        for key in keys
+        for zone in zones
+    }
 
 
 # While the summary is off: the same results from the answers (one tally statement).
@@ -86,7 +95,7 @@ def _live_rollup(indicators, span, level, scope, targets, approved_only):
     rolled = {}
     for k, ind in enumerate(indicators):
         tallies = {
-            row.village_id: village_tally(*row.figures[k], target_of[ind.key, row.zone])
+            row.village_id: village_tally(*row.figures[k], *target_of[ind.key, row.zone])
             for row in rows
             if row.figures[k] is not None
         }

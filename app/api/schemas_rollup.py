@@ -5,6 +5,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from app.periods import parse_period
 from app.reports import LEVELS
+from app.rollup import STATUSES
+from app.target_path import PATH_STATUSES
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_TREND_PERIODS = 40
@@ -67,8 +69,36 @@ class IndicatorResultSchema(Schema):
     rate = fields.Float(allow_none=True)
     target = fields.Float(allow_none=True)
     meets = fields.Boolean(allow_none=True)
-    status = fields.String()
+    status = fields.String(
+        validate=validate.OneOf(STATUSES),
+        metadata={
+            "description": "meets | near (< 10 points below) | behind | insufficient_data "
+            "(coverage below the county's threshold: not judged) | no_data | no_target"
+        },
+    )
     villages_reported = fields.Integer()
+    units = fields.Integer(
+        allow_none=True,
+        metadata={"description": "units of the kinds the indicator counts (villages, communities)"},
+    )
+    coverage = fields.Float(
+        allow_none=True, metadata={"description": "villages_reported ÷ units (0–1); null: no unit"}
+    )
+    path_expected = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "the value expected this period on the straight path from the "
+            "target's baseline to its deadline (0–1); the target when it has no path"
+        },
+    )
+    path_status = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(PATH_STATUSES),
+        metadata={
+            "description": "met | on_track | behind_path; null without a rate, a target "
+            "or enough coverage"
+        },
+    )
 
 
 class UnitSchema(Schema):

@@ -28,7 +28,15 @@ from app.periods import parse_period, previous_quarters, quarter_of
 from app.policy import allow
 from app.security import inline_scripts
 
-UNLOCATED_ORDER = ("behind", "near", "meets", "no_target", "no_data", "not_reported")
+UNLOCATED_ORDER = (
+    "behind",
+    "near",
+    "meets",
+    "insufficient_data",
+    "no_target",
+    "no_data",
+    "not_reported",
+)
 OUTLINE_FILE = Path(__file__).resolve().parent.parent / "data" / "hunyuan_county_boundary.geojson"
 TIANDITU = (
     "https://t{s}.tianditu.gov.cn/%s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
@@ -69,6 +77,7 @@ def status_labels() -> dict[str, str]:
         "meets": _("Meets target"),
         "near": _("Within 10 points of target"),
         "behind": _("Behind target"),
+        "insufficient_data": _("Insufficient data"),
         "no_target": _("No target set"),
         "no_data": _("No data (nothing to measure)"),
         "not_reported": _("Section not reported"),
