@@ -90,6 +90,13 @@ def _ops():
             schemas_rollup.TrendQuerySchema,
             {200: schemas_rollup.TrendSchema},
         ),
+        "api.get_ranking": (
+            "Per indicator, the villages (of a county or township) or the townships, furthest "
+            "behind their own target first",
+            None,
+            schemas_rollup.RankingQuerySchema,
+            {200: schemas_rollup.RankingSchema},
+        ),
         "api.create_inspection": (
             "Store an inspection (idempotent by client_uuid)",
             inspection_body,

@@ -137,3 +137,67 @@ rollup_query_schema = RollupQuerySchema()
 trend_query_schema = TrendQuerySchema()
 rollup_schema = RollupSchema()
 trend_schema = TrendSchema()
+
+
+class RankingQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    indicator = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    period = fields.String(required=True, validate=_valid_period)
+    level = fields.String(
+        load_default="village",
+        validate=validate.OneOf(("village", "township")),
+        metadata={"description": "rank the villages (default) or the townships"},
+    )
+    county = fields.String(
+        validate=validate.Regexp(r"^\d{6}$"),
+        metadata={"description": "the county ranked (default: the caller's)"},
+    )
+    township = fields.String(
+        validate=validate.Regexp(r"^\d{9}$"),
+        metadata={"description": "rank this township's villages (level village)"},
+    )
+
+    @validates_schema
+    def scope_fits_the_level(self, data, **_kwargs):
+        if "county" in data and "township" in data:
+            raise ValidationError("give a county or a township, not both", "township")
+        if data.get("level") == "township" and "township" in data:
+            raise ValidationError("a township goes with level village", "township")
+
+
+class RankRowSchema(Schema):
+    position = fields.Integer(
+        allow_none=True, metadata={"description": "1 = furthest behind; null: not ranked"}
+    )
+    code = fields.String()
+    name = fields.String()
+    township = fields.String(metadata={"description": "the village's township name"})
+    zone = fields.String(metadata={"description": "a township's zones: most villages first"})
+    rate = fields.Float(allow_none=True)
+    target = fields.Float(allow_none=True)
+    gap = fields.Float(
+        allow_none=True, metadata={"description": "shown rate − shown target, percentage points"}
+    )
+    numerator = fields.Float()
+    denominator = fields.Float()
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    path_expected = fields.Float(allow_none=True)
+    path_status = fields.String(allow_none=True, validate=validate.OneOf(PATH_STATUSES))
+    villages_reported = fields.Integer()
+    units = fields.Integer(allow_none=True)
+    last_inspected = fields.Date(allow_none=True)
+
+
+class RankingSchema(Schema):
+    indicator = fields.String()
+    period = fields.String()
+    level = fields.String()
+    scope = fields.String(metadata={"description": "the county or township code ranked"})
+    counts = fields.String(metadata={"description": "approved: approved inspections only; all"})
+    rows = fields.List(fields.Nested(RankRowSchema))
+
+
+ranking_query_schema = RankingQuerySchema()
+ranking_schema = RankingSchema()

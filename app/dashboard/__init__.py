@@ -10,4 +10,10 @@ from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
-from app.dashboard import export_routes, filters, routes  # noqa: E402,F401
+from app.dashboard import (  # noqa: E402,F401
+    export_routes,
+    filters,
+    ranking_routes,
+    routes,
+    trend_routes,
+)
