@@ -11,6 +11,7 @@ from flask import Blueprint
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 from app.dashboard import (  # noqa: E402,F401
+    bulletin_routes,
     export_routes,
     filters,
     ranking_routes,
