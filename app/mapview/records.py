@@ -8,6 +8,7 @@ is added: a village (or township) that reported nothing for the indicator's sect
 import json
 from dataclasses import dataclass
 
+from app import figures
 from app.extensions import db
 from app.geo import point_in_geometry
 from app.mapbuild import TownshipMark, VillageMark
@@ -36,6 +37,13 @@ class Unlocated:
     numerator: float | None
     denominator: float | None
     is_demo: bool
+    target: float | None = None
+    zone: str = ""
+
+    @property
+    def gap(self) -> float | None:
+        """Shown rate minus shown target, in points (app/figures.py)."""
+        return figures.gap_points(self.rate, self.target)
 
 
 def display_status(result) -> str:
@@ -84,6 +92,8 @@ def village_records(period: str, indicator: str, scope_code: str | None):
                     num,
                     den,
                     village.is_demo,
+                    result.target if result else None,
+                    village.zone,
                 )
             )
             continue
@@ -101,6 +111,7 @@ def village_records(period: str, indicator: str, scope_code: str | None):
                 denominator=den,
                 target=result.target if result else None,
                 is_demo=village.is_demo,
+                from_gps=village.code in from_gps,
             )
         )
     return located, unlocated, from_gps

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from app.access import county_or_abort, scope_unit, township_or_abort
 from app.boundaries import check_boundaries
 from app.clock import county_today
+from app.dashboard.ranking_routes import zone_text
 from app.extensions import db
 from app.forms_registry import current_forms
 from app.mapbuild import STATUS_COLOURS, STATUSES, MapSettings, build_map, render_parts
@@ -101,6 +102,8 @@ def _labels() -> dict:
         "layerTownships": _("Townships"),
         "layerVillages": _("Villages"),
         "layerDemo": _("Demo villages"),
+        "position": _("Position"),
+        "gpsNote": _("From an inspector's GPS fix, not yet confirmed"),
     }
 
 
@@ -156,8 +159,8 @@ def village_map():
     if chosen["lagging"]:
         located = [v for v in located if v.status in LAGGING]
         unlocated = [v for v in unlocated if v.status in LAGGING]
-    # The lagging first: behind, near, then the rest in legend order.
-    unlocated.sort(key=lambda v: (UNLOCATED_ORDER.index(v.status), v.code))
+    # Furthest behind its own target first (as the ranking), then the rest in legend order.
+    unlocated.sort(key=_by_gap)
     townships = township_records(chosen["period"], chosen["indicator"], scope_code)
     outline = county_outline()
     settings = MapSettings(
@@ -166,6 +169,7 @@ def village_map():
         draw_js=url_for("static", filename="js/map.js"),
         village_url_prefix=url_for("web.home") + "dashboard/village/",
         labels=_labels(),
+        focus=chosen["township"],
         **tile_settings(current_app.config),
     )
     parts = render_parts(build_map(located, townships, outline, settings))
@@ -197,7 +201,16 @@ def village_map():
         colours=STATUS_COLOURS,
         labels=status_labels(),
         has_boundaries=any(t.boundary for t in townships),
+        zone_text=zone_text,
     )
+
+
+def _by_gap(village) -> tuple:
+    """Villages with a gap by their gap (most negative first), then by status and code."""
+    gap = village.gap
+    if gap is not None and village.status not in ("not_reported", "no_data"):
+        return (0, gap, 0, village.code)
+    return (1, 0.0, UNLOCATED_ORDER.index(village.status), village.code)
 
 
 @bp.route("/map/boundaries", methods=["GET", "POST"])
