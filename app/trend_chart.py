@@ -16,8 +16,8 @@ from html import escape
 
 from app import figures
 
-WIDTH, HEIGHT = 560, 240
-LEFT, RIGHT, TOP, BOTTOM = 40, 12, 22, 34
+WIDTH, HEIGHT = 380, 220  # drawn at ~330 px on a phone: text stays about its size
+LEFT, RIGHT, TOP, BOTTOM = 36, 24, 22, 30
 RATE, TARGET, PATH, GRID = "#0b5cad", "#59636e", "#b35806", "#d0d7de"
 
 
@@ -48,13 +48,13 @@ def _axes(labels: list[str]) -> list[str]:
         y = _y(tick)
         parts.append(
             f'<line x1="{LEFT}" y1="{y}" x2="{WIDTH - RIGHT}" y2="{y}" stroke="{GRID}"/>'
-            f'<text x="{LEFT - 4}" y="{y + 4}" text-anchor="end" font-size="11">'
+            f'<text x="{LEFT - 4}" y="{y + 4}" text-anchor="end" font-size="10">'
             f"{int(tick * 100)}%</text>"
         )
     for i, label in enumerate(labels):
         parts.append(
             f'<text x="{_x(i, len(labels))}" y="{HEIGHT - 12}" text-anchor="middle" '
-            f'font-size="11">{escape(label)}</text>'
+            f'font-size="10">{escape(label)}</text>'
         )
     return parts
 
