@@ -4,17 +4,18 @@ per indicator, and completeness, as one A4 document (HTML to print, or a PDF).
 
 Everything is read once from the one roll-up (app/reports.rollup: the county or township, its
 townships, its villages) and ordered by app/ranking.py, so the bulletin's figures are the
-dashboard's and the ranking page's, rounded by app/figures.py in the template. (Open and overdue
+dashboard's and the ranking page's, rounded by app/rollups/figures.py in the template. (Open and
+overdue
 problems join it once the rectification ledger exists.)
 """
 
 from dataclasses import dataclass
 
-from app import reports
 from app.periods import parse_period
 from app.ranking import RankRow, furthest_behind, rank
 from app.ranking_data import township_facts, village_facts
-from app.rollup import UnitResult
+from app.rollups import reports
+from app.rollups.core import UnitResult
 
 WORST = 10
 
@@ -23,7 +24,7 @@ WORST = 10
 class Section:
     key: str
     label: str
-    headline: object  # app.rollup.IndicatorResult of the county (or township)
+    headline: object  # app.rollups.core.IndicatorResult of the county (or township)
     townships: list[RankRow]  # empty for a township's bulletin
     worst: list[RankRow]  # the villages furthest behind their own target
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import current_app
 
 from app.extensions import db
-from app.forms_registry import current_forms
+from app.formdefs.registry import current_forms
 from app.models import ZONES, County, Target, Township, Village
 from app.periods import parse_period
 

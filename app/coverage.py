@@ -11,7 +11,7 @@ Pure (no Flask, no database): it post-processes app/rollup.IndicatorResult.
 
 from dataclasses import replace
 
-from app.rollup import IndicatorResult
+from app.rollups.core import IndicatorResult
 from app.target_path import path_status
 
 DEFAULT_THRESHOLD = 0.8

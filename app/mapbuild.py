@@ -4,7 +4,7 @@ Views hand in what the roll-up said about each village and township (status, rat
 denominator, target) and the page's translated labels; this module only draws. Three choices
 shape it:
 
-- Scale: all villages travel as one compact JSON payload (app/mapdata.py), drawn by
+- Scale: all villages travel as one compact JSON payload (app/maps/data.py), drawn by
   `static/js/map.js` (SVG for a
   county, a canvas renderer past a few thousand points), never one Python folium object per
   marker, so 25,000 villages still build in well under a second.
@@ -23,8 +23,8 @@ from branca.element import CssLink, JavascriptLink, MacroElement
 from jinja2 import Template
 from markupsafe import escape
 
-from app.geo import shift_geometry, wgs84_to_gcj02
-from app.mapdata import (  # noqa: F401 - re-exported for the views and tests
+from app.geography.geo import shift_geometry, wgs84_to_gcj02
+from app.maps.data import (  # noqa: F401 - re-exported for the views and tests
     STATUS_COLOURS,
     STATUSES,
     TownshipMark,

@@ -9,7 +9,7 @@ tiles are GCJ-02.
 import json
 from dataclasses import dataclass
 
-from app.geo import shift_geometry, wgs84_to_gcj02
+from app.geography.geo import shift_geometry, wgs84_to_gcj02
 
 STATUSES = (
     "meets",

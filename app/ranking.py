@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from app import figures
+from app.rollups import figures
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +72,7 @@ def _order(unit, key: str):
 
 
 def rank(units: Iterable, key: str, facts: Mapping[str, UnitFacts]) -> list[RankRow]:
-    """Every unit of `units` (app.rollup.UnitResult) as a RankRow, furthest behind first."""
+    """Every unit of `units` (app.rollups.core.UnitResult) as a RankRow, furthest behind first."""
     ordered = sorted((u for u in units if key in u.indicators), key=lambda u: _order(u, key))
     rows = []
     for position, unit in enumerate(ordered, start=1):

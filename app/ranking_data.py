@@ -7,11 +7,11 @@ disagree.
 
 from sqlalchemy import func, select
 
-from app import reports
 from app.extensions import db
 from app.models import Inspection, Township, Village
 from app.periods import parse_period
 from app.ranking import RankRow, UnitFacts, rank
+from app.rollups import reports
 
 LEVELS = ("village", "township")
 

@@ -1,8 +1,10 @@
 """Roll-ups and trends for the dashboard, the API, the map and the exports: the one path from
 answers to a number on a screen.
 
-Thin on purpose: app/tallies.py asks the database for one tally per village (one statement per
-call), app/targets.py says which target applies to each village's zone, and app/rollup.py (pure)
+Thin on purpose: app/rollups/tallies.py asks the database for one tally per village (one statement
+per
+call), app/rollups/targets.py says which target applies to each village's zone, and
+app/rollups/core.py (pure)
 does all the arithmetic. Levels go village → township → county → province: the province is
 the one top unit over every county of the deployment (config PROVINCE_CODE, PROVINCE_NAME),
 counties come from the counties table. Unknown codes raise LookupError.
@@ -15,13 +17,11 @@ from sqlalchemy import func, select
 
 from app.coverage import honest
 from app.extensions import db
-from app.forms_registry import current_forms
-from app.indicators import Indicator
+from app.formdefs.indicators import Indicator
+from app.formdefs.registry import current_forms
 from app.models import County, Township, Village
 from app.periods import parse_period
-from app.quarter_summary import reads_summary
-from app.reports_summed import summed_rollup, summed_trend
-from app.rollup import (
+from app.rollups.core import (
     IndicatorResult,
     Tally,
     UnitResult,
@@ -31,10 +31,12 @@ from app.rollup import (
     shared_target,
     village_tally,
 )
+from app.rollups.reports_summed import summed_rollup, summed_trend
+from app.rollups.summary.quarter import reads_summary
+from app.rollups.summary.read import area_villages, summary_figures
+from app.rollups.tallies import VillageFigures, village_figures
+from app.rollups.targets import TargetTable, targets_at
 from app.settings import reports_scope_approved_only
-from app.summary_read import area_villages, summary_figures
-from app.tallies import VillageFigures, village_figures
-from app.targets import TargetTable, targets_at
 from app.unit_kinds import counted, coverage_threshold, kind_counts
 
 LEVELS = ("province", "county", "township", "village")  # top down

@@ -15,10 +15,17 @@ from operator import itemgetter
 from app.extensions import db
 from app.models import Township
 from app.models.summary import ANY
-from app.rollup import Tally, indicator_result, roll_up, shared_target, village_tally, zone_tally
-from app.summary_read import area_sums
-from app.tallies import village_figures
-from app.targets import targets_on
+from app.rollups.core import (
+    Tally,
+    indicator_result,
+    roll_up,
+    shared_target,
+    village_tally,
+    zone_tally,
+)
+from app.rollups.summary.read import area_sums
+from app.rollups.tallies import village_figures
+from app.rollups.targets import targets_on
 
 
 def summed_rollup(indicators, span, level, scope, targets, approved_only):

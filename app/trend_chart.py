@@ -3,7 +3,8 @@ the chart, the target and the path to it drawn, as server-side SVG (no JavaScrip
 
 "How did clean heating change over eight quarters?" took eight period switches: a sparkline
 carries no numbers. This chart writes each quarter's rate above its point (the same rounding as
-everywhere, app/figures.py), draws the target of each quarter as a grey step line and the value
+everywhere, app/rollups/figures.py), draws the target of each quarter as a grey step line and the
+value
 expected on the target's path (app/target_path.py) as a dashed line; the page shows the same
 numbers as a table beside it: the table is what a screen reader reads and what survives a
 black-and-white print, and the SVG's <desc> points to it.
@@ -14,7 +15,7 @@ always 0–100 %, as for the sparklines.
 
 from html import escape
 
-from app import figures
+from app.rollups import figures
 
 WIDTH, HEIGHT = 380, 220  # drawn at ~330 px on a phone: text stays about its size
 LEFT, RIGHT, TOP, BOTTOM = 36, 24, 22, 30

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import Township, Village
 from app.settings import get_setting
 
-PROVINCE = 0  # the province's unit id, as in app/reports.py
+PROVINCE = 0  # the province's unit id, as in app/rollups/reports.py
 
 
 def kind_counts(level: str, place) -> dict[int, dict[str, int]]:

@@ -18,7 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from app.demo import load_demo
+from app.demo.inspections import load_demo
+
 from app.extensions import db
 from app.models import User
 from bench.bench_offline import LIGHTHOUSE_DIR, lighthouse_cli, session_cookie_of

@@ -29,7 +29,8 @@ The year 2026 takes each village's latest inspection: province (400+60+200+20+30
 
 from datetime import date
 
-from app import county as county_seed
+from app.geography import county as county_seed
+
 from app.extensions import db
 from app.models import County, Township, Village
 from tests.factories import add_user

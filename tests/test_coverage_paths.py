@@ -9,12 +9,12 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from app.rollups.core import IndicatorResult
+from app.rollups.reports import rollup, trend
 
 from app.coverage import honest
 from app.extensions import db
 from app.models import County, Township, Village
-from app.reports import rollup, trend
-from app.rollup import IndicatorResult
 from app.target_path import TargetPath, expected, path_status
 from tests.rollup_helpers import add_inspection
 

@@ -6,11 +6,11 @@ import json
 import re
 
 import pytest
+from app.geography.geo import wgs84_to_gcj02
+from app.maps.build import STATUS_COLOURS
+from app.views.maps.routes import tile_settings
 
 from app.extensions import db
-from app.geo import wgs84_to_gcj02
-from app.mapbuild import STATUS_COLOURS
-from app.mapview.routes import tile_settings
 from app.models import TownshipBoundary, TownshipBoundaryUpload
 from tests.map_helpers import (
     CODES,

@@ -9,10 +9,10 @@ default `*`, 0.70 mountain; manure 0.80 from 2025; straw 0.90; film 0.40; sewage
 from datetime import date
 
 import pytest
+from app.rollups.reports import rollup, trend
 
 from app.extensions import db
 from app.models import Village
-from app.reports import rollup, trend
 from tests.rollup_helpers import add_inspection, add_target, by_code, judge_any_coverage, set_zone
 
 T = "140225101"  # 西坊城镇

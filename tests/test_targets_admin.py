@@ -4,10 +4,10 @@ A new target applies from the current quarter on, so past quarters keep their ju
 from datetime import UTC, date, datetime
 
 import pytest
+from app.rollups.reports import rollup
 
 from app.extensions import db
 from app.models import Target
-from app.reports import rollup
 from tests.rollup_helpers import add_inspection, set_zone
 
 MOUNTAIN = "140225101201"

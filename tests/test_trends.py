@@ -11,9 +11,9 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
+from app.rollups.reports import trend
 
 from app.extensions import db
-from app.reports import trend
 from app.trend_chart import trend_chart
 from tests.dashboard_scenario import login
 from tests.rollup_helpers import add_inspection, judge_any_coverage, set_zone

@@ -2,11 +2,11 @@
 
 from flask import g, redirect, render_template, request, url_for
 
-from app.admin import bp
-from app.audit import record
+from app.accounts.audit import record
+from app.accounts.policy import allow
 from app.extensions import db
-from app.policy import allow
 from app.settings import get_setting, reports_scope_approved_only, set_setting
+from app.views.admin import bp
 
 
 @bp.get("/admin/settings")

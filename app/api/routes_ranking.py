@@ -1,7 +1,8 @@
 """GET /api/v1/ranking: per indicator, villages (of a county or a township) or townships,
 furthest behind their own target first (app/ranking.py): the rows of the ranking page.
 
-Scope (app/policy.py): village figures stay within the caller's township for township roles,
+Scope (app/accounts/policy.py): village figures stay within the caller's township for township
+roles,
 whose default is their own township; a county admin or viewer ranks their county; another
 county or township is 403, an unknown one 404.
 """
@@ -11,15 +12,15 @@ from dataclasses import asdict
 from flask import abort
 from marshmallow import ValidationError
 
-from app.access import county_or_abort, home_county, scope_unit, township_or_abort
-from app.api import bp
-from app.api.routes_rollup import _counts, _query_args
-from app.api.schemas_rollup import ranking_query_schema, ranking_schema
-from app.forms_registry import current_forms
+from app.accounts.access import county_or_abort, home_county, scope_unit, township_or_abort
+from app.accounts.policy import allow
+from app.formdefs.registry import current_forms
 from app.models import Township
-from app.policy import allow
 from app.ranking_data import ranking
 from app.settings import reports_scope_approved_only
+from app.views.api import bp
+from app.views.api.routes_rollup import _counts, _query_args
+from app.views.api.schemas_rollup import ranking_query_schema, ranking_schema
 
 
 @bp.get("/ranking")

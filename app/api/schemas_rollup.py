@@ -4,8 +4,8 @@ Rates and targets are fractions (0–1); null where there is no rate or no targe
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from app.periods import parse_period
-from app.reports import LEVELS
-from app.rollup import STATUSES
+from app.rollups.core import STATUSES
+from app.rollups.reports import LEVELS
 from app.target_path import PATH_STATUSES
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100

@@ -4,21 +4,21 @@ project's set-up installs: fonts-wqy-microhei; see the Makefile and .ci/run).
 
 Both render the same template from the same app/bulletin.build, so the PDF holds the page's
 figures. A township role's bulletin is its own township's; `?township=` outside the caller's
-scope is refused by app/access.py.
+scope is refused by app/accounts/access.py.
 """
 
 from pathlib import Path
 
 from flask import Response, abort, current_app, render_template, request
 
-from app.access import county_or_abort, home_county, township_or_abort
+from app.accounts.access import county_or_abort, home_county, township_or_abort
+from app.accounts.policy import allow
 from app.bulletin import build
 from app.clock import county_today
-from app.dashboard import bp
-from app.dashboard.context import chosen_period, indicator_infos, own_township, status_labels
-from app.dashboard.ranking_routes import zone_text
-from app.policy import allow
 from app.settings import reports_scope_approved_only
+from app.views.dashboard import bp
+from app.views.dashboard.context import chosen_period, indicator_infos, own_township, status_labels
+from app.views.dashboard.ranking_routes import zone_text
 
 STYLESHEET = "css/bulletin.css"
 

@@ -1,31 +1,31 @@
 """The ranking page and its CSV/XLSX: per indicator, villages (of the county or one township) or
 townships, furthest behind their own target first (app/ranking.py, app/ranking_data.py).
 
-Scope as everywhere (app/policy.py): a township role ranks its own township's villages (the
+Scope as everywhere (app/accounts/policy.py): a township role ranks its own township's villages (the
 county's townships, whose figures its county page shows, too); `?township=` outside the
-caller's scope is refused by app/access.py.
+caller's scope is refused by app/accounts/access.py.
 """
 
 from flask import Response, abort, render_template, request, stream_with_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app import exports
-from app.access import county_or_abort, home_county, township_or_abort
-from app.dashboard import bp
-from app.dashboard.context import (
+from app.accounts.access import county_or_abort, home_county, township_or_abort
+from app.accounts.policy import allow
+from app.exports import tables as exports
+from app.models import Township
+from app.ranking import table_row
+from app.ranking_data import LEVELS, ranking
+from app.settings import reports_scope_approved_only
+from app.views.dashboard import bp
+from app.views.dashboard.context import (
     chosen_period,
     indicator_infos,
     own_township,
     periods,
     status_labels,
 )
-from app.dashboard.export_routes import MEDIA_TYPES
-from app.models import Township
-from app.policy import allow
-from app.ranking import table_row
-from app.ranking_data import LEVELS, ranking
-from app.settings import reports_scope_approved_only
+from app.views.dashboard.export_routes import MEDIA_TYPES
 
 ZONE_LABELS = {
     "plain": _l("Plain"),

@@ -3,16 +3,19 @@ chart with each value written on it (app/trend_chart.py) and the same numbers as
 
 Every number comes from app/reports.trend (the one roll-up). A township role sees its own
 township (and the county's total, as on the county page); `?township=` outside the caller's
-scope is refused by app/access.py.
+scope is refused by app/accounts/access.py.
 """
 
 from flask import abort, render_template, request
 from markupsafe import Markup
 
-from app import reports
-from app.access import county_or_abort, home_county, township_or_abort
-from app.dashboard import bp
-from app.dashboard.context import (
+from app.accounts.access import county_or_abort, home_county, township_or_abort
+from app.accounts.policy import allow
+from app.rollups import reports
+from app.settings import reports_scope_approved_only
+from app.trend_chart import trend_chart
+from app.views.dashboard import bp
+from app.views.dashboard.context import (
     chosen_period,
     current_quarter,
     indicator_infos,
@@ -20,10 +23,7 @@ from app.dashboard.context import (
     periods,
     status_labels,
 )
-from app.dashboard.tables import trend_quarters
-from app.policy import allow
-from app.settings import reports_scope_approved_only
-from app.trend_chart import trend_chart
+from app.views.dashboard.tables import trend_quarters
 
 
 def trend_blocks(level: str, code: str, quarters: list[str]) -> list[dict]:

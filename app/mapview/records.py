@@ -1,6 +1,7 @@
 """From the database and the roll-up to the plain records the map builder draws.
 
-The statuses come from `app.reports.rollup` only; nothing here computes a rate. One distinction
+The statuses come from `app.rollups.reports.rollup` only; nothing here computes a rate. One
+distinction
 is added: a village (or township) that reported nothing for the indicator's section is
 "not reported", while one that reported a zero denominator is the roll-up's "no data".
 """
@@ -8,10 +9,9 @@ is added: a village (or township) that reported nothing for the indicator's sect
 import json
 from dataclasses import dataclass
 
-from app import figures
 from app.extensions import db
-from app.geo import point_in_geometry
-from app.mapbuild import TownshipMark, VillageMark
+from app.geography.geo import point_in_geometry
+from app.maps.build import TownshipMark, VillageMark
 from app.models import (
     County,
     Inspection,
@@ -20,7 +20,8 @@ from app.models import (
     TownshipBoundaryUpload,
     Village,
 )
-from app.reports import rollup
+from app.rollups import figures
+from app.rollups.reports import rollup
 
 LAGGING = frozenset({"near", "behind"})
 
@@ -42,7 +43,7 @@ class Unlocated:
 
     @property
     def gap(self) -> float | None:
-        """Shown rate minus shown target, in points (app/figures.py)."""
+        """Shown rate minus shown target, in points (app/rollups/figures.py)."""
         return figures.gap_points(self.rate, self.target)
 
 

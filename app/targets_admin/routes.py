@@ -15,15 +15,15 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.accounts.policy import allow
 from app.clock import county_today
 from app.extensions import db
-from app.forms_registry import current_forms
+from app.formdefs.registry import current_forms
 from app.i18n import current_lang
 from app.periods import parse_period, quarter_of
-from app.policy import allow
+from app.rollups.targets import TARGET_ZONES, add_target, history, targets_at
 from app.target_path import TargetPath
-from app.targets import TARGET_ZONES, add_target, history, targets_at
-from app.targets_admin import bp
+from app.views.targets_admin import bp
 
 ZONE_LABELS = {
     "*": _l("County default (also zone unknown)"),
