@@ -5,7 +5,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 8000
 WORKERS ?= 4
 
-.PHONY: run test install install-test translations migrate seed bench lint format clean
+.PHONY: run test install install-test translations migrate seed bench lint format clean system-packages
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -17,8 +17,17 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
-install: $(VENV)/.installed translations
-install-test: $(VENV)/.installed-test translations
+install: $(VENV)/.installed translations system-packages
+install-test: $(VENV)/.installed-test translations system-packages
+
+# The bulletin's PDF needs a CJK font from Debian (and pango, which WeasyPrint loads); installed
+# once, when absent and apt-get is there (root on the project's machines and CI).
+system-packages:
+	@if ! fc-list :lang=zh 2>/dev/null | grep -q . && command -v apt-get >/dev/null; then \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  (apt-get install -y -qq fonts-wqy-microhei libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1 || \
+	   (apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei libpango-1.0-0 libpangoft2-1.0-0 >/dev/null)); \
+	fi
 
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel -q compile -d app/translations

@@ -11,6 +11,8 @@ from app.models import Setting
 
 DEFAULTS = {
     "reports.approved_only": False,
+    # a figure from fewer than this share of its units reads 数据不足 (app/rollups/coverage.py)
+    "reports.coverage_threshold": 0.8,
 }
 
 

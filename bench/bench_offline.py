@@ -63,12 +63,14 @@ class ByteCounter:
 
 
 def session_cookie(app) -> str:
+    return session_cookie_of(app, "wang", "pw-field-2026")
+
+
+def session_cookie_of(app, username: str, password: str) -> str:
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    client.post(
-        "/login", data={"username": "wang", "password": "pw-field-2026", "csrf_token": token}
-    )
+    client.post("/login", data={"username": username, "password": password, "csrf_token": token})
     return client.get_cookie("session").value
 
 
@@ -100,7 +102,8 @@ def measure_visits(app, base, counter):
     return first, repeat
 
 
-def lighthouse(app, base) -> dict | None:
+def lighthouse_cli() -> Path | None:
+    """The Lighthouse command, installed into LIGHTHOUSE_DIR on first use (None if that fails)."""
     cli = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
     if not cli.exists():
         LIGHTHOUSE_DIR.mkdir(parents=True, exist_ok=True)
@@ -114,6 +117,13 @@ def lighthouse(app, base) -> dict | None:
         if install.returncode != 0 or not cli.exists():
             print(f"lighthouse: npm install failed: {install.stderr[-300:]}")
             return None
+    return cli
+
+
+def lighthouse(app, base) -> dict | None:
+    cli = lighthouse_cli()
+    if cli is None:
+        return None
     out = LIGHTHOUSE_DIR / "report.json"
     headers = json.dumps({"Cookie": f"session={session_cookie(app)}"})
     run = subprocess.run(

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 
 from app.extensions import db
 from tests.factories import add_user
-from tests.rollup_helpers import add_inspection
+from tests.rollup_helpers import add_inspection, judge_any_coverage
 
 CLOCK = lambda: datetime(2026, 11, 20, 4, 0, tzinfo=UTC)  # noqa: E731
 PERIOD = "2026Q4"
@@ -64,3 +64,4 @@ def build(app, inspector_id: int) -> None:
             inspector_id, C, date(2026, 11, 2), 100, manure={"produced_t": 100, "utilised_t": 90}
         )
         db.session.commit()
+        judge_any_coverage()  # three villages of 224: the figures are judged all the same

@@ -17,7 +17,7 @@ import re
 from datetime import date
 
 from app.extensions import db
-from tests.rollup_helpers import add_inspection, village
+from tests.rollup_helpers import add_inspection, judge_any_coverage, village
 
 PERIOD = "2026Q4"
 DAY = date(2026, 11, 2)
@@ -66,6 +66,7 @@ def seed_scenario(app, inspector_id: int, hostile: str | None = None) -> None:
         if hostile:
             village(hostile).name = HOSTILE
         db.session.commit()
+        judge_any_coverage()  # a handful of villages: township statuses judged all the same
 
 
 def payload(html: str) -> dict:

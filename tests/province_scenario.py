@@ -33,7 +33,7 @@ from app.extensions import db
 from app.geography import county as county_seed
 from app.models import County, Township, Village
 from tests.factories import add_user
-from tests.rollup_helpers import add_inspection
+from tests.rollup_helpers import add_inspection, judge_any_coverage
 
 PROVINCE = "140000"
 A, B = "140101", "140102"
@@ -101,4 +101,5 @@ def build(app) -> int:
         add_inspection(admin, code("a1p"), date(2026, 5, 1), 400, heating={"central": 400})
         add_inspection(admin, code("b1m"), date(2026, 5, 2), 300, heating={"central": 300})
         db.session.commit()
+        judge_any_coverage()  # a few villages per county: the figures are judged all the same
     return admin

@@ -66,3 +66,15 @@ def add_target(indicator: str, zone: str, value: float, period: str) -> None:
 
 def by_code(units):
     return {u.code: u for u in units}
+
+
+def judge_any_coverage() -> None:
+    """Judge every figure whatever its coverage (setting reports.coverage_threshold = 0): for
+    worlds of a few villages whose tests are about the arithmetic, not about coverage
+    (tests/test_coverage.py tests the threshold)."""
+    from app.models import Setting  # noqa: PLC0415 - only these worlds need it
+
+    db.session.merge(
+        Setting(key="reports.coverage_threshold", value=0, updated_at=datetime.now(UTC))
+    )
+    db.session.commit()

@@ -24,7 +24,7 @@ from app.rollups.reports import trend
 from app.rollups.sources import period_leaves
 from app.rollups.summary.quarter import note_villages
 from app.rollups.targets import targets_at
-from tests.rollup_helpers import add_inspection
+from tests.rollup_helpers import add_inspection, judge_any_coverage
 from tests.summary_helpers import assert_summary_is_live, switch_on
 
 QUARTER = "2026Q1"
@@ -76,6 +76,7 @@ def four_villages(seeded, make_user):
             add_inspection(
                 uid, village.code, date(2026, 2, 1), households, heating={"central": central}
             )
+        judge_any_coverage()  # a world of four villages: the arithmetic, not the coverage
         db.session.commit()
         ids = {
             "T1": t1.id, "T2": t2.id, "T3": t3.id, "C1": t1.county_id, "C2": second.id,

@@ -39,7 +39,11 @@ def test_county_page_shows_the_hand_worked_figures(scenario, client):
         "target": "80.0%",
         "gap": "+4.0",
         "fraction": "420 / 500 t",
-        "reported": "3 / 224",
+        # a rural indicator counts the 213 administrative villages, not the 11 communities
+        "reported": "3 / 213",
+        "unknown": "210",
+        "coverage": "coverage 1.4%",
+        "progress": "Target met",
     }
     film = card(html, "film_recovery")
     assert film == {
@@ -47,7 +51,10 @@ def test_county_page_shows_the_hand_worked_figures(scenario, client):
         "target": "40.0%",
         "gap": "-15.0",
         "fraction": "10 / 40 t",
-        "reported": "2 / 224",
+        "reported": "2 / 213",
+        "unknown": "211",
+        "coverage": "coverage 0.9%",
+        "progress": "Behind the path",  # no baseline: the path is the target itself
     }
     assert card(html, "straw_utilisation")["rate"] == "—"
     assert "Villages reported: 3 of 224." in html
@@ -99,7 +106,7 @@ def test_a_year_sums_its_quarters(scenario, client):
     # and 2025 has none: no data, 0 of 224 villages
     empty = client.get("/dashboard/?period=2025&lang=en").get_data(as_text=True)
     assert card(empty, "manure_utilisation")["rate"] == "—"
-    assert card(empty, "manure_utilisation")["reported"] == "0 / 224"
+    assert card(empty, "manure_utilisation")["reported"] == "0 / 213"
 
 
 def test_township_and_village_pages(scenario, client):
@@ -108,7 +115,7 @@ def test_township_and_village_pages(scenario, client):
         as_text=True
     )
     assert card(html, "manure_utilisation")["fraction"] == "330 / 400 t"
-    assert card(html, "manure_utilisation")["reported"] == "2 / 36"
+    assert card(html, "manure_utilisation")["reported"] == "2 / 25"  # 25 villages, 11 社区
     assert f"/dashboard/village/{sc.A}?period=2026Q4#inspection-" in html  # latest, one tap
     page = client.get(f"/dashboard/village/{sc.A}?period=2026Q4&lang=en").get_data(as_text=True)
     assert card(page, "manure_utilisation") == {
@@ -117,6 +124,7 @@ def test_township_and_village_pages(scenario, client):
         "gap": "-20.0",
         "fraction": "60 / 100 t",
         "reported": "1 / 1",
+        "progress": "Behind the path",
     }
     assert "Recorded by wang" in page
     assert re.search(r'<details class="inspection" id="inspection-\d+" open>', page)  # newest open

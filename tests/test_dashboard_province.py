@@ -67,6 +67,9 @@ def test_the_home_is_the_province_with_a_row_per_county(province):
         "gap": "-9.7",
         "fraction": "1,130 / 1,450 households",
         "reported": "8 / 10",
+        "unknown": "2",
+        "coverage": "coverage 80.0%",
+        "progress": "Behind the path",
     }
     assert rows(html) == [ps.A, ps.B]
     row_a = re.search(rf'<tr id="row-{ps.A}">(.*?)</tr>', html, re.S).group(1)

@@ -498,3 +498,47 @@ def test_shipped_indicators_and_targets(shipped):
     assert clean.denominator.fields == ("profile.households",)
     villages = indicators.get("sewage_villages")
     assert (villages.numerator.kind, villages.denominator.kind) == ("count_where", "count")
+
+
+def test_unit_kinds_and_a_targets_path_load(tmp_path):
+    path = {"baseline": {"value": 0.339, "date": "2020-12-31"}, "deadline": "2023-12-31"}
+    spec = indicator(
+        unit_kinds=["village", "community"],
+        targets=[{"zone": "*", "value": 1.0, "from": "2021", **path}],
+    )
+    (loaded,) = load_with(tmp_path, spec)
+    assert loaded.unit_kinds == ("community", "village")
+    (target,) = loaded.targets
+    assert (target.baseline_value, str(target.baseline_date), str(target.deadline)) == (
+        0.339,
+        "2020-12-31",
+        "2023-12-31",
+    )
+    (default,) = load_with(tmp_path, indicator())
+    assert default.unit_kinds == ("village",)  # rural indicators count administrative villages
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"unit_kinds": ["hamlet"]}, "unit_kinds"),
+        ({"unit_kinds": []}, "unit_kinds"),
+        (
+            {
+                "targets": [
+                    {
+                        "zone": "*",
+                        "value": 0.9,
+                        "from": "2021",
+                        "baseline": {"value": 0.5, "date": "2025-12-31"},
+                        "deadline": "2025-01-01",
+                    }
+                ]
+            },
+            "deadline must come after",
+        ),
+    ],
+)
+def test_bad_unit_kinds_or_paths_are_refused(tmp_path, changes, message):
+    with pytest.raises(ValueError, match=message):
+        load_with(tmp_path, indicator(**changes))

@@ -239,7 +239,8 @@ def test_an_extra_section_and_indicator_need_no_code(apps, tmp_path):
     stored = app.test_client().post("/api/v1/inspections", json=body, headers=headers)
     assert stored.status_code == 201, stored.get_json()
 
-    # The roll-up: (60 + 45) / (100 + 50) = 70 %, behind the fixture's 85 %.
+    # The roll-up: (60 + 45) / (100 + 50) = 70 % against the fixture's 85 %, but 2 of the
+    # township's 11 villages reported: below the 80 % coverage threshold, so 数据不足.
     rolled = app.test_client().get(
         f"/api/v1/rollup?period=2026Q1&level=township&township={TOWNSHIP}", headers=headers
     )
@@ -247,7 +248,8 @@ def test_an_extra_section_and_indicator_need_no_code(apps, tmp_path):
     toilets = township["indicators"]["toilet_coverage"]
     assert (toilets["numerator"], toilets["denominator"]) == (105, 150)
     assert toilets["rate"] == pytest.approx(0.7) and toilets["target"] == pytest.approx(0.85)
-    assert toilets["status"] == "behind"
+    assert toilets["status"] == "insufficient_data"
+    assert toilets["coverage"] == pytest.approx(2 / 11)
 
     # The export: the indicator's columns, each village's figures.
     admin = app.test_client()

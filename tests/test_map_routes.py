@@ -3,6 +3,7 @@ tests/map_helpers.py)."""
 
 import io
 import json
+import re
 
 import pytest
 
@@ -82,9 +83,25 @@ def test_villages_without_location_are_listed_with_their_status(admin, client):
     html = client.get(URL).get_data(as_text=True)
     assert f'<tr data-code="{UNLOCATED}">' in html
     row = html.split(f'<tr data-code="{UNLOCATED}">')[1].split("</tr>")[0]
-    assert "落后于目标" in row and "40.0 %" in row  # 40/100 behind
+    assert "落后于目标" in row and "40.0%" in row  # 40/100 behind
+    # beside the rate: its own target, the gap to it and the zone (issue 15)
+    assert 'data-col="target">80.0%<' in row and 'data-col="gap">-40.0<' in row
+    assert 'data-col="zone">片区未定<' in row
     # 224 units − 12 placed = 212 listed; nothing dropped.
     assert html.count("<tr data-code=") == 212
+    # sorted by gap, furthest behind first: the unlocated village (−40.0) leads
+    assert re.findall(r'<tr data-code="(\d+)">', html)[0] == UNLOCATED
+
+
+def test_gps_placed_villages_are_marked_and_a_chosen_township_is_the_focus(admin, client):
+    data = payload(client.get(URL).get_data(as_text=True))
+    codes = data["villages"]["code"]
+    gps_codes = [codes[i] for i in data["gps"]]
+    assert len(gps_codes) == 1 and str(gps_codes[0]) in GPS_PLACED
+    assert data["focus"] is None
+    township = GPS_PLACED[:9]
+    focused = payload(client.get(URL + f"&township={township}").get_data(as_text=True))
+    assert focused["townshipCodes"][focused["focus"]] == township
 
 
 def test_english_legend_with_lang_en(admin, client):

@@ -11,7 +11,7 @@ import pytest
 
 from app.extensions import db
 from app.formdefs.registry import current_forms
-from tests.rollup_helpers import add_inspection, set_zone
+from tests.rollup_helpers import add_inspection, judge_any_coverage, set_zone
 
 T, OTHER_T = "140225101", "140225102"
 PLAIN, MOUNTAIN, OTHER_VILLAGE = "140225101200", "140225101201", "140225102200"
@@ -29,6 +29,7 @@ def scenario(seeded, make_user):
         add_inspection(admin, PLAIN, date(2026, 4, 20), 400, heating={"central": 400})
         add_inspection(admin, OTHER_VILLAGE, date(2026, 2, 1), 50, heating={"gas": 5})
         db.session.commit()
+        judge_any_coverage()
     return admin
 
 
@@ -66,6 +67,10 @@ def test_county_rollup_document(client, scenario, auth_headers):
         "meets": None,
         "status": "no_data",
         "villages_reported": 0,
+        "units": 213,
+        "coverage": 0.0,
+        "path_expected": 0.4,
+        "path_status": None,
     }
     with client.application.app_context():
         assert set(unit["indicators"]) == set(current_forms().indicators.keys)

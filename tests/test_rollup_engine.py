@@ -13,7 +13,7 @@ import pytest
 from app.extensions import db
 from app.models import Village
 from app.rollups.reports import rollup, trend
-from tests.rollup_helpers import add_inspection, add_target, by_code, set_zone
+from tests.rollup_helpers import add_inspection, add_target, by_code, judge_any_coverage, set_zone
 
 T = "140225101"  # 西坊城镇
 V = {n: f"1402251012{n:02d}" for n in range(11)}  # its villages 140225101200…210
@@ -24,6 +24,7 @@ def county(seeded, make_user):
     uid = make_user("county_admin")
     ctx = seeded.app_context()
     ctx.push()
+    judge_any_coverage()
     yield uid
     db.session.rollback()
     ctx.pop()

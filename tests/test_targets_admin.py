@@ -153,3 +153,54 @@ def test_post_without_csrf_token_is_refused(admin_client, seeded):
     assert response.status_code in (400, 422)
     with seeded.app_context():
         assert target_rows() == before
+
+
+def test_a_target_with_a_path_is_appended_and_judges_the_quarters_on_it(admin_client, seeded):
+    client, uid = admin_client
+    with seeded.app_context():
+        set_zone(MOUNTAIN, "mountain")
+        add_inspection(uid, MOUNTAIN, date(2026, 8, 1), 100, heating={"biomass": 60})
+        db.session.commit()
+    data = {
+        "indicator": "clean_heating",
+        "zone": "mountain",
+        "value_percent": "90",
+        "applies_from": "2026Q3",
+        "source": "2026-2030 plan",
+        "baseline_percent": "70",
+        "baseline_date": "2025-12-31",
+        "deadline": "2030-12-31",
+    }
+    # a baseline without its date is refused, and nothing is stored
+    partial = client.post("/admin/targets", data={**data, "baseline_date": ""})
+    assert partial.status_code == 422
+    assert client.post("/admin/targets", data=data).status_code == 302
+    with seeded.app_context():
+        row = db.session.execute(db.select(Target).order_by(Target.id.desc())).scalars().first()
+        assert (row.value, row.baseline_value, row.baseline_date, row.deadline) == (
+            0.9,
+            0.7,
+            date(2025, 12, 31),
+            date(2030, 12, 31),
+        )
+        village = next(u for u in rollup("2026Q3", "village", "140225101") if u.code == MOUNTAIN)
+    heating = village.indicators["clean_heating"]
+    # 2025-12-31 → 2026-09-30 is 273 of 1826 days: 0.70 + 0.20 × 273/1826 = 0.729901…
+    assert heating.path_expected == pytest.approx(0.70 + 0.20 * 273 / 1826)
+    assert (heating.rate, heating.status, heating.path_status) == (0.6, "behind", "behind_path")
+    assert "2030-12-31" in client.get("/admin/targets").get_data(as_text=True)
+
+
+def test_the_coverage_threshold_is_a_county_setting(admin_client, seeded):
+    client, _uid = admin_client
+    assert (
+        client.post(
+            "/admin/settings", data={"reports_scope": "all", "coverage_threshold": "50"}
+        ).status_code
+        == 303
+    )
+    with seeded.app_context():
+        from app.settings import get_setting  # noqa: PLC0415
+
+        assert get_setting("reports.coverage_threshold") == 0.5
+    assert 'value="50"' in client.get("/admin/settings").get_data(as_text=True)

@@ -7,17 +7,23 @@
                                         a condition being {"field": ..., "eq"|"ne": value}.
 All fields an indicator reads are taken from the same inspection: the village's latest in the
 period that holds the indicator's section. The plan's targets are seeded from here; afterwards
-the `targets` table is the truth and an admin edits it.
+the `targets` table is the truth and an admin edits it. A seeded target may carry the plan's
+baseline ({"value", "date"}) and deadline (a date): the path of app/rollups/target_path.py.
+
+`unit_kinds` says which village-level units an indicator counts: rural indicators count
+administrative villages only ("village"), so an urban community (社区) neither adds to their
+sums nor to the units they are judged against; clean heating counts communities too.
 """
 
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
 from app.formdefs import FormSet
-from app.models.geography import ZONES
+from app.models.geography import VILLAGE_KINDS, ZONES
 from app.periods import parse_period
 
 
@@ -41,6 +47,9 @@ class TargetSeed:
     value: float
     applies_from: str  # a period code: "2021" or "2025Q1"
     source: str
+    baseline_value: float | None = None
+    baseline_date: date | None = None
+    deadline: date | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,7 @@ class Indicator:
     numerator: Term
     denominator: Term
     targets: tuple[TargetSeed, ...]
+    unit_kinds: tuple[str, ...] = ("village",)
 
 
 @dataclass(frozen=True)
@@ -70,12 +80,13 @@ class IndicatorSet:
     @cached_property
     def fingerprint(self) -> str:
         """A hash of what the tallies are computed from (each indicator's key, section,
-        numerator and denominator, in order). The roll-up summary stores the one it was built
-        from and is not read under any other: a changed definition must never show the old
-        definition's numbers. Labels and seeded targets are left out: targets are applied when
-        a roll-up is read, never stored in the summary."""
+        numerator, denominator and the kinds of unit it counts, in order). The roll-up summary
+        stores the one it was built from and is not read under any other: a changed definition
+        must never show the old definition's numbers. Labels and seeded targets are left out:
+        targets are applied when a roll-up is read, never stored in the summary."""
         basis = [
-            [i.key, i.section, asdict(i.numerator), asdict(i.denominator)] for i in self.indicators
+            [i.key, i.section, asdict(i.numerator), asdict(i.denominator), sorted(i.unit_kinds)]
+            for i in self.indicators
         ]
         text = json.dumps(basis, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
@@ -101,17 +112,37 @@ def _indicator(row: dict, form_set: FormSet) -> Indicator:
         numerator=_term(row["numerator"], key, form_set),
         denominator=_term(row["denominator"], key, form_set),
         targets=tuple(_target(t, key) for t in row.get("targets", [])),
+        unit_kinds=_unit_kinds(row.get("unit_kinds", ["village"]), key),
     )
+
+
+def _unit_kinds(kinds: list, key: str) -> tuple[str, ...]:
+    if not kinds or any(k not in VILLAGE_KINDS for k in kinds):
+        raise ValueError(f"indicator {key}: unit_kinds must be some of {VILLAGE_KINDS}")
+    return tuple(sorted(set(kinds)))
 
 
 def _target(spec: dict, key: str) -> TargetSeed:
     """A seeded target: checked here, so a typo stops the app rather than the seed half-way."""
-    seed = TargetSeed(spec["zone"], float(spec["value"]), str(spec["from"]), spec.get("source", ""))
+    baseline = spec.get("baseline")
+    seed = TargetSeed(
+        spec["zone"],
+        float(spec["value"]),
+        str(spec["from"]),
+        spec.get("source", ""),
+        float(baseline["value"]) if baseline else None,
+        date.fromisoformat(baseline["date"]) if baseline else None,
+        date.fromisoformat(spec["deadline"]) if spec.get("deadline") else None,
+    )
     if seed.zone != "*" and seed.zone not in ZONES:
         raise ValueError(f"indicator {key}: target zone {seed.zone!r} is not * or a zone")
     if not 0 <= seed.value <= 1:
         raise ValueError(f"indicator {key}: target {seed.value} is not a fraction 0..1")
     parse_period(seed.applies_from)  # raises on anything but 2026 or 2026Q1
+    if seed.baseline_value is not None and not 0 <= seed.baseline_value <= 1:
+        raise ValueError(f"indicator {key}: baseline {seed.baseline_value} is not a fraction 0..1")
+    if seed.baseline_date and seed.deadline and seed.deadline <= seed.baseline_date:
+        raise ValueError(f"indicator {key}: the deadline must come after the baseline date")
     return seed
 
 

@@ -106,6 +106,9 @@ def seed_targets() -> int:
                     value=seed_row.value,
                     applies_from=applies_from,
                     source=seed_row.source,
+                    baseline_value=seed_row.baseline_value,
+                    baseline_date=seed_row.baseline_date,
+                    deadline=seed_row.deadline,
                 )
             )
             added += 1

@@ -46,6 +46,7 @@ class MapSettings:
     overlay_url: str = ""  # a label layer drawn above the tiles (Tianditu cva_w)
     subdomains: str = "abc"
     labels: dict = field(default_factory=dict)  # translated strings for popups and layers
+    focus: str | None = None  # the township chosen: the map zooms to it
 
 
 class _DrawLayers(MacroElement):
@@ -133,6 +134,7 @@ def build_map(
             settings.village_url_prefix,
             settings.tile_crs,
             project,
+            settings.focus,
         )
     )
     return BuiltMap(fmap, data, data_id)
@@ -161,8 +163,10 @@ def render_parts(built: BuiltMap) -> dict[str, str]:
     which would break the app's layout and accessibility, so only the links are kept."""
     root = built.fmap.get_root()
     root.render()
+    # The scripts are deferred, so Leaflet (147 KB) no longer blocks the page's first paint;
+    # the map's own inline script waits for them (DOMContentLoaded, see map/index.html).
     links = "\n".join(
-        child.render()
+        child.render().replace("<script src=", "<script defer src=")
         for child in root.header._children.values()
         if isinstance(child, (JavascriptLink, CssLink))
     )

@@ -11,13 +11,22 @@ from dataclasses import dataclass
 
 from app.geography.geo import shift_geometry, wgs84_to_gcj02
 
-STATUSES = ("meets", "near", "behind", "no_target", "no_data", "not_reported")
+STATUSES = (
+    "meets",
+    "near",
+    "behind",
+    "insufficient_data",
+    "no_target",
+    "no_data",
+    "not_reported",
+)
 # Colour-blind-aware ColorBrewer RdYlGn/RdYlBu picks; "no data" grey and "not reported" white
 # are deliberately unlike any rate colour, so an empty village never reads as 0 %.
 STATUS_COLOURS = {
     "meets": "#1a9850",
     "near": "#fdae61",
     "behind": "#d73027",
+    "insufficient_data": "#c2a5cf",  # too few villages reported to judge: not a rate colour
     "no_target": "#4575b4",
     "no_data": "#8c8c8c",
     "not_reported": "#ffffff",
@@ -39,6 +48,7 @@ class VillageMark:
     denominator: float | None
     target: float | None
     is_demo: bool = False
+    from_gps: bool = False  # placed by an inspector's GPS fix, not a confirmed location
 
 
 @dataclass(frozen=True)
@@ -78,10 +88,11 @@ def _rounded(value, scale=10_000):
 
 
 def layer_payload(
-    villages, townships, labels: dict, village_url_prefix: str, tile_crs: str, project
+    villages, townships, labels: dict, village_url_prefix: str, tile_crs: str, project, focus=None
 ) -> dict:
     """Column arrays (gzip packs like with like): positions as integers of 1e-5° (≈1 m),
-    village codes as the 3-digit suffix of their township's code where they share it."""
+    village codes as the 3-digit suffix of their township's code where they share it.
+    `focus` is the code of the township chosen: the map zooms to it."""
     township_index = {t.code: i for i, t in enumerate(townships)}
     names = [t.name for t in townships]
     codes = [t.code for t in townships]
@@ -106,7 +117,7 @@ def layer_payload(
             "code",
         )
     }
-    demo = []
+    demo, gps = [], []
     status_index = {s: i for i, s in enumerate(STATUSES)}
     for n, v in enumerate(villages):
         lat, lon = project(v.lat, v.lon)
@@ -123,6 +134,8 @@ def layer_payload(
         cols["code"].append(int(v.code[9:]) if shared else v.code)
         if v.is_demo:
             demo.append(n)
+        if v.from_gps:
+            gps.append(n)
     marks, boundaries = [], []
     for i, t in enumerate(townships):
         seat = project(t.lat, t.lon) if t.lat is not None and t.lon is not None else None
@@ -153,6 +166,8 @@ def layer_payload(
         "villages": cols,
         "targets": list(targets),
         "demo": demo,
+        "gps": gps,
+        "focus": township_index.get(focus) if focus else None,
         "townships": marks,
         "boundaries": {"type": "FeatureCollection", "features": boundaries} if boundaries else None,
         "villageUrl": village_url_prefix,

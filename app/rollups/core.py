@@ -7,7 +7,8 @@ its reporting villages, never a mean of village rates.
 
 Targets differ by zone (clean heating: 1.00 plain, 0.70 mountain), so a unit's target is the
 mean of its reporting villages' targets weighted by each village's denominator. Then
-rate ≥ target ⇔ Σ num ≥ Σ target_i·den_i: "meets" is honest for mixed units.
+rate ≥ target ⇔ Σ num ≥ Σ target_i·den_i: "meets" is honest for mixed units. The value expected
+on the target's path (app/rollups/target_path.py) is weighted the same way.
 """
 
 from collections.abc import Callable, Hashable, Mapping
@@ -19,7 +20,9 @@ from typing import TypeVar
 EPSILON = 1e-9
 NEAR_POINTS = 0.10  # "near": within 10 percentage points below the target
 
-STATUSES = ("meets", "near", "behind", "no_data", "no_target")
+# insufficient_data: too few of the unit's villages reported to judge (set by
+# app/rollups/coverage.py)
+STATUSES = ("meets", "near", "behind", "insufficient_data", "no_data", "no_target")
 
 K = TypeVar("K", bound=Hashable)
 P = TypeVar("P", bound=Hashable)
@@ -34,6 +37,9 @@ class Tally:
     target_weighted: float = 0.0  # Σ target_i × weight_i over contributing villages with a target
     target_weight: float = 0.0  # Σ weight_i of those villages (weight = the village's denominator)
     villages_reported: int = 0
+    # Σ (expected_i − target_i) × weight_i: how far below its target each village's path is this
+    # period (0 without a path, so a tally without paths reads as before)
+    path_offset: float = 0.0
 
     def __add__(self, other: "Tally") -> "Tally":
         if not isinstance(other, Tally):
@@ -44,6 +50,7 @@ class Tally:
             self.target_weighted + other.target_weighted,
             self.target_weight + other.target_weight,
             self.villages_reported + other.villages_reported,
+            self.path_offset + other.path_offset,
         )
 
     @property
@@ -54,20 +61,34 @@ class Tally:
     def target(self) -> float | None:
         return self.target_weighted / self.target_weight if self.target_weight else None
 
+    @property
+    def path_expected(self) -> float | None:
+        if not self.target_weight:
+            return None
+        return (self.target_weighted + self.path_offset) / self.target_weight
 
-def village_tally(numerator: float, denominator: float, target: float | None) -> Tally:
-    """A reporting village's tally; its target is weighted by its own denominator."""
-    if target is None:
-        return Tally(numerator, denominator, 0.0, 0.0, 1)
-    return Tally(numerator, denominator, target * denominator, denominator, 1)
+
+def village_tally(
+    numerator: float, denominator: float, target: float | None, expected: float | None = None
+) -> Tally:
+    """A reporting village's tally; its target (and the value expected on the target's path,
+    the target itself when not given) is weighted by its own denominator."""
+    return zone_tally(numerator, denominator, 1, target, expected)
 
 
-def zone_tally(numerator: float, denominator: float, villages: int, target: float | None) -> Tally:
+def zone_tally(
+    numerator: float,
+    denominator: float,
+    villages: int,
+    target: float | None,
+    expected: float | None = None,
+) -> Tally:
     """Reporting villages of one zone, already summed (Σ num, Σ den, how many): the same as
     the sum of their village_tally, since they share one target t and Σ t·denᵢ = t·Σ denᵢ."""
     if target is None:
         return Tally(numerator, denominator, 0.0, 0.0, villages)
-    return Tally(numerator, denominator, target * denominator, denominator, villages)
+    offset = 0.0 if expected is None else (expected - target) * denominator
+    return Tally(numerator, denominator, target * denominator, denominator, villages, offset)
 
 
 def roll_up(children: Mapping[K, Tally], parent_of: Callable[[K], P]) -> dict[P, Tally]:
@@ -84,6 +105,7 @@ def roll_up(children: Mapping[K, Tally], parent_of: Callable[[K], P]) -> dict[P,
                 tally.target_weighted,
                 tally.target_weight,
                 tally.villages_reported,
+                tally.path_offset,
             ]
         else:
             acc[0] += tally.numerator
@@ -91,6 +113,7 @@ def roll_up(children: Mapping[K, Tally], parent_of: Callable[[K], P]) -> dict[P,
             acc[2] += tally.target_weighted
             acc[3] += tally.target_weight
             acc[4] += tally.villages_reported
+            acc[5] += tally.path_offset
     return {parent: Tally(*acc) for parent, acc in sums.items()}
 
 
@@ -132,6 +155,10 @@ class IndicatorResult:
     meets: bool | None
     status: str
     villages_reported: int
+    path_expected: float | None = None  # the value expected on the target's path this period
+    path_status: str | None = None  # "met" | "on_track" | "behind_path" (app/coverage.honest)
+    units: int | None = None  # units of the kinds the indicator counts, in this unit
+    coverage: float | None = None  # villages_reported ÷ units
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,18 +171,25 @@ class UnitResult:
     indicators: dict[str, IndicatorResult]
 
 
-def indicator_result(tally: Tally, fallback_target: float | None = None) -> IndicatorResult:
+def indicator_result(
+    tally: Tally, fallback_target: float | None = None, fallback_expected: float | None = None
+) -> IndicatorResult:
     """The result shown for a unit. When no reporting village weighs in (nothing reported, or
     every denominator is 0), the target shown is `fallback_target`: the target all the unit's
-    villages share, if they share one. The rate is then None, so `meets` stays None."""
+    villages share, if they share one (and likewise the path's `fallback_expected`). The rate
+    is then None, so `meets` stays None."""
     rate = tally.rate
     target = tally.target
+    expected = tally.path_expected
     if target is None and rate is None:
         target = fallback_target
+        expected = fallback_expected if fallback_expected is not None else fallback_target
     if target is not None:
         # Σ t·w / Σ w with one shared t can come out as 0.7500000000000002; targets are set to
         # 0.1 % at most, so 12 decimals lose nothing and show 0.75.
         target = round(target, 12)
+    if expected is not None:
+        expected = round(expected, 12)
     return IndicatorResult(
         numerator=tally.numerator,
         denominator=tally.denominator,
@@ -164,6 +198,7 @@ def indicator_result(tally: Tally, fallback_target: float | None = None) -> Indi
         meets=meets(rate, target),
         status=status(rate, target),
         villages_reported=tally.villages_reported,
+        path_expected=expected,
     )
 
 

@@ -35,11 +35,16 @@ def amount_text(value: Real | None) -> str:
 
 
 def gap_points(rate: float | None, target: float | None) -> float | None:
-    """Rate minus target in percentage points, one decimal. Taken from the exact figures, so a
-    rate of 79.97 % against 80 % shows "-0.0" (short, as its status says), not "+0.0"."""
+    """Rate minus target in percentage points, one decimal: the shown rate minus the shown
+    target (both rounded first), so the three numbers on a card always add up. When that is 0
+    but the exact rate falls short (79.97 % against 80 %), it is -0.0: short, as its status
+    says, not "+0.0"."""
     if rate is None or target is None:
         return None
-    return round((rate - target) * 100, 1)
+    shown = round(percent(rate) - percent(target), 1)
+    if shown == 0 and rate < target - 1e-9:
+        return -0.0
+    return shown + 0.0  # never a -0.0 but for the case above
 
 
 def gap_text(rate: float | None, target: float | None) -> str:

@@ -26,9 +26,11 @@ from app.rollups.core import (
     roll_up,
     shared_target,
 )
+from app.rollups.coverage import honest
 from app.rollups.sources import LEVELS, PROVINCE, period_leaves, stored_zones, trend_tallies
 from app.rollups.summary.state import freshness
-from app.rollups.targets import targets_at, targets_on
+from app.rollups.targets import TargetTable, targets_at, targets_on
+from app.rollups.unit_kinds import counted, coverage_threshold, kind_counts
 from app.settings import reports_scope_approved_only
 
 __all__ = ["LEVELS", "PROVINCE", "place_of", "rollup", "summary_freshness", "trend"]
@@ -61,7 +63,7 @@ def rollup(
         raise ValueError(f"a {place[0]} scope does not go with level {level}")
     span = parse_period(period)
     indicators = current_forms().indicators.indicators
-    targets = targets_at(span.start)
+    targets = targets_at(span.start, span.end)
     # township → county: to climb to counties, or to keep a county's villages (the summary's
     # village rows are read per township)
     needs_counties = level in ("province", "county") or (place is not None and place[0] == "county")
@@ -73,12 +75,14 @@ def rollup(
     rolled, reported_count = leaves.rolled()
 
     results = []
+    kinds, threshold = kind_counts(level, place), coverage_threshold()
     for unit_id, (code, name, zones) in units.items():
         indicator_results = {}
         for ind in indicators:
             tally = rolled[ind.key].get(unit_id, Tally())
-            fallback = shared_target({targets.for_zone(ind.key, z) for z in zones})
-            indicator_results[ind.key] = indicator_result(tally, fallback)
+            result = indicator_result(tally, *_fallbacks(targets, ind.key, zones))
+            units_counted = counted(kinds.get(unit_id, {}), ind)
+            indicator_results[ind.key] = honest(result, units_counted, threshold)
         results.append(
             UnitResult(
                 code=code,
@@ -103,14 +107,29 @@ def trend(
     spans = [parse_period(p) for p in periods]
     if not spans:
         return []
-    targets = targets_on([s.start for s in spans])
+    # each quarter judged by the targets in force at its start, its path read at its end
+    targets = targets_on([s.start for s in spans], [s.end for s in spans])
     by_period = trend_tallies(ind, spans, level, scope, _approved_only(approved_only), targets)
+    units_counted = counted(kind_counts(level, scope).get(_unit_id(scope), {}), ind)
+    threshold = coverage_threshold()
     series = []
     for span in spans:
         tally = roll_up(by_period[span.code], lambda _leaf: code).get(code, Tally())
-        fallback = shared_target({targets[span.start].for_zone(ind.key, z) for z in zones})
-        series.append((span.code, indicator_result(tally, fallback)))
+        result = indicator_result(tally, *_fallbacks(targets[span.start], ind.key, zones))
+        series.append((span.code, honest(result, units_counted, threshold)))
     return series
+
+
+def _unit_id(scope) -> int:
+    return PROVINCE if scope is None else scope[1]
+
+
+def _fallbacks(targets: TargetTable, key: str, zones) -> tuple[float | None, float | None]:
+    """The target and the path's expected value all the unit's zones share, if they do."""
+    return (
+        shared_target({targets.for_zone(key, z) for z in zones}),
+        shared_target({targets.expected_for_zone(key, z) for z in zones}),
+    )
 
 
 def summary_freshness() -> str:

@@ -94,8 +94,8 @@ def trend_tallies(
         if sums is not None:
             return {
                 s.code: {
-                    zone: zone_tally(*sums_of_zone, targets[s.start].for_zone(ind.key, zone))
-                    for zone, sums_of_zone in sums.get(s.code, {}).items()
+                    zone: zone_tally(*zone_sums, *_target_and_path(targets[s.start], ind.key, zone))
+                    for zone, zone_sums in sums.get(s.code, {}).items()
                 }
                 for s in spans
             }
@@ -126,6 +126,11 @@ def parent_steps(level: str, township_of, county_of) -> list:
     province (unit PROVINCE)."""
     chain = [township_of, county_of, lambda _county: PROVINCE]
     return chain[: LEVELS[::-1].index(level)]
+
+
+def _target_and_path(targets: TargetTable, key: str, zone: str) -> tuple:
+    """The zone's target and the value expected on its path (app/rollups/targets.py)."""
+    return targets.for_zone(key, zone), targets.expected_for_zone(key, zone)
 
 
 def _definitions() -> str:
@@ -159,13 +164,15 @@ def _summary_leaves(indicators, span, level, place, targets, approved_only, coun
         return None
     tallies: dict[str, dict[Hashable, Tally]] = {key: {} for key in keys}
     reported: dict[Hashable, Tally] = {}
-    target_of = {(k, z): targets.for_zone(k, z) for k in keys for z in {row[2] for row in rows}}
+    zones = {row[2] for row in rows}
+    target_of = {(k, z): _target_and_path(targets, k, z) for k in keys for z in zones}
     for _quarter, unit, zone, key, numerator, denominator, villages in rows:
         if key == ANY:
             reported[unit, ANY] = Tally(villages_reported=int(villages))
         else:
-            target = target_of[key, zone]
-            tallies[key][unit, zone] = zone_tally(numerator, denominator, int(villages), target)
+            tallies[key][unit, zone] = zone_tally(
+                numerator, denominator, int(villages), *target_of[key, zone]
+            )
     return Leaves(tallies, reported, (itemgetter(0),))
 
 
@@ -183,12 +190,12 @@ def village_tallies(
     zones = {row.zone for row in rows}
     for k, ind in enumerate(indicators):
         # one target lookup per zone, not per village (25,000 villages at province scale)
-        target_of = {zone: targets.for_zone(ind.key, zone) for zone in zones}
+        target_of = {zone: _target_and_path(targets, ind.key, zone) for zone in zones}
         tallies = out[ind.key]
         for row in rows:
             figures = row.figures[k]
             if figures is not None:
-                tallies[row.village_id] = village_tally(*figures, target_of[row.zone])
+                tallies[row.village_id] = village_tally(*figures, *target_of[row.zone])
     return out
 
 

@@ -39,6 +39,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.formdefs.indicators import Condition, Indicator, Term
 from app.models import Answer, Inspection, Township, Village
+from app.models.geography import VILLAGE_KINDS
 
 answers = Answer.__table__
 inspections = Inspection.__table__
@@ -92,7 +93,7 @@ def _prepared(indicators, start, end, period_code, by_quarter, scope, approved_o
         "scope_id": scope[1] if scope else None,
     }
     shape = (
-        tuple((i.key, i.section, i.numerator, i.denominator) for i in indicators),
+        tuple((i.key, i.section, i.numerator, i.denominator, i.unit_kinds) for i in indicators),
         by_quarter,
         kind,
         bool(approved_only),
@@ -197,6 +198,10 @@ def _build(indicators, by_quarter, scope_kind, approved_only):
     columns = []
     for indicator in indicators:
         own = latest.c.section == indicator.section
+        if set(indicator.unit_kinds) != set(VILLAGE_KINDS):
+            # a unit of a kind the indicator does not count (a 社区 in a rural indicator) has
+            # not reported it: it adds nothing to the sums (forms/indicators.json unit_kinds)
+            own = and_(own, villages.c.kind.in_(indicator.unit_kinds))
         reported = func.max(case((own, 1), else_=0))
         columns += [
             reported.label(f"r_{indicator.key}"),

@@ -36,6 +36,26 @@
     return box;
   }
 
+  // The township chosen in the filter: fit its area, else its villages and seat.
+  function zoomToFocus(map, data, real, demo) {
+    if (data.focus === null || data.focus === undefined) return;
+    var L_ = window.L, bounds = L_.latLngBounds([]);
+    if (data.boundaries) {
+      data.boundaries.features.forEach(function (f) {
+        if (f.properties.i === data.focus) bounds.extend(L_.geoJSON(f).getBounds());
+      });
+    }
+    var t = data.townships[data.focus];
+    if (t && t.seat) bounds.extend(t.seat);
+    [real, demo].forEach(function (group) {
+      group.eachLayer(function (m) { bounds.extend(m.getLatLng()); });
+    });
+    if (!bounds.isValid()) return;
+    if (bounds.getNorthEast().equals(bounds.getSouthWest())) map.setView(bounds.getCenter(), 12);
+    else map.fitBounds(bounds, { padding: [20, 20], maxZoom: 13 });
+    map.cunjianFocused = true;
+  }
+
   window.cunjianDrawMap = function (map, data) {
     var L_ = window.L, labels = data.labels, statuses = data.statuses;
     var renderer = data.canvas ? L_.canvas({ padding: 0.3 }) : L_.svg();
@@ -52,6 +72,8 @@
       ]);
     }
 
+    // Township names stay on the map (not only on hover), small and centred on the seat/area.
+    var nameLabel = { permanent: true, direction: "center", className: "cj-township-label" };
     var townships = L_.layerGroup();
     if (data.boundaries) {
       L_.geoJSON(data.boundaries, {
@@ -62,7 +84,7 @@
         },
         onEachFeature: function (f, layer) {
           var t = data.townships[f.properties.i];
-          layer.bindTooltip(function () { return el("span", t.name); });
+          layer.bindTooltip(function () { return el("span", t.name); }, nameLabel);
           layer.bindPopup(function () { return townshipPopup(t); });
         }
       }).addTo(townships);
@@ -72,15 +94,16 @@
         L_.circleMarker(t.seat, {
           radius: 6 + 3 * Math.sqrt(t.total), color: "#444", weight: 1,
           fillColor: colour(t.status), fillOpacity: 0.35, className: "cj-township"
-        }).bindTooltip(function () { return el("span", t.name); })
+        }).bindTooltip(function () { return el("span", t.name); }, nameLabel)
           .bindPopup(function () { return townshipPopup(t); }).addTo(townships);
       });
     }
     townships.addTo(map);
 
     var real = L_.layerGroup(), demo = L_.layerGroup(), cols = data.villages;
-    var isDemo = {};
+    var isDemo = {}, isGps = {};
     data.demo.forEach(function (i) { isDemo[i] = true; });
+    (data.gps || []).forEach(function (i) { isGps[i] = true; });
     function codeOf(i) {  // a number is the 3-digit suffix of the township's 9-digit code
       var c = cols.code[i];
       return typeof c === "number" ? data.townshipCodes[cols.township[i]] + ("00" + c).slice(-3) : c;
@@ -89,9 +112,11 @@
       var code = codeOf(i), status = cols.status[i], name = cols.name[i];
       var target = data.targets[cols.target[i]];
       var marker = L_.circleMarker([lat / 1e5, cols.lon[i] / 1e5], {
-        renderer: renderer, radius: 6, weight: 1.5, color: "#333", fillColor: colour(status),
-        fillOpacity: 0.95, dashArray: isDemo[i] ? "2 2" : null,
-        className: "cj-village cj-v-" + code + " cj-s-" + statuses[status]
+        // placed by an inspector's GPS fix (unconfirmed): a purple ring, dashed
+        renderer: renderer, radius: 6, weight: isGps[i] ? 2.5 : 1.5,
+        color: isGps[i] ? "#7b3294" : "#333", fillColor: colour(status),
+        fillOpacity: 0.95, dashArray: isDemo[i] ? "2 2" : isGps[i] ? "3 2" : null,
+        className: "cj-village cj-v-" + code + " cj-s-" + statuses[status] + (isGps[i] ? " cj-gps" : "")
       });
       marker.bindTooltip(function () { return el("span", name); });
       marker.bindPopup(function () {
@@ -103,6 +128,7 @@
           [labels.target, target === null ? labels.noTarget : percent(target, labels)]
         ];
         if (isDemo[i]) rows.push([labels.demo, labels.demoNote]);
+        if (isGps[i]) rows.push([labels.position, labels.gpsNote]);
         return popup(name, rows, [labels.villagePage, data.villageUrl + code]);
       });
       marker.addTo(isDemo[i] ? demo : real);
@@ -116,6 +142,7 @@
       overlays[labels.layerDemo] = demo;
     }
     L_.control.layers(null, overlays, { collapsed: false }).addTo(map);
+    zoomToFocus(map, data, real, demo);
     window.cunjianMap = { map: map, villages: real, demo: demo, townships: townships };
   };
 })();

@@ -15,6 +15,7 @@ from app.views.api import (  # noqa: F401
     routes_geography,
     routes_inspections,
     routes_photos,
+    routes_ranking,
     routes_rollup,
 )
 from app.views.api.blueprint import bp

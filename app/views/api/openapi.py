@@ -100,6 +100,13 @@ def _ops():
             schemas_rollup.TrendQuerySchema,
             {200: schemas_rollup.TrendSchema},
         ),
+        "api.get_ranking": (
+            "Per indicator, the villages (of a county or township) or the townships, furthest "
+            "behind their own target first",
+            None,
+            schemas_rollup.RankingQuerySchema,
+            {200: schemas_rollup.RankingSchema},
+        ),
         "api.create_inspection": (
             "Store an inspection (idempotent by client_uuid)",
             inspection_body,
@@ -171,9 +178,12 @@ QUERY_RULES = {
 
 
 def _indicator_enum(paths: dict) -> None:
-    """The trend's indicator is one of the form set's indicators (known only at run time)."""
+    """An indicator parameter is one of the form set's indicators (known only at run time)."""
     keys = sorted(current_forms().indicators.keys)
-    for operation in paths.get("/rollup/trend", {}).values():
+    for operation in (
+        *paths.get("/rollup/trend", {}).values(),
+        *paths.get("/ranking", {}).values(),
+    ):
         for parameter in operation["parameters"]:
             if parameter.get("name") == "indicator":
                 parameter["schema"] = {"type": "string", "enum": keys}

@@ -4,7 +4,9 @@ Rates and targets are fractions (0–1); null where there is no rate or no targe
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from app.periods import parse_period
+from app.rollups.core import STATUSES
 from app.rollups.reports import LEVELS
+from app.rollups.target_path import PATH_STATUSES
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_TREND_PERIODS = 40
@@ -71,8 +73,36 @@ class IndicatorResultSchema(Schema):
     rate = fields.Float(allow_none=True)
     target = fields.Float(allow_none=True)
     meets = fields.Boolean(allow_none=True)
-    status = fields.String()
+    status = fields.String(
+        validate=validate.OneOf(STATUSES),
+        metadata={
+            "description": "meets | near (< 10 points below) | behind | insufficient_data "
+            "(coverage below the county's threshold: not judged) | no_data | no_target"
+        },
+    )
     villages_reported = fields.Integer()
+    units = fields.Integer(
+        allow_none=True,
+        metadata={"description": "units of the kinds the indicator counts (villages, communities)"},
+    )
+    coverage = fields.Float(
+        allow_none=True, metadata={"description": "villages_reported ÷ units (0–1); null: no unit"}
+    )
+    path_expected = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "the value expected this period on the straight path from the "
+            "target's baseline to its deadline (0–1); the target when it has no path"
+        },
+    )
+    path_status = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(PATH_STATUSES),
+        metadata={
+            "description": "met | on_track | behind_path; null without a rate, a target "
+            "or enough coverage"
+        },
+    )
 
 
 class UnitSchema(Schema):
@@ -111,3 +141,71 @@ rollup_query_schema = RollupQuerySchema()
 trend_query_schema = TrendQuerySchema()
 rollup_schema = RollupSchema()
 trend_schema = TrendSchema()
+
+
+class RankingQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    indicator = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    period = fields.String(
+        required=True,
+        validate=_valid_period,
+        metadata={"pattern": r"^(20[0-9]{2}|2100)(Q[1-4])?$", "description": "e.g. 2026Q4 or 2026"},
+    )
+    level = fields.String(
+        load_default="village",
+        validate=validate.OneOf(("village", "township")),
+        metadata={"description": "rank the villages (default) or the townships"},
+    )
+    county = fields.String(
+        validate=validate.Regexp(r"^\d{6}$"),
+        metadata={"description": "the county ranked (default: the caller's)"},
+    )
+    township = fields.String(
+        validate=validate.Regexp(r"^\d{9}$"),
+        metadata={"description": "rank this township's villages (level village)"},
+    )
+
+    @validates_schema
+    def scope_fits_the_level(self, data, **_kwargs):
+        if "county" in data and "township" in data:
+            raise ValidationError("give a county or a township, not both", "township")
+        if data.get("level") == "township" and "township" in data:
+            raise ValidationError("a township goes with level village", "township")
+
+
+class RankRowSchema(Schema):
+    position = fields.Integer(
+        allow_none=True, metadata={"description": "1 = furthest behind; null: not ranked"}
+    )
+    code = fields.String()
+    name = fields.String()
+    township = fields.String(metadata={"description": "the village's township name"})
+    zone = fields.String(metadata={"description": "a township's zones: most villages first"})
+    rate = fields.Float(allow_none=True)
+    target = fields.Float(allow_none=True)
+    gap = fields.Float(
+        allow_none=True, metadata={"description": "shown rate − shown target, percentage points"}
+    )
+    numerator = fields.Float()
+    denominator = fields.Float()
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    path_expected = fields.Float(allow_none=True)
+    path_status = fields.String(allow_none=True, validate=validate.OneOf(PATH_STATUSES))
+    villages_reported = fields.Integer()
+    units = fields.Integer(allow_none=True)
+    last_inspected = fields.Date(allow_none=True)
+
+
+class RankingSchema(Schema):
+    indicator = fields.String()
+    period = fields.String()
+    level = fields.String()
+    scope = fields.String(metadata={"description": "the county or township code ranked"})
+    counts = fields.String(metadata={"description": "approved: approved inspections only; all"})
+    rows = fields.List(fields.Nested(RankRowSchema))
+
+
+ranking_query_schema = RankingQuerySchema()
+ranking_schema = RankingSchema()

@@ -8,7 +8,14 @@ app/accounts/access.py).
 """
 
 # Importing the route modules registers their routes on `bp`.
-from app.views.dashboard import export_routes, filters, routes  # noqa: F401
+from app.views.dashboard import (  # noqa: F401
+    bulletin_routes,
+    export_routes,
+    filters,
+    ranking_routes,
+    routes,
+    trend_routes,
+)
 from app.views.dashboard.blueprint import bp
 
 __all__ = ["bp"]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from app.periods import parse_period, previous_quarters
 
 FIXED_SORTS = ("code", "name", "reported")
-STATUS_ORDER = ("meets", "near", "behind", "no_data", "no_target")
+STATUS_ORDER = ("meets", "near", "behind", "insufficient_data", "no_data", "no_target")
 
 
 def township_code_of(village_code: str) -> str:

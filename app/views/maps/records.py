@@ -20,6 +20,7 @@ from app.models import (
     TownshipBoundaryUpload,
     Village,
 )
+from app.rollups import figures
 from app.rollups.reports import rollup
 
 LAGGING = frozenset({"near", "behind"})
@@ -37,6 +38,13 @@ class Unlocated:
     numerator: float | None
     denominator: float | None
     is_demo: bool
+    target: float | None = None
+    zone: str = ""
+
+    @property
+    def gap(self) -> float | None:
+        """Shown rate minus shown target, in points (app/rollups/figures.py)."""
+        return figures.gap_points(self.rate, self.target)
 
 
 def display_status(result) -> str:
@@ -85,6 +93,8 @@ def village_records(period: str, indicator: str, scope_code: str | None):
                     num,
                     den,
                     village.is_demo,
+                    result.target if result else None,
+                    village.zone,
                 )
             )
             continue
@@ -102,6 +112,7 @@ def village_records(period: str, indicator: str, scope_code: str | None):
                 denominator=den,
                 target=result.target if result else None,
                 is_demo=village.is_demo,
+                from_gps=village.code in from_gps,
             )
         )
     return located, unlocated, from_gps

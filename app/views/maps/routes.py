@@ -21,6 +21,7 @@ from app.maps.build import STATUS_COLOURS, STATUSES, MapSettings, build_map, ren
 from app.models import County, Township, TownshipBoundary, TownshipBoundaryUpload
 from app.periods import parse_period, previous_quarters, quarter_of
 from app.security import inline_scripts
+from app.views.labels import zone_text
 from app.views.maps.blueprint import bp
 from app.views.maps.records import (
     LAGGING,
@@ -30,7 +31,15 @@ from app.views.maps.records import (
     village_records,
 )
 
-UNLOCATED_ORDER = ("behind", "near", "meets", "no_target", "no_data", "not_reported")
+UNLOCATED_ORDER = (
+    "behind",
+    "near",
+    "meets",
+    "insufficient_data",
+    "no_target",
+    "no_data",
+    "not_reported",
+)
 TIANDITU = (
     "https://t{s}.tianditu.gov.cn/%s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
     "&LAYER=%s&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
@@ -70,6 +79,7 @@ def status_labels() -> dict[str, str]:
         "meets": _("Meets target"),
         "near": _("Within 10 points of target"),
         "behind": _("Behind target"),
+        "insufficient_data": _("Insufficient data"),
         "no_target": _("No target set"),
         "no_data": _("No data (nothing to measure)"),
         "not_reported": _("Section not reported"),
@@ -93,6 +103,8 @@ def _labels() -> dict:
         "layerTownships": _("Townships"),
         "layerVillages": _("Villages"),
         "layerDemo": _("Demo villages"),
+        "position": _("Position"),
+        "gpsNote": _("From an inspector's GPS fix, not yet confirmed"),
     }
 
 
@@ -148,8 +160,8 @@ def village_map():
     if chosen["lagging"]:
         located = [v for v in located if v.status in LAGGING]
         unlocated = [v for v in unlocated if v.status in LAGGING]
-    # The lagging first: behind, near, then the rest in legend order.
-    unlocated.sort(key=lambda v: (UNLOCATED_ORDER.index(v.status), v.code))
+    # Furthest behind its own target first (as the ranking), then the rest in legend order.
+    unlocated.sort(key=_by_gap)
     townships = township_records(chosen["period"], chosen["indicator"], scope_code)
     outline = county_outline()
     settings = MapSettings(
@@ -158,6 +170,7 @@ def village_map():
         draw_js=url_for("static", filename="js/map.js"),
         village_url_prefix=url_for("web.home") + "dashboard/village/",
         labels=_labels(),
+        focus=chosen["township"],
         **tile_settings(current_app.config),
     )
     parts = render_parts(build_map(located, townships, outline, settings))
@@ -189,7 +202,16 @@ def village_map():
         colours=STATUS_COLOURS,
         labels=status_labels(),
         has_boundaries=any(t.boundary for t in townships),
+        zone_text=zone_text,
     )
+
+
+def _by_gap(village) -> tuple:
+    """Villages with a gap by their gap (most negative first), then by status and code."""
+    gap = village.gap
+    if gap is not None and village.status not in ("not_reported", "no_data"):
+        return (0, gap, 0, village.code)
+    return (1, 0.0, UNLOCATED_ORDER.index(village.status), village.code)
 
 
 @bp.route("/map/boundaries", methods=["GET", "POST"])

@@ -4,9 +4,16 @@ from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, SelectField, StringField
+from wtforms import DateField, DecimalField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from app.accounts.audit import record
 from app.accounts.policy import allow
@@ -15,6 +22,7 @@ from app.extensions import db
 from app.formdefs.registry import current_forms
 from app.i18n import current_lang
 from app.periods import parse_period, quarter_of
+from app.rollups.target_path import TargetPath
 from app.rollups.targets import TARGET_ZONES, add_target, history, targets_at
 from app.views.targets_admin.blueprint import bp
 
@@ -40,6 +48,31 @@ class TargetForm(FlaskForm):
         _l("Applies from (e.g. 2027Q1 or 2027)"), validators=[DataRequired(), Length(max=6)]
     )
     source = StringField(_l("Source or reason"), validators=[Length(max=200)])
+    # The path (app/rollups/target_path.py): optional; without it every quarter is judged by the
+    # target.
+    baseline_percent = DecimalField(
+        _l("Baseline (%)"), places=1, validators=[Optional(), NumberRange(min=0, max=100)]
+    )
+    baseline_date = DateField(_l("Baseline date"), validators=[Optional()])
+    deadline = DateField(_l("Deadline (the target is due)"), validators=[Optional()])
+
+    def validate_deadline(self, field):
+        has_value = self.baseline_percent.data is not None
+        if has_value != (self.baseline_date.data is not None):
+            raise ValidationError(_("A baseline needs both its value and its date"))
+        if has_value and field.data is None:
+            raise ValidationError(_("A baseline needs a deadline"))
+        if has_value and field.data <= self.baseline_date.data:
+            raise ValidationError(_("The deadline must come after the baseline date"))
+
+    def path(self) -> TargetPath:
+        baseline = self.baseline_percent.data
+        return TargetPath(
+            float(self.value_percent.data) / 100,
+            float(baseline) / 100 if baseline is not None else None,
+            self.baseline_date.data,
+            self.deadline.data,
+        )
 
     def validate_applies_from(self, field):
         try:
@@ -75,6 +108,7 @@ def manage_targets():
             form.applies_from.period.start,
             g.actor,
             source=form.source.data.strip(),
+            path=form.path(),
         )
         record(
             "target.change",

@@ -1,0 +1,84 @@
+"""The quarterly bulletin: `/dashboard/bulletin?period=…[&township=CODE]` as a print-ready A4
+page and `/dashboard/bulletin.pdf?period=…` as a PDF (WeasyPrint, with the CJK font the
+project's set-up installs: fonts-wqy-microhei; see the Makefile and .ci/run).
+
+Both render the same template from the same app/bulletin.build, so the PDF holds the page's
+figures. A township role's bulletin is its own township's; `?township=` outside the caller's
+scope is refused by app/accounts/access.py.
+"""
+
+from pathlib import Path
+
+from flask import Response, abort, current_app, render_template, request
+
+from app.accounts.access import county_or_abort, home_county, township_or_abort
+from app.accounts.policy import allow
+from app.clock import county_today
+from app.settings import reports_scope_approved_only
+from app.views.dashboard.blueprint import bp
+from app.views.dashboard.bulletin import build
+from app.views.dashboard.context import chosen_period, indicator_infos, own_township, status_labels
+from app.views.labels import zone_text
+
+STYLESHEET = "css/bulletin.css"
+
+
+def _bulletin():
+    township = own_township()
+    if request.args.get("township"):
+        township = township_or_abort(request.args["township"])
+    county = township.county if township is not None else None
+    if county is None and request.args.get("county"):
+        county = county_or_abort(request.args["county"], whole=True)
+    county = county or home_county()
+    if county is None:
+        abort(404)  # a deployment-wide actor names the county: ?county=
+    period = chosen_period()
+    indicators = [(i.key, i.label) for i in indicator_infos()]
+    return build(period, county, township, indicators), township
+
+
+def _render(inline_css: str | None = None) -> str:
+    bulletin, township = _bulletin()
+    return render_template(
+        "dashboard/bulletin.html",
+        b=bulletin,
+        township=township,
+        statuses=status_labels(),
+        zone_text=zone_text,
+        approved_only=reports_scope_approved_only(),
+        today=county_today(),
+        inline_css=inline_css,
+        stylesheet=STYLESHEET,
+    )
+
+
+@bp.get("/bulletin")
+@allow("dashboard.read")
+def bulletin_page():
+    return _render()
+
+
+@bp.get("/bulletin.pdf")
+@allow("dashboard.export")
+def bulletin_pdf():
+    from weasyprint import HTML  # noqa: PLC0415 - heavy (pango); only this route needs it
+
+    css = (Path(current_app.static_folder) / STYLESHEET).read_text(encoding="utf-8")
+    html = _render(inline_css=css)
+    pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    period = chosen_period()
+    code = request.args.get("township") or "county"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="cunjian-bulletin-{code}-{period}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _no_fetch(url: str, *args, **kwargs):
+    """The PDF is made from the page alone: nothing is fetched, from this host or another."""
+    raise ValueError(f"the bulletin loads nothing: {url}")

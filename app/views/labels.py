@@ -1,0 +1,16 @@
+"""Words the pages of several blueprints share, kept apart from any one blueprint so none
+imports another (pyproject.toml's import contracts)."""
+
+from flask_babel import lazy_gettext as _l
+
+ZONE_LABELS = {
+    "plain": _l("Plain"),
+    "mountain": _l("Mountain"),
+    "county_town": _l("County town"),
+    "unknown": _l("Zone unknown"),
+}
+
+
+def zone_text(zone: str) -> str:
+    """ "plain/mountain" → "平原/山区"."""
+    return "/".join(str(ZONE_LABELS.get(z, z)) for z in zone.split("/") if z)
