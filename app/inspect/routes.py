@@ -86,7 +86,8 @@ def saved(inspection_id: int):
     )
 
 
-def _render_form(village, values, errors, conflict: Inspection | None = None):
+def _render_form(village, values, errors, conflict: Inspection | None = None, editing=None):
+    """`editing`: app/inspect/corrections_view.py's editing_of, for the correction form."""
     return render_template(
         "inspect/form.html",
         village=village,
@@ -94,5 +95,6 @@ def _render_form(village, values, errors, conflict: Inspection | None = None):
         errors=errors,
         form_set=current_forms().form_set,
         conflict=conflict,
+        editing=editing,
         today=county_today().isoformat(),
     )

@@ -1,0 +1,298 @@
+"""Corrections on a 360 px phone in Chromium (issue 12, part A): a correction through
+/inspect/edit/<id> is an edit of that inspection, online or offline, never a second one; the
+form shows what is stored, and a draft of exactly that correction is offered, not imposed; a
+section goes only by an explicit, confirmed choice; a stale correction is kept and shown; the
+position of a new inspection is the phone's at submission, never an old draft's."""
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from app.clock import county_today
+from app.extensions import db
+from app.forms_registry import current_forms
+from app.models import Inspection, InspectionRevision, User
+from app.submissions import store_inspection
+from tests.browser.offline_server import CHROMIUM, serving
+from tests.browser.test_offline_browser import (
+    HAICUN,
+    cached_for_offline,
+    phone,
+    queue_states,
+    ready,
+    send_until_done,
+    sign_in,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"needs Chromium at {CHROMIUM}"),
+]
+MANURE = {"produced_t": 30.0, "utilised_t": 20.0}
+HEATING = {"central": 0, "electric": 40, "gas": 0, "biomass": 120, "other_clean": 0, "coal": 40}
+
+
+@pytest.fixture
+def browser(chromium):
+    return chromium
+
+
+def stored_inspection(app, village=HAICUN, households=200, username="wang", status="submitted"):
+    """An inspection of `username`'s on the server (households, sewage, manure, heating)."""
+    body = {
+        "client_uuid": str(uuid.uuid4()),
+        "village_code": village,
+        "inspected_on": "2026-11-02",
+        "households": households,
+        "location": {"lat": 39.7357, "lon": 113.6649},
+        "sections": {
+            "sewage": {
+                "households_treated": 30,
+                "treatment_mode": "septic_tank",
+                "facility_running": True,
+            },
+            "manure": dict(MANURE),
+            "heating": dict(HEATING),
+        },
+    }
+    with app.app_context():
+        forms = current_forms()
+        actor = db.session.execute(db.select(User).where(User.username == username)).scalar_one()
+        data = forms.inspection_schemas["en"](today=county_today()).load(body)
+        stored = store_inspection(data, actor, forms.form_set)
+        inspection = db.session.get(Inspection, stored.inspection_id)
+        inspection.status = status
+        db.session.commit()
+        return stored.inspection_id
+
+
+def server_state(app):
+    """[(id, revision count, current payload)] of every inspection."""
+    with app.app_context():
+        rows = db.session.execute(db.select(Inspection).order_by(Inspection.id)).scalars().all()
+        return [(i.id, len(i.revisions), i.revisions[-1].payload) for i in rows]
+
+
+def sewage(page, treated: int):
+    page.fill("[name='sections.sewage.households_treated']", str(treated))
+    page.select_option("[name='sections.sewage.treatment_mode']", "septic_tank")
+    page.check("[name='sections.sewage.facility_running'][value='true']")
+
+
+def to_last_step(page):
+    while page.is_visible("[data-go='1']"):
+        page.click("[data-go='1']")
+
+
+def test_an_online_correction_revises_the_inspection_and_posts_nothing_new(browser, tmp_path):
+    """On main the web form revised the inspection and the phone's queue then posted the form
+    again as a new inspection (2 → 5, 6 → 7 in the issue)."""
+    with serving(tmp_path) as (app, base):
+        inspection_id = stored_inspection(app, status="returned")
+        context = phone(browser)
+        page = context.new_page()
+        sign_in(page, base, f"/inspect/edit/{inspection_id}")
+        ready(page)
+        assert page.input_value("#households") == "200"
+        page.fill("#households", "210")
+        to_last_step(page)
+        page.click("#submit")
+        page.wait_for_url(f"**/inspect/saved/{inspection_id}")
+        ready(page)
+        assert send_until_done(page, 1) == ["sent"]
+        page.click("#send-now")  # nothing more is sent, whatever is pressed
+        page.wait_for_timeout(500)
+        state = server_state(app)
+        assert [(i, n) for i, n, _p in state] == [(inspection_id, 2)]
+        current = state[0][2]
+        assert current["households"] == 210
+        assert (current["sections"]["manure"], current["sections"]["heating"]) == (MANURE, HEATING)
+        with app.app_context():
+            assert db.session.get(Inspection, inspection_id).status == "resubmitted"
+        context.close()
+
+
+def test_the_form_shows_what_is_stored_and_offers_a_draft_of_that_correction(browser, tmp_path):
+    """On main /inspect/edit/<id> showed the village's new-inspection draft (households 7, every
+    section blank), and saving dropped the untouched sections."""
+    with serving(tmp_path) as (app, base):
+        inspection_id = stored_inspection(app)
+        context = phone(browser)
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())
+        sign_in(page, base, f"/inspect/{HAICUN}")
+        ready(page)
+        page.fill("#households", "7")  # a new inspection of the same village, left unsaved
+        page.wait_for_timeout(600)
+        page.goto(f"{base}/inspect/edit/{inspection_id}")
+        ready(page)
+        assert page.input_value("#households") == "200"  # what is stored, not that draft
+        assert page.input_value("[name='sections.manure.produced_t']") == "30.0"
+        assert not page.is_visible("#draft-choice")
+
+        page.fill("#households", "205")  # an unsaved change of this correction
+        page.wait_for_timeout(600)
+        page.reload()
+        ready(page)
+        page.wait_for_selector("#draft-choice")
+        assert page.input_value("#households") == "200"  # offered, not imposed
+        assert "继续我" in page.text_content("#draft-keep")
+        page.click("#draft-keep")
+        assert page.input_value("#households") == "205"
+        page.wait_for_timeout(400)
+        page.reload()
+        ready(page)
+        page.click("#draft-stored")
+        assert page.input_value("#households") == "200"
+        assert not page.is_visible("#draft-choice")
+
+        page.fill("#households", "201")
+        page.click("[data-go='1']")  # → sewage
+        page.fill("[name='sections.sewage.households_treated']", "31")
+        page.click("[data-go='1']")  # → manure: removed by an explicit, confirmed choice
+        page.check("#step-manure [name=remove_sections]")
+        assert page.is_disabled("[name='sections.manure.produced_t']")
+        to_last_step(page)
+        page.click("#submit")
+        page.wait_for_url(f"**/inspect/saved/{inspection_id}")
+        ready(page)
+        send_until_done(page, 1)
+        state = server_state(app)
+        assert [(i, n) for i, n, _p in state] == [(inspection_id, 2)]
+        current = state[0][2]
+        assert (current["households"], current["sections"]["sewage"]["households_treated"]) == (
+            201,
+            31,
+        )
+        assert "manure" not in current["sections"]
+        assert current["sections"]["heating"] == HEATING  # untouched: intact
+        assert current["location"] == {"lat": 39.7357, "lon": 113.6649}  # kept, not retaken
+        context.close()
+
+
+def test_an_offline_correction_made_stale_meanwhile_is_kept_and_shown(browser, tmp_path):
+    with serving(tmp_path) as (app, base):
+        inspection_id = stored_inspection(app)
+        context = phone(browser)
+        page = context.new_page()
+        sign_in(page, base, f"/inspect/{HAICUN}")
+        ready(page)
+        cached_for_offline(page)
+        page.goto(f"{base}/inspect/edit/{inspection_id}")  # visited online: cached
+        ready(page)
+        context.set_offline(True)
+        page.reload()
+        ready(page)
+        page.fill("#households", "220")
+        to_last_step(page)
+        page.click("#submit")
+        page.wait_for_selector("#queue-saved")
+        ready(page)
+        assert queue_states(page) == ["waiting"]
+        assert page.input_value("#households") == "220"  # the phone's queued correction
+        # meanwhile a county admin changes the inspection (revision 2)
+        with app.app_context():
+            inspection = db.session.get(Inspection, inspection_id)
+            payload = dict(inspection.revisions[-1].payload, notes="checked by the county")
+            forms = current_forms()
+            data = forms.inspection_schemas["en"](today=county_today()).load(payload)
+            from app.inspection_changes import edit_inspection
+
+            admin = User(username="admin", role="county_admin")
+            admin.set_password("pw-admin-2026-x")
+            db.session.add(admin)
+            db.session.flush()
+            edit_inspection(inspection, data, admin, forms.form_set)
+            db.session.commit()
+        context.set_offline(False)
+        page.click("#send-now")
+        page.wait_for_selector("li[data-status=stale]")
+        page.click("#send-now")  # kept, not retried, nothing overwritten
+        page.wait_for_timeout(400)
+        assert queue_states(page) == ["stale"]
+        kept = page.evaluate(
+            """() => new Promise(ok => indexedDB.open('cunjian').onsuccess = e =>
+                 e.target.result.transaction('outbox').objectStore('outbox').getAll().onsuccess =
+                 r => ok(r.target.result[0].conflict))"""
+        )
+        assert kept["stored"]["notes"] == "checked by the county"
+        assert kept["stored"]["households"] == 200
+        assert kept["yours"]["households"] == 220
+        assert [(i, n) for i, n, _p in server_state(app)] == [(inspection_id, 2)]
+
+        # 修改: back to this correction's form, where the inspector sees both and saves
+        with page.expect_navigation():
+            page.locator("li[data-status=stale]").get_by_role("button", name="修改").click()
+        ready(page)
+        page.wait_for_selector("#draft-choice")
+        page.click("#draft-keep")
+        to_last_step(page)
+        page.click("#submit")
+        page.wait_for_selector("#stale")  # the server shows the stored and the phone's versions
+        assert page.input_value("#households") == "220"
+        rows = page.eval_on_selector_all(
+            "#stale tr[data-path]",
+            "rs => rs.map(r => [r.dataset.path, r.cells[1].textContent, r.cells[2].textContent])",
+        )
+        assert rows == [["households", "200 户", "220 户"], ["notes", "checked by the county", "—"]]
+        to_last_step(page)
+        page.click("#submit")
+        page.wait_for_url(f"**/inspect/saved/{inspection_id}")
+        state = server_state(app)
+        assert [(i, n) for i, n, _p in state] == [(inspection_id, 3)]
+        # saved again knowingly: the inspector's version, as the table showed it
+        assert (state[0][2]["households"], state[0][2]["notes"]) == (220, "")
+        context.close()
+
+
+def test_a_new_inspection_takes_the_position_at_submission(browser, tmp_path):
+    """On main a draft kept its position: reopened 17 km away from where it was begun, the form
+    sent the old fix, and the inspection was not flagged."""
+    with serving(tmp_path) as (app, base):
+        context = phone(browser)
+        context.set_geolocation({"latitude": 39.8900, "longitude": 113.6650, "accuracy": 10})
+        page = context.new_page()
+        sign_in(page, base, f"/inspect/{HAICUN}")
+        ready(page)
+        page.wait_for_function("document.querySelector('#lat').value !== ''")
+        assert page.input_value("#lat") == "39.890000"  # 17 km north of 海村
+        page.fill("#households", "150")  # a draft is kept ...
+        page.wait_for_timeout(600)
+        page.close()
+        # ... and finished later, in the village
+        context.set_geolocation({"latitude": 39.7360, "longitude": 113.6650, "accuracy": 12})
+        page = context.new_page()
+        page.goto(f"{base}/inspect/{HAICUN}")
+        ready(page)
+        assert page.input_value("#households") == "150"
+        page.click("[data-go='1']")
+        sewage(page, 9)
+        to_last_step(page)
+        page.click("#submit")
+        page.wait_for_url("**/inspect/saved/*")
+        # a fix on the page older than 10 minutes is not sent either: it is retaken
+        page.goto(f"{base}/inspect/140225100218")
+        ready(page)
+        page.wait_for_function("document.querySelector('#lat').value !== ''")
+        context.set_geolocation({"latitude": 39.7000, "longitude": 113.6000, "accuracy": 9})
+        page.evaluate(
+            "document.getElementById('inspection-form')"
+            ".setAttribute('data-fix-at', String(Date.now() - 11 * 60 * 1000))"
+        )
+        page.fill("#households", "80")
+        page.click("[data-go='1']")
+        sewage(page, 8)
+        to_last_step(page)
+        page.click("#submit")
+        page.wait_for_url("**/inspect/saved/*")
+        with app.app_context():
+            rows = db.session.execute(db.select(Inspection).order_by(Inspection.id)).scalars()
+            fixes = [(i.lat, i.lon, len(i.flags)) for i in rows]
+        # the first is 29 m from 海村's known location: not flagged, and right not to be
+        assert fixes[0] == (39.736, 113.665, 0)
+        assert fixes[1][:2] == (39.7, 113.6)
+        with app.app_context():
+            revisions = db.select(db.func.count()).select_from(InspectionRevision)
+            assert db.session.scalar(revisions) == 2
+        context.close()
