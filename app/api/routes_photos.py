@@ -13,6 +13,7 @@ from app.forms_registry import current_forms
 from app.i18n import current_lang
 from app.images import BrokenImage, NotAnImage
 from app.models import Inspection, Photo
+from app.photo_thumbs import thumbnail
 from app.photos import PhotoConflict, PhotoTooLarge, UnknownSection, photos_of, store_photo
 from app.policy import allow, in_scope
 from app.storage import photo_storage
@@ -90,9 +91,13 @@ def photo_file(photo_id: int):
     photo = db.session.get(Photo, photo_id)
     if photo is None or not in_scope(g.actor, photo.inspection.village.township):
         abort(404)
-    response = current_app.response_class(
-        photo_storage().get(photo.storage_key), mimetype=photo.content_type
-    )
+    data = photo_storage().get(photo.storage_key)
+    if request.args.get("size") == "thumb":  # the pages' thumbnails: same photo, same rules
+        response = current_app.response_class(thumbnail(data), mimetype="image/jpeg")
+        response.headers["Cache-Control"] = "private, max-age=86400"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+    response = current_app.response_class(data, mimetype=photo.content_type)
     response.headers["Cache-Control"] = "private, max-age=86400"
     response.headers["X-Content-Type-Options"] = "nosniff"
     extension = photo.storage_key.rsplit(".", 1)[-1]

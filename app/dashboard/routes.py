@@ -29,6 +29,7 @@ from app.forms_registry import current_forms
 from app.inspection_view import inspection_document
 from app.models import Inspection, Township, Village
 from app.periods import parse_period
+from app.photo_thumbs import photos_by_inspection
 from app.policy import allow, permitted
 from app.settings import reports_scope_approved_only
 from app.sparkline import sparkline
@@ -204,6 +205,7 @@ def village(code: str):
         crumbs=breadcrumbs(period, village_row.township.county, village_row.township, village_row),
         trends=_trend_lines("village", code, unit, period),
         inspections=documents,
+        photos=photos_by_inspection(i.id for i, _doc in documents),
         form_set=form_set,
         may_read_inspections=may_read,
     )

@@ -17,6 +17,7 @@ from app.inspect.formdata import errors_by_input, payload_from_form
 from app.inspection_changes import find_inspection, live
 from app.inspection_view import inspection_document
 from app.models import Inspection, Township, Village
+from app.photo_thumbs import photos_by_inspection
 from app.policy import allow
 from app.submissions import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
 
@@ -83,6 +84,7 @@ def saved(inspection_id: int):
         inspection=document,
         form_set=current_forms().form_set,
         answer_text=answer_text,
+        photos=photos_by_inspection([inspection.id]).get(inspection.id, []),
     )
 
 

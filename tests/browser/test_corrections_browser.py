@@ -12,12 +12,13 @@ import pytest
 from app.clock import county_today
 from app.extensions import db
 from app.forms_registry import current_forms
-from app.models import Inspection, InspectionRevision, User
+from app.models import Inspection, InspectionRevision, Photo, User
 from app.submissions import store_inspection
 from tests.browser.offline_server import CHROMIUM, serving
 from tests.browser.test_offline_browser import (
     HAICUN,
     cached_for_offline,
+    jpeg,
     phone,
     queue_states,
     ready,
@@ -96,11 +97,32 @@ def test_an_online_correction_revises_the_inspection_and_posts_nothing_new(brows
         ready(page)
         assert page.input_value("#households") == "200"
         page.fill("#households", "210")
+        page.click("[data-go='1']")  # → sewage: a photo taken while correcting
+        page.set_input_files(
+            "#photo-sewage",
+            files=[{"name": "IMG_1.jpg", "mimeType": "image/jpeg", "buffer": jpeg(1)}],
+        )
+        page.wait_for_selector("#step-sewage .photo-item")
         to_last_step(page)
         page.click("#submit")
         page.wait_for_url(f"**/inspect/saved/{inspection_id}")
         ready(page)
         assert send_until_done(page, 1) == ["sent"]
+        # the photo belongs to the corrected inspection, shown as a thumbnail opening it
+        page.reload()
+        thumb = page.locator(".photo-thumbs img")
+        thumb.scroll_into_view_if_needed()  # loaded lazily, when it comes into view
+        page.wait_for_function("document.querySelector('.photo-thumbs img').naturalWidth > 0")
+        assert page.evaluate("document.querySelector('.photo-thumbs img').naturalWidth") == 240
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        with context.expect_page() as opened:
+            thumb.click()
+        full = opened.value
+        full.wait_for_load_state()
+        assert full.evaluate("document.images[0].naturalWidth") == 1600
+        with app.app_context():
+            photos = db.session.execute(db.select(Photo)).scalars().all()
+            assert [p.inspection_id for p in photos] == [inspection_id]
         page.click("#send-now")  # nothing more is sent, whatever is pressed
         page.wait_for_timeout(500)
         state = server_state(app)
