@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from app.extensions import db
 from app.formdefs import FormSet
 from app.inspection_changes import edit_inspection
 from app.models import Inspection, User
@@ -112,6 +113,9 @@ def apply_correction(
     """Edit `inspection` with `correction` (validated by `schema`); False when nothing changed
     (or it was stored before). Raises TransitionRefused, StaleRevision, ValidationError, and
     what edit_inspection raises. The caller commits."""
+    # The row is locked (PostgreSQL; SQLite's writer is one already) before its revision is
+    # judged, so two corrections from the same base cannot both pass as current.
+    db.session.refresh(inspection, with_for_update=True)
     status_after_edit(inspection.status)  # an approved inspection is frozen, stale or not
     current = len(inspection.revisions)
     base = correction.base_revision
