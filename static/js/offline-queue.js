@@ -108,7 +108,15 @@
     if (editId) draft.base_revision = Number(form.base_revision.value);
     delete draft.fresh;
     draft.updated_at = Date.now();
-    return tx([DRAFTS], "readwrite", function (t) { t.objectStore(DRAFTS).put(draft); });
+    // A draft under this key with another uuid was put there since (an entry reopened with 修改,
+    // another tab): not ours to overwrite — a late save here once replaced a reopened entry,
+    // hiding its photo, which was then attached and stored twice.
+    return tx([DRAFTS], "readwrite", function (t) {
+      var s = t.objectStore(DRAFTS), req = s.get(draft.key);
+      req.onsuccess = function () {
+        if (!req.result || req.result.client_uuid === draft.client_uuid) s.put(draft);
+      };
+    });
   }
 
   // ---- the payload: the same shape the server builds from the plain form ------------------

@@ -318,3 +318,57 @@ def test_a_new_inspection_takes_the_position_at_submission(browser, tmp_path):
             revisions = db.select(db.func.count()).select_from(InspectionRevision)
             assert db.session.scalar(revisions) == 2
         context.close()
+
+
+def test_a_photo_attached_before_a_failed_attempt_is_stored_once(browser, tmp_path):
+    """The attempt is refused (households −5, saved offline, refused when sent); 修改 reopens it.
+    On main the page's own pending draft save (here: a keystroke just before the tap) replaced
+    the reopened entry's draft: the form came back without its photo and answers, and the
+    photo, attached again, was stored twice with the inspection."""
+    with serving(tmp_path) as (app, base):
+        context = phone(browser)
+        page = context.new_page()
+        sign_in(page, base, f"/inspect/{HAICUN}")
+        ready(page)
+        cached_for_offline(page)
+        context.set_offline(True)
+        page.fill("#households", "-5")
+        page.click("[data-go='1']")
+        sewage(page, 3)
+        page.set_input_files(
+            "#photo-sewage",
+            files=[{"name": "IMG_2.jpg", "mimeType": "image/jpeg", "buffer": jpeg(2)}],
+        )
+        page.wait_for_selector("#step-sewage .photo-item")
+        to_last_step(page)
+        page.click("#submit")
+        page.wait_for_selector("#queue-saved")
+        ready(page)
+        context.set_offline(False)
+        page.click("#send-now")
+        page.wait_for_selector("li[data-status=needs_fix]")
+
+        def slow_form(route):  # the next form page takes a moment to arrive, as on 3G
+            page.wait_for_timeout(800)
+            route.continue_()
+
+        page.route(f"**/inspect/{HAICUN}", slow_form)
+        page.fill("#households", "1")  # a keystroke on the blank form: its draft save is due
+        with page.expect_navigation():
+            page.locator("li[data-status=needs_fix]").get_by_role("button", name="修改").click()
+        page.unroute(f"**/inspect/{HAICUN}")
+        ready(page)
+        assert page.input_value("#households") == "-5"  # the refused entry, with its photo
+        assert page.eval_on_selector_all("#step-sewage .photo-item", "e => e.length") == 1
+        page.fill("#households", "50")
+        to_last_step(page)
+        page.click("#submit")
+        page.wait_for_url("**/inspect/saved/*")
+        ready(page)
+        assert send_until_done(page, 1) == ["sent"]
+        with app.app_context():
+            inspections = db.session.execute(db.select(Inspection)).scalars().all()
+            photos = db.session.execute(db.select(Photo)).scalars().all()
+            assert [i.revisions[-1].payload["households"] for i in inspections] == [50]
+            assert [p.inspection_id for p in photos] == [inspections[0].id]
+        context.close()
