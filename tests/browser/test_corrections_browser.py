@@ -321,10 +321,12 @@ def test_a_new_inspection_takes_the_position_at_submission(browser, tmp_path):
 
 
 def test_a_photo_attached_before_a_failed_attempt_is_stored_once(browser, tmp_path):
-    """The attempt is refused (households −5, saved offline, refused when sent); 修改 reopens it.
-    On main the page's own pending draft save (here: a keystroke just before the tap) replaced
-    the reopened entry's draft: the form came back without its photo and answers, and the
-    photo, attached again, was stored twice with the inspection."""
+    """The attempt is refused (households −5, saved offline, refused when sent); 修改 reopens it
+    with its photo, and the photo is stored once. A keystroke just before the tap leaves a draft
+    save due on the old page while the next page is slow to arrive: saveDraft no longer
+    overwrites a draft put there since. A regression guard: the doubling of issue 12 was not
+    reproduced on main by this or the other failure paths tried (a 422 page, a lost post), so
+    this test passes on main too."""
     with serving(tmp_path) as (app, base):
         context = phone(browser)
         page = context.new_page()
