@@ -4,6 +4,7 @@ form shows what is stored, and a draft of exactly that correction is offered, no
 section goes only by an explicit, confirmed choice; a stale correction is kept and shown; the
 position of a new inspection is the phone's at submission, never an old draft's."""
 
+import json
 import uuid
 from pathlib import Path
 
@@ -196,7 +197,7 @@ def test_the_form_shows_what_is_stored_and_offers_a_draft_of_that_correction(bro
 def test_an_offline_correction_made_stale_meanwhile_is_kept_and_shown(browser, tmp_path):
     with serving(tmp_path) as (app, base):
         inspection_id = stored_inspection(app)
-        context = phone(browser)
+        context = phone(browser, accept_downloads=True)
         page = context.new_page()
         sign_in(page, base, f"/inspect/{HAICUN}")
         ready(page)
@@ -241,6 +242,21 @@ def test_an_offline_correction_made_stale_meanwhile_is_kept_and_shown(browser, t
         assert kept["stored"]["notes"] == "checked by the county"
         assert kept["stored"]["households"] == 200
         assert kept["yours"]["households"] == 220
+        assert [(i, n) for i, n, _p in server_state(app)] == [(inspection_id, 2)]
+        # the rescue file carries it as an edit; imported, it is refused as stale, not stored new
+        with page.expect_download() as download:
+            page.click("#rescue")
+        rescue = json.loads(Path(download.value.path()).read_text())
+        (entry,) = rescue["entries"]
+        assert (entry["kind"], entry["inspection_id"], entry["base_revision"]) == (
+            "edit",
+            inspection_id,
+            1,
+        )
+        path = tmp_path / "rescue.json"
+        path.write_text(json.dumps(rescue))
+        result = app.test_cli_runner().invoke(args=["import-rescue", str(path)])
+        assert "correction not stored: StaleRevision" in result.output
         assert [(i, n) for i, n, _p in server_state(app)] == [(inspection_id, 2)]
 
         # 修改: back to this correction's form, where the inspector sees both and saves
