@@ -109,8 +109,8 @@
     delete draft.fresh;
     draft.updated_at = Date.now();
     // A draft under this key with another uuid was put there since (an entry reopened with 修改,
-    // another tab): not ours to overwrite — a late save here once replaced a reopened entry,
-    // hiding its photo, which was then attached and stored twice.
+    // another tab): not ours to overwrite. A late save here could replace a reopened entry's
+    // draft, so the form came back without its answers and photo (attached again: twice).
     return tx([DRAFTS], "readwrite", function (t) {
       var s = t.objectStore(DRAFTS), req = s.get(draft.key);
       req.onsuccess = function () {
