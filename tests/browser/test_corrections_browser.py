@@ -5,6 +5,7 @@ section goes only by an explicit, confirmed choice; a stale correction is kept a
 position of a new inspection is the phone's at submission, never an old draft's."""
 
 import json
+import time
 import uuid
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from tests.browser.test_offline_browser import (
     phone,
     queue_states,
     ready,
+    registration_id,
     send_until_done,
     sign_in,
 )
@@ -389,4 +391,50 @@ def test_a_photo_attached_before_a_failed_attempt_is_stored_once(browser, tmp_pa
             photos = db.session.execute(db.select(Photo)).scalars().all()
             assert [i.revisions[-1].payload["households"] for i in inspections] == [50]
             assert [p.inspection_id for p in photos] == [inspections[0].id]
+        context.close()
+
+
+def test_background_sync_sends_a_correction_as_an_edit(browser, tmp_path):
+    """With no page of the site open, the worker's Background Sync sends the queued correction
+    as a PUT of its inspection: revision 2, still one inspection."""
+    with serving(tmp_path) as (app, base):
+        inspection_id = stored_inspection(app)
+        context = phone(browser)
+        context.grant_permissions(["background-sync"], origin=base)
+        page = context.new_page()
+        sign_in(page, base, f"/inspect/{HAICUN}")
+        ready(page)
+        cached_for_offline(page)
+        page.goto(f"{base}/inspect/edit/{inspection_id}")
+        ready(page)
+        context.set_offline(True)
+        page.reload()
+        ready(page)
+        page.fill("#households", "230")
+        to_last_step(page)
+        page.click("#submit")
+        page.wait_for_selector("#queue-saved")
+        ready(page)
+        page.close()
+
+        blank = context.new_page()
+        cdp = context.new_cdp_session(blank)
+        registration = registration_id(blank, cdp, f"{base}/")
+        context.set_offline(False)
+        cdp.send(
+            "ServiceWorker.dispatchSyncEvent",
+            {
+                "origin": base,
+                "registrationId": registration,
+                "tag": "cunjian-send",
+                "lastChance": False,
+            },
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and server_state(app)[0][1] != 2:
+            blank.wait_for_timeout(200)
+        state = server_state(app)
+        assert [(i, n) for i, n, _p in state] == [(inspection_id, 2)]
+        assert state[0][2]["households"] == 230
+        assert state[0][2]["sections"]["heating"] == HEATING
         context.close()
