@@ -83,7 +83,7 @@ def split_correction(raw, form_set: FormSet) -> Correction:
 def merged_body(inspection: Inspection, correction: Correction, lang: str) -> dict:
     """The body with the base revision's untouched sections put back (removed ones left out)."""
     body = dict(correction.body)
-    sent = body.get("sections")
+    sent = body.get("sections", {})  # no sections at all: every one unchanged
     if not isinstance(sent, dict):
         return body  # the schema reports it
     both = sorted(set(sent) & set(correction.remove_sections))

@@ -107,17 +107,24 @@ def fill_inspection(page, i: int, photo=True, online=False, quick=False):
             files=[{"name": f"IMG_{i}.jpg", "mimeType": "image/jpeg", "buffer": jpeg(i)}],
         )
         page.wait_for_selector("#step-sewage .photo-item", state="attached" if quick else "visible")
+    if not quick:
+        while page.is_visible("[data-go='1']"):
+            page.click("[data-go='1']")
+    if online:  # posted as a plain form; the saved page finishes the entry (its photos)
+        submit(page, quick)
+        page.wait_for_url("**/inspect/saved/*")
+    else:  # kept on the phone; the page reloads (its note "saved" stays on until then)
+        with page.expect_navigation():
+            submit(page, quick)
+        page.wait_for_selector("#queue-saved")
+    ready(page)
+
+
+def submit(page, quick=True):
     if quick:
         page.evaluate("document.getElementById('inspection-form').requestSubmit()")
     else:
-        while page.is_visible("[data-go='1']"):
-            page.click("[data-go='1']")
         page.click("#submit")
-    if online:  # posted as a plain form; the saved page finishes the entry (its photos)
-        page.wait_for_url("**/inspect/saved/*")
-    else:  # kept on the phone
-        page.wait_for_selector("#queue-saved")
-    ready(page)
 
 
 def cached_for_offline(page):
@@ -244,7 +251,8 @@ def correct_offline(context, page, app, base):
         ready(page)
         assert page.input_value("#households") == str(before[inspection_id][0]["households"])
         page.fill("#households", str(500 + k))  # one figure corrected, the rest untouched
-        page.evaluate("document.getElementById('inspection-form').requestSubmit()")
+        with page.expect_navigation():
+            submit(page)
         page.wait_for_selector("#queue-saved")
         ready(page)
     page.close()
