@@ -17,6 +17,7 @@ from app.forms_registry import current_forms
 from app.i18n import current_lang
 from app.inspect import bp
 from app.inspect.corrections_view import editing_of
+from app.inspect.display import number_text
 from app.inspect.formdata import errors_by_input, payload_from_form
 from app.inspect.routes import _render_form
 from app.inspection_changes import NotYours, check_may_change, find_inspection
@@ -38,8 +39,15 @@ def form_values(payload: dict) -> dict[str, str]:
     for section, answers in (payload.get("sections") or {}).items():
         for key, value in answers.items():
             if value is not None:
-                values[f"sections.{section}.{key}"] = str(value)
+                values[f"sections.{section}.{key}"] = _answer_input(value)
     return values
+
+
+def _answer_input(value) -> str:
+    """As the inspector typed it: 30, not 30.0 (booleans stay true/false for the radios)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return number_text(value) if isinstance(value, int | float) else str(value)
 
 
 def _editable(inspection_id: int):
