@@ -24,10 +24,10 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from app.extensions import db
 from app.formdefs import FormSet
-from app.inspection_changes import edit_inspection
+from app.inspections.changes import edit_inspection
+from app.inspections.review import status_after_edit
+from app.inspections.store import canonical, content_hash
 from app.models import Inspection, User
-from app.review import status_after_edit
-from app.submissions import canonical, content_hash
 
 CORRECTION_KEYS = ("base_revision", "remove_sections")
 MESSAGES = {

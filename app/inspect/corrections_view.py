@@ -5,11 +5,11 @@ which the stored version and the inspector's differ, both shown."""
 
 from app.corrections import StaleRevision
 from app.formdefs.messages import ENVELOPE_LABELS
-from app.forms_registry import current_forms
+from app.formdefs.registry import current_forms
 from app.i18n import current_lang
-from app.inspect.display import answer_text
-from app.inspection_changes import changed_paths
+from app.inspections.changes import changed_paths
 from app.models import Inspection
+from app.views.inspect.display import answer_text
 
 
 def editing_of(inspection: Inspection, stale: StaleRevision | None = None) -> dict:

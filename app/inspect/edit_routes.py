@@ -9,21 +9,21 @@ from flask import abort, g, redirect, url_for
 from flask import request as http_request
 from marshmallow import ValidationError
 
-from app.api.errors import flatten
+from app.accounts.policy import allow
 from app.clock import county_today
 from app.corrections import StaleRevision, apply_correction, split_correction
 from app.extensions import db
-from app.forms_registry import current_forms
+from app.formdefs.registry import current_forms
 from app.i18n import current_lang
-from app.inspect import bp
-from app.inspect.corrections_view import editing_of
-from app.inspect.display import number_text
-from app.inspect.formdata import errors_by_input, payload_from_form
-from app.inspect.routes import _render_form
-from app.inspection_changes import NotYours, check_may_change, find_inspection
-from app.policy import allow
-from app.review import EDITABLE
-from app.submissions import OutOfScope, VillageNotFound
+from app.inspections.changes import NotYours, check_may_change, find_inspection
+from app.inspections.review import EDITABLE
+from app.inspections.store import OutOfScope, VillageNotFound
+from app.views.api.errors import flatten
+from app.views.inspect import bp
+from app.views.inspect.corrections_view import editing_of
+from app.views.inspect.display import number_text
+from app.views.inspect.formdata import errors_by_input, payload_from_form
+from app.views.inspect.routes import _render_form
 
 
 def form_values(payload: dict) -> dict[str, str]:

@@ -5,21 +5,21 @@ import uuid
 from flask import abort, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from app.access import limit_to_scope, village_or_abort
-from app.api.errors import flatten
+from app.accounts.access import limit_to_scope, village_or_abort
+from app.accounts.policy import allow
 from app.clock import county_today
 from app.extensions import db
-from app.forms_registry import current_forms
+from app.formdefs.registry import current_forms
 from app.i18n import current_lang
-from app.inspect import bp
-from app.inspect.display import answer_text
-from app.inspect.formdata import errors_by_input, payload_from_form
-from app.inspection_changes import find_inspection, live
-from app.inspection_view import inspection_document
+from app.inspections.changes import find_inspection, live
+from app.inspections.document import inspection_document
+from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
 from app.models import Inspection, Township, Village
 from app.photo_thumbs import photos_by_inspection
-from app.policy import allow
-from app.submissions import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
+from app.views.api.errors import flatten
+from app.views.inspect import bp
+from app.views.inspect.display import answer_text
+from app.views.inspect.formdata import errors_by_input, payload_from_form
 
 
 @bp.get("/")
@@ -89,7 +89,7 @@ def saved(inspection_id: int):
 
 
 def _render_form(village, values, errors, conflict: Inspection | None = None, editing=None):
-    """`editing`: app/inspect/corrections_view.py's editing_of, for the correction form."""
+    """`editing`: app/views/inspect/corrections_view.py's editing_of, for the correction form."""
     return render_template(
         "inspect/form.html",
         village=village,

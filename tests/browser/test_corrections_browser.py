@@ -10,12 +10,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+from app.formdefs.registry import current_forms
+from app.inspections.store import store_inspection
 
 from app.clock import county_today
 from app.extensions import db
-from app.forms_registry import current_forms
 from app.models import Inspection, InspectionRevision, Photo, User
-from app.submissions import store_inspection
 from tests.browser.offline_server import CHROMIUM, serving
 from tests.browser.test_offline_browser import (
     HAICUN,
@@ -222,7 +222,7 @@ def test_an_offline_correction_made_stale_meanwhile_is_kept_and_shown(browser, t
             payload = dict(inspection.revisions[-1].payload, notes="checked by the county")
             forms = current_forms()
             data = forms.inspection_schemas["en"](today=county_today()).load(payload)
-            from app.inspection_changes import edit_inspection
+            from app.inspections.changes import edit_inspection
 
             admin = User(username="admin", role="county_admin")
             admin.set_password("pw-admin-2026-x")
