@@ -3,7 +3,8 @@
 // the static files into VERSION and their URLs into PRECACHE, so a deploy that changes an asset
 // installs a new worker.
 //  - static assets: precached on install, then cache first (the version changes when they do);
-//  - form pages, the village list page and GET /api/v1/villages: network first (fresh CSRF
+//  - form pages (new inspections and corrections, /inspect/edit/ID), the village list page and
+//    GET /api/v1/villages: network first (fresh CSRF
 //    token and village list when online), the cached copy when offline or after 4 s; a form
 //    page for a village never opened online is served from the last form page (the "shell"),
 //    which offline-queue.js points at the right village;
@@ -20,6 +21,7 @@ var SHELL = "/inspect/__form__";
 // The assets' URLs as the pages use them (with their content hash), written in by the server.
 var PRECACHE = __PRECACHE__;
 var FORM_PAGE = /^\/inspect\/\d{12}$/;
+var EDIT_PAGE = /^\/inspect\/edit\/\d+$/;  // a correction: cached as visited, never the shell
 var NETWORK_TIMEOUT_MS = 4000;
 var SYNC_TAG = "cunjian-send";
 importScripts.apply(self, __SEND_SCRIPTS__);
@@ -83,7 +85,7 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   var path = url.pathname;
-  if (request.method === "POST" && request.mode === "navigate" && FORM_PAGE.test(path)) {
+  if (request.method === "POST" && request.mode === "navigate" && (FORM_PAGE.test(path) || EDIT_PAGE.test(path))) {
     // The plain post of a form failed (weak signal): back to the form, whose queue holds the
     // entry and sends it when it can.
     event.respondWith(fetch(request).catch(function () { return Response.redirect(path, 303); }));
@@ -101,7 +103,7 @@ self.addEventListener("fetch", function (event) {
         return response;
       }).catch(function () { return caches.match(request, {ignoreSearch: true}); });
     }));
-  } else if (path === "/inspect/" || FORM_PAGE.test(path) || path === "/api/v1/villages") {
+  } else if (path === "/inspect/" || FORM_PAGE.test(path) || EDIT_PAGE.test(path) || path === "/api/v1/villages") {
     event.respondWith(networkFirst(event, path));
   }
 });
@@ -129,7 +131,7 @@ self.addEventListener("message", function (event) {
 });
 
 function warm(path) {
-  if (!(path === "/inspect/" || FORM_PAGE.test(path) || path === "/api/v1/villages")) return null;
+  if (!(path === "/inspect/" || FORM_PAGE.test(path) || EDIT_PAGE.test(path) || path === "/api/v1/villages")) return null;
   var request = new Request(path, {credentials: "same-origin"});
   return fetch(request).then(function (response) {
     if (cacheable(response)) return remember(request, response);

@@ -148,6 +148,7 @@ def test_the_html_form_edits_and_keeps_the_earlier_revision(seeded, make_user, a
         "sections.sewage.households_treated": "45",
         "sections.sewage.treatment_mode": "septic_tank",
         "sections.sewage.facility_running": "true",
+        "remove_sections": "manure",  # blank alone would keep it (issue 12): removal is ticked
     }
     bad = browser.post(
         f"/inspect/edit/{doc['id']}",
@@ -159,7 +160,7 @@ def test_the_html_form_edits_and_keeps_the_earlier_revision(seeded, make_user, a
     got = client.get(f"/api/v1/inspections/{doc['id']}", headers=headers["inspector"]).get_json()
     assert (got["status"], got["revision"], got["notes"]) == ("resubmitted", 2, "second visit")
     assert got["sections"]["sewage"]["households_treated"] == 45
-    assert "manure" not in got["sections"]  # left blank in the form: not inspected now
+    assert "manure" not in got["sections"]  # ticked for removal: removed
     history = client.get(
         f"/api/v1/inspections/{doc['id']}/revisions", headers=headers["inspector"]
     ).get_json()["revisions"]

@@ -16,6 +16,7 @@ from app.clock import utc_now
 from app.extensions import db
 from app.formdefs import FormSet
 from app.formdefs.publication import ensure_published
+from app.inspections.gps_checks import recheck_flags
 from app.inspections.review import next_status, status_after_edit
 from app.inspections.store import OutOfScope, VillageNotFound, answer_rows, canonical, content_hash
 from app.models import Inspection, InspectionRevision, User, Village
@@ -70,6 +71,7 @@ def edit_inspection(inspection: Inspection, data: dict, actor: User, form_set: F
     before = inspection.revisions[-1].payload if inspection.revisions else None
     now = utc_now()
     location = data.get("location") or {}
+    place_before = (inspection.village_id, inspection.lat, inspection.lon)
     inspection.village_id, inspection.inspected_on = village.id, data["inspected_on"]
     inspection.quarter, inspection.year = (
         quarter_of(data["inspected_on"]),
@@ -78,6 +80,8 @@ def edit_inspection(inspection: Inspection, data: dict, actor: User, form_set: F
     inspection.notes = data.get("notes") or ""
     inspection.lat, inspection.lon = location.get("lat"), location.get("lon")
     inspection.accuracy_m = location.get("accuracy_m")
+    if (inspection.village_id, inspection.lat, inspection.lon) != place_before:
+        recheck_flags(inspection, village)  # a moved or removed fix is judged again
     ensure_published(form_set)
     inspection.content_hash, inspection.form_versions = digest, form_set.versions
     inspection.updated_at, inspection.status = now, new_status

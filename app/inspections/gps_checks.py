@@ -1,4 +1,5 @@
-"""Checking an inspection's GPS fix when it is first stored.
+"""Checking an inspection's GPS fix when it is first stored, and again whenever an edit moves or
+removes it.
 
 The inspection is flagged (never refused: the inspector may be right and the map wrong) when the
 fix is more than GPS_FLAG_DISTANCE_M from the village's known location, or outside the county
@@ -12,8 +13,11 @@ from functools import cache
 
 from flask import current_app
 
+from app.clock import utc_now
+from app.extensions import db
 from app.geography import geo
 from app.geography.county import OUTLINE_FILE
+from app.models import InspectionFlag
 
 
 @cache
@@ -39,3 +43,17 @@ def location_flags(lat, lon, village) -> list[dict]:
                 {"kind": "far_from_village", "distance_m": round(distance, 1), "limit_m": limit}
             )
     return flags
+
+
+def recheck_flags(inspection, village) -> None:
+    """After an edit: replace the inspection's flags with those its current fix earns against
+    `village` (none once the fix is removed), so a moved or removed position is judged again and
+    no flag outlives the position it was about."""
+    for flag in list(inspection.flags):
+        db.session.delete(flag)
+    db.session.flush()  # the (inspection, kind) key: old rows go before new ones come
+    now = utc_now()
+    inspection.flags = [
+        InspectionFlag(**flag, created_at=now)
+        for flag in location_flags(inspection.lat, inspection.lon, village)
+    ]

@@ -90,6 +90,7 @@
         form.lat.value = p.coords.latitude.toFixed(6);
         form.lon.value = p.coords.longitude.toFixed(6);
         form.accuracy_m.value = Math.round(p.coords.accuracy);
+        form.setAttribute("data-fix-at", String(Date.now()));  // its age: offline-queue.js
         locate.textContent = label;
       }, function () { locate.textContent = text.denied; }, {enableHighAccuracy: true, timeout: 20000});
     });

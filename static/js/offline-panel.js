@@ -10,6 +10,7 @@
   var T = {
     zh: {queue: "待发送记录", waiting: "等待发送", sending: "正在发送", sent: "已发送",
       needs_fix: "需要修改", conflict: "编号冲突，请联系管理员", refused: "被拒绝",
+      stale: "此检查已被他人更改：请打开对比后再保存",
       photo_refused: "有照片被拒绝", sendNow: "立即发送", rescue: "把未发送的记录保存到文件",
       fix: "修改", photos: "照片", photoWaiting: "等待发送", photoSent: "已发送",
       photoRefused: "被拒绝", addPhoto: "添加照片", saved: "已保存在手机上，联网后自动发送。",
@@ -19,6 +20,7 @@
       sentToday: "今天已发送", colon: "："},
     en: {queue: "Waiting to send", waiting: "Waiting to send", sending: "Sending", sent: "Sent",
       needs_fix: "Needs fixing", conflict: "ID conflict: contact an administrator",
+      stale: "Changed by someone else meanwhile: open it, compare, save again",
       refused: "Refused", photo_refused: "A photo was refused", sendNow: "Send now",
       rescue: "Save my unsent inspections to a file", fix: "Fix", photos: "Photos",
       photoWaiting: "waiting", photoSent: "sent", photoRefused: "refused", addPhoto: "Add photos",
@@ -108,7 +110,7 @@
         li.appendChild(ps);
       }
       if (entry.errors && entry.status !== "sent") li.appendChild(errorList(entry.errors));
-      if (entry.status === "needs_fix") li.appendChild(button(T.fix, function () { fix(entry); }, "secondary"));
+      if (entry.status === "needs_fix" || entry.status === "stale") li.appendChild(button(T.fix, function () { fix(entry); }, "secondary"));
       list.appendChild(li);
     });
     return list;
@@ -158,16 +160,16 @@
     return b;
   }
   // Back into the form with the same client_uuid, so the fixed version is the one stored. The
-  // entry stays in the queue as "needs fixing" until it is saved again (never a plain draft);
-  // form-check.js shows its messages beside their fields, at the step of the first one.
+  // entry stays in the queue as "needs fixing" (or "stale") until it is saved again (never a plain
+  // draft); a correction goes back to its own form (/inspect/edit/ID) as a draft of that
+  // correction. form-check.js shows the messages beside their fields, at the first one's step.
   function fix(entry) {
-    var d = {village_code: entry.village_code, client_uuid: entry.client_uuid, values: entry.values, updated_at: Date.now()};
     try {
       sessionStorage.setItem("cunjian-fix", JSON.stringify({client_uuid: entry.client_uuid, errors: entry.errors}));
     } catch (e) { /* the form still opens with the values; the server's 422 says it again */ }
-    tx(["drafts"], "readwrite", function (t) {
-      t.objectStore("drafts").put(d);
-    }).then(function () { location.href = "/inspect/" + entry.village_code; });
+    tx([S.DRAFTS], "readwrite", function (t) {
+      t.objectStore(S.DRAFTS).put(S.draftFromEntry(entry));
+    }).then(function () { location.href = entry.page || "/inspect/" + entry.village_code; });
   }
   function rescue() {
     return Promise.all([all("outbox"), all("photos")]).then(function (r) {
@@ -180,7 +182,9 @@
           });
         })).then(function (ps) {
           return {client_uuid: entry.client_uuid, payload: entry.payload, status: entry.status,
-            saved_at: new Date(entry.saved_at).toISOString(), photos: ps};
+            saved_at: new Date(entry.saved_at).toISOString(), photos: ps,
+            kind: entry.kind || "new", inspection_id: entry.inspection_id,
+            base_revision: entry.base_revision, remove_sections: entry.remove_sections};
         });
       }));
     }).then(function (entries) {

@@ -11,44 +11,84 @@
 //
 // The draft's client_uuid is fixed when the draft is made, inside one IndexedDB transaction, so
 // two tabs on the same village share it.
+//
+// A correction (/inspect/edit/ID, data-edit-id on the form) is an edit of that inspection, never
+// a new one: its draft is "edit/ID", its queue entry carries the inspection's own client_uuid,
+// its id and the revision the page showed (base_revision), and is sent as a PUT (offline-send.js).
+// The page shows what is stored (or this phone's newer, queued correction of it); when a draft
+// of exactly this correction differs, the inspector chooses between the two.
+//
+// The position of a new inspection is taken at submission: never kept in a draft, and retaken
+// when the fix on the page is older than FIX_MAX_AGE_MS. A correction keeps the stored position
+// unless the inspector changes it.
 (function () {
   "use strict";
   var form = document.getElementById("inspection-form");
   var panel = document.getElementById("queue-status");
   if ((!form && !panel) || !window.CunjianStore || !window.CunjianSend || !window.CunjianPanel || !window.fetch) return;
   var savedUuid = panel && panel.getAttribute("data-saved-uuid");
-  var pageHasErrors = !!(form && document.querySelector("#error-summary, #conflict"));
+  var pageHasErrors = !!(form && document.querySelector("#error-summary, #conflict, #stale"));
   var lang = document.documentElement.lang === "en" ? "en" : "zh";
   var T = window.CunjianPanel.text;
   var pathCode = (location.pathname.match(/^\/inspect\/(\d{12})$/) || [])[1];
   var villageCode = pathCode || (form && form.getAttribute("data-village-code"));
   var username = (form || panel).getAttribute("data-username") || "";
-  var draft = null, needLogin = false;
+  var draft = null, needLogin = false, choosing = false;
   var S = window.CunjianStore, tx = S.tx, all = S.all, uuid4 = S.uuid4, resize = S.resize;
+  var DRAFTS = S.DRAFTS;
+  var editId = form && form.getAttribute("data-edit-id");
+  var pageRevision = form && Number(form.getAttribute("data-base-revision")) || null;
+  var LOCATION = ["lat", "lon", "accuracy_m"], FIX_MAX_AGE_MS = 10 * 60 * 1000;
+  var ET = {
+    zh: {unsaved: "您在 {t} 有未保存的修改。", keep: "继续我 {t} 未保存的修改", stored: "使用已保存的内容"},
+    en: {unsaved: "You have unsaved changes from {t}.", keep: "Continue my unsaved changes from {t}",
+      stored: "Start from what is stored"}
+  }[lang];
   var justSaved = sessionStorage.getItem("cunjian-saved") === "1";
   sessionStorage.removeItem("cunjian-saved");
 
-  // ---- the draft: one per village, its uuid fixed at creation, shared by tabs --------------
+  // ---- the draft: one per target (a new inspection of this village by this person, or this
+  // correction), its uuid fixed at creation, shared by tabs -------------------------------
+  function targetKey() {
+    return editId ? S.draftKey({edit: editId}) : S.draftKey({village: villageCode, user: username});
+  }
   function loadOrCreateDraft() {
-    var found;
-    return tx(["drafts"], "readwrite", function (t) {
-      var s = t.objectStore("drafts"), req = s.get(villageCode);
+    var found, key = targetKey();
+    return tx([DRAFTS], "readwrite", function (t) {
+      var s = t.objectStore(DRAFTS), req = s.get(key);
       req.onsuccess = function () {
         found = req.result;
-        if (!found) {
-          found = {village_code: villageCode, client_uuid: uuid4(), values: {}, updated_at: Date.now()};
-          s.put(found);
+        if (found || editId) {
+          found = found || {key: key, client_uuid: form.client_uuid.value, values: {},
+            base_revision: pageRevision, updated_at: Date.now(), fresh: true};
+          return s.put(found);
         }
+        var legacy = s.get(S.draftKey({village: villageCode, user: ""}));  // made before v2
+        legacy.onsuccess = function () {
+          found = legacy.result || {client_uuid: uuid4(), values: {}, updated_at: Date.now()};
+          if (legacy.result) s.delete(legacy.result.key);
+          found.key = key;
+          found.village_code = villageCode;
+          s.put(found);
+        };
       };
     }).then(function () { return found; });
   }
   function formValues() {
     var values = {};
-    new FormData(form).forEach(function (v, k) { if (k !== "csrf_token" && typeof v === "string") values[k] = v; });
+    new FormData(form).forEach(function (v, k) {
+      if (k === "csrf_token" || k === "base_revision" || typeof v !== "string") return;
+      values[k] = k === "remove_sections" && values[k] ? values[k] + "," + v : v;
+    });
     return values;
   }
   function restore(values) {
+    Array.prototype.forEach.call(form.querySelectorAll("input[name=remove_sections]"), function (box) {
+      box.checked = (values.remove_sections || "").split(",").indexOf(box.value) >= 0;
+      removeSection(box);
+    });
     Object.keys(values).forEach(function (name) {
+      if (name === "remove_sections" || (!editId && LOCATION.indexOf(name) >= 0)) return;
       var inputs = form.querySelectorAll('[name="' + name.replace(/"/g, "") + '"]');
       Array.prototype.forEach.call(inputs, function (el) {
         if (el.type === "radio" || el.type === "checkbox") el.checked = el.value === values[name];
@@ -62,10 +102,21 @@
     saveTimer = setTimeout(saveDraft, 300);
   }
   function saveDraft() {
-    if (!draft) return Promise.resolve();
+    if (!draft || choosing) return Promise.resolve();  // nothing is overwritten before the choice
     draft.values = formValues();
+    if (!editId) LOCATION.forEach(function (k) { delete draft.values[k]; });  // taken at submission
+    if (editId) draft.base_revision = Number(form.base_revision.value);
+    delete draft.fresh;
     draft.updated_at = Date.now();
-    return tx(["drafts"], "readwrite", function (t) { t.objectStore("drafts").put(draft); });
+    // A draft under this key with another uuid was put there since (an entry reopened with 修改,
+    // another tab): not ours to overwrite. A late save here could replace a reopened entry's
+    // draft, so the form came back without its answers and photo (attached again: twice).
+    return tx([DRAFTS], "readwrite", function (t) {
+      var s = t.objectStore(DRAFTS), req = s.get(draft.key);
+      req.onsuccess = function () {
+        if (!req.result || req.result.client_uuid === draft.client_uuid) s.put(draft);
+      };
+    });
   }
 
   // ---- the payload: the same shape the server builds from the plain form ------------------
@@ -73,7 +124,7 @@
     var p = {client_uuid: draft.client_uuid, village_code: villageCode, sections: {}}, loc = {};
     Object.keys(values).forEach(function (name) {
       var v = values[name].trim();
-      if (!v || name === "client_uuid") return;
+      if (!v || name === "client_uuid" || name === "remove_sections") return;
       var parts = name.split(".");
       if (parts[0] === "sections" && parts.length === 3) {
         (p.sections[parts[1]] = p.sections[parts[1]] || {})[parts[2]] = v;
@@ -138,16 +189,26 @@
   function saveToQueue(e) {
     e.preventDefault();
     clearTimeout(saveTimer);
-    var values = formValues(), entry, online = navigator.onLine;
-    return all("photos", "by_uuid", draft.client_uuid).then(function (photos) {
+    var entry, online = navigator.onLine, values;
+    document.getElementById("submit").disabled = true;
+    return freshFix().then(function () {
+      values = formValues();
+      return all("photos", "by_uuid", draft.client_uuid);
+    }).then(function (photos) {
       entry = {client_uuid: draft.client_uuid, village_code: villageCode,
         village_name: (document.querySelector("h1") || {}).textContent || villageCode,
         payload: payloadFrom(values), values: values, status: online ? "posting" : "waiting", errors: null,
         photo_ids: photos.map(function (p) { return p.client_photo_id; }),
-        saved_at: Date.now(), username: username, lang: document.documentElement.lang};
-      return tx(["drafts", "outbox", "photos"], "readwrite", function (t) {
+        saved_at: Date.now(), username: username, lang: document.documentElement.lang,
+        kind: editId ? "edit" : "new", draft_key: draft.key, page: location.pathname};
+      if (editId) {
+        entry.inspection_id = Number(editId);
+        entry.base_revision = Number(form.base_revision.value);
+        entry.remove_sections = (values.remove_sections || "").split(",").filter(Boolean);
+      }
+      return tx([DRAFTS, "outbox", "photos"], "readwrite", function (t) {
         t.objectStore("outbox").put(entry);
-        if (!online) t.objectStore("drafts").delete(villageCode);  // online: kept until stored
+        if (!online) t.objectStore(DRAFTS).delete(draft.key);  // online: kept until stored
         photos.forEach(function (p) { p.state = "waiting"; t.objectStore("photos").put(p); });
       });
     }).then(function () {
@@ -158,6 +219,102 @@
       // The village list (from the service worker when offline), the confirmation on top.
       return askForSync().then(function () { location.assign("/inspect/"); });
     }).catch(function () { document.getElementById("submit").disabled = false; });
+  }
+
+  // ---- the position of a new inspection: taken at submission, never an old one ------------
+  function fixAge() {
+    var at = Number(form.getAttribute("data-fix-at") || 0);
+    return at ? Date.now() - at : null;
+  }
+  function setFix(p) {
+    form.lat.value = p.coords.latitude.toFixed(6);
+    form.lon.value = p.coords.longitude.toFixed(6);
+    form.accuracy_m.value = Math.round(p.coords.accuracy);
+    form.setAttribute("data-fix-at", String(Date.now()));
+  }
+  // Resolves when the form holds a fix at most FIX_MAX_AGE_MS old, or none. A position typed by
+  // hand (no fix time) is the inspector's and is kept; a correction keeps what it shows.
+  function freshFix() {
+    var age = fixAge();
+    if (editId || (form.lat.value && age === null) || (age !== null && age <= FIX_MAX_AGE_MS)) return Promise.resolve();
+    if (age !== null) LOCATION.forEach(function (k) { form[k].value = ""; });  // too old: refused
+    if (!navigator.geolocation || !navigator.permissions) return Promise.resolve();
+    return navigator.permissions.query({name: "geolocation"}).then(function (s) {
+      if (s.state !== "granted") return null;
+      return new Promise(function (done) {
+        navigator.geolocation.getCurrentPosition(function (p) { setFix(p); done(); }, function () { done(); },
+          {enableHighAccuracy: true, timeout: 10000, maximumAge: 0});
+      });
+    }).catch(function () {});
+  }
+
+  // ---- a correction: removing a stored section is an explicit, confirmed choice ------------
+  function removeSection(box) {
+    var step = box.closest(".step");
+    Array.prototype.forEach.call(step.querySelectorAll("input, select, textarea"), function (el) {
+      if (el !== box && el.type !== "file") el.disabled = box.checked;
+    });
+  }
+  function onRemoveBox(e) {
+    var box = e.target;
+    if (box.name !== "remove_sections") return;
+    if (box.checked && !window.confirm(box.getAttribute("data-confirm"))) box.checked = false;
+    removeSection(box);
+  }
+  // A draft of exactly this correction that differs from what the page shows: the inspector
+  // chooses; until then nothing overwrites the draft.
+  function same(a, b) {
+    var keys = Object.keys(a).concat(Object.keys(b));
+    return keys.every(function (k) { return (a[k] || "") === (b[k] || ""); });
+  }
+  function offerChoice(d) {
+    var t = new Date(d.updated_at), hhmm = ("0" + t.getHours()).slice(-2) + ":" + ("0" + t.getMinutes()).slice(-2);
+    var box = document.createElement("div");
+    box.id = "draft-choice";
+    box.className = "error-summary";
+    box.setAttribute("role", "alert");
+    box.innerHTML = '<p></p><button type="button" id="draft-keep"></button> <button type="button" class="secondary" id="draft-stored"></button>';
+    box.children[0].textContent = ET.unsaved.replace("{t}", hhmm);
+    box.children[1].textContent = ET.keep.replace("{t}", hhmm);
+    box.children[2].textContent = ET.stored;
+    form.parentNode.insertBefore(box, form);
+    choosing = true;
+    var unsaved = d.values, base = d.base_revision;
+    box.children[1].addEventListener("click", function () {
+      restore(unsaved);
+      if (base) form.base_revision.value = base;
+      choose(box);
+    });
+    box.children[2].addEventListener("click", function () { choose(box); });
+  }
+  function choose(box) {
+    choosing = false;
+    box.remove();
+    return saveDraft();
+  }
+  // The newest version this phone knows of the inspection: the page, or its own queued (or
+  // already sent) correction of it.
+  function baselineFromQueue() {
+    return all("outbox").then(function (entries) {
+      var mine = entries.filter(function (x) {
+        return x.kind === "edit" && String(x.inspection_id) === editId && x.values &&
+          (x.status !== "sent" || (x.stored_revision || 0) > pageRevision);
+      })[0];
+      if (!mine) return;
+      restore(mine.values);
+      form.base_revision.value = mine.status === "sent" ? mine.stored_revision : mine.base_revision;
+    });
+  }
+  function setUpEdit(d) {
+    if (pageHasErrors) return Promise.resolve();  // the server's page holds the latest values
+    return baselineFromQueue().then(function () {
+      var shown = formValues();
+      if (d.fresh || !Object.keys(d.values).length || same(d.values, shown)) {
+        d.base_revision = Number(form.base_revision.value);
+        return;
+      }
+      offerChoice(d);
+    });
   }
 
   // ---- sending (offline-send.js), then the queue on screen ---------------------------------
@@ -193,15 +350,11 @@
   }
 
   function locateIfAllowed() {
-    if (!navigator.permissions || !navigator.geolocation || form.lat.value) return;
+    if (editId || !navigator.permissions || !navigator.geolocation || form.lat.value) return;
     navigator.permissions.query({name: "geolocation"}).then(function (s) {
       if (s.state !== "granted") return;
-      navigator.geolocation.getCurrentPosition(function (p) {
-        form.lat.value = p.coords.latitude.toFixed(6);
-        form.lon.value = p.coords.longitude.toFixed(6);
-        form.accuracy_m.value = Math.round(p.coords.accuracy);
-        saveDraftSoon();
-      }, function () {}, {enableHighAccuracy: true, timeout: 20000, maximumAge: 60000});
+      navigator.geolocation.getCurrentPosition(setFix, function () {},
+        {enableHighAccuracy: true, timeout: 20000, maximumAge: 60000});
     });
   }
 
@@ -227,7 +380,7 @@
     return all("outbox").then(function (entries) {
       var posting = entries.filter(function (e) { return e.status === "posting"; });
       if (!posting.length) return null;
-      return tx(["outbox", "drafts"], "readwrite", function (t) {
+      return tx(["outbox", DRAFTS], "readwrite", function (t) {
         posting.forEach(function (e) {
           if (pageHasErrors && form.client_uuid.value === e.client_uuid) {
             t.objectStore("outbox").delete(e.client_uuid);
@@ -236,7 +389,7 @@
           if (e.client_uuid === savedUuid) e.inspection_stored = true;
           e.status = "waiting";
           t.objectStore("outbox").put(e);
-          t.objectStore("drafts").delete(e.village_code);
+          t.objectStore(DRAFTS).delete(S.draftFromEntry(e).key);
         });
       });
     });
@@ -244,14 +397,15 @@
   function setUpForm(d) {
     draft = d;
     if (pageHasErrors && form.client_uuid.value) draft.client_uuid = form.client_uuid.value;
-    else restore(d.values);  // the server's page with errors holds the latest values
+    else if (!editId) restore(d.values);  // the server's page with errors holds the latest values
     form.client_uuid.value = draft.client_uuid;
     addPhotoInputs();
+    form.addEventListener("change", onRemoveBox);
     form.addEventListener("input", saveDraftSoon);
     form.addEventListener("change", saveDraftSoon);
     form.addEventListener("submit", saveToQueue);
     locateIfAllowed();
-    return showDraftPhotos();
+    return (editId ? setUpEdit(d) : Promise.resolve()).then(showDraftPhotos);
   }
 
   S.open().then(function () {

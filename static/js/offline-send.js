@@ -1,7 +1,9 @@
 // Sending the queue: oldest first, one tab at a time (Web Locks), a fresh CSRF token first.
 // An entry is "sent" only after 200/201 for the inspection and for every photo; 422 → needs_fix
 // and 409 → conflict (kept, shown, not retried); network errors, 5xx and a lost session stop
-// the run and leave the entries waiting. Uses offline-store.js. Runs on the page and in the
+// the run and leave the entries waiting. A correction (kind "edit") is a PUT of that inspection
+// with the revision it was based on, never a POST: a 409 stale_revision keeps the entry as
+// "stale" with both versions (entry.conflict), and a retry after a lost answer is answered 200. Uses offline-store.js. Runs on the page and in the
 // service worker (Background Sync, sw.js), so `self`, never `window` or `document` there.
 (function () {
   "use strict";
@@ -61,20 +63,25 @@
   }
   // Resolves false to stop the run (network down, signed out), true to go on.
   function sendOne(entry, token) {
-    var lang = pageLang || entry.lang || "zh";
+    var lang = pageLang || entry.lang || "zh", request = requestFor(entry);
     var headers = {"Content-Type": "application/json", "X-CSRFToken": token, "Accept-Language": lang};
     var step = entry.inspection_stored ? Promise.resolve(true) :
-      fetch("/api/v1/inspections", {method: "POST", credentials: "same-origin", headers: headers,
-        body: JSON.stringify(entry.payload)}).then(function (r) {
+      fetch(request.url, {method: request.method, credentials: "same-origin", headers: headers,
+        body: JSON.stringify(request.body)}).then(function (r) {
         if (r.status === 200 || r.status === 201) {
           entry.inspection_stored = true;  // remembered: a photo failing next does not resend it
-          return put("outbox", entry).then(function () { return true; });
+          return r.json().catch(function () { return {}; }).then(function (body) {
+            if (body.revision) entry.stored_revision = body.revision;
+            return put("outbox", entry).then(function () { return true; });
+          });
         }
         if (r.status === 401 || r.status === 400) { needLogin = r.status === 401; return false; }
         if (r.status >= 500) return false;
         return r.json().catch(function () { return {}; }).then(function (body) {
-          entry.status = r.status === 422 ? "needs_fix" : r.status === 409 ? "conflict" : "refused";
+          var stale = body.error && body.error.code === "stale_revision";
+          entry.status = r.status === 422 ? "needs_fix" : stale ? "stale" : r.status === 409 ? "conflict" : "refused";
           entry.errors = body.errors || (body.error ? {"": [body.error.message]} : null);
+          if (stale) entry.conflict = {stored: body.stored, yours: body.yours};  // both kept
           return put("outbox", entry).then(function () { return true; });
         });
       });
@@ -95,6 +102,13 @@
         });
       });
     });
+  }
+  // A new inspection is POSTed; a correction is a PUT of its inspection, with its base.
+  function requestFor(entry) {
+    if (entry.kind !== "edit") return {method: "POST", url: "/api/v1/inspections", body: entry.payload};
+    var body = Object.assign({}, entry.payload, {base_revision: entry.base_revision,
+      remove_sections: entry.remove_sections || []});
+    return {method: "PUT", url: "/api/v1/inspections/" + entry.inspection_id, body: body};
   }
   function sendPhoto(entry, photo, token) {
     var body = new FormData();

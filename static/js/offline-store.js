@@ -3,9 +3,13 @@
 // service worker (sw.js) for Background Sync: so `self`, not `window`, except in resize (only
 // the page resizes photos); no framework.
 //
-// Database "cunjian": drafts (keyPath village_code; one per village, its client_uuid fixed when
-// made, so two tabs share it), outbox (keyPath client_uuid: what was saved, and its state),
-// photos (keyPath client_photo_id, indexed by client_uuid; the resized blob and its state).
+// Database "cunjian": drafts_by_target (keyPath key: a draft belongs to what it edits, either
+// "new/VILLAGE/USER", a new inspection of a village by this person, or "edit/ID", a correction of
+// inspection ID; its client_uuid fixed when made, so two tabs share it), outbox (keyPath
+// client_uuid: what was saved, and its state; an edit entry carries the inspection's own uuid,
+// its id and the revision it was based on), photos (keyPath client_photo_id, indexed by
+// client_uuid; the resized blob and its state). Version 1's drafts (keyed by village alone)
+// are carried over as "new/VILLAGE/", adopted by the first person to open that village.
 (function () {
   "use strict";
   if (!self.indexedDB || !self.Promise) return;
@@ -14,14 +18,29 @@
 
   function openDb() {
     return new Promise(function (resolve, reject) {
-      var req = indexedDB.open("cunjian", 1);
-      req.onupgradeneeded = function () {
+      var req = indexedDB.open("cunjian", 2);
+      req.onupgradeneeded = function (e) {
         var d = req.result;
-        d.createObjectStore("drafts", {keyPath: "village_code"});
-        d.createObjectStore("outbox", {keyPath: "client_uuid"});
-        d.createObjectStore("photos", {keyPath: "client_photo_id"}).createIndex("by_uuid", "client_uuid");
+        if (e.oldVersion < 1) {
+          d.createObjectStore("drafts", {keyPath: "village_code"});
+          d.createObjectStore("outbox", {keyPath: "client_uuid"});
+          d.createObjectStore("photos", {keyPath: "client_photo_id"}).createIndex("by_uuid", "client_uuid");
+        }
+        if (e.oldVersion < 2) {
+          var drafts = d.createObjectStore(DRAFTS, {keyPath: "key"});
+          req.transaction.objectStore("drafts").openCursor().onsuccess = function (ev) {
+            var cursor = ev.target.result;
+            if (!cursor) return;
+            drafts.put(Object.assign({}, cursor.value, {key: draftKey({village: cursor.value.village_code, user: ""})}));
+            cursor.continue();
+          };
+        }
       };
-      req.onsuccess = function () { db = req.result; resolve(db); };
+      req.onsuccess = function () {
+        db = req.result;
+        db.onversionchange = function () { db.close(); };  // a newer page upgrades the store
+        resolve(db);
+      };
       req.onerror = function () { reject(req.error); };
     });
   }
@@ -47,6 +66,19 @@
     b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
     var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  // What a draft belongs to: {edit: ID} a correction of inspection ID; {village, user} a new
+  // inspection of that village by that person.
+  var DRAFTS = "drafts_by_target";
+  function draftKey(target) {
+    return target.edit ? "edit/" + target.edit : "new/" + target.village + "/" + (target.user || "");
+  }
+  // The draft a queued entry goes back to when it is reopened to be fixed.
+  function draftFromEntry(entry) {
+    return {key: entry.draft_key || draftKey({village: entry.village_code, user: entry.username}),
+      village_code: entry.village_code, client_uuid: entry.client_uuid, values: entry.values,
+      base_revision: entry.base_revision, updated_at: Date.now()};
   }
 
   function put(store, value) {
@@ -79,5 +111,5 @@
   }
 
   self.CunjianStore = {open: openDb, tx: tx, all: all, put: put, uuid4: uuid4, resize: resize,
-    dataUrl: dataUrl};
+    dataUrl: dataUrl, DRAFTS: DRAFTS, draftKey: draftKey, draftFromEntry: draftFromEntry};
 })();

@@ -2,7 +2,8 @@
 
 Refusals: 401 without a token; 403 for a role the policy does not allow, or an inspector
 touching a colleague's inspection; 404 for a missing, deleted or out-of-township inspection;
-409 when its status forbids the step (an approved inspection is not edited); 422 for bad input.
+409 when its status forbids the step (an approved inspection is not edited), or when a PUT's
+`base_revision` is stale (app/inspections/corrections.py); 422 for bad input.
 """
 
 from flask import abort, g
@@ -16,11 +17,12 @@ from app.inspections.changes import (
     NotYours,
     check_may_change,
     delete_inspection,
-    edit_inspection,
     find_inspection,
     restore_inspection,
     review_inspection,
 )
+from app.inspections.corrections import MESSAGES as CORRECTION_MESSAGES
+from app.inspections.corrections import StaleRevision, apply_correction, split_correction
 from app.inspections.document import inspection_document
 from app.inspections.review import TransitionRefused
 from app.inspections.store import OutOfScope, VillageNotFound
@@ -39,6 +41,7 @@ STATUS_REFUSED = {
     "zh": "此检查当前状态为“{status}”，不能执行此操作",
     "en": "Not possible while the inspection is {status}",
 }
+STALE_MESSAGE = CORRECTION_MESSAGES["stale"]
 UUID_MISMATCH = {"zh": "提交编号不能修改", "en": "The submission ID cannot change"}
 
 
@@ -76,14 +79,19 @@ def _refused(error: TransitionRefused):
 def edit(inspection_id: int):
     inspection = _found(inspection_id)
     _check_changer(inspection)
-    forms = current_forms()
-    data = forms.inspection_schemas[current_lang()](today=county_today()).load(json_body())
+    forms, lang = current_forms(), current_lang()
+    correction = split_correction(json_body(), forms.form_set)
+    schema = forms.inspection_schemas[lang](today=county_today())
     try:
-        edit_inspection(inspection, data, g.actor, forms.form_set)
+        apply_correction(
+            inspection, correction, g.actor, forms.form_set, schema, keep_untouched=False, lang=lang
+        )
     except NotYours:
         abort(403)
     except TransitionRefused as error:
         return _refused(error)
+    except StaleRevision as stale:
+        return _stale(stale)
     except ValueError:
         return {"errors": {"client_uuid": [UUID_MISMATCH[current_lang()]]}}, 422
     except VillageNotFound:
@@ -91,6 +99,17 @@ def edit(inspection_id: int):
     except OutOfScope:
         abort(403)
     return _document(inspection)
+
+
+def _stale(stale: StaleRevision):
+    """409 showing both versions: the stored one (as GET answers it) and the caller's."""
+    document = inspection_document(stale.inspection, current_forms().form_set)
+    return {
+        "error": {"code": "stale_revision", "message": STALE_MESSAGE[current_lang()]},
+        "base_revision": stale.base,
+        "stored": inspection_schema.dump(document),
+        "yours": stale.yours,
+    }, 409
 
 
 @bp.get("/inspections/<int:inspection_id>/revisions")

@@ -12,6 +12,7 @@ from app.formdefs.registry import current_forms
 from app.i18n import current_lang
 from app.inspections.images import BrokenImage, NotAnImage
 from app.inspections.photo_gate import RETRY_AFTER_SECONDS, DecodeBusy
+from app.inspections.photo_thumbs import thumbnail
 from app.inspections.photos import (
     InspectionClosed,
     PhotoConflict,
@@ -127,9 +128,13 @@ def photo_file(photo_id: int):
         abort(404)
     if photo.inspection.deleted_at is not None and not _reads_deleted():
         abort(404)  # a deleted inspection's photos go with it, as its API document does
-    response = current_app.response_class(
-        photo_storage().get(photo.storage_key), mimetype=photo.content_type
-    )
+    data = photo_storage().get(photo.storage_key)
+    if request.args.get("size") == "thumb":  # the pages' thumbnails: same photo, same rules
+        response = current_app.response_class(thumbnail(data), mimetype="image/jpeg")
+        response.headers["Cache-Control"] = "private, max-age=86400"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+    response = current_app.response_class(data, mimetype=photo.content_type)
     response.headers["Cache-Control"] = "private, max-age=86400"
     response.headers["X-Content-Type-Options"] = "nosniff"
     extension = photo.storage_key.rsplit(".", 1)[-1]

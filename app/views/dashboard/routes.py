@@ -18,6 +18,7 @@ from app.extensions import db
 from app.formdefs.registry import current_forms
 from app.inspections.changes import live
 from app.inspections.document import inspection_document
+from app.inspections.photo_thumbs import photos_by_inspection
 from app.models import Inspection, Township, Village
 from app.periods import parse_period
 from app.rollups import reports
@@ -207,6 +208,7 @@ def village(code: str):
         crumbs=breadcrumbs(period, village_row.township.county, village_row.township, village_row),
         trends=_trend_lines("village", code, unit, period),
         inspections=documents,
+        photos=photos_by_inspection(i.id for i, _doc in documents),
         form_set=form_set,
         may_read_inspections=may_read,
     )

@@ -8,7 +8,13 @@ the inspection once.
 """
 
 # Importing the route modules registers their routes on `bp`.
-from app.views.inspect import edit_routes, orientation, routes, rules_view  # noqa: F401
+from app.views.inspect import (  # noqa: F401
+    corrections_view,
+    edit_routes,
+    orientation,
+    routes,
+    rules_view,
+)
 from app.views.inspect.blueprint import bp
 
 __all__ = ["bp"]

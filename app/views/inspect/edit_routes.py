@@ -1,6 +1,10 @@
 """/inspect/edit/<id>: an inspector corrects their own inspection (a returned one, typically)
 in the same form, validated by the same schema as the API's PUT. The edit adds a revision; an
-approved inspection is refused (409) until a county admin reopens it."""
+approved inspection is refused (409) until a county admin reopens it. The page carries the
+revision it shows (`base_revision`): a correction of a version someone else has changed since is
+answered 409 with both versions side by side (app/inspections/corrections.py). A section left blank
+keeps
+its stored answers; one is removed only when its "remove" box is ticked (and confirmed)."""
 
 from flask import abort, g, redirect, url_for
 from flask import request as http_request
@@ -11,11 +15,14 @@ from app.clock import county_today
 from app.extensions import db
 from app.formdefs.registry import current_forms
 from app.i18n import current_lang
-from app.inspections.changes import NotYours, check_may_change, edit_inspection, find_inspection
+from app.inspections.changes import NotYours, check_may_change, find_inspection
+from app.inspections.corrections import StaleRevision, apply_correction, split_correction
 from app.inspections.review import EDITABLE
 from app.inspections.store import OutOfScope, VillageNotFound
 from app.views.error_shape import flatten
 from app.views.inspect.blueprint import bp
+from app.views.inspect.corrections_view import editing_of
+from app.views.inspect.display import number_text
 from app.views.inspect.formdata import errors_by_input, payload_from_form
 from app.views.inspect.routes import _render_form
 
@@ -33,8 +40,15 @@ def form_values(payload: dict) -> dict[str, str]:
     for section, answers in (payload.get("sections") or {}).items():
         for key, value in answers.items():
             if value is not None:
-                values[f"sections.{section}.{key}"] = str(value)
+                values[f"sections.{section}.{key}"] = _answer_input(value)
     return values
+
+
+def _answer_input(value) -> str:
+    """As the inspector typed it: 30, not 30.0 (booleans stay true/false for the radios)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return number_text(value) if isinstance(value, int | float) else str(value)
 
 
 def _editable(inspection_id: int):
@@ -54,26 +68,51 @@ def _editable(inspection_id: int):
 @allow("inspection.edit")
 def edit_form(inspection_id: int):
     inspection = _editable(inspection_id)
-    return _render_form(inspection.village, form_values(inspection.revisions[-1].payload), {})
+    return _render_form(
+        inspection.village,
+        form_values(inspection.revisions[-1].payload),
+        {},
+        editing=editing_of(inspection),
+    )
 
 
 @bp.post("/edit/<int:inspection_id>")
 @allow("inspection.edit")
 def edit_submit(inspection_id: int):
     inspection = _editable(inspection_id)
-    forms = current_forms()
+    forms, lang = current_forms(), current_lang()
     values = http_request.form.to_dict()
     values["client_uuid"] = str(inspection.client_uuid)  # the page's inspection, whatever posted
     values["village_code"] = inspection.village.code
-    schema = forms.inspection_schemas[current_lang()](today=county_today())
+    removed = tuple(http_request.form.getlist("remove_sections"))
+    for key in [k for k in values if k.split(".")[1:2] and k.split(".")[1] in removed]:
+        del values[key]  # a section ticked for removal is removed, whatever it still holds
+    schema = forms.inspection_schemas[lang](today=county_today())
     try:
-        data = schema.load(payload_from_form(values, forms.form_set))
-        edit_inspection(inspection, data, g.actor, forms.form_set)
+        correction = split_correction(
+            {
+                **payload_from_form(values, forms.form_set),
+                "base_revision": _base_revision(values.get("base_revision")),
+                "remove_sections": list(removed),
+            },
+            forms.form_set,
+        )
+        apply_correction(
+            inspection, correction, g.actor, forms.form_set, schema, keep_untouched=True, lang=lang
+        )
     except ValidationError as error:
-        return _render_form(
-            inspection.village, values, errors_by_input(flatten(error.messages))
-        ), 422
+        errors = errors_by_input(flatten(error.messages))
+        return _render_form(inspection.village, values, errors, editing=editing_of(inspection)), 422
+    except StaleRevision as stale:
+        db.session.rollback()
+        editing = editing_of(inspection, stale=stale)
+        return _render_form(inspection.village, values, {}, editing=editing), 409
     except (VillageNotFound, OutOfScope):
         abort(404)
     db.session.commit()
     return redirect(url_for("inspect.saved", inspection_id=inspection.id), code=303)
+
+
+def _base_revision(text: str | None) -> int | None:
+    """The page's revision (a page cached before this field existed sends none)."""
+    return int(text) if text and text.isdigit() else None

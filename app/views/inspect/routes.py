@@ -13,6 +13,7 @@ from app.formdefs.registry import current_forms
 from app.i18n import current_lang
 from app.inspections.changes import find_inspection, live
 from app.inspections.document import inspection_document
+from app.inspections.photo_thumbs import photos_by_inspection
 from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
 from app.models import Inspection, Township, Village
 from app.views.error_shape import flatten
@@ -88,10 +89,12 @@ def saved(inspection_id: int):
         form_set=current_forms().form_set,
         answer_text=answer_text,
         **village_list(limit_to_scope(_villages())),  # where to go next
+        photos=photos_by_inspection([inspection.id]).get(inspection.id, []),
     )
 
 
-def _render_form(village, values, errors, conflict: Inspection | None = None):
+def _render_form(village, values, errors, conflict: Inspection | None = None, editing=None):
+    """`editing`: app/views/inspect/corrections_view.py's editing_of, for the correction form."""
     return render_template(
         "inspect/form.html",
         village=village,
@@ -99,5 +102,6 @@ def _render_form(village, values, errors, conflict: Inspection | None = None):
         errors=errors,
         form_set=current_forms().form_set,
         conflict=conflict,
+        editing=editing,
         today=county_today().isoformat(),
     )

@@ -2,9 +2,14 @@
 
 Each entry goes through exactly what the phone would have sent: the inspection schema, then
 `store_inspection` (idempotent by client_uuid), then `store_photo` for each photo (idempotent by
-the photo's id). So importing a file twice, or a file whose entries partly reached the server
-already, stores each inspection and photo once. A bad entry is reported and skipped; the others
-are still stored, because each is the inspector's work and none depends on another.
+the photo's id). An edit entry (`kind: "edit"`, a correction made on the phone) goes through the
+PUT's path instead (app/inspections/corrections.py: its base revision checked, untouched sections
+kept) and
+never becomes a new inspection; an old file without `kind` holding a stored inspection's uuid is
+a replay or a conflict, never a second inspection either. So importing a file twice, or a file
+whose entries partly reached the server already, stores each inspection and photo once. A bad
+entry is reported and skipped; the others are still stored, because each is the inspector's
+work and none depends on another.
 """
 
 import base64
@@ -19,6 +24,8 @@ from app.accounts.policy import allowed
 from app.clock import county_today
 from app.extensions import db
 from app.formdefs.registry import current_forms
+from app.inspections.changes import NotYours, check_may_change
+from app.inspections.corrections import StaleRevision, apply_correction, split_correction
 from app.inspections.images import BrokenImage, NotAnImage
 from app.inspections.photo_gate import DecodeBusy
 from app.inspections.photos import (
@@ -30,9 +37,10 @@ from app.inspections.photos import (
     UnknownSection,
     store_photo,
 )
+from app.inspections.review import TransitionRefused
 from app.inspections.storage import photo_storage
 from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
-from app.models import User
+from app.models import Inspection, User
 from app.views.error_shape import flatten
 
 
@@ -56,6 +64,10 @@ class RescueEntrySchema(Schema):
     client_uuid = fields.UUID(required=True)
     payload = fields.Dict(required=True)
     photos = fields.List(fields.Nested(RescuePhotoSchema), load_default=list)
+    # A correction of a stored inspection (the phone's edit entry), never a new inspection.
+    kind = fields.String(load_default="new", validate=validate.OneOf(["new", "edit"]))
+    base_revision = fields.Integer(load_default=None, allow_none=True)
+    remove_sections = fields.List(fields.String(), load_default=list)
 
 
 class RescueFileSchema(Schema):
@@ -72,6 +84,7 @@ class RescueFileSchema(Schema):
 class RescueReport:
     created: list[str] = field(default_factory=list)
     already: list[str] = field(default_factory=list)
+    corrected: list[str] = field(default_factory=list)  # edits stored (or stored before)
     photos_created: int = 0
     photos_already: int = 0
     problems: list[tuple[str, str]] = field(default_factory=list)  # (client_uuid, why)
@@ -83,7 +96,7 @@ class RescueReport:
         return (
             f"inspections: {len(self.created)} stored, {len(self.already)} already there, "
             f"{len(self.problems)} refused; photos: {self.photos_created} stored, "
-            f"{self.photos_already} already there"
+            f"{self.photos_already} already there; corrections: {len(self.corrected)} stored"
         )
 
 
@@ -130,8 +143,14 @@ def _import_entry(entry: dict, actor: User, report: RescueReport) -> None:
     uuid = str(entry["client_uuid"])
     payload = dict(entry["payload"], client_uuid=uuid)
     try:
-        data = forms.inspection_schemas["en"](today=county_today()).load(payload)
-        stored = store_inspection(data, actor, forms.form_set)
+        if entry["kind"] == "edit":
+            inspection = _import_correction(entry, payload, actor)
+            report.corrected.append(uuid)
+        else:
+            data = forms.inspection_schemas["en"](today=county_today()).load(payload)
+            stored = store_inspection(data, actor, forms.form_set)
+            inspection = stored.inspection
+            (report.created if stored.created else report.already).append(uuid)
     except ValidationError as exc:
         report.problems.append((uuid, f"invalid: {flatten(exc.messages)}"))
         return
@@ -141,13 +160,51 @@ def _import_entry(entry: dict, actor: User, report: RescueReport) -> None:
     except SubmissionConflict:
         report.problems.append((uuid, "already stored with other answers (conflict)"))
         return
-    (report.created if stored.created else report.already).append(uuid)
+    except (CorrectionRefused, StaleRevision, TransitionRefused, NotYours) as exc:
+        db.session.rollback()
+        report.problems.append((uuid, f"correction not stored: {type(exc).__name__} {exc}"))
+        return
+    _import_photos(entry, inspection, actor, report, uuid)
+
+
+class CorrectionRefused(Exception):
+    pass
+
+
+def _import_correction(entry: dict, payload: dict, actor: User):
+    """An edit entry corrects the stored inspection with its uuid, exactly as the phone's PUT
+    would (base revision checked, untouched sections kept); it never stores a new one."""
+    forms = current_forms()
+    inspection = db.session.execute(
+        db.select(Inspection).where(Inspection.client_uuid == payload["client_uuid"])
+    ).scalar_one_or_none()
+    if inspection is None or inspection.deleted_at is not None:
+        raise CorrectionRefused("the inspection it corrects is not stored (or deleted)")
+    check_may_change(actor, inspection)
+    correction = split_correction(
+        {
+            **payload,
+            "base_revision": entry["base_revision"],
+            "remove_sections": entry["remove_sections"],
+        },
+        forms.form_set,
+    )
+    schema = forms.inspection_schemas["en"](today=county_today())
+    apply_correction(
+        inspection, correction, actor, forms.form_set, schema, keep_untouched=True, lang="en"
+    )
+    db.session.commit()
+    return inspection
+
+
+def _import_photos(entry: dict, inspection, actor: User, report: RescueReport, uuid: str) -> None:
+    forms = current_forms()
     config = current_app.config
     for photo in entry["photos"]:
         try:
             raw = base64.b64decode(photo["data"].split(",")[-1], validate=True)
             saved = store_photo(
-                stored.inspection,
+                inspection,
                 str(photo["client_photo_id"]),
                 photo["section"],
                 raw,
