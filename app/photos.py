@@ -18,6 +18,7 @@ from app.clock import utc_now
 from app.extensions import db
 from app.formdefs import FormSet
 from app.models import Inspection, Photo, User
+from app.review import check_unlocked
 from app.storage import PhotoStorage
 
 GENERAL_SECTION = "general"  # a photo of the inspection as a whole
@@ -70,6 +71,8 @@ def store_photo(
     existing = _by_client_id(client_photo_id)
     if existing is not None:
         return _replay(existing, inspection, digest)
+    # A retried upload of a stored photo is answered above; a new photo waits for a reopen.
+    check_unlocked("photo", inspection.status)
 
     image = images.clean(data, max_pixels)  # raises NotAnImage / BrokenImage
     now = utc_now()

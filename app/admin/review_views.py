@@ -11,7 +11,7 @@ from app.extensions import db
 from app.inspection_changes import find_inspection, live, review_inspection
 from app.models import Inspection
 from app.policy import allow
-from app.review import COMMENT_MAX, REVIEWABLE, TransitionRefused
+from app.review import COMMENT_MAX, REVIEWABLE, OwnInspection, TransitionRefused
 
 
 @bp.get("/review")
@@ -50,5 +50,7 @@ def review_decide(inspection_id: int, action: str):
         review_inspection(inspection, action, g.actor, comment)
     except TransitionRefused:
         return _render_queue(_("This inspection is no longer waiting for review")), 409
+    except OwnInspection:
+        return _render_queue(_("Nobody reviews an inspection they entered themselves")), 403
     db.session.commit()
     return redirect(url_for("admin.review_queue"), code=303)

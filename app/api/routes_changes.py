@@ -32,12 +32,16 @@ from app.inspection_changes import (
 )
 from app.inspection_view import inspection_document
 from app.policy import allow
-from app.review import TransitionRefused
+from app.review import OwnInspection, TransitionRefused
 from app.submissions import OutOfScope, VillageNotFound
 
 STATUS_REFUSED = {
     "zh": "此检查当前状态为“{status}”，不能执行此操作",
     "en": "Not possible while the inspection is {status}",
+}
+OWN_INSPECTION = {
+    "zh": "不能审核自己录入的检查",
+    "en": "Nobody reviews an inspection they entered themselves",
 }
 UUID_MISMATCH = {"zh": "提交编号不能修改", "en": "The submission ID cannot change"}
 
@@ -125,6 +129,8 @@ def _review(inspection_id: int, action: str, read_body):
         review_inspection(inspection, action, g.actor, body.get("comment", ""))
     except TransitionRefused as error:
         return _refused(error)
+    except OwnInspection:
+        return error_response(403, OWN_INSPECTION[current_lang()], code="own_inspection")
     return _document(inspection)
 
 

@@ -15,6 +15,7 @@ from app.images import BrokenImage, NotAnImage
 from app.models import Inspection, Photo
 from app.photos import PhotoConflict, PhotoTooLarge, UnknownSection, photos_of, store_photo
 from app.policy import allow, in_scope
+from app.review import TransitionRefused
 from app.storage import photo_storage
 
 MESSAGES = {
@@ -25,6 +26,10 @@ MESSAGES = {
     },
     "missing": {"zh": "请附上照片文件", "en": "Attach the photo file"},
     "section": {"zh": "没有这个部分", "en": "No such section"},
+    "locked": {
+        "zh": "此检查已通过审核，须由县级管理员重新打开后才能添加照片",
+        "en": "This inspection is approved: a county admin must reopen it before photos are added",
+    },
     "conflict": {
         "zh": "此照片编号已用于另一张照片",
         "en": "This photo ID was used for another photo",
@@ -74,6 +79,8 @@ def upload_photo(client_uuid):
         return {"errors": {"section": [MESSAGES["section"][lang]]}}, 422
     except PhotoConflict:
         return error_response(409, MESSAGES["conflict"][lang])
+    except TransitionRefused:
+        return error_response(409, MESSAGES["locked"][lang], code="status")
     return photo_schema.dump(photo_document(stored.photo)), 201 if stored.created else 200
 
 

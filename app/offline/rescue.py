@@ -21,6 +21,7 @@ from app.forms_registry import current_forms
 from app.images import BrokenImage, NotAnImage
 from app.models import User
 from app.photos import PhotoConflict, PhotoTooLarge, UnknownSection, store_photo
+from app.review import TransitionRefused
 from app.storage import photo_storage
 from app.submissions import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
 
@@ -139,6 +140,7 @@ def _import_entry(entry: dict, actor: User, report: RescueReport) -> None:
             UnknownSection,
             PhotoTooLarge,
             PhotoConflict,
+            TransitionRefused,
         ) as exc:
             report.problems.append(
                 (uuid, f"photo {photo['client_photo_id']}: {type(exc).__name__} {exc}")
