@@ -48,6 +48,14 @@ POLICY: dict[str, frozenset[str]] = {
     "photo.read": frozenset({"inspector", "township_lead", "county_admin"}),
     "flags.read": frozenset({"township_lead", "county_admin"}),
     "rescue.import": frozenset({"county_admin"}),
+    # The rectification ledger (app/problems): recorded while inspecting or reviewing; the
+    # township reports the fix; an inspector re-checks on site. Viewers see counts only.
+    "problem.read": frozenset({"inspector", "township_lead", "county_admin"}),
+    "problem.record": frozenset({"inspector", "township_lead", "county_admin"}),
+    "problem.photo": frozenset({"inspector", "township_lead", "county_admin"}),
+    "problem.report_fix": frozenset({"township_lead", "county_admin"}),
+    "problem.recheck": frozenset({"inspector", "county_admin"}),
+    "todo.read": frozenset({"inspector", "township_lead", "county_admin"}),
 }
 
 

@@ -36,5 +36,6 @@ from app.api import (  # noqa: E402,F401
     routes_geography,
     routes_inspections,
     routes_photos,
+    routes_problems,
     routes_rollup,
 )

@@ -15,7 +15,7 @@ from flask import current_app
 from marshmallow import Schema, fields
 from werkzeug.routing import IntegerConverter
 
-from app.api import bp, schemas, schemas_rollup
+from app.api import bp, schemas, schemas_problems, schemas_rollup
 from app.clock import county_today
 from app.forms_registry import current_forms
 from app.policy import allow
@@ -120,6 +120,40 @@ def _ops():
         ),
         "api.delete": ("Soft-delete with a reason", schemas.DeleteSchema, None, one),
         "api.restore": ("Restore a deleted inspection (county admin)", None, None, one),
+        **_problem_ops(),
+    }
+
+
+def _problem_ops():
+    """The rectification ledger (app/api/routes_problems.py)."""
+    sp = schemas_problems
+    one = {200: sp.ProblemSchema}
+    return {
+        "api.list_problems": (
+            "Problems in the caller's scope, by status, overdue, township or village",
+            None,
+            sp.ProblemQuerySchema,
+            {200: sp.ProblemListSchema},
+        ),
+        "api.record_problem": (
+            "Record a problem (idempotent by client_uuid); the deadline defaults by category",
+            sp.ProblemInputSchema,
+            None,
+            {201: sp.ProblemSchema, 200: sp.ProblemSchema},
+        ),
+        "api.get_problem": ("One problem with every step and photo", None, None, one),
+        "api.report_fix": (
+            "The township reports the fix (open → fix_reported)",
+            sp.FixReportSchema,
+            None,
+            one,
+        ),
+        "api.recheck": (
+            "An inspector's re-check: passed closes it, failed reopens it with a new deadline",
+            sp.RecheckSchema,
+            None,
+            one,
+        ),
     }
 
 
@@ -157,7 +191,7 @@ def _schema_name(schema) -> str:
     """InspectionSchema (the answer) vs the body built from forms/ → InspectionInput."""
     cls = schema if isinstance(schema, type) else type(schema)
     name = cls.__name__.removesuffix("Schema")
-    answers = ("app.api.schemas", "app.api.schemas_rollup", __name__)
+    answers = ("app.api.schemas", "app.api.schemas_rollup", "app.api.schemas_problems", __name__)
     return name if cls.__module__ in answers else name + "Input"
 
 
