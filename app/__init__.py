@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from app.inspect import bp as inspect_bp
     from app.mapview import bp as maps_bp
     from app.offline import bp as offline_bp
+    from app.problems.web import bp as problems_web_bp
     from app.targets_admin import bp as targets_admin_bp
     from app.web import bp as web_bp
 
@@ -74,3 +75,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(targets_admin_bp)
+    app.register_blueprint(problems_web_bp)

@@ -1,17 +1,22 @@
 """/review: the inspections waiting for a township lead (a county admin sees their scope),
-each with Approve and Return (with a comment) buttons. Plain forms with CSRF tokens; the same
-state machine and audit as the API (app/inspection_changes.py)."""
+each with its flags and large jumps, a link to its evidence page (app/admin/review_detail.py,
+where Approve and Return are) and, when clean, a box for the batch approval. Plain forms with
+CSRF tokens; the same state machine and audit as the API (app/inspection_changes.py)."""
 
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.access import limit_to_scope
 from app.admin import bp
+from app.admin.review_detail import county_time
 from app.extensions import db
 from app.inspection_changes import find_inspection, live, review_inspection
 from app.models import Inspection
 from app.policy import allow
 from app.review import COMMENT_MAX, REVIEWABLE, OwnInspection, TransitionRefused
+from app.review_evidence import evidence
+
+QUEUE_MAX = 100  # each row reads its evidence (two small village-scoped roll-ups)
 
 
 @bp.get("/review")
@@ -26,12 +31,16 @@ def _render_queue(error: str | None = None):
         .join(Inspection.village)
         .where(live(), Inspection.status.in_(sorted(REVIEWABLE)))
         .order_by(Inspection.created_at, Inspection.id)
-        .limit(200)
+        .limit(QUEUE_MAX)
     )
     statement = limit_to_scope(statement)
     waiting = db.session.execute(statement).scalars().all()
     return render_template(
-        "admin/review.html", waiting=waiting, error=error, comment_max=COMMENT_MAX
+        "admin/review.html",
+        waiting=[(i, evidence(i)) for i in waiting],
+        error=error,
+        comment_max=COMMENT_MAX,
+        county_time=county_time,
     )
 
 
@@ -53,4 +62,6 @@ def review_decide(inspection_id: int, action: str):
     except OwnInspection:
         return _render_queue(_("Nobody reviews an inspection they entered themselves")), 403
     db.session.commit()
+    done = {"approve": _("Approved"), "return": _("Returned to the inspector")}[action]
+    flash(f"{done}: {inspection.village.name} {inspection.inspected_on}")
     return redirect(url_for("admin.review_queue"), code=303)
