@@ -147,6 +147,9 @@
     }).then(sendAll);
   });
 
+  // A page served from the worker's cache carries the uuid it was made with: each view gets its own.
+  form.elements.client_uuid.value = store.uuid4();
+  if (navigator.serviceWorker) navigator.serviceWorker.register("/sw.js").catch(function () {});
   var chosen = new URLSearchParams(location.search).get("village");
   if (chosen && form.elements.village_code.querySelector("option[value='" + chosen + "']")) {
     form.elements.village_code.value = chosen;  // a cached page opened for another village
