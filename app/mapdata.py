@@ -39,6 +39,7 @@ class VillageMark:
     denominator: float | None
     target: float | None
     is_demo: bool = False
+    problem: str = ""  # "open" or "overdue" when the village has a problem not closed (整改)
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def layer_payload(
         )
     }
     demo = []
+    problems: dict[str, list[int]] = {"open": [], "overdue": []}  # village indices
     status_index = {s: i for i, s in enumerate(STATUSES)}
     for n, v in enumerate(villages):
         lat, lon = project(v.lat, v.lon)
@@ -123,6 +125,8 @@ def layer_payload(
         cols["code"].append(int(v.code[9:]) if shared else v.code)
         if v.is_demo:
             demo.append(n)
+        if v.problem:
+            problems[v.problem].append(n)
     marks, boundaries = [], []
     for i, t in enumerate(townships):
         seat = project(t.lat, t.lon) if t.lat is not None and t.lon is not None else None
@@ -153,6 +157,7 @@ def layer_payload(
         "villages": cols,
         "targets": list(targets),
         "demo": demo,
+        "problems": problems,
         "townships": marks,
         "boundaries": {"type": "FeatureCollection", "features": boundaries} if boundaries else None,
         "villageUrl": village_url_prefix,

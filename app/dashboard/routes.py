@@ -1,7 +1,7 @@
 """The dashboard pages. Thin: ask `app.reports` for the roll-up, order it, render it. Units are
 looked up through app/access.py (404 unknown, 403 outside the actor's scope)."""
 
-from flask import g, render_template, request
+from flask import current_app, g, render_template, request
 from markupsafe import Markup
 from sqlalchemy import func, select
 
@@ -13,6 +13,7 @@ from app.access import (
     township_or_abort,
     village_or_abort,
 )
+from app.clock import county_today
 from app.dashboard import bp
 from app.dashboard.context import (
     breadcrumbs,
@@ -30,6 +31,7 @@ from app.inspection_view import inspection_document
 from app.models import Inspection, Township, Village
 from app.periods import parse_period
 from app.policy import allow, permitted
+from app.problems.queries import counts_for_period
 from app.settings import reports_scope_approved_only
 from app.sparkline import sparkline
 
@@ -115,6 +117,9 @@ def county(code: str | None = None):
         township_of=township_code_of,
         scope=township,
         demo=_has_demo(period, _village_ids(county_row)),
+        problem_counts=counts_for_period(
+            g.actor, period, county_today(), current_app.config["COUNTY_TIMEZONE"]
+        ),
     )
 
 

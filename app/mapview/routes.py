@@ -26,6 +26,7 @@ from app.mapview.records import (
 from app.models import County, Township, TownshipBoundary, TownshipBoundaryUpload
 from app.periods import parse_period, previous_quarters, quarter_of
 from app.policy import allow
+from app.problems.mapping import with_problems
 from app.security import inline_scripts
 
 UNLOCATED_ORDER = ("behind", "near", "meets", "no_target", "no_data", "not_reported")
@@ -130,6 +131,7 @@ def _filters() -> dict:
         "county": county,
         "township": township,
         "lagging": request.args.get("lagging") == "1",
+        "problems": request.args.get("problems") == "1",
     }
 
 
@@ -147,6 +149,7 @@ def village_map():
     if chosen["lagging"]:
         located = [v for v in located if v.status in LAGGING]
         unlocated = [v for v in unlocated if v.status in LAGGING]
+    located, unlocated, problems = with_problems(located, unlocated, chosen["problems"])
     # The lagging first: behind, near, then the rest in legend order.
     unlocated.sort(key=lambda v: (UNLOCATED_ORDER.index(v.status), v.code))
     townships = township_records(chosen["period"], chosen["indicator"], scope_code)
@@ -188,6 +191,7 @@ def village_map():
         colours=STATUS_COLOURS,
         labels=status_labels(),
         has_boundaries=any(t.boundary for t in townships),
+        problems=problems,
     )
 
 
