@@ -14,6 +14,7 @@ from tests.problem_world import (
     record,
     upload,
 )
+from tests.review_world import payload, sign_in
 
 
 def test_the_whole_cycle_keeps_every_step(seeded, make_user, auth_headers):
@@ -130,3 +131,26 @@ def test_events_are_never_rewritten(seeded, make_user, auth_headers):
         else:  # pragma: no cover
             raise AssertionError("an event was rewritten")
         assert db.session.get(Problem, doc["id"]).events[0].note.startswith("村东头")
+
+
+def test_a_problem_recorded_while_reviewing_shows_on_the_review_page(
+    seeded, make_user, auth_headers
+):
+    world, h, client = ledger_world(seeded, make_user, auth_headers)
+    inspection = client.post(
+        "/api/v1/inspections", json=payload(world.village), headers=h["inspector"]
+    ).get_json()
+    elsewhere = problem_body(world.other_village, inspection_id=inspection["id"])
+    assert (
+        client.post("/api/v1/problems", json=elsewhere, headers=h["county_admin"]).status_code
+        == 422
+    )  # not an inspection of that village
+    doc = record(client, h["township_lead"], world.village, inspection_id=inspection["id"])
+    assert doc["inspection_id"] == inspection["id"]
+    page = sign_in(seeded, "lead").get(f"/review/{inspection['id']}").get_data(as_text=True)
+    assert f'href="/problems/{doc["id"]}">秸秆露天焚烧</a> · 待整改 · 期限 2026-12-05' in page
+    saved = sign_in(seeded, "insp").get(f"/inspect/saved/{inspection['id']}")
+    assert (
+        f"/problems/new?village={world.village}&amp;inspection={inspection['id']}"
+        in saved.get_data(as_text=True)
+    )
