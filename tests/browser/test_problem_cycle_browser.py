@@ -32,11 +32,18 @@ def jpeg(colour) -> dict:
     return {"name": "IMG.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}
 
 
+CSP_VIOLATIONS = []
+
+
 def phone(chromium):
     context = chromium.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.on("pageerror", lambda e: print("pageerror:", e))
+    page.on(
+        "console",
+        lambda m: CSP_VIOLATIONS.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     return context, page
 
 
@@ -164,5 +171,6 @@ def test_a_problem_goes_from_found_offline_to_closed(chromium, tmp_path):
         # Nothing is left for either of them to do.
         inspector.goto(f"{base}/todo")
         assert inspector.locator("#rechecks li").first.text_content() == "无"
+        assert CSP_VIOLATIONS == []
         inspector_context.close()
         lead_context.close()
