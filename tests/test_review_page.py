@@ -152,3 +152,15 @@ def test_the_batch_approves_only_clean_inspections(seeded, make_user, auth_heade
         )
     assert statuses == ["approved", "submitted", "submitted"]
     assert approvals == 2  # the August one in the set-up, and the clean one
+
+
+def test_the_queue_shows_the_oldest_25_and_how_many_more_wait(seeded, make_user, auth_headers):
+    world = make_world(seeded, make_user)
+    h = auth_headers(world.users["inspector"], lang="en")
+    client = seeded.test_client()
+    ids = [_post(client, h, world.village, f"2026-10-{day:02d}")["id"] for day in range(1, 28)]
+    queue = sign_in(seeded, "lead").get("/review").get_data(as_text=True)
+    assert re.findall(r'<section class="review" id="inspection-(\d+)"', queue) == [
+        str(i) for i in ids[:25]
+    ]
+    assert "另有 2 份检查在这些之后等待审核" in queue

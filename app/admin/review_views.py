@@ -16,7 +16,9 @@ from app.policy import allow
 from app.review import COMMENT_MAX, REVIEWABLE, OwnInspection, TransitionRefused
 from app.review_evidence import evidence
 
-QUEUE_MAX = 100  # each row reads its evidence (two small village-scoped roll-ups)
+# Each row reads its evidence (two small village-scoped roll-ups, ~15 ms on SQLite and ~40 ms on
+# PostgreSQL): the oldest 25 are shown, with how many more wait behind them.
+QUEUE_MAX = 25
 
 
 @bp.get("/review")
@@ -35,9 +37,18 @@ def _render_queue(error: str | None = None):
     )
     statement = limit_to_scope(statement)
     waiting = db.session.execute(statement).scalars().all()
+    total = db.session.scalar(
+        limit_to_scope(
+            db.select(db.func.count())
+            .select_from(Inspection)
+            .join(Inspection.village)
+            .where(live(), Inspection.status.in_(sorted(REVIEWABLE)))
+        )
+    )
     return render_template(
         "admin/review.html",
         waiting=[(i, evidence(i)) for i in waiting],
+        more=total - len(waiting),
         error=error,
         comment_max=COMMENT_MAX,
         county_time=county_time,
