@@ -106,8 +106,15 @@ def test_a_problem_goes_from_found_offline_to_closed(chromium, tmp_path):
             ["found"],
         )
 
-        # 2. The lead sees it in the ledger and reports the fix with a photo.
+        # 2. The lead sees it on the map (an orange ring: open) and in the ledger, and reports
+        # the fix with a photo.
         sign_in(lead, base, "li", "/problems")
+        lead.goto(f"{base}/map?indicator=manure_utilisation&problems=1")
+        ringed = lead.locator(f"path.cj-v-{HAICUN}.cj-p-open")
+        ringed.wait_for()
+        assert lead.locator("path.cj-village").count() == 1  # only villages with a problem
+        assert ringed.get_attribute("stroke") == "#e67e00"
+        lead.goto(f"{base}/problems")
         lead.click(f"#problem-{problem_id} a")
         lead.wait_for_selector("#fix-form")
         assert lead.evaluate(NO_OVERFLOW)
