@@ -163,3 +163,19 @@ def test_who_may_approve_an_inspectors_inspection(seeded, make_user, auth_header
     world, headers, client, doc = _world(seeded, make_user, auth_headers)
     answer = client.post(f"/api/v1/inspections/{doc['id']}/approve", headers=headers[role])
     assert answer.status_code == expected
+
+
+def test_a_county_admin_reopens_on_the_review_page(seeded, make_user, auth_headers):
+    world, headers, client, doc = _world(seeded, make_user, auth_headers)
+    client.post(f"/api/v1/inspections/{doc['id']}/approve", headers=headers["township_lead"])
+    lead = sign_in(seeded, "lead")
+    assert 'id="confirm-reopen"' not in lead.get(f"/review/{doc['id']}").get_data(as_text=True)
+    assert lead.post(f"/review/{doc['id']}/reopen").status_code == 403
+    admin = sign_in(seeded, "admin")
+    assert 'id="confirm-reopen"' in admin.get(f"/review/{doc['id']}").get_data(as_text=True)
+    page = admin.post(f"/review/{doc['id']}/reopen", follow_redirects=True)
+    assert 'role="status">已重新打开：' in page.get_data(as_text=True)
+    assert admin.post(f"/review/{doc['id']}/reopen").status_code == 409  # not approved now
+    assert _photo(client, doc, headers["inspector"]).status_code == 201  # unlocked
+    with seeded.app_context():
+        assert db.session.get(Inspection, doc["id"]).status == "submitted"

@@ -67,6 +67,22 @@ def review_one(inspection_id: int):
     )
 
 
+@bp.post("/review/<int:inspection_id>/reopen")
+@allow("inspection.reopen")
+def review_reopen(inspection_id: int):
+    """A county admin unlocks an approved inspection (it is submitted again, for review)."""
+    inspection = find_inspection(g.actor, inspection_id)
+    if inspection is None:
+        abort(404)
+    try:
+        review_inspection(inspection, "reopen", g.actor, request.form.get("comment", "").strip())
+    except TransitionRefused:
+        abort(409)
+    db.session.commit()
+    flash(_("Reopened: %(name)s", name=f"{inspection.village.name} {inspection.inspected_on}"))
+    return redirect(url_for("admin.review_one", inspection_id=inspection.id), code=303)
+
+
 @bp.post("/review/batch")
 @allow("inspection.review")
 def review_batch():
