@@ -55,6 +55,20 @@ def sign_in(page, base, username, next_path):
     page.wait_for_url(f"{base}{next_path}")
 
 
+def cached_for_offline(page, path, timeout_ms=20_000):
+    """Visit again until the worker controls the page and holds /problems/new in its cache."""
+    ready = """async () => !!navigator.serviceWorker.controller &&
+        !!(await caches.match('/problems/new'))"""
+    waited = 0
+    while not page.evaluate(ready):
+        assert waited < timeout_ms, "the service worker did not keep /problems/new"
+        page.wait_for_timeout(250)
+        waited += 250
+        if waited % 2000 == 0:
+            page.goto(page.url.split("/problems")[0] + path)
+            page.wait_for_selector("#problem-form[data-queue=ready]")
+
+
 def trail(app, problem_id):
     """(status, [(event kind, actor)], [(audit action, actor)], photo stages) from the server."""
     with app.app_context():
@@ -85,7 +99,12 @@ def test_a_problem_goes_from_found_offline_to_closed(chromium, tmp_path):
         sign_in(inspector, base, "wang", f"/problems/new?village={HAICUN}")
         inspector.wait_for_selector("#problem-form[data-queue=ready]")
         assert inspector.evaluate(NO_OVERFLOW)
+        # Once the service worker controls the page it keeps a copy: the page opens offline.
+        cached_for_offline(inspector, f"/problems/new?village={HAICUN}")
         inspector_context.set_offline(True)
+        inspector.reload()
+        inspector.wait_for_selector("#problem-form[data-queue=ready]")
+        assert inspector.input_value("#village_code") == HAICUN
         inspector.select_option("#category", "straw_burning")
         inspector.fill("#description", "村东头秸秆露天焚烧")
         inspector.set_input_files("#photo", files=[jpeg((200, 40, 40))])
