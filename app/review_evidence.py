@@ -59,7 +59,16 @@ class Evidence:
         return not self.flagged and not self.large_jump
 
 
-def _figures(inspection: Inspection) -> dict[str, tuple[float, float] | None]:
+def _figures(inspection: Inspection, memo: dict) -> dict[str, tuple[float, float] | None]:
+    """The village's figures as of the inspection's day (memo: the queue's rows share them: one
+    row's inspection is often the next row's previous one)."""
+    key = (inspection.village_id, inspection.inspected_on)
+    if key not in memo:
+        memo[key] = _figures_of_day(inspection)
+    return memo[key]
+
+
+def _figures_of_day(inspection: Inspection) -> dict[str, tuple[float, float] | None]:
     indicators = list(current_forms().indicators)
     day = inspection.inspected_on
     rows = village_figures(
@@ -95,10 +104,16 @@ def _rate(figure, target):
     return tally.rate, status(tally.rate, tally.target)
 
 
-def evidence(inspection: Inspection) -> Evidence:
+def evidence(inspection: Inspection, memo: dict | None = None) -> Evidence:
+    """`memo`: a dict shared by the calls of one request (the queue), else none."""
+    memo = {} if memo is None else memo
     previous = previous_inspection(inspection)
-    now, before = _figures(inspection), _figures(previous) if previous else {}
-    targets = targets_at(inspection.inspected_on)
+    now = _figures(inspection, memo)
+    before = _figures(previous, memo) if previous else {}
+    targets_key = ("targets", inspection.inspected_on)
+    if targets_key not in memo:
+        memo[targets_key] = targets_at(inspection.inspected_on)
+    targets = memo[targets_key]
     rows = []
     for indicator in current_forms().indicators:
         target = targets.for_zone(indicator.key, inspection.village.zone)

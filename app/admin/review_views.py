@@ -5,13 +5,14 @@ CSRF tokens; the same state machine and audit as the API (app/inspection_changes
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.access import limit_to_scope
 from app.admin import bp
 from app.admin.review_detail import county_time
 from app.extensions import db
 from app.inspection_changes import find_inspection, live, review_inspection
-from app.models import Inspection
+from app.models import Inspection, Village
 from app.policy import allow
 from app.review import COMMENT_MAX, REVIEWABLE, OwnInspection, TransitionRefused
 from app.review_evidence import evidence
@@ -34,6 +35,12 @@ def _render_queue(error: str | None = None):
         .where(live(), Inspection.status.in_(sorted(REVIEWABLE)))
         .order_by(Inspection.created_at, Inspection.id)
         .limit(QUEUE_MAX)
+        .options(
+            joinedload(Inspection.village).joinedload(Village.township),
+            joinedload(Inspection.inspector),
+            selectinload(Inspection.flags),
+            selectinload(Inspection.revisions),
+        )
     )
     statement = limit_to_scope(statement)
     waiting = db.session.execute(statement).scalars().all()
@@ -45,9 +52,10 @@ def _render_queue(error: str | None = None):
             .where(live(), Inspection.status.in_(sorted(REVIEWABLE)))
         )
     )
+    memo: dict = {}
     return render_template(
         "admin/review.html",
-        waiting=[(i, evidence(i)) for i in waiting],
+        waiting=[(i, evidence(i, memo)) for i in waiting],
         more=total - len(waiting),
         error=error,
         comment_max=COMMENT_MAX,
