@@ -17,8 +17,8 @@ from app.policy import allow
 from app.review import COMMENT_MAX, REVIEWABLE, OwnInspection, TransitionRefused
 from app.review_evidence import evidence
 
-# Each row reads its evidence (two small village-scoped roll-ups, ~15 ms on SQLite and ~40 ms on
-# PostgreSQL): the oldest 25 are shown, with how many more wait behind them.
+# Each row reads its evidence (its previous inspection and two small village-scoped roll-ups: about
+# five queries a row): the oldest 25 are shown, with how many more wait behind them.
 QUEUE_MAX = 25
 
 
