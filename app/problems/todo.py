@@ -1,8 +1,8 @@
 """The 待办 (to-do) page's contents, per role:
 - an inspector: the re-checks due (fixes reported in their township) and their returned
   inspections;
-- a township lead: the inspections waiting for their review and the overdue problems of their
-  township (the township reports the fixes);
+- a township lead: the inspections waiting for their review, the overdue problems of their
+  township, and the open ones not yet due (the township reports the fixes);
 - a county admin: the overdue problems by township, and the reviews waiting in the county.
 """
 
@@ -37,7 +37,14 @@ def _inspections(actor, *conditions) -> list[Inspection]:
 
 
 def todo_for(actor, today: date) -> dict:
-    out = {"rechecks": [], "returned": [], "reviews": [], "overdue": [], "by_township": {}}
+    out = {
+        "rechecks": [],
+        "returned": [],
+        "reviews": [],
+        "overdue": [],
+        "to_fix": [],
+        "by_township": {},
+    }
     if actor.role == "inspector":
         out["rechecks"] = problems_for(actor, today, status=ledger.FIX_REPORTED, limit=LIST_MAX)
         out["returned"] = _inspections(
@@ -48,6 +55,10 @@ def todo_for(actor, today: date) -> dict:
         actor, Inspection.status.in_(sorted(REVIEWABLE)), Inspection.inspector_id != actor.id
     )
     out["overdue"] = problems_for(actor, today, overdue=True, limit=LIST_MAX)
+    if actor.role == "township_lead":
+        out["to_fix"] = problems_for(
+            actor, today, status=ledger.OPEN, overdue=False, limit=LIST_MAX
+        )
     if actor.role == "county_admin":
         for problem in out["overdue"]:
             name = problem.village.township.name

@@ -133,8 +133,8 @@ def test_a_problem_goes_from_found_offline_to_closed(chromium, tmp_path):
         ringed.wait_for()
         assert lead.locator("path.cj-village").count() == 1  # only villages with a problem
         assert ringed.get_attribute("stroke") == "#e67e00"
-        lead.goto(f"{base}/problems")
-        lead.click(f"#problem-{problem_id} a")
+        lead.goto(f"{base}/todo")  # on the lead's to-do: for the township to fix
+        lead.click(f"#to-fix #todo-problem-{problem_id} a")
         lead.wait_for_selector("#fix-form")
         assert lead.evaluate(NO_OVERFLOW)
         lead.fill("#fix-note", "已清理焚烧残留")
