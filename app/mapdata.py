@@ -9,7 +9,7 @@ tiles are GCJ-02.
 import json
 from dataclasses import dataclass
 
-from app.geo import shift_geometry, wgs84_to_gcj02
+from app.geography.geo import shift_geometry, wgs84_to_gcj02
 
 STATUSES = ("meets", "near", "behind", "no_target", "no_data", "not_reported")
 # Colour-blind-aware ColorBrewer RdYlGn/RdYlBu picks; "no data" grey and "not reported" white

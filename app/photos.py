@@ -1,7 +1,8 @@
 """Storing a photo of an inspection exactly once.
 
 The phone gives each photo its own UUID and may upload it any number of times. The first upload
-is cleaned (app.images), written to storage under a key the server makes, and recorded; a later
+is cleaned (app.inspections.images), written to storage under a key the server makes, and recorded;
+a later
 upload with the same id and the same bytes gets the stored photo back, and one with other bytes
 is a conflict. The bytes are written before the row commits, so a committed row always has its
 file; a crash in between leaves at most an unreferenced file, never a row without one.
@@ -13,13 +14,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
-from app import images
 from app.clock import utc_now
 from app.extensions import db
 from app.formdefs import FormSet
+from app.inspections import images
+from app.inspections.review import check_unlocked
+from app.inspections.storage import PhotoStorage
 from app.models import Inspection, Photo, User
-from app.review import check_unlocked
-from app.storage import PhotoStorage
 
 GENERAL_SECTION = "general"  # a photo of the inspection as a whole
 

@@ -2,8 +2,10 @@
 targets, the change from the village's previous inspection (large jumps marked), the GPS flags,
 the photos and who entered it when.
 
-The rates come from the roll-up's own SQL (app/tallies.py `village_figures`, scoped to the one
-village and the inspection's day) and its arithmetic (app/rollup.py): there is no second formula.
+The rates come from the roll-up's own SQL (app/rollups/tallies.py `village_figures`, scoped to the
+one
+village and the inspection's day) and its arithmetic (app/rollups/core.py): there is no second
+formula.
 That statement takes the village's latest inspection of the day, so when two inspections of one
 village share a day, the later one's figures show and the page says so (`same_day_later`).
 
@@ -15,13 +17,13 @@ approval and must be looked at on its own.
 from dataclasses import dataclass
 
 from app.extensions import db
-from app.figures import percent
-from app.forms_registry import current_forms
-from app.inspection_changes import live
+from app.formdefs.registry import current_forms
+from app.inspections.changes import live
 from app.models import Inspection
-from app.rollup import status, village_tally
-from app.tallies import village_figures
-from app.targets import targets_at
+from app.rollups.core import status, village_tally
+from app.rollups.figures import percent
+from app.rollups.tallies import village_figures
+from app.rollups.targets import targets_at
 
 LARGE_JUMP_POINTS = 30.0  # |Δ| in percentage points from the previous inspection
 
@@ -32,7 +34,7 @@ class RateRow:
     label: dict
     rate: float | None  # a fraction
     target: float | None
-    status: str  # app/rollup.py STATUSES
+    status: str  # app/rollups/core.py STATUSES
     previous: float | None
     delta_points: float | None  # (rate − previous) in percentage points, one decimal
     large_jump: bool

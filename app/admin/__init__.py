@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from app.admin import audit_views, review_detail, review_views, settings_views  # noqa: E402,F401
+from app.views.admin import audit_views, review_detail, review_views, settings_views  # noqa: E402,F401

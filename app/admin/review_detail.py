@@ -11,19 +11,19 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.admin import bp
+from app.accounts.policy import allow
 from app.extensions import db
-from app.forms_registry import current_forms
+from app.formdefs.registry import current_forms
 from app.i18n import current_lang
-from app.inspect.display import answer_text
-from app.inspection_changes import find_inspection, review_inspection
-from app.inspection_view import inspection_document
+from app.inspections.changes import find_inspection, review_inspection
+from app.inspections.document import inspection_document
+from app.inspections.photos import photos_of
+from app.inspections.review import COMMENT_MAX, REVIEWABLE, OwnInspection, TransitionRefused
 from app.models import Problem
-from app.photos import photos_of
-from app.policy import allow
 from app.problems.categories import label as category_label
-from app.review import COMMENT_MAX, REVIEWABLE, OwnInspection, TransitionRefused
 from app.review_evidence import LARGE_JUMP_POINTS, evidence
+from app.views.admin import bp
+from app.views.inspect.display import answer_text
 
 BATCH_MAX = 100
 

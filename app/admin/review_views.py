@@ -1,21 +1,21 @@
 """/review: the inspections waiting for a township lead (a county admin sees their scope),
-each with its flags and large jumps, a link to its evidence page (app/admin/review_detail.py,
+each with its flags and large jumps, a link to its evidence page (app/views/admin/review_detail.py,
 where Approve and Return are) and, when clean, a box for the batch approval. Plain forms with
-CSRF tokens; the same state machine and audit as the API (app/inspection_changes.py)."""
+CSRF tokens; the same state machine and audit as the API (app/inspections/changes.py)."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.access import limit_to_scope
-from app.admin import bp
-from app.admin.review_detail import county_time
+from app.accounts.access import limit_to_scope
+from app.accounts.policy import allow
 from app.extensions import db
-from app.inspection_changes import find_inspection, live, review_inspection
+from app.inspections.changes import find_inspection, live, review_inspection
+from app.inspections.review import COMMENT_MAX, REVIEWABLE, OwnInspection, TransitionRefused
 from app.models import Inspection, Village
-from app.policy import allow
-from app.review import COMMENT_MAX, REVIEWABLE, OwnInspection, TransitionRefused
 from app.review_evidence import evidence
+from app.views.admin import bp
+from app.views.admin.review_detail import county_time
 
 # Each row reads its evidence (its previous inspection and two small village-scoped roll-ups: about
 # five queries a row): the oldest 25 are shown, with how many more wait behind them.

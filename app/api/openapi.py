@@ -15,10 +15,10 @@ from flask import current_app
 from marshmallow import Schema, fields
 from werkzeug.routing import IntegerConverter
 
-from app.api import bp, schemas, schemas_problems, schemas_rollup
+from app.accounts.policy import allow
 from app.clock import county_today
-from app.forms_registry import current_forms
-from app.policy import allow
+from app.formdefs.registry import current_forms
+from app.views.api import bp, schemas, schemas_problems, schemas_rollup
 
 ERRORS = (400, 401, 403, 404, 405, 409, 413, 415, 429, 503)  # 503: a form changed in place
 
@@ -125,7 +125,7 @@ def _ops():
 
 
 def _problem_ops():
-    """The rectification ledger (app/api/routes_problems.py)."""
+    """The rectification ledger (app/views/api/routes_problems.py)."""
     sp = schemas_problems
     one = {200: sp.ProblemSchema}
     return {
@@ -191,7 +191,12 @@ def _schema_name(schema) -> str:
     """InspectionSchema (the answer) vs the body built from forms/ → InspectionInput."""
     cls = schema if isinstance(schema, type) else type(schema)
     name = cls.__name__.removesuffix("Schema")
-    answers = ("app.api.schemas", "app.api.schemas_rollup", "app.api.schemas_problems", __name__)
+    answers = (
+        "app.views.api.schemas",
+        "app.views.api.schemas_rollup",
+        "app.views.api.schemas_problems",
+        __name__,
+    )
     return name if cls.__module__ in answers else name + "Input"
 
 

@@ -7,21 +7,12 @@ touching a colleague's inspection; 404 for a missing, deleted or out-of-township
 
 from flask import abort, g
 
-from app.api import bp
-from app.api.body import json_body, optional_json_body
-from app.api.errors import error_response
-from app.api.schemas import (
-    delete_schema,
-    inspection_schema,
-    return_schema,
-    review_schema,
-    revisions_schema,
-)
+from app.accounts.policy import allow
 from app.clock import county_today
 from app.extensions import db
-from app.forms_registry import current_forms
+from app.formdefs.registry import current_forms
 from app.i18n import current_lang
-from app.inspection_changes import (
+from app.inspections.changes import (
     NotYours,
     check_may_change,
     delete_inspection,
@@ -30,10 +21,19 @@ from app.inspection_changes import (
     restore_inspection,
     review_inspection,
 )
-from app.inspection_view import inspection_document
-from app.policy import allow
-from app.review import OwnInspection, TransitionRefused
-from app.submissions import OutOfScope, VillageNotFound
+from app.inspections.document import inspection_document
+from app.inspections.review import OwnInspection, TransitionRefused
+from app.inspections.store import OutOfScope, VillageNotFound
+from app.views.api import bp
+from app.views.api.body import json_body, optional_json_body
+from app.views.api.errors import error_response
+from app.views.api.schemas import (
+    delete_schema,
+    inspection_schema,
+    return_schema,
+    review_schema,
+    revisions_schema,
+)
 
 STATUS_REFUSED = {
     "zh": "此检查当前状态为“{status}”，不能执行此操作",

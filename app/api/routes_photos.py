@@ -5,18 +5,29 @@ probe the offline queue calls before sending (a fresh CSRF token, or 401: sign i
 from flask import abort, current_app, g, request, url_for
 from flask_wtf.csrf import generate_csrf
 
-from app.api import bp
-from app.api.errors import error_response
-from app.api.schemas_offline import photo_schema, photo_upload_schema, photos_schema, session_schema
+from app.accounts.policy import allow, in_scope
 from app.extensions import db
-from app.forms_registry import current_forms
+from app.formdefs.registry import current_forms
 from app.i18n import current_lang
-from app.images import BrokenImage, NotAnImage
+from app.inspections.images import BrokenImage, NotAnImage
+from app.inspections.photos import (
+    PhotoConflict,
+    PhotoTooLarge,
+    UnknownSection,
+    photos_of,
+    store_photo,
+)
+from app.inspections.review import TransitionRefused
+from app.inspections.storage import photo_storage
 from app.models import Inspection, Photo
-from app.photos import PhotoConflict, PhotoTooLarge, UnknownSection, photos_of, store_photo
-from app.policy import allow, in_scope
-from app.review import TransitionRefused
-from app.storage import photo_storage
+from app.views.api import bp
+from app.views.api.errors import error_response
+from app.views.api.schemas_offline import (
+    photo_schema,
+    photo_upload_schema,
+    photos_schema,
+    session_schema,
+)
 
 MESSAGES = {
     "not_image": {"zh": "只接受 JPEG、PNG 或 WebP 照片", "en": "Only JPEG, PNG or WebP photos"},

@@ -9,11 +9,22 @@ step, or a uuid is reused for other content; 422 for bad input.
 
 from flask import abort, current_app, g, request
 
-from app.api import bp
-from app.api.body import json_body, query_args
-from app.api.errors import error_response
-from app.api.routes_photos import MESSAGES as PHOTO_MESSAGES
-from app.api.schemas_problems import (
+from app.accounts.policy import allow, in_scope
+from app.clock import county_today
+from app.extensions import db
+from app.i18n import current_lang
+from app.inspections.images import BrokenImage, NotAnImage
+from app.inspections.photos import PhotoConflict, PhotoTooLarge
+from app.inspections.storage import photo_storage
+from app.models import ProblemPhoto
+from app.problems import ledger, service
+from app.problems.photos import StageRefused, store_problem_photo
+from app.problems.queries import photo_document, problem_document, problems_for
+from app.views.api import bp
+from app.views.api.body import json_body, query_args
+from app.views.api.errors import error_response
+from app.views.api.routes_photos import MESSAGES as PHOTO_MESSAGES
+from app.views.api.schemas_problems import (
     fix_report_schema,
     problem_input_schema,
     problem_list_schema,
@@ -23,17 +34,6 @@ from app.api.schemas_problems import (
     problem_schema,
     recheck_schema,
 )
-from app.clock import county_today
-from app.extensions import db
-from app.i18n import current_lang
-from app.images import BrokenImage, NotAnImage
-from app.models import ProblemPhoto
-from app.photos import PhotoConflict, PhotoTooLarge
-from app.policy import allow, in_scope
-from app.problems import ledger, service
-from app.problems.photos import StageRefused, store_problem_photo
-from app.problems.queries import photo_document, problem_document, problems_for
-from app.storage import photo_storage
 
 MESSAGES = {
     "step": {

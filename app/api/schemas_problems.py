@@ -3,10 +3,10 @@ reviewer sends to record a problem or take a step on it, and what every answer l
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from app.api.schemas import UTCDateTime
 from app.models.problems import PHOTO_STAGES, PROBLEM_STATUSES, RESPONSIBLE_UNITS
 from app.problems.categories import categories
 from app.problems.ledger import NOTE_MAX
+from app.views.api.schemas import UTCDateTime
 
 
 class ProblemInputSchema(Schema):

@@ -9,25 +9,25 @@ from urllib.parse import quote
 from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.access import county_or_abort, scope_unit, township_or_abort
-from app.boundaries import check_boundaries
+from app.accounts.access import county_or_abort, scope_unit, township_or_abort
+from app.accounts.policy import allow
 from app.clock import county_today
 from app.extensions import db
-from app.forms_registry import current_forms
-from app.mapbuild import STATUS_COLOURS, STATUSES, MapSettings, build_map, render_parts
-from app.mapview import bp
-from app.mapview.records import (
+from app.formdefs.registry import current_forms
+from app.maps.boundaries import check_boundaries
+from app.maps.build import STATUS_COLOURS, STATUSES, MapSettings, build_map, render_parts
+from app.models import County, Township, TownshipBoundary, TownshipBoundaryUpload
+from app.periods import parse_period, previous_quarters, quarter_of
+from app.problems.mapping import with_problems
+from app.security import inline_scripts
+from app.views.maps import bp
+from app.views.maps.records import (
     LAGGING,
     in_place,
     outside_outline,
     township_records,
     village_records,
 )
-from app.models import County, Township, TownshipBoundary, TownshipBoundaryUpload
-from app.periods import parse_period, previous_quarters, quarter_of
-from app.policy import allow
-from app.problems.mapping import with_problems
-from app.security import inline_scripts
 
 UNLOCATED_ORDER = ("behind", "near", "meets", "no_target", "no_data", "not_reported")
 OUTLINE_FILE = Path(__file__).resolve().parent.parent / "data" / "hunyuan_county_boundary.geojson"

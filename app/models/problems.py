@@ -2,7 +2,8 @@
 its photos.
 
 A problem row holds its current state (status, deadline) so lists and counts are plain queries;
-`problem_events` keeps every step with who and when and is only ever appended to (app/audit.py's
+`problem_events` keeps every step with who and when and is only ever appended to
+(app/accounts/audit.py's
 rule, applied to this table too), so the ledger's history can be read back step by step. Nothing
 is deleted: a closed problem (销号) stays with its trail.
 """

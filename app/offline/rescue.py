@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from app.api.errors import flatten
 from app.clock import county_today
 from app.extensions import db
-from app.forms_registry import current_forms
-from app.images import BrokenImage, NotAnImage
+from app.formdefs.registry import current_forms
+from app.inspections.images import BrokenImage, NotAnImage
+from app.inspections.photos import PhotoConflict, PhotoTooLarge, UnknownSection, store_photo
+from app.inspections.review import TransitionRefused
+from app.inspections.storage import photo_storage
+from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
 from app.models import User
-from app.photos import PhotoConflict, PhotoTooLarge, UnknownSection, store_photo
-from app.review import TransitionRefused
-from app.storage import photo_storage
-from app.submissions import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
+from app.views.api.errors import flatten
 
 
 class RescueFileError(ValueError):

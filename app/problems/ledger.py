@@ -1,5 +1,5 @@
 """The ledger's state machine and its overdue rule, pure (no Flask, no database), like
-app/review.py:
+app/inspections/review.py:
 
     open ──report_fix (township: note, photos)──▶ fix_reported
      ▲                                               │

@@ -1,6 +1,6 @@
 """The map's problem layer: each village mark learns whether the village has a problem not
 closed ("open") or one past its deadline ("overdue"), and `?problems=1` keeps only those. The
-marks stay plain records (app/mapdata.py draws them; app/mapbuild.py stays pure)."""
+marks stay plain records (app/maps/data.py draws them; app/maps/build.py stays pure)."""
 
 from dataclasses import replace
 

@@ -1,6 +1,8 @@
 """Photos of a problem: as found, of the fix, of the re-check. Stored exactly once per phone photo
-id, cleaned like an inspection's photos (app/images.py) and written before the row commits (the
-reasoning of app/photos.py). Which role may add which stage: whoever records a problem adds what
+id, cleaned like an inspection's photos (app/inspections/images.py) and written before the row
+commits (the
+reasoning of app/inspections/photos.py). Which role may add which stage: whoever records a problem
+adds what
 they found; the township (lead) adds its fix; an inspector adds the re-check. A closed problem
 takes only re-check photos (the passing re-check's own, sent after it closed it)."""
 
@@ -8,13 +10,13 @@ import hashlib
 
 from sqlalchemy.exc import IntegrityError
 
-from app import images
 from app.clock import utc_now
 from app.extensions import db
+from app.inspections import images
+from app.inspections.photos import PhotoConflict, PhotoTooLarge, new_key
+from app.inspections.storage import PhotoStorage
 from app.models import Problem, ProblemPhoto, User
-from app.photos import PhotoConflict, PhotoTooLarge, new_key
 from app.problems import ledger
-from app.storage import PhotoStorage
 
 STAGE_ROLES = {
     "found": frozenset({"inspector", "township_lead", "county_admin"}),

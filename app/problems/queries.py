@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 from flask import url_for
 from sqlalchemy import case, func
 
+from app.accounts.policy import scope_of
 from app.extensions import db
 from app.models import Problem, Township, Village
 from app.periods import parse_period
-from app.policy import scope_of
 from app.problems import ledger
 from app.problems.categories import label
 

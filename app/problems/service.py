@@ -2,7 +2,8 @@
 event (problem.record / problem.report_fix / problem.recheck_pass / problem.recheck_fail).
 
 Who may act on which problem (the object half; `@allow` on the route is the role half): everyone
-only inside their scope (app/policy.py `in_scope`); `find_problem` answers None for what is not
+only inside their scope (app/accounts/policy.py `in_scope`); `find_problem` answers None for what
+is not
 the caller's to know, so views answer 404 for missing and out-of-scope alike. A problem sent
 again with the same client uuid (the phone's offline queue retries) is stored once; the same uuid
 with other content is a conflict. Callers commit.
@@ -15,14 +16,14 @@ from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.audit import record
+from app.accounts.audit import record
+from app.accounts.policy import in_scope
 from app.clock import county_now
 from app.extensions import db
+from app.inspections.store import canonical, content_hash
 from app.models import Inspection, Problem, ProblemEvent, User, Village
-from app.policy import in_scope
 from app.problems import ledger
 from app.problems.categories import categories
-from app.submissions import canonical, content_hash
 
 
 class ProblemConflict(Exception):

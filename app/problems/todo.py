@@ -8,13 +8,13 @@
 
 from datetime import date
 
+from app.accounts.policy import scope_of
 from app.extensions import db
-from app.inspection_changes import live
+from app.inspections.changes import live
+from app.inspections.review import REVIEWABLE
 from app.models import Inspection, Township, Village
-from app.policy import scope_of
 from app.problems import ledger
 from app.problems.queries import problems_for
-from app.review import REVIEWABLE
 
 LIST_MAX = 100
 

@@ -21,29 +21,29 @@ from flask import request as http_request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from app import exports
-from app.access import limit_to_scope, may
-from app.admin.review_detail import county_time
-from app.api.errors import flatten
-from app.api.schemas_problems import (
-    fix_report_schema,
-    problem_input_schema,
-    problem_query_schema,
-    recheck_schema,
-)
+from app.accounts.access import limit_to_scope, may
+from app.accounts.policy import allow
 from app.clock import county_today
+from app.exports import tables as exports
 from app.extensions import db
 from app.i18n import current_lang
-from app.images import BrokenImage, NotAnImage
+from app.inspections.images import BrokenImage, NotAnImage
+from app.inspections.photos import PhotoConflict, PhotoTooLarge
+from app.inspections.storage import photo_storage
 from app.models import Village
-from app.photos import PhotoConflict, PhotoTooLarge
-from app.policy import allow
 from app.problems import ledger, service
 from app.problems.categories import categories, label
 from app.problems.photos import StageRefused, store_problem_photo
 from app.problems.queries import problems_for
 from app.problems.todo import todo_for
-from app.storage import photo_storage
+from app.views.admin.review_detail import county_time
+from app.views.api.errors import flatten
+from app.views.api.schemas_problems import (
+    fix_report_schema,
+    problem_input_schema,
+    problem_query_schema,
+    recheck_schema,
+)
 
 bp = Blueprint("problems_web", __name__)
 EXPORT_TYPES = {

@@ -1,4 +1,4 @@
-/* Draws the village map's layers from one JSON payload (built by app/mapbuild.py).
+/* Draws the village map's layers from one JSON payload (built by app/maps/build.py).
    Every name reaches the page through textContent, never innerHTML: a village called
    "<img src=x onerror=alert(1)>" or "${alert(1)}" shows as those characters. */
 (function () {

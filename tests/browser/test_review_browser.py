@@ -8,9 +8,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+from app.accounts.auth import issue_token
 from PIL import Image
 
-from app.auth import issue_token
 from app.extensions import db
 from app.models import Inspection, User
 from tests.browser.offline_server import CHROMIUM, serving
