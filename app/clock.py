@@ -19,3 +19,13 @@ def county_now() -> datetime:
 
 def county_today() -> date:
     return county_now().date()
+
+
+def county_time(moment) -> str:
+    """A stored UTC time as the county's clock shows it (SQLite hands back naive UTC)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    zone = ZoneInfo(current_app.config["COUNTY_TIMEZONE"])
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")

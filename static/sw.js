@@ -22,6 +22,7 @@ var SHELL = "/inspect/__form__";
 var PRECACHE = __PRECACHE__;
 var FORM_PAGE = /^\/inspect\/\d{12}$/;
 var EDIT_PAGE = /^\/inspect\/edit\/\d+$/;  // a correction: cached as visited, never the shell
+var PROBLEM_PAGE = "/problems/new";  // recording a problem: problem-queue.js keeps it offline
 var NETWORK_TIMEOUT_MS = 4000;
 var SYNC_TAG = "cunjian-send";
 importScripts.apply(self, __SEND_SCRIPTS__);
@@ -103,7 +104,8 @@ self.addEventListener("fetch", function (event) {
         return response;
       }).catch(function () { return caches.match(request, {ignoreSearch: true}); });
     }));
-  } else if (path === "/inspect/" || FORM_PAGE.test(path) || EDIT_PAGE.test(path) || path === "/api/v1/villages") {
+  } else if (path === "/inspect/" || FORM_PAGE.test(path) || EDIT_PAGE.test(path) || path === "/api/v1/villages" ||
+      path === PROBLEM_PAGE) {
     event.respondWith(networkFirst(event, path));
   }
 });

@@ -24,11 +24,14 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 from app.accounts.policy import DEPLOYMENT_WIDE, POLICY
 from app.extensions import db
 from app.models import County, Township, User, Village
+from tests.problem_world import problem_body
 from tests.review_world import TOWNSHIP, make_world, password_hash, payload, session_id, sign_in
 
 # Route arguments that name one object of the lead's township: another township's roles get 404.
 # (user_id: a person of the lead's township, whom only an admin of their county manages.)
-OBJECT_ARGS = frozenset({"inspection_id", "client_uuid", "village_code", "user_id"})
+OBJECT_ARGS = frozenset(
+    {"inspection_id", "client_uuid", "village_code", "user_id", "problem_id", "problem_uuid"}
+)
 # Routes whose <code> names a unit of the lead's township: a sample per endpoint, and whether an
 # outsider is told 404 (existence not theirs to know) or 403.
 CODE_SAMPLES = {
@@ -150,7 +153,11 @@ def test_every_route_refuses_what_the_policy_refuses(seeded, make_user, auth_hea
             continue
         created = client.post("/api/v1/inspections", json=payload(world.village), headers=owner)
         assert created.status_code == 201, created.get_json()
+        problem = client.post("/api/v1/problems", json=problem_body(world.village), headers=owner)
+        assert problem.status_code == 201, problem.get_json()
         samples = {
+            "problem_id": problem.get_json()["id"],
+            "problem_uuid": problem.get_json()["client_uuid"],
             "inspection_id": created.get_json()["id"],
             "client_uuid": created.get_json()["client_uuid"],
             "village_code": world.village,
@@ -184,8 +191,9 @@ def test_every_route_refuses_what_the_policy_refuses(seeded, make_user, auth_hea
                 ok = status == outsider_status
             elif role_key == "inspector_colleague" and (
                 action in ("inspection.edit", "inspection.delete")
-                or rule.rule.endswith("/photos")
-                and method == "POST"  # photos of one's own
+                or rule.rule.startswith("/api/v1/inspections/")
+                and rule.rule.endswith("/photos")
+                and method == "POST"  # photos of one's own (a problem's: any inspector's)
             ):
                 ok = status == 403  # allowed role, but not their own inspection
             else:

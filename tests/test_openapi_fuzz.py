@@ -42,8 +42,9 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
-# Bodies whose validity rests on rules between answers (see above).
-CROSS_FIELD_BODIES = {"POST /inspections", "PUT /inspections/{inspection_id}"}
+# Bodies whose validity rests on rules between answers (see above), or on a village existing
+# (a problem is recorded against a real village: 422 "no such village" otherwise).
+CROSS_FIELD_BODIES = {"POST /inspections", "PUT /inspections/{inspection_id}", "POST /problems"}
 DIGITS = {"province": 6, "county": 6, "township": 9, "village": 12}
 
 

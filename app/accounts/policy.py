@@ -56,6 +56,14 @@ POLICY: dict[str, frozenset[str]] = {
     # People of the admin's own county (all of them for an admin without a county): the
     # object-level rule is app/accounts/people.py may_manage.
     "people.manage": COUNTY_ADMIN,
+    # The rectification ledger (app/problems): recorded while inspecting or reviewing; the
+    # township reports the fix; an inspector re-checks on site. Viewers see counts only.
+    "problem.read": frozenset({"inspector", "township_lead", "county_admin"}),
+    "problem.record": frozenset({"inspector", "township_lead", "county_admin"}),
+    "problem.photo": frozenset({"inspector", "township_lead", "county_admin"}),
+    "problem.report_fix": frozenset({"township_lead", "county_admin"}),
+    "problem.recheck": frozenset({"inspector", "county_admin"}),
+    "todo.read": frozenset({"inspector", "township_lead", "county_admin"}),
 }
 
 

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.formdefs import FormSet
 from app.formdefs.publication import ensure_published
 from app.inspections.gps_checks import recheck_flags
-from app.inspections.review import next_status, status_after_edit
+from app.inspections.review import check_not_own, check_unlocked, next_status, status_after_edit
 from app.inspections.store import OutOfScope, VillageNotFound, answer_rows, canonical, content_hash
 from app.models import Inspection, InspectionRevision, User, Village
 from app.periods import quarter_of
@@ -105,7 +105,9 @@ def edit_inspection(inspection: Inspection, data: dict, actor: User, form_set: F
 
 
 def review_inspection(inspection: Inspection, action: str, actor: User, comment: str = "") -> None:
-    """approve / return / reopen. Returning needs a comment; the schema checks that."""
+    """approve / return / reopen. Returning needs a comment; the schema checks that. Nobody
+    approves or returns their own inspection (OwnInspection)."""
+    check_not_own(action, inspection.inspector_id, actor.id)
     before = inspection.status
     inspection.status = next_status(action, before)
     inspection.reviewed_by_id, inspection.reviewed_at = actor.id, utc_now()
@@ -122,7 +124,8 @@ def review_inspection(inspection: Inspection, action: str, actor: User, comment:
 def delete_inspection(inspection: Inspection, actor: User, reason: str) -> None:
     if actor.role == "inspector":
         check_may_change(actor, inspection)
-        status_after_edit(inspection.status)  # an approved inspection is not withdrawn
+    # An approved inspection is not withdrawn, by anyone, until a county admin reopens it.
+    check_unlocked("delete", inspection.status)
     inspection.deleted_at, inspection.deleted_by_id = utc_now(), actor.id
     inspection.delete_reason = reason
     record("inspection.delete", inspection, reason=reason)

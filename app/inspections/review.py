@@ -4,8 +4,9 @@
         │                                                        ▲
         └──return(comment)──▶ returned ──edit──▶ resubmitted ────┘ (approve / return again)
 
-An approved inspection is frozen: editing or withdrawing it needs a county admin to reopen it
-first, so a figure that was reported upwards cannot change silently.
+An approved inspection is frozen for every role: editing it, withdrawing (deleting) it or adding a
+photo to it needs a county admin to reopen it first, so a figure that was reported upwards cannot
+change silently. Nobody approves or returns an inspection they entered themselves.
 """
 
 REVIEWABLE = frozenset({"submitted", "resubmitted"})
@@ -26,6 +27,24 @@ class TransitionRefused(Exception):
         self.action, self.status = action, status
 
 
+class OwnInspection(Exception):
+    """A reviewer deciding on their own inspection (answered as 403)."""
+
+
+SELF_REVIEW_BARRED = frozenset({"approve", "return"})
+
+
+def check_not_own(action: str, inspector_id: int, reviewer_id: int) -> None:
+    if action in SELF_REVIEW_BARRED and inspector_id == reviewer_id:
+        raise OwnInspection(action)
+
+
+def check_unlocked(action: str, status: str) -> None:
+    """Edit, delete and photo upload: refused while the inspection is approved."""
+    if status not in EDITABLE:
+        raise TransitionRefused(action, status)
+
+
 def next_status(action: str, status: str) -> str:
     allowed_from, target = TRANSITIONS[action]
     if status not in allowed_from:
@@ -34,6 +53,5 @@ def next_status(action: str, status: str) -> str:
 
 
 def status_after_edit(status: str) -> str:
-    if status not in EDITABLE:
-        raise TransitionRefused("edit", status)
+    check_unlocked("edit", status)
     return "resubmitted" if status == "returned" else status

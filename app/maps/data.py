@@ -49,6 +49,7 @@ class VillageMark:
     target: float | None
     is_demo: bool = False
     from_gps: bool = False  # placed by an inspector's GPS fix, not a confirmed location
+    problem: str = ""  # "open" or "overdue" when the village has a problem not closed (整改)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ def layer_payload(
         )
     }
     demo, gps = [], []
+    problems: dict[str, list[int]] = {"open": [], "overdue": []}  # village indices
     status_index = {s: i for i, s in enumerate(STATUSES)}
     for n, v in enumerate(villages):
         lat, lon = project(v.lat, v.lon)
@@ -136,6 +138,8 @@ def layer_payload(
             demo.append(n)
         if v.from_gps:
             gps.append(n)
+        if v.problem:
+            problems[v.problem].append(n)
     marks, boundaries = [], []
     for i, t in enumerate(townships):
         seat = project(t.lat, t.lon) if t.lat is not None and t.lon is not None else None
@@ -168,6 +172,7 @@ def layer_payload(
         "demo": demo,
         "gps": gps,
         "focus": township_index.get(focus) if focus else None,
+        "problems": problems,
         "townships": marks,
         "boundaries": {"type": "FeatureCollection", "features": boundaries} if boundaries else None,
         "villageUrl": village_url_prefix,

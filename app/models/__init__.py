@@ -7,6 +7,7 @@ from app.models.forms import PublishedForm
 from app.models.geography import ZONES, County, Township, Village
 from app.models.inspections import Answer, Inspection, InspectionRevision
 from app.models.photos import FLAG_KINDS, PHOTO_TYPES, InspectionFlag, Photo
+from app.models.problems import Problem, ProblemEvent, ProblemPhoto
 from app.models.settings import Setting
 from app.models.summary import (
     AreaQuarterFigure,
@@ -44,4 +45,7 @@ __all__ = [
     "InspectionFlag",
     "PHOTO_TYPES",
     "FLAG_KINDS",
+    "Problem",
+    "ProblemEvent",
+    "ProblemPhoto",
 ]

@@ -104,6 +104,10 @@
     var isDemo = {}, isGps = {};
     data.demo.forEach(function (i) { isDemo[i] = true; });
     (data.gps || []).forEach(function (i) { isGps[i] = true; });
+    var problemOf = {};  // villages with a problem not closed: a thick ring, red when overdue
+    ["open", "overdue"].forEach(function (kind) {
+      ((data.problems || {})[kind] || []).forEach(function (i) { problemOf[i] = kind; });
+    });
     function codeOf(i) {  // a number is the 3-digit suffix of the township's 9-digit code
       var c = cols.code[i];
       return typeof c === "number" ? data.townshipCodes[cols.township[i]] + ("00" + c).slice(-3) : c;
@@ -112,11 +116,13 @@
       var code = codeOf(i), status = cols.status[i], name = cols.name[i];
       var target = data.targets[cols.target[i]];
       var marker = L_.circleMarker([lat / 1e5, cols.lon[i] / 1e5], {
-        // placed by an inspector's GPS fix (unconfirmed): a purple ring, dashed
-        renderer: renderer, radius: 6, weight: isGps[i] ? 2.5 : 1.5,
-        color: isGps[i] ? "#7b3294" : "#333", fillColor: colour(status),
-        fillOpacity: 0.95, dashArray: isDemo[i] ? "2 2" : isGps[i] ? "3 2" : null,
-        className: "cj-village cj-v-" + code + " cj-s-" + statuses[status] + (isGps[i] ? " cj-gps" : "")
+        // placed by an inspector's GPS fix (unconfirmed): a purple ring, dashed; a problem not
+        // closed: a thick ring, orange (red when overdue)
+        renderer: renderer, radius: 6, weight: problemOf[i] ? 3.5 : isGps[i] ? 2.5 : 1.5,
+        color: problemOf[i] === "overdue" ? "#b00020" : problemOf[i] ? "#e67e00" : isGps[i] ? "#7b3294" : "#333",
+        fillColor: colour(status), fillOpacity: 0.95, dashArray: isDemo[i] ? "2 2" : isGps[i] ? "3 2" : null,
+        className: "cj-village cj-v-" + code + " cj-s-" + statuses[status] + (isGps[i] ? " cj-gps" : "") +
+          (problemOf[i] ? " cj-p-" + problemOf[i] : "")
       });
       marker.bindTooltip(function () { return el("span", name); });
       marker.bindPopup(function () {

@@ -2,7 +2,12 @@
 audit log (/admin/audit, read-only) and county settings (/admin/settings)."""
 
 # Importing the route modules registers their routes on `bp`.
-from app.views.admin import audit_views, review_views, settings_views  # noqa: F401
+from app.views.admin import (  # noqa: F401
+    audit_views,
+    review_detail,
+    review_views,
+    settings_views,
+)
 from app.views.admin.blueprint import bp
 
 __all__ = ["bp"]

@@ -1,17 +1,25 @@
 """/review: the inspections waiting for a township lead (a county admin sees their scope),
-each with Approve and Return (with a comment) buttons. Plain forms with CSRF tokens; the same
-state machine and audit as the API (app/inspections/changes.py)."""
+each with its flags and large jumps, a link to its evidence page (app/views/admin/review_detail.py,
+where Approve and Return are) and, when clean, a box for the batch approval. Plain forms with
+CSRF tokens; the same state machine and audit as the API (app/inspections/changes.py)."""
 
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.access import limit_to_scope
 from app.accounts.policy import allow
+from app.clock import county_time
 from app.extensions import db
 from app.inspections.changes import find_inspection, live, review_inspection
-from app.inspections.review import COMMENT_MAX, REVIEWABLE, TransitionRefused
-from app.models import Inspection
+from app.inspections.review import COMMENT_MAX, REVIEWABLE, OwnInspection, TransitionRefused
+from app.models import Inspection, Village
+from app.rollups.review_evidence import evidence
 from app.views.admin.blueprint import bp
+
+# Each row reads its evidence (its previous inspection and two small village-scoped roll-ups: about
+# five queries a row): the oldest 25 are shown, with how many more wait behind them.
+QUEUE_MAX = 25
 
 
 @bp.get("/review")
@@ -26,12 +34,32 @@ def _render_queue(error: str | None = None):
         .join(Inspection.village)
         .where(live(), Inspection.status.in_(sorted(REVIEWABLE)))
         .order_by(Inspection.created_at, Inspection.id)
-        .limit(200)
+        .limit(QUEUE_MAX)
+        .options(
+            joinedload(Inspection.village).joinedload(Village.township),
+            joinedload(Inspection.inspector),
+            selectinload(Inspection.flags),
+            selectinload(Inspection.revisions),
+        )
     )
     statement = limit_to_scope(statement)
     waiting = db.session.execute(statement).scalars().all()
+    total = db.session.scalar(
+        limit_to_scope(
+            db.select(db.func.count())
+            .select_from(Inspection)
+            .join(Inspection.village)
+            .where(live(), Inspection.status.in_(sorted(REVIEWABLE)))
+        )
+    )
+    memo: dict = {}
     return render_template(
-        "admin/review.html", waiting=waiting, error=error, comment_max=COMMENT_MAX
+        "admin/review.html",
+        waiting=[(i, evidence(i, memo)) for i in waiting],
+        more=total - len(waiting),
+        error=error,
+        comment_max=COMMENT_MAX,
+        county_time=county_time,
     )
 
 
@@ -50,5 +78,9 @@ def review_decide(inspection_id: int, action: str):
         review_inspection(inspection, action, g.actor, comment)
     except TransitionRefused:
         return _render_queue(_("This inspection is no longer waiting for review")), 409
+    except OwnInspection:
+        return _render_queue(_("Nobody reviews an inspection they entered themselves")), 403
     db.session.commit()
+    done = {"approve": _("Approved"), "return": _("Returned to the inspector")}[action]
+    flash(f"{done}: {inspection.village.name} {inspection.inspected_on}")
     return redirect(url_for("admin.review_queue"), code=303)

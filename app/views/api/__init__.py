@@ -15,6 +15,7 @@ from app.views.api import (  # noqa: F401
     routes_geography,
     routes_inspections,
     routes_photos,
+    routes_problems,
     routes_ranking,
     routes_rollup,
 )

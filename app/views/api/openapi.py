@@ -19,6 +19,7 @@ from app.accounts.policy import allow
 from app.clock import county_today
 from app.formdefs.registry import current_forms
 from app.inspections.photos import photo_sections
+from app.views import problem_schemas as schemas_problems
 from app.views.api import schemas, schemas_offline, schemas_rollup
 from app.views.api.blueprint import bp
 
@@ -147,6 +148,40 @@ def _ops():
         ),
         "api.list_photos": ("The photos of an inspection", None, None, {200: PhotoList}),
         "api.photo_file": ("A photo's file", None, None, {200: IMAGE}),
+        **_problem_ops(),
+    }
+
+
+def _problem_ops():
+    """The rectification ledger (app/views/api/routes_problems.py)."""
+    sp = schemas_problems
+    one = {200: sp.ProblemSchema}
+    return {
+        "api.list_problems": (
+            "Problems in the caller's scope, by status, overdue, township or village",
+            None,
+            sp.ProblemQuerySchema,
+            {200: sp.ProblemListSchema},
+        ),
+        "api.record_problem": (
+            "Record a problem (idempotent by client_uuid); the deadline defaults by category",
+            sp.ProblemInputSchema,
+            None,
+            {201: sp.ProblemSchema, 200: sp.ProblemSchema},
+        ),
+        "api.get_problem": ("One problem with every step and photo", None, None, one),
+        "api.report_fix": (
+            "The township reports the fix (open → fix_reported)",
+            sp.FixReportSchema,
+            None,
+            one,
+        ),
+        "api.recheck": (
+            "An inspector's re-check: passed closes it, failed reopens it with a new deadline",
+            sp.RecheckSchema,
+            None,
+            one,
+        ),
     }
 
 
@@ -231,6 +266,7 @@ def _schema_name(schema) -> str:
         "app.views.api.schemas",
         "app.views.api.schemas_rollup",
         "app.views.api.schemas_offline",
+        "app.views.problem_schemas",
         __name__,
     )
     return name if cls.__module__ in answers else name + "Input"

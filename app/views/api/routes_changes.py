@@ -24,7 +24,7 @@ from app.inspections.changes import (
 from app.inspections.corrections import MESSAGES as CORRECTION_MESSAGES
 from app.inspections.corrections import StaleRevision, apply_correction, split_correction
 from app.inspections.document import inspection_document
-from app.inspections.review import TransitionRefused
+from app.inspections.review import OwnInspection, TransitionRefused
 from app.inspections.store import OutOfScope, VillageNotFound
 from app.views.api.blueprint import bp
 from app.views.api.body import json_body, optional_json_body
@@ -42,6 +42,10 @@ STATUS_REFUSED = {
     "en": "Not possible while the inspection is {status}",
 }
 STALE_MESSAGE = CORRECTION_MESSAGES["stale"]
+OWN_INSPECTION = {
+    "zh": "不能审核自己录入的检查",
+    "en": "Nobody reviews an inspection they entered themselves",
+}
 UUID_MISMATCH = {"zh": "提交编号不能修改", "en": "The submission ID cannot change"}
 
 
@@ -144,6 +148,8 @@ def _review(inspection_id: int, action: str, read_body):
         review_inspection(inspection, action, g.actor, body.get("comment", ""))
     except TransitionRefused as error:
         return _refused(error)
+    except OwnInspection:
+        return error_response(403, OWN_INSPECTION[current_lang()], code="own_inspection")
     return _document(inspection)
 
 

@@ -23,6 +23,7 @@ from app.inspections.photos import (
     photos_of,
     store_photo,
 )
+from app.inspections.review import TransitionRefused
 from app.inspections.storage import photo_storage
 from app.models import Inspection, Photo
 from app.views.api.blueprint import bp
@@ -42,6 +43,10 @@ MESSAGES = {
     },
     "missing": {"zh": "请附上照片文件", "en": "Attach the photo file"},
     "section": {"zh": "没有这个部分", "en": "No such section"},
+    "locked": {
+        "zh": "此检查已通过审核，须由县级管理员重新打开后才能添加照片",
+        "en": "This inspection is approved: a county admin must reopen it before photos are added",
+    },
     "conflict": {
         "zh": "此照片编号已用于另一张照片",
         "en": "This photo ID was used for another photo",
@@ -110,6 +115,8 @@ def upload_photo(client_uuid):
         return {"errors": {"section": [MESSAGES["section"][lang]]}}, 422
     except PhotoConflict:
         return error_response(409, MESSAGES["conflict"][lang])
+    except TransitionRefused:
+        return error_response(409, MESSAGES["locked"][lang], code="status")
     return photo_schema.dump(photo_document(stored.photo)), 201 if stored.created else 200
 
 

@@ -2,7 +2,7 @@
 are
 looked up through app/accounts/access.py (404 unknown, 403 outside the actor's scope)."""
 
-from flask import g, render_template, request
+from flask import current_app, g, render_template, request
 from markupsafe import Markup
 from sqlalchemy import func, select
 
@@ -14,6 +14,7 @@ from app.accounts.access import (
     village_or_abort,
 )
 from app.accounts.policy import allow, permitted
+from app.clock import county_today
 from app.extensions import db
 from app.formdefs.registry import current_forms
 from app.inspections.changes import live
@@ -21,6 +22,7 @@ from app.inspections.document import inspection_document
 from app.inspections.photo_thumbs import photos_by_inspection
 from app.models import Inspection, Township, Village
 from app.periods import parse_period
+from app.problems.queries import counts_for_period
 from app.rollups import reports
 from app.settings import reports_scope_approved_only
 from app.views.dashboard.blueprint import bp
@@ -119,6 +121,9 @@ def county(code: str | None = None):
         township_of=township_code_of,
         scope=township,
         demo=_has_demo(period, _village_ids(county_row)),
+        problem_counts=counts_for_period(
+            g.actor, period, county_today(), current_app.config["COUNTY_TIMEZONE"]
+        ),
     )
 
 

@@ -3,13 +3,13 @@ the phone's queue keeps an edit an edit, and the server can tell a stale one), t
 have stored answers (each gets an explicit "remove" box), and, after a stale save, the fields on
 which the stored version and the inspector's differ, both shown."""
 
+from app.formdefs.display import answer_text
 from app.formdefs.messages import ENVELOPE_LABELS
 from app.formdefs.registry import current_forms
 from app.i18n import current_lang
 from app.inspections.changes import changed_paths
 from app.inspections.corrections import StaleRevision
 from app.models import Inspection
-from app.views.inspect.display import answer_text
 
 
 def editing_of(inspection: Inspection, stale: StaleRevision | None = None) -> dict:

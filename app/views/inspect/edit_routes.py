@@ -13,6 +13,7 @@ from marshmallow import ValidationError
 from app.accounts.policy import allow
 from app.clock import county_today
 from app.extensions import db
+from app.formdefs.display import number_text
 from app.formdefs.registry import current_forms
 from app.i18n import current_lang
 from app.inspections.changes import NotYours, check_may_change, find_inspection
@@ -22,7 +23,6 @@ from app.inspections.store import OutOfScope, VillageNotFound
 from app.views.error_shape import flatten
 from app.views.inspect.blueprint import bp
 from app.views.inspect.corrections_view import editing_of
-from app.views.inspect.display import number_text
 from app.views.inspect.formdata import errors_by_input, payload_from_form
 from app.views.inspect.routes import _render_form
 

@@ -9,6 +9,7 @@ from app.accounts.access import limit_to_scope, village_or_abort
 from app.accounts.policy import allow
 from app.clock import county_today
 from app.extensions import db
+from app.formdefs.display import answer_text
 from app.formdefs.registry import current_forms
 from app.i18n import current_lang
 from app.inspections.changes import find_inspection, live
@@ -18,7 +19,6 @@ from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFoun
 from app.models import Inspection, Township, Village
 from app.views.error_shape import flatten
 from app.views.inspect.blueprint import bp
-from app.views.inspect.display import answer_text
 from app.views.inspect.formdata import errors_by_input, payload_from_form
 from app.views.inspect.orientation import village_list
 

@@ -20,6 +20,7 @@ from app.maps.boundaries import check_boundaries
 from app.maps.build import STATUS_COLOURS, STATUSES, MapSettings, build_map, render_parts
 from app.models import County, Township, TownshipBoundary, TownshipBoundaryUpload
 from app.periods import parse_period, previous_quarters, quarter_of
+from app.problems.mapping import with_problems
 from app.security import inline_scripts
 from app.views.labels import zone_text
 from app.views.maps.blueprint import bp
@@ -143,6 +144,7 @@ def _filters() -> dict:
         "county": county,
         "township": township,
         "lagging": request.args.get("lagging") == "1",
+        "problems": request.args.get("problems") == "1",
     }
 
 
@@ -160,6 +162,7 @@ def village_map():
     if chosen["lagging"]:
         located = [v for v in located if v.status in LAGGING]
         unlocated = [v for v in unlocated if v.status in LAGGING]
+    located, unlocated, problems = with_problems(located, unlocated, chosen["problems"])
     # Furthest behind its own target first (as the ranking), then the rest in legend order.
     unlocated.sort(key=_by_gap)
     townships = township_records(chosen["period"], chosen["indicator"], scope_code)
@@ -203,6 +206,7 @@ def village_map():
         labels=status_labels(),
         has_boundaries=any(t.boundary for t in townships),
         zone_text=zone_text,
+        problems=problems,
     )
 
 

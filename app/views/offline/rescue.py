@@ -224,6 +224,7 @@ def _import_photos(entry: dict, inspection, actor: User, report: RescueReport, u
             InspectionClosed,
             TooManyPhotos,
             DecodeBusy,
+            TransitionRefused,
         ) as exc:
             report.problems.append(
                 (uuid, f"photo {photo['client_photo_id']}: {type(exc).__name__} {exc}")

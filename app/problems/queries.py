@@ -1,0 +1,163 @@
+"""Reading the ledger: the problems in a person's scope (filtered), one problem as a document,
+and the counts per township (open, overdue, closed in a period) that the dashboard, the map and
+the to-do page show. Overdue is the ledger's rule (app/problems/ledger.py) in SQL: not closed and
+deadline before the county's today."""
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import url_for
+from sqlalchemy import case, func
+
+from app.accounts.policy import scope_of
+from app.extensions import db
+from app.models import Problem, Township, Village
+from app.periods import parse_period
+from app.problems import ledger
+from app.problems.categories import label
+
+
+def scoped(statement, actor):
+    """`statement` (joined to Village and Township) limited to the actor's scope."""
+    scope = scope_of(actor)
+    if scope.level == "township":
+        return statement.where(Village.township_id == scope.id)
+    if scope.level == "county":
+        return statement.where(Township.county_id == scope.id)
+    return statement
+
+
+def overdue_clause(today: date):
+    return (Problem.status != ledger.CLOSED) & (Problem.deadline < today)
+
+
+def problems_for(
+    actor, today: date, *, status=None, overdue=None, township=None, village=None, limit=200
+) -> list[Problem]:
+    statement = (
+        db.select(Problem)
+        .join(Problem.village)
+        .join(Village.township)
+        .order_by(Problem.deadline, Problem.id)
+        .limit(limit)
+    )
+    statement = scoped(statement, actor)
+    if status:
+        statement = statement.where(Problem.status == status)
+    if overdue is not None:
+        clause = overdue_clause(today)
+        statement = statement.where(clause if overdue else ~clause)
+    if township:
+        statement = statement.where(Township.code == township)
+    if village:
+        statement = statement.where(Village.code == village)
+    return db.session.execute(statement).scalars().all()
+
+
+def utc_bounds(first: date, last: date, zone: str) -> tuple[datetime, datetime]:
+    """The UTC instants of 00:00 of `first` and of the day after `last`, county time."""
+    tz = ZoneInfo(zone)
+    start = datetime.combine(first, time(), tz)
+    end = datetime.combine(last + timedelta(days=1), time(), tz)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def counts_by_township(actor, today: date, closed_from: datetime, closed_until: datetime):
+    """{township code: {"name", "open", "overdue", "closed"}} for the townships of the actor's
+    scope that have any problem; "open" counts every problem not closed (fix reported too)."""
+    not_closed = Problem.status != ledger.CLOSED
+    closed_in = (
+        (Problem.status == ledger.CLOSED)
+        & (Problem.closed_at >= closed_from)
+        & (Problem.closed_at < closed_until)
+    )
+    statement = (
+        db.select(
+            Township.code,
+            Township.name,
+            func.sum(case((not_closed, 1), else_=0)),
+            func.sum(case((overdue_clause(today), 1), else_=0)),
+            func.sum(case((closed_in, 1), else_=0)),
+        )
+        .select_from(Problem)
+        .join(Problem.village)
+        .join(Village.township)
+        .group_by(Township.code, Township.name)
+        .order_by(Township.code)
+    )
+    rows = db.session.execute(scoped(statement, actor)).all()
+    return {
+        code: {"name": name, "open": int(o or 0), "overdue": int(d or 0), "closed": int(c or 0)}
+        for code, name, o, d, c in rows
+    }
+
+
+def villages_with_problems(actor, today: date) -> dict[str, str]:
+    """{village code: "overdue" | "open"} for villages with a problem not closed."""
+    statement = (
+        db.select(Village.code, func.max(case((overdue_clause(today), 1), else_=0)))
+        .select_from(Problem)
+        .join(Problem.village)
+        .join(Village.township)
+        .where(Problem.status != ledger.CLOSED)
+        .group_by(Village.code)
+    )
+    rows = db.session.execute(scoped(statement, actor)).all()
+    return {code: "overdue" if worst else "open" for code, worst in rows}
+
+
+def problem_document(problem: Problem, lang: str, today: date) -> dict:
+    village = problem.village
+    return {
+        "id": problem.id,
+        "client_uuid": str(problem.client_uuid),
+        "village_code": village.code,
+        "village": village.name,
+        "township_code": village.township.code,
+        "township": village.township.name,
+        "category": problem.category,
+        "category_label": label(problem.category, lang),
+        "description": problem.description,
+        "responsible": problem.responsible,
+        "deadline": problem.deadline,
+        "status": problem.status,
+        "overdue": ledger.is_overdue(problem.status, problem.deadline, today),
+        "inspection_id": problem.inspection_id,
+        "created_by": problem.created_by.username,
+        "created_at": problem.created_at,
+        "closed_at": problem.closed_at,
+        "events": [
+            {
+                "number": e.number,
+                "kind": e.kind,
+                "status_from": e.status_from,
+                "status_to": e.status_to,
+                "note": e.note,
+                "deadline": e.deadline,
+                "actor": e.actor.username,
+                "at": e.at,
+            }
+            for e in problem.events
+        ],
+        "photos": [photo_document(p) for p in problem.photos],
+    }
+
+
+def photo_document(photo) -> dict:
+    return {
+        "id": photo.id,
+        "client_photo_id": str(photo.client_photo_id),
+        "stage": photo.stage,
+        "content_type": photo.content_type,
+        "width": photo.width,
+        "height": photo.height,
+        "url": url_for("api.problem_photo_file", photo_id=photo.id),
+        "created_at": photo.created_at,
+    }
+
+
+def counts_for_period(actor, period_code: str, today: date, zone: str) -> dict:
+    """The dashboard's table: counts per township, "closed" meaning closed within the period
+    (county dates), "open" and "overdue" as of today."""
+    period = parse_period(period_code)
+    return counts_by_township(actor, today, *utc_bounds(period.start, period.end, zone))

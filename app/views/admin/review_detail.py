@@ -1,0 +1,100 @@
+"""/review/<id>: one inspection with the evidence a reviewer needs (app/rollups/review_evidence.py)
+—
+every answer with its unit, its rates against the targets, the change since the village's last
+inspection, GPS flags, photos, who entered it and when, and the problems recorded on it — with
+Approve (confirmed in a second step) and Return (a comment required). /review/batch approves in
+one go the checked inspections that carry no flag and no large jump (checked again here).
+"""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.accounts.policy import allow
+from app.clock import county_time
+from app.extensions import db
+from app.formdefs.display import answer_text
+from app.formdefs.registry import current_forms
+from app.i18n import current_lang
+from app.inspections.changes import find_inspection, review_inspection
+from app.inspections.document import inspection_document
+from app.inspections.photos import photos_of
+from app.inspections.review import COMMENT_MAX, REVIEWABLE, OwnInspection, TransitionRefused
+from app.models import Problem
+from app.problems.categories import label as category_label
+from app.rollups.review_evidence import LARGE_JUMP_POINTS, evidence
+from app.views.admin.blueprint import bp
+
+BATCH_MAX = 100
+
+
+@bp.get("/review/<int:inspection_id>")
+@allow("inspection.review")
+def review_one(inspection_id: int):
+    inspection = find_inspection(g.actor, inspection_id)
+    if inspection is None:
+        abort(404)
+    forms = current_forms()
+    problems = db.session.execute(
+        db.select(Problem).where(Problem.inspection_id == inspection.id).order_by(Problem.id)
+    ).scalars()
+    return render_template(
+        "admin/review_one.html",
+        inspection=inspection,
+        document=inspection_document(inspection, forms.form_set),
+        evidence=evidence(inspection),
+        photos=photos_of(inspection),
+        problems=problems.all(),
+        form_set=forms.form_set,
+        answer_text=answer_text,
+        lang=current_lang(),
+        county_time=county_time,
+        category_label=category_label,
+        jump_points=LARGE_JUMP_POINTS,
+        comment_max=COMMENT_MAX,
+        reviewable=inspection.status in REVIEWABLE,
+        own=inspection.inspector_id == g.actor.id,
+    )
+
+
+@bp.post("/review/<int:inspection_id>/reopen")
+@allow("inspection.reopen")
+def review_reopen(inspection_id: int):
+    """A county admin unlocks an approved inspection (it is submitted again, for review)."""
+    inspection = find_inspection(g.actor, inspection_id)
+    if inspection is None:
+        abort(404)
+    try:
+        review_inspection(inspection, "reopen", g.actor, request.form.get("comment", "").strip())
+    except TransitionRefused:
+        abort(409)
+    db.session.commit()
+    flash(_("Reopened: %(name)s", name=f"{inspection.village.name} {inspection.inspected_on}"))
+    return redirect(url_for("admin.review_one", inspection_id=inspection.id), code=303)
+
+
+@bp.post("/review/batch")
+@allow("inspection.review")
+def review_batch():
+    """Approve each checked inspection that is still waiting, clean, and not the reviewer's own;
+    the rest are named as skipped, never approved silently."""
+    wanted = [int(v) for v in request.form.getlist("inspection") if v.isdigit()][:BATCH_MAX]
+    approved, skipped = [], []
+    for inspection_id in wanted:
+        inspection = find_inspection(g.actor, inspection_id)
+        if inspection is None:
+            continue
+        name = f"{inspection.village.name} {inspection.inspected_on}"
+        if not evidence(inspection).clean:
+            skipped.append(name)
+            continue
+        try:
+            review_inspection(inspection, "approve", g.actor)
+        except (TransitionRefused, OwnInspection):
+            skipped.append(name)
+            continue
+        approved.append(name)
+    db.session.commit()
+    flash(_("Approved %(count)d inspections", count=len(approved)))
+    if skipped:
+        flash(_("Not approved (look at each one): %(names)s", names="、".join(skipped)))
+    return redirect(url_for("admin.review_queue"), code=303)

@@ -1,0 +1,156 @@
+"""The ledger through its API: a problem recorded once (however often the phone sends it), the
+township's fix report, a failed then a passed re-check, every step kept with who and when (in
+problem_events and in the audit log), photos per stage, scope and roles."""
+
+from app.extensions import db
+from app.models import AuditEvent, Problem, ProblemEvent
+from app.problems.service import EventImmutable
+from tests.problem_world import (
+    at,
+    fix,
+    ledger_world,
+    problem_body,
+    recheck,
+    record,
+    upload,
+)
+from tests.review_world import payload, sign_in
+
+
+def test_the_whole_cycle_keeps_every_step(seeded, make_user, auth_headers):
+    world, h, client = ledger_world(seeded, make_user, auth_headers)
+    doc = record(client, h["inspector"], world.village)
+    assert (doc["status"], doc["deadline"], doc["overdue"]) == ("open", "2026-12-05", False)
+    assert doc["category_label"] == "Straw burnt in the open"
+    assert upload(client, h["inspector"], doc["client_uuid"], "found").status_code == 201
+    pid = doc["id"]
+
+    # Nothing to re-check before the township reports; an inspector does not report fixes.
+    assert recheck(client, h["inspector"], pid, True).status_code == 409
+    assert fix(client, h["inspector"], pid).status_code == 403
+    assert fix(client, h["lead_other"], pid).status_code == 404
+    reported = fix(client, h["township_lead"], pid, "已清运 cleared away")
+    assert reported.get_json()["status"] == "fix_reported"
+    assert upload(client, h["township_lead"], doc["client_uuid"], "fix").status_code == 201
+    assert fix(client, h["township_lead"], pid).status_code == 409  # reported already
+
+    # Re-check fails: a note and a new deadline are required, then it is open again.
+    assert recheck(client, h["inspector_colleague"], pid, False, "x").status_code == 422
+    assert (
+        recheck(client, h["inspector_colleague"], pid, False, "", "2026-12-20").status_code == 422
+    )
+    past = recheck(client, h["inspector_colleague"], pid, False, "still burning", "2026-11-27")
+    assert past.status_code == 422
+    failed = recheck(client, h["inspector_colleague"], pid, False, "仍有焚烧痕迹", "2026-12-20")
+    assert (failed.get_json()["status"], failed.get_json()["deadline"]) == ("open", "2026-12-20")
+
+    at(seeded, "2026-12-15T02:00")
+    assert fix(client, h["township_lead"], pid, "再次清理").status_code == 200
+    passed = recheck(client, h["inspector"], pid, True, "已整改到位")
+    closed = passed.get_json()
+    assert (closed["status"], closed["closed_at"]) == ("closed", "2026-12-15T02:00:00+00:00")
+    assert recheck(client, h["inspector"], pid, False, "x", "2026-12-30").status_code == 409
+    assert upload(client, h["inspector"], doc["client_uuid"], "recheck").status_code == 201
+    assert upload(client, h["township_lead"], doc["client_uuid"], "fix").status_code == 409
+
+    steps = [(e["number"], e["kind"], e["status_to"], e["actor"]) for e in closed["events"]]
+    assert steps == [
+        (1, "recorded", "open", "insp"),
+        (2, "fix_reported", "fix_reported", "lead"),
+        (3, "recheck_failed", "open", "insp2"),
+        (4, "fix_reported", "fix_reported", "lead"),
+        (5, "recheck_passed", "closed", "insp"),
+    ]
+    assert [e["deadline"] for e in closed["events"]][2] == "2026-12-20"
+    with seeded.app_context():
+        audit = db.session.execute(
+            db.select(AuditEvent.action, AuditEvent.actor_name)
+            .where(AuditEvent.object_type == "problems", AuditEvent.object_id == str(pid))
+            .order_by(AuditEvent.id)
+        ).all()
+        assert audit == [
+            ("problem.record", "insp"),
+            ("problem.report_fix", "lead"),
+            ("problem.recheck_fail", "insp2"),
+            ("problem.report_fix", "lead"),
+            ("problem.recheck_pass", "insp"),
+        ]
+    got = client.get(f"/api/v1/problems/{pid}", headers=h["township_lead"]).get_json()
+    assert [p["stage"] for p in got["photos"]] == ["found", "fix", "recheck"]
+    photo = client.get(got["photos"][0]["url"], headers=h["township_lead"])
+    assert (photo.status_code, photo.mimetype) == (200, "image/jpeg")
+    assert client.get(got["photos"][0]["url"], headers=h["lead_other"]).status_code == 404
+
+
+def test_a_problem_sent_again_is_stored_once(seeded, make_user, auth_headers):
+    world, h, client = ledger_world(seeded, make_user, auth_headers)
+    body = problem_body(world.village, deadline="2026-12-31", responsible="township")
+    first = client.post("/api/v1/problems", json=body, headers=h["inspector"])
+    again = client.post("/api/v1/problems", json=body, headers=h["inspector"])
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.get_json()["id"] == again.get_json()["id"]
+    other = dict(body, description="something else")
+    assert client.post("/api/v1/problems", json=other, headers=h["inspector"]).status_code == 409
+    with seeded.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Problem)) == 1
+        assert db.session.scalar(db.select(db.func.count()).select_from(ProblemEvent)) == 1
+
+
+def test_bad_input_and_scope(seeded, make_user, auth_headers):
+    world, h, client = ledger_world(seeded, make_user, auth_headers)
+    post = lambda body, who="inspector": client.post(  # noqa: E731
+        "/api/v1/problems", json=body, headers=h[who]
+    )
+    assert post(problem_body(world.village, category="nope")).status_code == 422
+    assert post(problem_body(world.village, description="")).status_code == 422
+    assert post(problem_body(world.village, deadline="2026-11-01")).status_code == 422
+    assert post(problem_body(world.other_village)).status_code == 422  # not their township
+    assert post(problem_body(world.village), "viewer").status_code == 403
+    doc = record(client, h["inspector"], world.village)
+    assert client.get(f"/api/v1/problems/{doc['id']}", headers=h["lead_other"]).status_code == 404
+    assert client.get("/api/v1/problems", headers=h["lead_other"]).get_json() == {"problems": []}
+    mine = client.get("/api/v1/problems?status=open", headers=h["county_admin"]).get_json()
+    assert [p["id"] for p in mine["problems"]] == [doc["id"]]
+    # A lead records one while reviewing an inspection of that village; its default deadline
+    # is the category's: 粪污 15 days from 2026-11-28.
+    by_lead = record(client, h["township_lead"], world.village, category="manure_dumping")
+    assert by_lead["deadline"] == "2026-12-13"
+    assert upload(client, h["inspector"], doc["client_uuid"], "fix").status_code == 403
+
+
+def test_events_are_never_rewritten(seeded, make_user, auth_headers):
+    world, h, client = ledger_world(seeded, make_user, auth_headers)
+    doc = record(client, h["inspector"], world.village)
+    with seeded.app_context():
+        row = db.session.execute(db.select(ProblemEvent)).scalar_one()
+        row.note = "rewritten"
+        try:
+            db.session.flush()
+        except EventImmutable:
+            db.session.rollback()
+        else:  # pragma: no cover
+            raise AssertionError("an event was rewritten")
+        assert db.session.get(Problem, doc["id"]).events[0].note.startswith("村东头")
+
+
+def test_a_problem_recorded_while_reviewing_shows_on_the_review_page(
+    seeded, make_user, auth_headers
+):
+    world, h, client = ledger_world(seeded, make_user, auth_headers)
+    inspection = client.post(
+        "/api/v1/inspections", json=payload(world.village), headers=h["inspector"]
+    ).get_json()
+    elsewhere = problem_body(world.other_village, inspection_id=inspection["id"])
+    assert (
+        client.post("/api/v1/problems", json=elsewhere, headers=h["county_admin"]).status_code
+        == 422
+    )  # not an inspection of that village
+    doc = record(client, h["township_lead"], world.village, inspection_id=inspection["id"])
+    assert doc["inspection_id"] == inspection["id"]
+    page = sign_in(seeded, "lead").get(f"/review/{inspection['id']}").get_data(as_text=True)
+    assert f'href="/problems/{doc["id"]}">秸秆露天焚烧</a> · 待整改 · 期限 2026-12-05' in page
+    saved = sign_in(seeded, "insp").get(f"/inspect/saved/{inspection['id']}")
+    assert (
+        f"/problems/new?village={world.village}&amp;inspection={inspection['id']}"
+        in saved.get_data(as_text=True)
+    )
