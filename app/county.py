@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from app.coefficients import seed_coefficients
 from app.extensions import db
 from app.forms_registry import current_forms
 from app.models import ZONES, County, Target, Township, Village
@@ -27,6 +28,7 @@ class SeedSummary:
     villages_added: int = 0
     villages_present: int = 0
     targets_added: int = 0
+    coefficients_added: int = 0
 
 
 def seed(data_dir: Path = DATA_DIR) -> SeedSummary:
@@ -69,6 +71,7 @@ def seed(data_dir: Path = DATA_DIR) -> SeedSummary:
         summary.villages_added += 1
 
     summary.targets_added = seed_targets()
+    summary.coefficients_added = seed_coefficients()
     db.session.flush()
     return summary
 

@@ -5,6 +5,8 @@
   {"count": true}                       1 for each village that reported the section,
   {"count_where": [conditions]}         1 for each reporting village meeting all conditions,
                                         a condition being {"field": ..., "eq"|"ne": value}.
+An indicator may say what it counts (`unit`: villages, households or tonnes) and a `baseline`
+(a figure reported before its targets, e.g. 95.77 % in 2020), which pages and the API show.
 All fields an indicator reads are taken from the same inspection: the village's latest in the
 period that holds the indicator's section. The plan's targets are seeded from here; afterwards
 the `targets` table is the truth and an admin edits it.
@@ -42,6 +44,20 @@ class TargetSeed:
 
 
 @dataclass(frozen=True)
+class Baseline:
+    """A reported figure before the plan's targets (95.77 % in 2020): context, not a target."""
+
+    value: float
+    period: str
+    source: str
+
+
+# What an indicator's rate counts: national statistics count some rates by administrative
+# village (waste coverage, sewage villages), others by household or tonne.
+UNITS = ("villages", "households", "tonnes")
+
+
+@dataclass(frozen=True)
 class Indicator:
     key: str
     section: str
@@ -49,6 +65,8 @@ class Indicator:
     numerator: Term
     denominator: Term
     targets: tuple[TargetSeed, ...]
+    unit: str = ""  # one of UNITS, or "" when the definition does not say
+    baseline: Baseline | None = None
 
 
 @dataclass(frozen=True)
@@ -86,7 +104,23 @@ def _indicator(row: dict, form_set: FormSet) -> Indicator:
         numerator=_term(row["numerator"], key, form_set),
         denominator=_term(row["denominator"], key, form_set),
         targets=tuple(_target(t, key) for t in row.get("targets", [])),
+        unit=_unit(row.get("unit", ""), key),
+        baseline=_baseline(row["baseline"], key) if "baseline" in row else None,
     )
+
+
+def _unit(unit: str, key: str) -> str:
+    if unit and unit not in UNITS:
+        raise ValueError(f"indicator {key}: unit {unit!r} is not one of {', '.join(UNITS)}")
+    return unit
+
+
+def _baseline(spec: dict, key: str) -> Baseline:
+    baseline = Baseline(float(spec["value"]), str(spec["period"]), spec.get("source", ""))
+    if not 0 <= baseline.value <= 1:
+        raise ValueError(f"indicator {key}: baseline {baseline.value} is not a fraction 0..1")
+    parse_period(baseline.period)
+    return baseline
 
 
 def _target(spec: dict, key: str) -> TargetSeed:

@@ -12,6 +12,7 @@ current answers; a delete only stamps deleted_at/by/reason. Callers commit.
 
 from app.audit import record
 from app.clock import utc_now
+from app.estimates import estimate_inspection
 from app.extensions import db
 from app.form_publication import ensure_published
 from app.formdefs import FormSet
@@ -85,7 +86,7 @@ def edit_inspection(inspection: Inspection, data: dict, actor: User, form_set: F
     # which the (inspection, section, field) unique key refuses.
     inspection.answers.clear()
     db.session.flush()
-    inspection.answers = list(answer_rows(data, form_set))
+    inspection.answers = list(answer_rows(data, form_set, estimate_inspection(data, form_set)))
     number = len(inspection.revisions) + 1
     inspection.revisions.append(
         InspectionRevision(number=number, payload=payload, author_id=actor.id, created_at=now)
