@@ -53,6 +53,22 @@ class Calculation:
         keys = [k for alt in self.alternatives for t in alt for k in t.coefficients]
         return tuple(dict.fromkeys(keys))
 
+    def as_json(self) -> list[dict]:
+        """The definition as the phone's evaluator reads it (the form file's shape)."""
+        return [
+            {
+                "terms": [
+                    {
+                        "fields": list(t.fields),
+                        "coefficients": list(t.coefficients),
+                        "factor": t.factor,
+                    }
+                    for t in alternative
+                ]
+            }
+            for alternative in self.alternatives
+        ]
+
 
 @dataclass(frozen=True)
 class Estimate:

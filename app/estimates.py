@@ -70,6 +70,32 @@ def estimate_inspection(data: dict, form_set: FormSet) -> dict[tuple[str, str], 
     return out
 
 
+def phone_definitions(form_set: FormSet, day, lang: str) -> dict:
+    """What static/js/calculate.js needs, embedded in the form page (so it works offline): each
+    calculated input's definition, and the coefficient editions in force on `day`."""
+    fields, keys = {}, set()
+    for form in form_set.sections:
+        for f in form.fields:
+            if not f.calculation:
+                continue
+            fields[f"sections.{form.form_id}.{f.key}"] = {
+                "section": form.form_id,
+                "refs": list(f.calculation.field_refs),
+                "calculate": f.calculation.as_json(),
+                "unit": f.unit[lang] if f.unit else "",
+            }
+            keys.update(f.calculation.coefficient_keys)
+    editions = coefficients_at(day).editions if fields else {}
+    return {
+        "fields": fields,
+        "coefficients": {
+            k: {"value": e.value, "grade": e.grade, "unverified": e.unverified}
+            for k, e in sorted(editions.items())
+            if k in keys
+        },
+    }
+
+
 def _estimate(field, answers, data, table: CoefficientTable) -> Estimate | None:
     known = {ref: _lookup(ref, answers, data) for ref in field.calculation.field_refs}
     return evaluate(field.calculation, known, table.values)

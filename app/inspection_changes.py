@@ -20,6 +20,7 @@ from app.models import Inspection, InspectionRevision, User, Village
 from app.periods import quarter_of
 from app.policy import in_scope
 from app.review import next_status, status_after_edit
+from app.settings import with_count_basis
 from app.submissions import OutOfScope, VillageNotFound, answer_rows, canonical, content_hash
 
 
@@ -69,6 +70,9 @@ def edit_inspection(inspection: Inspection, data: dict, actor: User, form_set: F
         raise OutOfScope(village.code)
 
     before = inspection.revisions[-1].payload if inspection.revisions else None
+    # Worked out before anything changes: an estimate that breaks a rule refuses the edit.
+    counted = with_count_basis(data)
+    estimates = estimate_inspection(counted, form_set)
     now = utc_now()
     location = data.get("location") or {}
     inspection.village_id, inspection.inspected_on = village.id, data["inspected_on"]
@@ -86,7 +90,7 @@ def edit_inspection(inspection: Inspection, data: dict, actor: User, form_set: F
     # which the (inspection, section, field) unique key refuses.
     inspection.answers.clear()
     db.session.flush()
-    inspection.answers = list(answer_rows(data, form_set, estimate_inspection(data, form_set)))
+    inspection.answers = list(answer_rows(counted, form_set, estimates))
     number = len(inspection.revisions) + 1
     inspection.revisions.append(
         InspectionRevision(number=number, payload=payload, author_id=actor.id, created_at=now)

@@ -33,6 +33,7 @@ from app.models import Answer, Inspection, Township, User, Village
 from app.periods import quarter_of
 from app.policy import covers, scope_of
 from app.quarter_summary import note_places
+from app.settings import with_count_basis
 from app.submission_writes import NewRows, insert_new
 
 inspections = Inspection.__table__
@@ -136,7 +137,8 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
         "created_at": now,
         "updated_at": now,
     }
-    answers = tuple(answer_values(data, form_set, estimate_inspection(data, form_set)))
+    counted = with_count_basis(data)
+    answers = tuple(answer_values(counted, form_set, estimate_inspection(counted, form_set)))
     rows = NewRows(
         inspection=values,
         answers=answers,

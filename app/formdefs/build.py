@@ -164,8 +164,8 @@ def build_inspection_schema(form_set: FormSet, lang: str) -> type[Schema]:
                     )
                 )
 
-        @validates_schema(skip_on_field_errors=False)
-        def cross_field_constraints(self, data, **_kw):
+        @validates_schema(skip_on_field_errors=False, pass_original=True)
+        def cross_field_constraints(self, data, original, **_kw):
             sections = data.get("sections") or {}
             if "sections" in data and not sections:
                 raise ValidationError({"sections": [message("no_section", lang)]})
@@ -174,7 +174,8 @@ def build_inspection_schema(form_set: FormSet, lang: str) -> type[Schema]:
                 answers = sections.get(form.form_id)
                 if answers is None:
                     continue
-                for key, text in _unestimable(form, answers, data, lang):
+                sent = _sent(original, form.form_id)
+                for key, text in _unestimable(form, answers, data, lang, sent):
                     found.setdefault("sections", {}).setdefault(form.form_id, {})[key] = [text]
                 for c in form.constraints:
                     limit = _lookup(c.limit, answers, data)
@@ -193,11 +194,21 @@ def build_inspection_schema(form_set: FormSet, lang: str) -> type[Schema]:
     return type("InspectionSchema", (InspectionBase,), {**envelope, **profile_fields})
 
 
-def _unestimable(form, answers: dict, data: dict, lang: str):
+def _sent(original, section: str) -> set:
+    """The keys of a section that were sent with a value (valid or not)."""
+    answers = ((original or {}).get("sections") or {}) if isinstance(original, dict) else {}
+    answers = answers.get(section) if isinstance(answers, dict) else None
+    if not isinstance(answers, dict):
+        return set()
+    return {k for k, v in answers.items() if v not in ("", None)}
+
+
+def _unestimable(form, answers: dict, data: dict, lang: str, sent: set):
     """A required calculated field may be left blank when it can be estimated (the server
-    then stores the estimate); otherwise it is required like any other."""
+    then stores the estimate); otherwise it is required like any other. A value sent but
+    refused has its own error."""
     for f in form.fields:
-        if not (f.calculation and f.required) or answers.get(f.key) is not None:
+        if not (f.calculation and f.required) or answers.get(f.key) is not None or f.key in sent:
             continue
         known = {ref: _lookup(ref, answers, data) for ref in f.calculation.field_refs}
         if not applies(f.calculation, known):

@@ -8,6 +8,7 @@ from marshmallow import ValidationError
 from app.access import limit_to_scope, village_or_abort
 from app.api.errors import flatten
 from app.clock import county_today
+from app.estimates import phone_definitions
 from app.extensions import db
 from app.forms_registry import current_forms
 from app.i18n import current_lang
@@ -95,4 +96,5 @@ def _render_form(village, values, errors, conflict: Inspection | None = None):
         form_set=current_forms().form_set,
         conflict=conflict,
         today=county_today().isoformat(),
+        calculations=phone_definitions(current_forms().form_set, county_today(), current_lang()),
     )

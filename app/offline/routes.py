@@ -20,6 +20,7 @@ from app.policy import allow
 PRECACHED_ASSETS = (
     "css/app.css",
     "js/inspect.js",
+    "js/calculate.js",
     "js/offline-store.js",
     "js/offline-send.js",
     "js/offline-panel.js",
