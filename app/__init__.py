@@ -59,6 +59,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
+    from app.coefficients_admin import bp as coefficients_admin_bp
     from app.dashboard import bp as dashboard_bp
     from app.inspect import bp as inspect_bp
     from app.mapview import bp as maps_bp
@@ -74,3 +75,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(targets_admin_bp)
+    app.register_blueprint(coefficients_admin_bp)

@@ -33,6 +33,7 @@ from app.api import (  # noqa: E402,F401
     openapi,
     routes_auth,
     routes_changes,
+    routes_coefficients,
     routes_geography,
     routes_inspections,
     routes_photos,

@@ -15,7 +15,7 @@ from flask import current_app
 from marshmallow import Schema, fields
 from werkzeug.routing import IntegerConverter
 
-from app.api import bp, schemas, schemas_rollup
+from app.api import bp, schemas, schemas_coefficients, schemas_rollup
 from app.clock import county_today
 from app.forms_registry import current_forms
 from app.policy import allow
@@ -90,6 +90,12 @@ def _ops():
             schemas_rollup.TrendQuerySchema,
             {200: schemas_rollup.TrendSchema},
         ),
+        "api.list_coefficients": (
+            "Every coefficient edition behind the estimates, with source and confidence grade",
+            None,
+            None,
+            {200: schemas_coefficients.CoefficientListSchema},
+        ),
         "api.create_inspection": (
             "Store an inspection (idempotent by client_uuid)",
             inspection_body,
@@ -157,7 +163,12 @@ def _schema_name(schema) -> str:
     """InspectionSchema (the answer) vs the body built from forms/ → InspectionInput."""
     cls = schema if isinstance(schema, type) else type(schema)
     name = cls.__name__.removesuffix("Schema")
-    answers = ("app.api.schemas", "app.api.schemas_rollup", __name__)
+    answers = (
+        "app.api.schemas",
+        "app.api.schemas_rollup",
+        "app.api.schemas_coefficients",
+        __name__,
+    )
     return name if cls.__module__ in answers else name + "Input"
 
 
