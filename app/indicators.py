@@ -33,6 +33,9 @@ class Term:
     kind: str  # "sum" | "count" | "count_where"
     fields: tuple[str, ...] = ()
     conditions: tuple[Condition, ...] = ()
+    # "sum" only: add just the answers stored with this basis ("estimated"); the roll-up's
+    # estimated shares use it (app/estimated_shares.py), the definitions file does not.
+    basis: str | None = None
 
 
 @dataclass(frozen=True)

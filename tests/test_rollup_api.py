@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from app.extensions import db
+from app.forms_registry import current_forms
 from tests.rollup_helpers import add_inspection, set_zone
 
 T, OTHER_T = "140225101", "140225102"
@@ -31,7 +32,7 @@ def scenario(seeded, make_user):
     return admin
 
 
-def test_county_rollup_document(client, scenario, auth_headers):
+def test_county_rollup_document(client, seeded, scenario, auth_headers):
     response = client.get(
         "/api/v1/rollup?level=county&period=2026Q1", headers=auth_headers(scenario)
     )
@@ -66,14 +67,14 @@ def test_county_rollup_document(client, scenario, auth_headers):
         "status": "no_data",
         "villages_reported": 0,
     }
-    assert set(unit["indicators"]) == {
-        "sewage_treatment",
-        "sewage_villages",
-        "manure_utilisation",
-        "straw_utilisation",
-        "film_recovery",
-        "clean_heating",
-    }
+    with seeded.app_context():
+        assert set(unit["indicators"]) == set(current_forms().indicators.keys)
+    # every figure there was sent as tonnes: none of it estimated
+    assert [(e["field"], e["estimated"], e["share"]) for e in body["estimated"]] == [
+        ("manure.produced_t", 0.0, None),
+        ("straw.produced_t", 0.0, None),
+        ("film.used_t", 0.0, None),
+    ]
 
 
 def test_township_and_village_levels(client, scenario, auth_headers):

@@ -23,11 +23,12 @@ from app.api.schemas_rollup import (
     trend_schema,
 )
 from app.clock import county_today
+from app.estimated_shares import estimated_shares
 from app.forms_registry import current_forms
 from app.models import Township
 from app.periods import previous_quarters, quarter_of
 from app.policy import allow
-from app.reports import rollup, trend
+from app.reports import place_of, rollup, trend
 from app.rollup import IndicatorResult
 from app.settings import reports_scope_approved_only
 
@@ -42,6 +43,7 @@ def get_rollup():
     scope = _scope(level, query.get("county"), query.get("township"))
     approved_only = reports_scope_approved_only()  # read once: the figures and the label
     units = rollup(query["period"], level, scope, approved_only)
+    shares = estimated_shares(query["period"], place_of(scope) if scope else None, approved_only)
     return rollup_schema.dump(
         {
             "period": query["period"],
@@ -49,6 +51,17 @@ def get_rollup():
             "scope": scope,
             "counts": _counts(approved_only),
             "units": units,
+            "estimated": [
+                {
+                    "field": s.path,
+                    "label": s.label,
+                    "unit": s.unit,
+                    "estimated": s.estimated,
+                    "total": s.total,
+                    "share": s.share,
+                }
+                for s in shares
+            ],
         }
     )
 

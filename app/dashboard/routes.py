@@ -24,8 +24,10 @@ from app.dashboard.context import (
     status_labels,
 )
 from app.dashboard.tables import lagging, sort_units, township_code_of, trend_quarters
+from app.estimated_shares import estimated_shares
 from app.extensions import db
 from app.forms_registry import current_forms
+from app.inspect.display import number_text
 from app.inspection_view import inspection_document
 from app.models import Inspection, Township, Village
 from app.periods import parse_period
@@ -69,6 +71,11 @@ def _has_demo(period: str, village_ids=None) -> bool:
     return bool(db.session.scalar(statement))
 
 
+def _estimated(period: str, place):
+    """How much of each calculated figure in the unit is estimated (app/estimated_shares.py)."""
+    return estimated_shares(period, place, reports_scope_approved_only())
+
+
 def _page(template: str, **context):
     return render_template(
         template,
@@ -77,6 +84,7 @@ def _page(template: str, **context):
         periods=periods(),
         approved_only=reports_scope_approved_only(),
         province_home=home_county() is None,
+        number_text=number_text,
         **context,
     )
 
@@ -115,6 +123,7 @@ def county(code: str | None = None):
         township_of=township_code_of,
         scope=township,
         demo=_has_demo(period, _village_ids(county_row)),
+        estimated=_estimated(period, ("county", county_row.id)),
     )
 
 
@@ -133,6 +142,7 @@ def _province(period: str):
         sort=sort,
         descending=descending,
         demo=_has_demo(period),
+        estimated=_estimated(period, None),
     )
 
 
@@ -171,6 +181,7 @@ def township(code: str):
         lagging=lagging(villages),
         latest=latest,
         demo=_has_demo(period, village_ids),
+        estimated=_estimated(period, ("township", township_row.id)),
     )
 
 
@@ -206,6 +217,7 @@ def village(code: str):
         inspections=documents,
         form_set=form_set,
         may_read_inspections=may_read,
+        estimated=_estimated(period, ("village", village_row.id)),
     )
 
 
