@@ -10,4 +10,4 @@ from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
-from app.dashboard import export_routes, filters, routes  # noqa: E402,F401
+from app.dashboard import export_estimates, export_routes, filters, routes  # noqa: E402,F401

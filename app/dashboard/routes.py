@@ -27,7 +27,6 @@ from app.dashboard.tables import lagging, sort_units, township_code_of, trend_qu
 from app.estimated_shares import estimated_shares
 from app.extensions import db
 from app.forms_registry import current_forms
-from app.inspect.display import number_text
 from app.inspection_view import inspection_document
 from app.models import Inspection, Township, Village
 from app.periods import parse_period
@@ -84,7 +83,6 @@ def _page(template: str, **context):
         periods=periods(),
         approved_only=reports_scope_approved_only(),
         province_home=home_county() is None,
-        number_text=number_text,
         **context,
     )
 
@@ -124,6 +122,7 @@ def county(code: str | None = None):
         scope=township,
         demo=_has_demo(period, _village_ids(county_row)),
         estimated=_estimated(period, ("county", county_row.id)),
+        estimated_scope={"county": county_row.code},
     )
 
 
@@ -143,6 +142,7 @@ def _province(period: str):
         descending=descending,
         demo=_has_demo(period),
         estimated=_estimated(period, None),
+        estimated_scope={},
     )
 
 
@@ -182,6 +182,7 @@ def township(code: str):
         latest=latest,
         demo=_has_demo(period, village_ids),
         estimated=_estimated(period, ("township", township_row.id)),
+        estimated_scope={"township": code},
     )
 
 
@@ -218,6 +219,7 @@ def village(code: str):
         form_set=form_set,
         may_read_inspections=may_read,
         estimated=_estimated(period, ("village", village_row.id)),
+        estimated_scope={"township": village_row.township.code},
     )
 
 
