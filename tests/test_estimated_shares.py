@@ -61,6 +61,9 @@ def test_pages_say_how_much_is_estimated(shares, client):
     a = client.get(f"/dashboard/village/{A}?period=2026Q4&lang=en").get_data(as_text=True)
     b = client.get(f"/dashboard/village/{B}?period=2026Q4&lang=zh").get_data(as_text=True)
     assert share_line(a, "manure.produced_t") == "Manure produced 100.0% (1,265.6 / 1,265.6 t)"
+    # each inspection on the village page says which figure is which
+    assert a.count('data-answer="manure.produced_t">estimated</span>') == 1  # the latest
+    assert a.count('data-answer="manure.produced_t">measured</span>') == 1  # the earlier one
     assert share_line(b, "manure.produced_t") == "粪污产生量 0.0% (0 / 775.8 吨)"
     assert "按数量和系数估算的占比" in b
 
