@@ -85,6 +85,7 @@ def test_the_dashboard_shows_them_with_their_targets(waste, client):
     assert "25.0%" in sorting and "12.0%" in sorting and "1 / 4" in sorting
     collection = html.split('id="card-waste_collection"')[1].split("</section>")[0]
     assert "75.0%" in collection and "3 / 4" in collection
+    assert "Baseline 2020: 95.8%" in collection  # the plan's 95.77 %, as data
 
 
 def test_the_map_colours_villages_by_them(waste, client):
