@@ -96,6 +96,8 @@ def test_a_county_admin_appends_an_edition_and_sees_the_sources(seeded, client):
         assert db.session.scalar(db.select(db.func.count()).select_from(Coefficient)) == before + 1
     page = client.get("/admin/coefficients?lang=en").get_data(as_text=True)
     assert "provincial manual (test)" in page
+    chinese = client.get("/admin/coefficients?lang=zh").get_data(as_text=True)
+    assert "估算系数" in chinese and "生猪饲养期（按出栏计）" in chinese and "未核实" in chinese
 
 
 @pytest.mark.parametrize(
