@@ -15,6 +15,8 @@ from app.extensions import db
 from app.forms_registry import current_forms
 from app.indicators import Indicator, Term
 from app.periods import parse_period
+from app.quarter_summary import reads_summary
+from app.summary_state import is_on
 from app.tallies import village_figures
 
 
@@ -71,9 +73,13 @@ def village_shares(period: str, place, approved_only: bool):
     return fields, {row.village_id: row.figures for row in rows}
 
 
-def estimated_shares(period: str, place, approved_only: bool) -> list[Share]:
+def estimated_shares(period: str, place, approved_only: bool) -> list[Share] | None:
     """One Share per calculated field over the villages of `place` (("county" | "township" |
-    "village", id), or None for every village)."""
+    "village", id), or None for every village). None (not worked out) for the whole deployment
+    while the roll-up summary is on: that is a province, whose figures come from the summary in
+    ~0.1 s, and reading every village's answers here would take seconds."""
+    if place is None and reads_summary() and is_on(db.session.connection()):
+        return None
     fields, by_village = village_shares(period, place, approved_only)
     out = []
     for k, field in enumerate(fields):

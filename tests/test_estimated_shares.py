@@ -103,3 +103,16 @@ def test_the_export_lists_each_village(shares, client):
     ]
     xlsx = client.get("/dashboard/export/estimates.xlsx?township=140225101&period=2026Q4")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+
+
+def test_a_whole_province_with_the_summary_on_is_not_worked_out(shares, client, runner):
+    """A province reads its figures from the summary; its shares would read every answer."""
+    headers = bearer(shares, add_user(shares, "county_admin"))
+    url = "/api/v1/rollup?level=county&period=2026Q4"
+    assert client.get(url, headers=headers).get_json()["estimated"][0]["share"] == pytest.approx(
+        1265.64 / 2041.4
+    )
+    assert runner.invoke(args=["rebuild-summary"]).exit_code == 0
+    assert client.get(url, headers=headers).get_json()["estimated"] is None
+    county = client.get(f"{url}&county=140225", headers=headers).get_json()
+    assert county["estimated"][0]["share"] == pytest.approx(1265.64 / 2041.4)

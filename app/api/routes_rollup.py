@@ -51,7 +51,9 @@ def get_rollup():
             "scope": scope,
             "counts": _counts(approved_only),
             "units": units,
-            "estimated": [
+            "estimated": None
+            if shares is None
+            else [
                 {
                     "field": s.path,
                     "label": s.label,

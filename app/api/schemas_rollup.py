@@ -100,7 +100,11 @@ class RollupSchema(Schema):
     units = fields.List(fields.Nested(UnitSchema))
     estimated = fields.List(
         fields.Nested(EstimatedShareSchema),
-        metadata={"description": "how much of each calculated figure in the scope is estimated"},
+        allow_none=True,
+        metadata={
+            "description": "how much of each calculated figure in the scope is estimated; null "
+            "for a whole province while the roll-up summary is on"
+        },
     )
 
 
