@@ -6,18 +6,21 @@
 2. At 360 px and offline: an inspector enters head counts and crop areas, sees the estimates as
    they type, accepts the manure estimate and overrides the straw one with a measured figure; once
    sent, the stored inspection says which is which (and which coefficient editions were used).
+3. An estimate resting on an unverified coefficient says so, live and on the saved page.
 """
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from app.calculations import evaluate
+from app.coefficients import add_edition
 from app.extensions import db
 from app.formdefs import load_forms
-from app.models import Answer, Inspection, Village
+from app.models import Answer, Inspection, User, Village
 from tests.browser.offline_server import wait_until_offline_ready
 from tests.test_calculations import CASES, case_inputs
 
@@ -148,3 +151,36 @@ def test_estimates_as_they_type_offline_one_accepted_one_overridden(live_server,
     assert answers[("manure", "pigs_turnoff")] == (1200, None, None)
     assert phone_page.offsite(live_server.url) == []
     assert re.search(r"/inspect/\d{12}$", page.url)
+
+
+def test_an_unverified_coefficient_is_flagged_where_it_is_used(live_server, phone):
+    """A county admin's grade-U edition of film per 亩: the live estimate and the saved page say
+    the figure rests on an unverified value."""
+    with live_server.app.app_context():
+        admin = (
+            db.session.execute(db.select(User).where(User.role == "inspector")).scalars().first()
+        )
+        add_edition("film.kg_per_mu", 5.2, date(2020, 1, 1), admin, grade="U", source="test")
+        db.session.commit()
+        db.session.remove()
+    village = "140225101206"
+    page = phone().page
+    page.goto(f"{live_server.url}/inspect/{village}")
+    page.get_by_label("用户名").fill(live_server.inspector[0])
+    page.get_by_label("密码").fill(live_server.inspector[1])
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/inspect/{village}")
+    by_id(page, "households").fill("120")
+    while not page.get_by_role("heading", name="农用薄膜").is_visible():
+        page.get_by_role("button", name="下一步").click()
+    by_id(page, "sections.film.mulched_mu").press_sequentially("1000")
+    used = "sections.film.used_t"
+    # 1,000 亩 × 5.2 kg ÷ 1,000
+    assert estimate_text(page, used) == "留空即采用估算：5.2 吨（含未核实系数）"
+    by_id(page, "sections.film.recovered_t").fill("1")
+    while page.get_by_role("button", name="下一步").is_visible():
+        page.get_by_role("button", name="下一步").click()
+    page.get_by_role("button", name="保存检查").click()
+    page.wait_for_url(re.compile(r"/inspect/saved/\d+$"))
+    shown = page.locator("#answer-film-used_t").inner_text()
+    assert shown == "5.2 吨 估算 含未核实系数"
