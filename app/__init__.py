@@ -57,15 +57,15 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.admin import bp as admin_bp
-    from app.api import bp as api_bp
     from app.coefficients_admin import bp as coefficients_admin_bp
-    from app.dashboard import bp as dashboard_bp
-    from app.inspect import bp as inspect_bp
-    from app.mapview import bp as maps_bp
-    from app.offline import bp as offline_bp
-    from app.targets_admin import bp as targets_admin_bp
-    from app.web import bp as web_bp
+    from app.views.admin import bp as admin_bp
+    from app.views.api import bp as api_bp
+    from app.views.dashboard import bp as dashboard_bp
+    from app.views.inspect import bp as inspect_bp
+    from app.views.maps import bp as maps_bp
+    from app.views.offline import bp as offline_bp
+    from app.views.targets_admin import bp as targets_admin_bp
+    from app.views.web import bp as web_bp
 
     app.register_blueprint(web_bp)
     app.register_blueprint(inspect_bp)

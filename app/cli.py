@@ -11,15 +11,17 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from app import backup, county, quarter_summary
-from app.audit import record
-from app.demo_cli import demo_data_command
+from app import backup
+from app.accounts.audit import record
+from app.accounts.passwords import MESSAGES, password_problems
+from app.demo.cli import demo_data_command
 from app.extensions import db
-from app.form_publication import FormVersionConflict, publish
-from app.forms_registry import current_forms
+from app.formdefs.publication import FormVersionConflict, publish
+from app.formdefs.registry import current_forms
+from app.geography import county
 from app.models import ROLES, County, Township, User
 from app.models.users import TOWNSHIP_ROLES
-from app.passwords import MESSAGES, password_problems
+from app.rollups.summary import quarter as quarter_summary
 
 
 def init_app(app: Flask) -> None:

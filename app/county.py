@@ -13,7 +13,7 @@ from flask import current_app
 
 from app.coefficients import seed_coefficients
 from app.extensions import db
-from app.forms_registry import current_forms
+from app.formdefs.registry import current_forms
 from app.models import ZONES, County, Target, Township, Village
 from app.periods import parse_period
 

@@ -2,7 +2,8 @@
 estimated tonnes over all tonnes of that field, summed over the villages in scope (each village's
 latest inspection holding the section, as every roll-up counts).
 
-Built on the roll-up's own SQL (app/tallies.py): one share is an indicator whose numerator sums
+Built on the roll-up's own SQL (app/rollups/tallies.py): one share is an indicator whose numerator
+sums
 the field's answers stored with basis "estimated" and whose denominator sums all of them, so the
 same villages, inspections, period and approved-only rule apply as to the figures beside it.
 Answers stored before estimates existed have no basis and count as measured (they were sent as
@@ -12,12 +13,12 @@ tonnages). Always read live: the quarter summary holds indicators only.
 from dataclasses import dataclass
 
 from app.extensions import db
-from app.forms_registry import current_forms
-from app.indicators import Indicator, Term
+from app.formdefs.indicators import Indicator, Term
+from app.formdefs.registry import current_forms
 from app.periods import parse_period
-from app.quarter_summary import reads_summary
-from app.summary_state import is_on
-from app.tallies import village_figures
+from app.rollups.summary.quarter import reads_summary
+from app.rollups.summary.state import is_on
+from app.rollups.tallies import village_figures
 
 
 @dataclass(frozen=True)

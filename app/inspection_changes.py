@@ -1,7 +1,7 @@
 """Changing a stored inspection: edit, review, soft delete, restore; each one audited.
 
 Who may touch which inspection (the object-level half of the policy; the role-level half is
-`@allow` on the route): everyone only inside their scope (app/policy.py: a township role's
+`@allow` on the route): everyone only inside their scope (app/accounts/policy.py: a township role's
 township, a county admin's county, or everything), and an inspector only their own inspections.
 `find_inspection` answers None for what the caller must not know exists, so the views answer 404
 for a missing, deleted or out-of-scope inspection alike.
@@ -10,18 +10,18 @@ Nothing is lost: an edit adds an InspectionRevision (the whole validated payload
 current answers; a delete only stamps deleted_at/by/reason. Callers commit.
 """
 
-from app.audit import record
+from app.accounts.audit import record
+from app.accounts.policy import in_scope
 from app.clock import utc_now
 from app.estimates import estimate_inspection
 from app.extensions import db
-from app.form_publication import ensure_published
 from app.formdefs import FormSet
+from app.formdefs.publication import ensure_published
+from app.inspections.review import next_status, status_after_edit
+from app.inspections.store import OutOfScope, VillageNotFound, answer_rows, canonical, content_hash
 from app.models import Inspection, InspectionRevision, User, Village
 from app.periods import quarter_of
-from app.policy import in_scope
-from app.review import next_status, status_after_edit
 from app.settings import with_count_basis
-from app.submissions import OutOfScope, VillageNotFound, answer_rows, canonical, content_hash
 
 
 class NotYours(Exception):

@@ -4,8 +4,8 @@ API schema and the pages alike."""
 import json
 
 from app.formdefs import FormSet
+from app.inspections.store import Stored, answers_by_section
 from app.models import Inspection
-from app.submissions import Stored, answers_by_section
 
 
 def inspection_document(inspection: Inspection, form_set: FormSet) -> dict:

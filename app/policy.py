@@ -3,7 +3,7 @@
 Each route names an action; the table says which roles may perform it. Each person also has a
 scope, `scope_of`: the whole deployment (the province), one county (a county admin or viewer
 with a county), or one township (inspector, township lead). Objects are limited to the scope
-by `in_scope`; the views look units and objects up through app/access.py, which applies it.
+by `in_scope`; the views look units and objects up through app/accounts/access.py, which applies it.
 Deployment-wide actions (targets, settings, the audit log, rescue import, boundaries) need an
 admin whose scope is the whole deployment. A route without a declared action fails the
 route-by-role test, so nothing is reachable by accident.
@@ -19,7 +19,8 @@ ALL_ROLES = frozenset({"inspector", "township_lead", "county_admin", "viewer"})
 COUNTY_ADMIN = frozenset({"county_admin"})
 
 # Role-level rules. Object-level rules (own scope; own inspection; not once approved) are
-# applied by the views through `in_scope` (app/access.py) and app/review.py, answering 404 where
+# applied by the views through `in_scope` (app/accounts/access.py) and app/inspections/review.py,
+# answering 404 where
 # the object's existence is not the caller's to know.
 POLICY: dict[str, frozenset[str]] = {
     "public": frozenset(),  # no login needed (login page, health, static)
@@ -86,7 +87,8 @@ def permitted(user, action: str) -> bool:
 
 class Scope(NamedTuple):
     level: str  # "province" | "county" | "township"
-    id: int  # the county's or township's id; 0 for the province (its unit id in app/reports.py)
+    # the county's or township's id; 0 for the province (its unit id in app/rollups/reports.py)
+    id: int
 
 
 PROVINCE_SCOPE = Scope("province", 0)

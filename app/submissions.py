@@ -7,7 +7,7 @@ gets the stored inspection back and stores nothing, and one with different conte
 edit, a late retry of any earlier version is still a replay (the phone's queue may hold it).
 
 Two copies can arrive at the same moment on different workers. The insert itself decides, by
-the unique client_uuid (INSERT … ON CONFLICT DO NOTHING, app/submission_writes.py): a copy
+the unique client_uuid (INSERT … ON CONFLICT DO NOTHING, app/inspections/writes.py): a copy
 already stored gets no new id and is answered like any replay. On SQLite BEGIN IMMEDIATE
 serialises writers anyway; on PostgreSQL a copy arriving while the first is not yet committed
 waits for it, then does nothing (or inserts, if the first rolled back).
@@ -22,19 +22,19 @@ from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
 
-from app.audit import event_values
+from app.accounts.audit import event_values
+from app.accounts.policy import covers, scope_of
 from app.clock import utc_now
 from app.estimates import estimate_inspection
 from app.extensions import db
-from app.form_publication import ensure_published
 from app.formdefs import FormSet
-from app.gps_checks import location_flags
+from app.formdefs.publication import ensure_published
+from app.inspections.gps_checks import location_flags
+from app.inspections.writes import NewRows, insert_new
 from app.models import Answer, Inspection, Township, User, Village
 from app.periods import quarter_of
-from app.policy import covers, scope_of
-from app.quarter_summary import note_places
+from app.rollups.summary.quarter import note_places
 from app.settings import with_count_basis
-from app.submission_writes import NewRows, insert_new
 
 inspections = Inspection.__table__
 # The review and deletion columns a new inspection leaves empty.

@@ -37,7 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.indicators import Condition, Indicator, Term
+from app.formdefs.indicators import Condition, Indicator, Term
 from app.models import Answer, Inspection, Township, Village
 
 answers = Answer.__table__

@@ -19,11 +19,11 @@ action (targets, settings, audit, rescue import, boundaries) is refused them as 
 """
 
 import pytest
+from app.accounts.policy import DEPLOYMENT_WIDE, POLICY
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 from app.extensions import db
 from app.models import County, Township, User, Village
-from app.policy import DEPLOYMENT_WIDE, POLICY
 from tests.review_world import TOWNSHIP, make_world, password_hash, payload, sign_in
 
 # Route arguments that name one object of the lead's township: another township's roles get 404.

@@ -14,15 +14,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from app.formdefs.registry import current_forms
+from app.inspections.document import inspection_document, stored_document
+from app.inspections.store import store_inspection
+from app.views.api.schemas import inspection_schema
 
-from app.api.schemas import inspection_schema
 from app.clock import county_today
 from app.extensions import db
-from app.forms_registry import current_forms
-from app.inspection_view import inspection_document, stored_document
 from app.models import Answer, AuditEvent, Inspection, InspectionRevision, User
 from app.periods import quarter_of
-from app.submissions import store_inspection
 from tests.api_payloads import (
     DATABASES,
     INSPECTOR_TOWNSHIP,

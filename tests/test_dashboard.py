@@ -6,10 +6,10 @@ import io
 import re
 
 import pytest
+from app.formdefs.registry import current_forms
 from openpyxl import load_workbook
 
 from app.extensions import db
-from app.forms_registry import current_forms
 from app.models import Village
 from tests import dashboard_scenario as sc
 from tests.dashboard_scenario import login

@@ -1,4 +1,4 @@
-"""Form versions are immutable (app/form_publication.py): the first write publishes the loaded
+"""Form versions are immutable (app/formdefs/publication.py): the first write publishes the loaded
 definitions; a form whose content changed under a version already published is refused, loudly
 and before anything is stored, until it gets a new version; every version stays readable."""
 
@@ -7,8 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from app.geography import county
 
-from app import county, create_app
+from app import create_app
 from app.extensions import db
 from app.models import Inspection, PublishedForm
 from tests.api_payloads import OWN_VILLAGE, bearer, valid_payload

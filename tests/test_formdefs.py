@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
+from app.formdefs.indicators import load_indicators
 
 from app.formdefs import load_forms
-from app.indicators import load_indicators
 
 LABEL = {"zh": "户数", "en": "Households"}
 

@@ -7,9 +7,9 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from app.formdefs.registry import current_forms
 
 from app.extensions import db
-from app.forms_registry import current_forms
 from app.models import Answer, Inspection
 
 TOWNSHIP = "140225101"  # 西坊城镇: 11 villages in app/data/hunyuan_villages.csv

@@ -8,9 +8,9 @@ households of which 380 heat cleanly, a mountain village with 100 of which 60 â†
 from datetime import UTC, date, datetime
 
 import pytest
+from app.formdefs.registry import current_forms
 
 from app.extensions import db
-from app.forms_registry import current_forms
 from tests.rollup_helpers import add_inspection, set_zone
 
 T, OTHER_T = "140225101", "140225102"

@@ -2,10 +2,11 @@
 
 import json
 
-from app import county
+from app.formdefs.registry import current_forms
+from app.geography import county
+
 from app.coefficients import SEED_FILE
 from app.extensions import db
-from app.forms_registry import current_forms
 from app.models import Coefficient, County, Target, Township, Village
 
 

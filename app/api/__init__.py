@@ -28,7 +28,7 @@ def protect_session_writes():
         csrf.protect()
 
 
-from app.api import (  # noqa: E402,F401
+from app.views.api import (  # noqa: E402,F401
     errors,
     openapi,
     routes_auth,

@@ -15,10 +15,10 @@ from flask import current_app
 from marshmallow import Schema, fields
 from werkzeug.routing import IntegerConverter
 
-from app.api import bp, schemas, schemas_coefficients, schemas_rollup
+from app.accounts.policy import allow
 from app.clock import county_today
-from app.forms_registry import current_forms
-from app.policy import allow
+from app.formdefs.registry import current_forms
+from app.views.api import bp, schemas, schemas_coefficients, schemas_rollup
 
 ERRORS = (400, 401, 403, 404, 405, 409, 413, 415, 429, 503)  # 503: a form changed in place
 
@@ -164,9 +164,9 @@ def _schema_name(schema) -> str:
     cls = schema if isinstance(schema, type) else type(schema)
     name = cls.__name__.removesuffix("Schema")
     answers = (
-        "app.api.schemas",
-        "app.api.schemas_rollup",
-        "app.api.schemas_coefficients",
+        "app.views.api.schemas",
+        "app.views.api.schemas_rollup",
+        "app.views.api.schemas_coefficients",
         __name__,
     )
     return name if cls.__module__ in answers else name + "Input"

@@ -1,11 +1,11 @@
 """GET /api/v1/coefficients: the coefficients behind the estimates, every edition, so a client can
 show where a figure comes from (and flag the unverified ones)."""
 
-from app.api import bp
-from app.api.schemas_coefficients import coefficient_list_schema
+from app.accounts.policy import allow
 from app.clock import county_today
 from app.coefficients import coefficients_at, history
-from app.policy import allow
+from app.views.api import bp
+from app.views.api.schemas_coefficients import coefficient_list_schema
 
 
 @bp.get("/coefficients")

@@ -1,6 +1,6 @@
 """GET /api/v1/rollup and /api/v1/rollup/trend: the roll-ups as JSON.
 
-Levels go province → county → township → village. Who sees what (app/policy.py): the
+Levels go province → county → township → village. Who sees what (app/accounts/policy.py): the
 province's total is open to every official, and so is the caller's own county's (an inspector
 may see how the county as a whole stands). Other units must lie inside the caller's scope: a
 county-scoped admin or viewer asking for another county's figures, or a township role for
@@ -14,23 +14,23 @@ from dataclasses import fields
 from flask import abort, current_app, request
 from marshmallow import ValidationError
 
-from app.access import county_or_abort, scope_unit, township_or_abort, village_or_abort
-from app.api import bp
-from app.api.schemas_rollup import (
+from app.accounts.access import county_or_abort, scope_unit, township_or_abort, village_or_abort
+from app.accounts.policy import allow
+from app.clock import county_today
+from app.estimated_shares import estimated_shares
+from app.formdefs.registry import current_forms
+from app.models import Township
+from app.periods import previous_quarters, quarter_of
+from app.rollups.core import IndicatorResult
+from app.rollups.reports import place_of, rollup, trend
+from app.settings import reports_scope_approved_only
+from app.views.api import bp
+from app.views.api.schemas_rollup import (
     rollup_query_schema,
     rollup_schema,
     trend_query_schema,
     trend_schema,
 )
-from app.clock import county_today
-from app.estimated_shares import estimated_shares
-from app.forms_registry import current_forms
-from app.models import Township
-from app.periods import previous_quarters, quarter_of
-from app.policy import allow
-from app.reports import place_of, rollup, trend
-from app.rollup import IndicatorResult
-from app.settings import reports_scope_approved_only
 
 RESULT_FIELDS = fields(IndicatorResult)  # flat: dataclasses.asdict deep-copies every value
 

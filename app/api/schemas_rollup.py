@@ -4,7 +4,7 @@ Rates and targets are fractions (0–1); null where there is no rate or no targe
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from app.periods import parse_period
-from app.reports import LEVELS
+from app.rollups.reports import LEVELS
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_TREND_PERIODS = 40

@@ -11,16 +11,16 @@ from wtforms import DateField, DecimalField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from app.audit import record
+from app.accounts.audit import record
+from app.accounts.policy import allow
 from app.clock import county_today
 from app.coefficients import add_edition, coefficients_at, history
 from app.coefficients_admin import bp
 from app.extensions import db
 from app.i18n import current_lang
-from app.inspect.display import number_text
 from app.models.coefficients import GRADES
-from app.policy import allow
 from app.settings import COUNT_BASIS_SETTINGS, get_setting, set_setting
+from app.views.inspect.display import number_text
 
 EARLIEST = date(2020, 1, 1)  # the earliest inspection date the system accepts
 GRADE_LABELS = {

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from flask import abort, current_app, g, request, url_for
 from flask_babel import gettext as _
 
-from app.access import county_count, scope_unit
+from app.accounts.access import county_count, scope_unit
+from app.accounts.policy import in_scope, scope_of, sees_county
 from app.clock import county_today
-from app.dashboard.tables import period_options
-from app.forms_registry import current_forms
+from app.formdefs.registry import current_forms
 from app.i18n import current_lang
 from app.models import County, Township
 from app.periods import parse_period, quarter_of
-from app.policy import in_scope, scope_of, sees_county
+from app.views.dashboard.tables import period_options
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,9 @@ class IndicatorInfo:
     label: str
     numerator_unit: str
     denominator_unit: str
-    baseline: object = None  # app.indicators.Baseline: a figure reported before the targets
+    baseline: object = (
+        None  # app.formdefs.indicators.Baseline: a figure reported before the targets
+    )
 
 
 def status_labels() -> dict[str, str]:

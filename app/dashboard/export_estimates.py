@@ -6,17 +6,17 @@ from flask import abort, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.access import county_or_abort, scope_unit, township_or_abort
-from app.dashboard import bp
-from app.dashboard.context import chosen_period
-from app.dashboard.export_routes import MEDIA_TYPES, _send
+from app.accounts.access import county_or_abort, scope_unit, township_or_abort
+from app.accounts.policy import allow
 from app.estimated_shares import village_shares
 from app.extensions import db
-from app.figures import amount, percent
 from app.i18n import current_lang
 from app.models import County, Township, Village
-from app.policy import allow
+from app.rollups.figures import amount, percent
 from app.settings import reports_scope_approved_only
+from app.views.dashboard import bp
+from app.views.dashboard.context import chosen_period
+from app.views.dashboard.export_routes import MEDIA_TYPES, _send
 
 
 @bp.get("/export/estimates.<fmt>")

@@ -1,20 +1,29 @@
-"""The dashboard pages. Thin: ask `app.reports` for the roll-up, order it, render it. Units are
-looked up through app/access.py (404 unknown, 403 outside the actor's scope)."""
+"""The dashboard pages. Thin: ask `app.rollups.reports` for the roll-up, order it, render it. Units
+are
+looked up through app/accounts/access.py (404 unknown, 403 outside the actor's scope)."""
 
 from flask import g, render_template, request
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from app import reports
-from app.access import (
+from app.accounts.access import (
     county_count,
     county_or_abort,
     home_county,
     township_or_abort,
     village_or_abort,
 )
-from app.dashboard import bp
-from app.dashboard.context import (
+from app.accounts.policy import allow, permitted
+from app.estimated_shares import estimated_shares
+from app.extensions import db
+from app.formdefs.registry import current_forms
+from app.inspections.document import inspection_document
+from app.models import Inspection, Township, Village
+from app.periods import parse_period
+from app.rollups import reports
+from app.settings import reports_scope_approved_only
+from app.views.dashboard import bp
+from app.views.dashboard.context import (
     breadcrumbs,
     chosen_period,
     current_quarter,
@@ -23,16 +32,8 @@ from app.dashboard.context import (
     periods,
     status_labels,
 )
-from app.dashboard.tables import lagging, sort_units, township_code_of, trend_quarters
-from app.estimated_shares import estimated_shares
-from app.extensions import db
-from app.forms_registry import current_forms
-from app.inspection_view import inspection_document
-from app.models import Inspection, Township, Village
-from app.periods import parse_period
-from app.policy import allow, permitted
-from app.settings import reports_scope_approved_only
-from app.sparkline import sparkline
+from app.views.dashboard.sparkline import sparkline
+from app.views.dashboard.tables import lagging, sort_units, township_code_of, trend_quarters
 
 
 def _sorting() -> tuple[str, bool]:

@@ -5,21 +5,21 @@ import uuid
 from flask import abort, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from app.access import limit_to_scope, village_or_abort
-from app.api.errors import flatten
+from app.accounts.access import limit_to_scope, village_or_abort
+from app.accounts.policy import allow
 from app.clock import county_today
 from app.estimates import phone_definitions
 from app.extensions import db
-from app.forms_registry import current_forms
+from app.formdefs.registry import current_forms
 from app.i18n import current_lang
-from app.inspect import bp
-from app.inspect.display import answer_text
-from app.inspect.formdata import errors_by_input, payload_from_form
-from app.inspection_changes import find_inspection, live
-from app.inspection_view import inspection_document
+from app.inspections.changes import find_inspection, live
+from app.inspections.document import inspection_document
+from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
 from app.models import Inspection, Township, Village
-from app.policy import allow
-from app.submissions import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
+from app.views.api.errors import flatten
+from app.views.inspect import bp
+from app.views.inspect.display import answer_text
+from app.views.inspect.formdata import errors_by_input, payload_from_form
 
 
 @bp.get("/")

@@ -12,7 +12,7 @@ so an edit never destroys what was there before.
 Review: an inspection is `submitted`; a township lead approves it or returns it with a comment;
 the inspector's edit of a returned inspection makes it `resubmitted`. Deletion is soft: the row
 stays with who deleted it and why, and every read (and every roll-up) must filter on
-`deleted_at IS NULL` (see app/inspection_changes.py `live`).
+`deleted_at IS NULL` (see app/inspections/changes.py `live`).
 """
 
 from app.extensions import db
@@ -26,7 +26,7 @@ class Inspection(db.Model):
         db.Index("ix_inspections_village_period", "village_id", "quarter", "inspected_on"),
         db.Index("ix_inspections_year", "year"),
         db.CheckConstraint(f"status IN {STATUSES!r}", name="status"),
-        # Roll-ups select a period's inspections by date range (app/tallies.py).
+        # Roll-ups select a period's inspections by date range (app/rollups/tallies.py).
         db.Index("ix_inspections_period_range", "inspected_on", "village_id", "id"),
     )
 

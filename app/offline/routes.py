@@ -9,12 +9,12 @@ import click
 from flask import current_app, render_template, request, url_for
 from flask.cli import with_appcontext
 
-from app.access import limit_to_scope
+from app.accounts.access import limit_to_scope
+from app.accounts.policy import allow
 from app.extensions import db
 from app.models import Inspection, InspectionFlag, Village
-from app.offline import bp
-from app.offline.rescue import RescueFileError, import_rescue
-from app.policy import allow
+from app.views.offline import bp
+from app.views.offline.rescue import RescueFileError, import_rescue
 
 # What the form needs offline, besides the pages the worker caches as they are visited.
 PRECACHED_ASSETS = (

@@ -3,9 +3,9 @@
 Revision ID: 0012_h13
 Revises: 0011_published_forms
 """
+
 import sqlalchemy as sa
 from alembic import op
-
 
 revision = "0012_h13"
 down_revision = "0011_published_forms"
@@ -35,14 +35,14 @@ def upgrade():
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
-        sa.CheckConstraint("grade IN ('A', 'B', 'C', 'D', 'U')", name=op.f("ck_coefficients_grade")),
+        sa.CheckConstraint(
+            "grade IN ('A', 'B', 'C', 'D', 'U')", name=op.f("ck_coefficients_grade")
+        ),
         sa.ForeignKeyConstraint(
             ["set_by_id"], ["users.id"], name=op.f("fk_coefficients_set_by_id_users")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_coefficients")),
-        sa.UniqueConstraint(
-            "key", "applies_from", "set_at", name=op.f("uq_coefficients_edition")
-        ),
+        sa.UniqueConstraint("key", "applies_from", "set_at", name=op.f("uq_coefficients_edition")),
     )
     op.create_index(op.f("ix_coefficients_key"), "coefficients", ["key"], unique=False)
     with op.batch_alter_table("answers") as batch:

@@ -6,9 +6,9 @@ right answers in the database. The same without JavaScript. No request may leave
 import re
 
 import pytest
+from app.formdefs.registry import current_forms
 
 from app.extensions import db
-from app.forms_registry import current_forms
 from app.models import Answer, Inspection, Village
 from tests.browser.offline_server import wait_until_offline_ready
 
