@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.views.admin import bp as admin_bp
     from app.views.api import bp as api_bp
+    from app.views.coefficients_admin import bp as coefficients_admin_bp
     from app.views.dashboard import bp as dashboard_bp
     from app.views.inspect import bp as inspect_bp
     from app.views.maps import bp as maps_bp
@@ -72,3 +73,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(targets_admin_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(problems_web_bp)
+    app.register_blueprint(coefficients_admin_bp)

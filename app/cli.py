@@ -56,7 +56,8 @@ def seed_command():
     db.session.commit()
     click.echo(
         f"townships +{summary.townships_added}, villages +{summary.villages_added}, "
-        f"targets +{summary.targets_added} (already there: {summary.villages_present} villages), "
+        f"targets +{summary.targets_added}, coefficients +{summary.coefficients_added} "
+        f"(already there: {summary.villages_present} villages), "
         f"form versions +{len(published)}"
     )
 

@@ -13,7 +13,13 @@ DEFAULTS = {
     "reports.approved_only": False,
     # a figure from fewer than this share of its units reads 数据不足 (app/rollups/coverage.py)
     "reports.coverage_threshold": 0.8,
+    # How inspectors count sheep and beef cattle, where the sources disagree: "stock" (存栏) or
+    # "turnoff" (年出栏). The form starts with the county's choice and stores the one used.
+    "manure.sheep_basis": "stock",
+    "manure.beef_basis": "stock",
 }
+# setting (= the form's section.field that records the basis) → the count it qualifies
+COUNT_BASIS_SETTINGS = {"manure.sheep_basis": "sheep", "manure.beef_basis": "beef_cattle"}
 
 
 def get_setting(key: str):
@@ -37,3 +43,16 @@ def set_setting(key: str, value, actor) -> tuple[object, object]:
 def reports_scope_approved_only() -> bool:
     """True when the county's reports count approved inspections only."""
     return bool(get_setting("reports.approved_only"))
+
+
+def with_count_basis(data: dict) -> dict:
+    """The submission with the county's count basis filled in where a count was given without
+    one, so every stored count says whether it is 存栏 or 出栏 (the payload itself is kept as
+    sent; only the stored answers gain the basis)."""
+    sections = dict(data.get("sections") or {})
+    for setting, count in COUNT_BASIS_SETTINGS.items():
+        section, _, field = setting.partition(".")
+        answers = sections.get(section)
+        if answers and answers.get(count) is not None and answers.get(field) is None:
+            sections[section] = {**answers, field: get_setting(setting)}
+    return {**data, "sections": sections} if sections else data

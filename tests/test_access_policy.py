@@ -302,7 +302,13 @@ def test_county_b_sees_its_own_county_and_the_province_total(two_counties, auth_
 def test_deployment_wide_actions_need_an_unscoped_admin(two_counties):
     app, _world = two_counties
     scoped, unscoped = sign_in(app, "county_admin_b"), sign_in(app, "admin")
-    for url in ("/admin/targets", "/admin/settings", "/admin/audit", "/admin/rescue"):
+    for url in (
+        "/admin/targets",
+        "/admin/coefficients",
+        "/admin/settings",
+        "/admin/audit",
+        "/admin/rescue",
+    ):
         assert scoped.get(url).status_code == 403, url
         assert unscoped.get(url).status_code == 200, url
     assert scoped.get("/map/boundaries").status_code == 403

@@ -104,6 +104,12 @@ def test_created_inspection_is_returned_and_stored_as_submitted(seeded, client, 
         "location": {"lat": 39.6123, "lon": 113.4901, "accuracy_m": 8.5},
         "notes": "东头污水管破损 / broken sewer at the east end",
         "sections": payload["sections"],
+        # Tonnages sent directly (the API contract from before estimates) are measured.
+        "basis": {
+            section: {field: {"basis": "measured", "coefficients": [], "unverified": False}}
+            for section, field in (("manure", "produced_t"), ("straw", "produced_t"))
+        }
+        | {"film": {"used_t": {"basis": "measured", "coefficients": [], "unverified": False}}},
         "form_versions": ALL_FORMS_2026_1,
         "revision": 1,
         "status": "submitted",

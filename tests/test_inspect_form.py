@@ -88,7 +88,7 @@ def test_county_admin_sees_every_village(seeded, make_user, client):
     assert len(codes) == 224  # 213 villages + 11 communities
 
 
-def test_form_page_is_chinese_labelled_and_carries_a_client_uuid(inspector):
+def test_form_page_is_chinese_labelled_and_carries_a_client_uuid(inspector, app):
     response = inspector.get(f"/inspect/{VILLAGE}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -127,7 +127,10 @@ def test_errors_are_shown_beside_their_fields_in_chinese_and_nothing_is_stored(i
         html, "sections.sewage.households_treated", "“污水得到处理的户数”为必填项", ""
     )
     assert_error_beside(
-        html, "sections.straw.fertiliser_t", "五种利用途径合计不能超过可收集量（100 吨）", "80"
+        html,
+        "sections.straw.fertiliser_t",
+        "五种利用途径与直接还田合计不能超过可收集量（100 吨）",
+        "80",
     )
     assert 'value="30"' in html and f'value="{client_uuid}"' in html  # typed values kept
     assert '<option value="septic_tank" selected>' in html
@@ -155,7 +158,7 @@ def test_errors_in_english_with_lang_en(inspector, app):
     assert_error_beside(
         html,
         "sections.straw.fertiliser_t",
-        "The five routes together cannot exceed the collectable straw (100 t)",
+        "The five uses and direct return together cannot exceed the collectable straw (100 t)",
         "80",
     )
     assert inspections(app) == 0
@@ -193,7 +196,7 @@ def test_a_fixed_post_is_stored_and_shown_with_labels(inspector, app):
         ("profile-households", "300 户"),
         ("sewage-treatment_mode", "三格式化粪池等分散处理"),
         ("sewage-facility_running", "是"),
-        ("straw-produced_t", "100 吨"),
+        ("straw-produced_t", '100 吨 <span class="basis basis-measured">实测</span>'),
         ("straw-fuel_t", "—"),
         ("notes", "村东 &lt;b&gt;沟渠&lt;/b&gt; 已清理"),
     ):
@@ -201,7 +204,10 @@ def test_a_fixed_post_is_stored_and_shown_with_labels(inspector, app):
     assert "septic_tank" not in html and "True" not in html
     english = inspector.get(response.location + "?lang=en").get_data(as_text=True)
     assert 'id="answer-sewage-facility_running">Yes</dd>' in english
-    assert 'id="answer-straw-produced_t">100 t</dd>' in english
+    assert (
+        'id="answer-straw-produced_t" data-basis="measured">100 t '
+        '<span class="basis basis-measured">measured</span></dd>'
+    ) in english
 
 
 def test_the_same_form_posted_twice_stores_one_inspection(inspector, app):

@@ -33,7 +33,7 @@ def scenario(seeded, make_user):
     return admin
 
 
-def test_county_rollup_document(client, scenario, auth_headers):
+def test_county_rollup_document(client, seeded, scenario, auth_headers):
     response = client.get(
         "/api/v1/rollup?level=county&period=2026Q1", headers=auth_headers(scenario)
     )
@@ -74,6 +74,12 @@ def test_county_rollup_document(client, scenario, auth_headers):
     }
     with client.application.app_context():
         assert set(unit["indicators"]) == set(current_forms().indicators.keys)
+    # every figure there was sent as tonnes: none of it estimated
+    assert [(e["field"], e["estimated"], e["share"]) for e in body["estimated"]] == [
+        ("manure.produced_t", 0.0, None),
+        ("straw.produced_t", 0.0, None),
+        ("film.used_t", 0.0, None),
+    ]
 
 
 def test_township_and_village_levels(client, scenario, auth_headers):

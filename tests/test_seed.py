@@ -1,9 +1,12 @@
 """Seeding the county: the real counts from app/data, and a second run changes nothing."""
 
+import json
+
 from app.extensions import db
+from app.formdefs.coefficients import SEED_FILE
 from app.formdefs.registry import current_forms
 from app.geography import county
-from app.models import County, Target, Township, Village
+from app.models import Coefficient, County, Target, Township, Village
 
 
 def counts():
@@ -19,6 +22,7 @@ def counts():
             db.select(db.func.count()).select_from(Village).where(Village.lat.is_not(None))
         ),
         "targets": db.session.scalar(db.select(db.func.count()).select_from(Target)),
+        "coefficients": db.session.scalar(db.select(db.func.count()).select_from(Coefficient)),
     }
 
 
@@ -27,17 +31,19 @@ def test_seed_loads_the_county_and_is_idempotent(app, runner):
     assert result.exit_code == 0, result.output
     with app.app_context():
         first = counts()
-        # 16 townships; 213 villages + 11 communities; 11 real points; one target row for each
-        # target seeded in forms/indicators.json (their literal count is pinned only in
-        # tests/test_formdefs.py, the contract test of forms/).
+        # 16 townships; 213 villages + 11 communities; 11 real points; one target row per
+        # target in indicators.json and one coefficient per row of app/data/coefficients.json.
         seeded_targets = sum(len(i.targets) for i in current_forms().indicators)
+        seeded_coefficients = len(json.loads(SEED_FILE.read_text())["coefficients"])
         assert first == {
             "townships": 16,
             "villages": 213,
             "communities": 11,
             "located": 11,
             "targets": seeded_targets,
+            "coefficients": seeded_coefficients,
         }
+        assert seeded_targets >= 9  # manure 2, straw, film, heating 4, waste sorting
         communities = (
             db.session.execute(db.select(Village).where(Village.kind == "community"))
             .scalars()

@@ -96,8 +96,9 @@ RULES = [
         "sections.straw.produced_t",
         DROP,
         "sections.straw.produced_t",
-        "“秸秆可收集量”为必填项",
-        "Collectable straw is required",
+        # a calculated field: required unless the areas and yields it is estimated from are given
+        "“秸秆可收集量”为必填项：请填写实测值，或填写用于估算的数量",
+        "Collectable straw is required: enter a measured figure, or the counts to estimate it from",
     ),
     (
         "treatment mode required",
@@ -129,16 +130,16 @@ RULES = [
         "sections.manure.produced_t",
         "",
         "sections.manure.produced_t",
-        "“粪污产生量”为必填项",
-        "Manure produced is required",
+        "“粪污产生量”为必填项：请填写实测值，或填写用于估算的数量",
+        "Manure produced is required: enter a measured figure, or the counts to estimate it from",
     ),
     (
         "null answer is unanswered",
         "sections.manure.produced_t",
         None,
         "sections.manure.produced_t",
-        "“粪污产生量”为必填项",
-        "Manure produced is required",
+        "“粪污产生量”为必填项：请填写实测值，或填写用于估算的数量",
+        "Manure produced is required: enter a measured figure, or the counts to estimate it from",
     ),
     # null where a value is needed
     (
@@ -541,8 +542,8 @@ RULES = [
         "sections.straw.fertiliser_t",
         601.0,
         "sections.straw.fertiliser_t",
-        "五种利用途径合计不能超过可收集量（1000 吨）",
-        "The five routes together cannot exceed the collectable straw (1000 t)",
+        "五种利用途径与直接还田合计不能超过可收集量（1000 吨）",
+        "The five uses and direct return together cannot exceed the collectable straw (1000 t)",
     ),
     # heating: 0 + 40 + 10 + 5 + 5 + 61 = 121 > 120 households
     (

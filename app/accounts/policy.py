@@ -50,6 +50,10 @@ POLICY: dict[str, frozenset[str]] = {
     # (app/accounts/access.py `township_figures_or_abort` vs `township_or_abort`).
     "rollup.read": ALL_ROLES,
     "targets.manage": COUNTY_ADMIN,
+    # Coefficients behind the estimates: everyone may read them (inspectors see them used);
+    # a county admin appends editions.
+    "coefficients.read": ALL_ROLES,
+    "coefficients.manage": COUNTY_ADMIN,
     "photo.read": frozenset({"inspector", "township_lead", "county_admin"}),
     "flags.read": frozenset({"township_lead", "county_admin"}),
     "rescue.import": frozenset({"county_admin"}),
@@ -70,7 +74,14 @@ POLICY: dict[str, frozenset[str]] = {
 # Actions on the whole deployment: a county-scoped admin manages their county's people,
 # inspections and reviews, not these.
 DEPLOYMENT_WIDE = frozenset(
-    {"targets.manage", "settings.manage", "audit.read", "rescue.import", "map.boundaries"}
+    {
+        "targets.manage",
+        "coefficients.manage",
+        "settings.manage",
+        "audit.read",
+        "rescue.import",
+        "map.boundaries",
+    }
 )
 TOWNSHIP_ROLES = frozenset({"inspector", "township_lead"})
 

@@ -21,6 +21,7 @@ from marshmallow import (
 )
 from marshmallow.validate import Length, OneOf, Range, Regexp
 
+from app.formdefs.calculations import applies
 from app.formdefs.loader import FieldDef, FormSet
 from app.formdefs.messages import ENVELOPE_LABELS, message
 
@@ -163,8 +164,8 @@ def build_inspection_schema(form_set: FormSet, lang: str) -> type[Schema]:
                     )
                 )
 
-        @validates_schema(skip_on_field_errors=False)
-        def cross_field_constraints(self, data, **_kw):
+        @validates_schema(skip_on_field_errors=False, pass_original=True)
+        def cross_field_constraints(self, data, original, **_kw):
             sections = data.get("sections") or {}
             if "sections" in data and not sections:
                 raise ValidationError({"sections": [message("no_section", lang)]})
@@ -173,6 +174,9 @@ def build_inspection_schema(form_set: FormSet, lang: str) -> type[Schema]:
                 answers = sections.get(form.form_id)
                 if answers is None:
                     continue
+                sent = _sent(original, form.form_id)
+                for key, text in _unestimable(form, answers, data, lang, sent):
+                    found.setdefault("sections", {}).setdefault(form.form_id, {})[key] = [text]
                 for c in form.constraints:
                     limit = _lookup(c.limit, answers, data)
                     terms = [answers[t] for t in c.terms if answers.get(t) is not None]
@@ -188,6 +192,27 @@ def build_inspection_schema(form_set: FormSet, lang: str) -> type[Schema]:
                 raise ValidationError(found)
 
     return type("InspectionSchema", (InspectionBase,), {**envelope, **profile_fields})
+
+
+def _sent(original, section: str) -> set:
+    """The keys of a section that were sent with a value (valid or not)."""
+    answers = ((original or {}).get("sections") or {}) if isinstance(original, dict) else {}
+    answers = answers.get(section) if isinstance(answers, dict) else None
+    if not isinstance(answers, dict):
+        return set()
+    return {k for k, v in answers.items() if v not in ("", None)}
+
+
+def _unestimable(form, answers: dict, data: dict, lang: str, sent: set):
+    """A required calculated field may be left blank when it can be estimated (the server
+    then stores the estimate); otherwise it is required like any other. A value sent but
+    refused has its own error."""
+    for f in form.fields:
+        if not (f.calculation and f.required) or answers.get(f.key) is not None or f.key in sent:
+            continue
+        known = {ref: _lookup(ref, answers, data) for ref in f.calculation.field_refs}
+        if not applies(f.calculation, known):
+            yield f.key, message("required_or_counts", lang, label=f.label[lang])
 
 
 def _section_schema(field_defs: tuple[FieldDef, ...], lang: str, schema_messages) -> type[Schema]:
@@ -212,7 +237,8 @@ def _section_schema(field_defs: tuple[FieldDef, ...], lang: str, schema_messages
 def _marshmallow_field(f: FieldDef, lang: str) -> fields.Field:
     text_label = f.label[lang]
     kwargs = {
-        "required": f.required,
+        # A calculated field's blank is checked with the counts it is estimated from.
+        "required": f.required and f.calculation is None,
         "error_messages": {
             "required": message("required", lang, label=text_label),
             "null": message("null", lang, label=text_label),

@@ -5,6 +5,8 @@
   {"count": true}                       1 for each village that reported the section,
   {"count_where": [conditions]}         1 for each reporting village meeting all conditions,
                                         a condition being {"field": ..., "eq"|"ne": value}.
+An indicator may say what it counts (`unit`: villages, households or tonnes) and a `baseline`
+(a figure reported before its targets, e.g. 95.77 % in 2020), which pages and the API show.
 All fields an indicator reads are taken from the same inspection: the village's latest in the
 period that holds the indicator's section. The plan's targets are seeded from here; afterwards
 the `targets` table is the truth and an admin edits it. A seeded target may carry the plan's
@@ -39,6 +41,9 @@ class Term:
     kind: str  # "sum" | "count" | "count_where"
     fields: tuple[str, ...] = ()
     conditions: tuple[Condition, ...] = ()
+    # "sum" only: add just the answers stored with this basis ("estimated"); the roll-up's
+    # estimated shares use it (app/rollups/estimated_shares.py), the definitions file does not.
+    basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,20 @@ class TargetSeed:
 
 
 @dataclass(frozen=True)
+class Baseline:
+    """A reported figure before the plan's targets (95.77 % in 2020): context, not a target."""
+
+    value: float
+    period: str
+    source: str
+
+
+# What an indicator's rate counts: national statistics count some rates by administrative
+# village (waste coverage, sewage villages), others by household or tonne.
+UNITS = ("villages", "households", "tonnes")
+
+
+@dataclass(frozen=True)
 class Indicator:
     key: str
     section: str
@@ -61,6 +80,8 @@ class Indicator:
     denominator: Term
     targets: tuple[TargetSeed, ...]
     unit_kinds: tuple[str, ...] = ("village",)
+    unit: str = ""  # one of UNITS, or "" when the definition does not say
+    baseline: Baseline | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +134,8 @@ def _indicator(row: dict, form_set: FormSet) -> Indicator:
         denominator=_term(row["denominator"], key, form_set),
         targets=tuple(_target(t, key) for t in row.get("targets", [])),
         unit_kinds=_unit_kinds(row.get("unit_kinds", ["village"]), key),
+        unit=_unit(row.get("unit", ""), key),
+        baseline=_baseline(row["baseline"], key) if "baseline" in row else None,
     )
 
 
@@ -120,6 +143,20 @@ def _unit_kinds(kinds: list, key: str) -> tuple[str, ...]:
     if not kinds or any(k not in VILLAGE_KINDS for k in kinds):
         raise ValueError(f"indicator {key}: unit_kinds must be some of {VILLAGE_KINDS}")
     return tuple(sorted(set(kinds)))
+
+
+def _unit(unit: str, key: str) -> str:
+    if unit and unit not in UNITS:
+        raise ValueError(f"indicator {key}: unit {unit!r} is not one of {', '.join(UNITS)}")
+    return unit
+
+
+def _baseline(spec: dict, key: str) -> Baseline:
+    baseline = Baseline(float(spec["value"]), str(spec["period"]), spec.get("source", ""))
+    if not 0 <= baseline.value <= 1:
+        raise ValueError(f"indicator {key}: baseline {baseline.value} is not a fraction 0..1")
+    parse_period(baseline.period)
+    return baseline
 
 
 def _target(spec: dict, key: str) -> TargetSeed:

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
+from app.formdefs.calculations import Calculation, parse_calculation
 from app.formdefs.types import FieldType, parse_type
 
 LANGS = ("zh", "en")
@@ -38,6 +39,8 @@ class FieldDef:
     min: float | None
     max: float | None
     choices: tuple[Choice, ...]
+    # An estimate from other answers and coefficients (app/formdefs/calculations.py), or None.
+    calculation: Calculation | None = None
 
     @property
     def path(self) -> str:
@@ -126,11 +129,35 @@ def load_forms(directory: str | Path) -> FormSet:
                     ) from None
                 if field.type.storage != "num" or field.type.name == "boolean":
                     raise ValueError(f"{form.form_id}: constraint {c.name} uses non-numeric {ref}")
+        for field in form.fields:
+            if field.calculation:
+                _check_calculation(form_set, form, field)
     return form_set
 
 
+def _check_calculation(form_set: FormSet, form: FormDef, field: FieldDef) -> None:
+    """A calculated field is a decimal estimated from numeric answers of its own form or the
+    profile, never from another calculated field (no chains to order or to loop)."""
+    where = f"{form.form_id} field {field.key!r}"
+    if field.type.name != "decimal":
+        raise ValueError(f"{where}: only a decimal field can be calculated")
+    for ref in field.calculation.field_refs:
+        if "." in ref and not ref.startswith(f"{PROFILE}."):
+            raise ValueError(f"{where}: calculate uses {ref!r}, not in this form or the profile")
+        try:
+            used = form_set.field_at(ref if "." in ref else f"{form.form_id}.{ref}")
+        except ValueError:
+            raise ValueError(f"{where}: calculate uses unknown {ref!r}") from None
+        if used.type.storage != "num" or used.type.name == "boolean":
+            raise ValueError(f"{where}: calculate uses non-numeric {ref!r}")
+        if used.calculation or used is field:
+            raise ValueError(f"{where}: calculate uses the calculated field {ref!r}")
+
+
 # The XLSForm columns a survey row may have; anything else is a typo that would be ignored.
-ROW_KEYS = frozenset({"type", "name", "label", "hint", "unit", "required", "min", "max"})
+ROW_KEYS = frozenset(
+    {"type", "name", "label", "hint", "unit", "required", "min", "max", "calculate"}
+)
 CONSTRAINT_KEYS = frozenset({"name", "sum", "lte", "path", "message"})
 # A field name becomes part of a path (`sections.straw.produced_t`) and an HTML input name.
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -212,6 +239,7 @@ def _field(row: dict, form_id: str, choices: dict, where: str) -> FieldDef:
         min=bounds[0],
         max=bounds[1],
         choices=choices.get(list_name, ()),
+        calculation=parse_calculation(row["calculate"], where) if "calculate" in row else None,
     )
 
 

@@ -3,6 +3,10 @@
 MESSAGES = {
     "required": {"zh": "“{label}”为必填项", "en": "{label} is required"},
     "null": {"zh": "“{label}”不能为空", "en": "{label} cannot be empty"},
+    "required_or_counts": {
+        "zh": "“{label}”为必填项：请填写实测值，或填写用于估算的数量",
+        "en": "{label} is required: enter a measured figure, or the counts to estimate it from",
+    },
     "integer": {"zh": "“{label}”须为整数", "en": "{label} must be a whole number"},
     "number": {"zh": "“{label}”须为数字", "en": "{label} must be a number"},
     "special": {"zh": "“{label}”须为有限的数字", "en": "{label} must be a finite number"},

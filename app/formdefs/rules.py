@@ -56,6 +56,7 @@ def rules_document(form_set: FormSet, schema_class: type[Schema], lang: str, tod
         "schema": _schema_rules(schema),
         "profile": [f.key for f in form_set.profile.fields],
         "booleans": _boolean_words(sections),
+        "estimable": _estimable(form_set, lang),
         "constraints": _constraints(form_set, lang),
         "labels": _labels(form_set, lang),
     }
@@ -124,6 +125,22 @@ def _boolean_words(sections: Schema) -> dict:
                     words[key] = sorted(v for v in values if isinstance(v, str))
                 return words
     return {"true": ["true"], "false": ["false"]}
+
+
+def _estimable(form_set: FormSet, lang: str) -> list[dict]:
+    """A required calculated field may be left blank when the counts it is estimated from are
+    there (app/formdefs/build.py `_unestimable`): its definition, for the same test on the phone."""
+    return [
+        {
+            "section": form.form_id,
+            "field": f.key,
+            "calculate": f.calculation.as_json(),
+            "message": message("required_or_counts", lang, label=f.label[lang]),
+        }
+        for form in form_set.sections
+        for f in form.fields
+        if f.calculation and f.required
+    ]
 
 
 def _constraints(form_set: FormSet, lang: str) -> list[dict]:

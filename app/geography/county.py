@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import current_app
 
 from app.extensions import db
+from app.formdefs.coefficients import seed_coefficients
 from app.formdefs.registry import current_forms
 from app.models import ZONES, County, Target, Township, Village
 from app.periods import parse_period
@@ -29,6 +30,7 @@ class SeedSummary:
     villages_added: int = 0
     villages_present: int = 0
     targets_added: int = 0
+    coefficients_added: int = 0
 
 
 def seed(data_dir: Path = DATA_DIR) -> SeedSummary:
@@ -71,6 +73,7 @@ def seed(data_dir: Path = DATA_DIR) -> SeedSummary:
         summary.villages_added += 1
 
     summary.targets_added = seed_targets()
+    summary.coefficients_added = seed_coefficients()
     db.session.flush()
     return summary
 

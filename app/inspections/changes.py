@@ -16,11 +16,13 @@ from app.clock import utc_now
 from app.extensions import db
 from app.formdefs import FormSet
 from app.formdefs.publication import ensure_published
+from app.inspections.estimates import estimate_inspection
 from app.inspections.gps_checks import recheck_flags
 from app.inspections.review import check_not_own, check_unlocked, next_status, status_after_edit
 from app.inspections.store import OutOfScope, VillageNotFound, answer_rows, canonical, content_hash
 from app.models import Inspection, InspectionRevision, User, Village
 from app.periods import quarter_of
+from app.settings import with_count_basis
 
 
 class NotYours(Exception):
@@ -69,6 +71,9 @@ def edit_inspection(inspection: Inspection, data: dict, actor: User, form_set: F
         raise OutOfScope(village.code)
 
     before = inspection.revisions[-1].payload if inspection.revisions else None
+    # Worked out before anything changes: an estimate that breaks a rule refuses the edit.
+    counted = with_count_basis(data)
+    estimates = estimate_inspection(counted, form_set)
     now = utc_now()
     location = data.get("location") or {}
     place_before = (inspection.village_id, inspection.lat, inspection.lon)
@@ -89,7 +94,7 @@ def edit_inspection(inspection: Inspection, data: dict, actor: User, form_set: F
     # which the (inspection, section, field) unique key refuses.
     inspection.answers.clear()
     db.session.flush()
-    inspection.answers = list(answer_rows(data, form_set))
+    inspection.answers = list(answer_rows(counted, form_set, estimates))
     number = len(inspection.revisions) + 1
     inspection.revisions.append(
         InspectionRevision(number=number, payload=payload, author_id=actor.id, created_at=now)

@@ -1,6 +1,8 @@
 """An inspection as a plain document (the submitted shape plus what the server adds), for the
 API schema and the pages alike."""
 
+import json
+
 from app.formdefs import FormSet
 from app.inspections.store import Stored, answers_by_section
 from app.models import Inspection
@@ -8,7 +10,24 @@ from app.models import Inspection
 
 def inspection_document(inspection: Inspection, form_set: FormSet) -> dict:
     sections = answers_by_section(inspection.answers, form_set)
-    return _document(inspection, sections, len(inspection.revisions))
+    document = _document(inspection, sections, len(inspection.revisions))
+    return {**document, "basis": answer_bases(inspection.answers)}
+
+
+def answer_bases(answers) -> dict:
+    """section → field → {basis, coefficients, unverified} for the calculated fields: whether
+    the figure was measured or estimated, and from which coefficient editions."""
+    out: dict[str, dict] = {}
+    for answer in answers:
+        if getattr(answer, "basis", None) is None:
+            continue
+        used = json.loads(answer.coefficients) if answer.coefficients else []
+        out.setdefault(answer.section, {})[answer.field] = {
+            "basis": answer.basis,
+            "coefficients": used,
+            "unverified": any(c.get("unverified") for c in used),
+        }
+    return out
 
 
 def stored_document(stored: Stored, form_set: FormSet) -> dict:
@@ -16,7 +35,8 @@ def stored_document(stored: Stored, form_set: FormSet) -> dict:
     its one revision) without reading them back; a replay's from the database."""
     if stored.answers is None:
         return inspection_document(stored.row, form_set)
-    return _document(stored.row, answers_by_section(stored.answers, form_set), 1)
+    document = _document(stored.row, answers_by_section(stored.answers, form_set), 1)
+    return {**document, "basis": answer_bases(stored.answers)}
 
 
 def _document(inspection: Inspection, sections: dict, revisions: int) -> dict:

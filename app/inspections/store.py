@@ -29,10 +29,12 @@ from app.db import note_written_places
 from app.extensions import db
 from app.formdefs import FormSet
 from app.formdefs.publication import ensure_published
+from app.inspections.estimates import estimate_inspection
 from app.inspections.gps_checks import location_flags
 from app.inspections.writes import NewRows, insert_new
 from app.models import Answer, Inspection, Township, User, Village
 from app.periods import quarter_of
+from app.settings import with_count_basis
 
 inspections = Inspection.__table__
 # The review and deletion columns a new inspection leaves empty.
@@ -67,6 +69,8 @@ class AnswerValue(NamedTuple):
     field: str
     value_num: float | None
     value_text: str | None
+    basis: str | None = None  # calculated fields: "measured" | "estimated"
+    coefficients: str | None = None  # an estimate's coefficient editions (JSON)
 
 
 @dataclass(frozen=True)
@@ -133,7 +137,8 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
         "created_at": now,
         "updated_at": now,
     }
-    answers = tuple(answer_values(data, form_set))
+    counted = with_count_basis(data)
+    answers = tuple(answer_values(counted, form_set, estimate_inspection(counted, form_set)))
     rows = NewRows(
         inspection=values,
         answers=answers,
@@ -166,9 +171,11 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
     return Stored(inspection_id, True, row, answers)
 
 
-def answer_values(data: dict, form_set: FormSet):
+def answer_values(data: dict, form_set: FormSet, estimates: dict | None = None):
     """One AnswerValue per answered field: the profile's from the top level, the rest per
-    section."""
+    section. A calculated field is measured when answered, else estimated when `estimates`
+    (app/inspections/estimates.py) has it."""
+    estimates = estimates or {}
     sources = [(form_set.profile, data)]
     sources += [
         (form, data["sections"][form.form_id])
@@ -178,17 +185,29 @@ def answer_values(data: dict, form_set: FormSet):
     for form, values in sources:
         for field in form.fields:
             value = values.get(field.key)
+            estimate = estimates.get((form.form_id, field.key))
+            if value is None and estimate is not None:
+                yield AnswerValue(
+                    form.form_id,
+                    field.key,
+                    estimate.value,
+                    None,
+                    "estimated",
+                    estimate.coefficients,
+                )
             if value is None:
                 continue
-            if field.type.storage == "num":
+            if field.calculation:
+                yield AnswerValue(form.form_id, field.key, float(value), None, "measured")
+            elif field.type.storage == "num":
                 yield AnswerValue(form.form_id, field.key, float(value), None)
             else:
                 yield AnswerValue(form.form_id, field.key, None, str(value))
 
 
-def answer_rows(data: dict, form_set: FormSet):
+def answer_rows(data: dict, form_set: FormSet, estimates: dict | None = None):
     """The answers as Answer objects (an edit replaces the collection with these)."""
-    for value in answer_values(data, form_set):
+    for value in answer_values(data, form_set, estimates):
         yield Answer(**value._asdict())
 
 

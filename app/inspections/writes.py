@@ -61,7 +61,7 @@ INSPECTION_COLUMNS = (
     "created_at",
     "updated_at",
 )
-ANSWER_COLUMNS = ("section", "field", "value_num", "value_text")
+ANSWER_COLUMNS = ("section", "field", "value_num", "value_text", "basis", "coefficients")
 FLAG_COLUMNS = ("kind", "distance_m", "limit_m")
 EVENT_COLUMNS = ("at", "action", "object_type", "actor_id", "actor_name", "ip", "details")
 

@@ -3,6 +3,7 @@ schemas in app/api shape JSON) and no commits (callers own their transactions)."
 
 from app.models.audit import AuditEvent, LoginFailure, LoginRefusal
 from app.models.boundaries import TownshipBoundary, TownshipBoundaryUpload
+from app.models.coefficients import Coefficient
 from app.models.forms import PublishedForm
 from app.models.geography import ZONES, County, Township, Village
 from app.models.inspections import Answer, Inspection, InspectionRevision
@@ -30,6 +31,7 @@ __all__ = [
     "InspectionRevision",
     "Answer",
     "Target",
+    "Coefficient",
     "PublishedForm",
     "AuditEvent",
     "LoginFailure",

@@ -102,5 +102,11 @@ class Answer(db.Model):
     field = db.Column(db.String(64), nullable=False)
     value_num = db.Column(db.Float)
     value_text = db.Column(db.Text)
+    # For a calculated field (forms' `calculate`): "measured" when the inspector gave the figure,
+    # "estimated" when the server worked it out; then `coefficients` is JSON naming each
+    # coefficient edition used (key, id, applies_from, value, grade, unverified). NULL for an
+    # ordinary answer (a count, a choice) and for answers stored before estimates existed.
+    basis = db.Column(db.String(16))
+    coefficients = db.Column(db.Text)
 
     inspection = db.relationship("Inspection", back_populates="answers")

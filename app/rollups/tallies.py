@@ -269,6 +269,8 @@ def _term(term: Term, own: ColumnElement, reported) -> ColumnElement:
         # Each (section, field) is one answer of the one latest inspection, so the SUM is the
         # value itself; absent answers add nothing (count as 0).
         wanted = or_(*(_field_is(p) for p in term.fields)) if term.fields else false()
+        if term.basis is not None:
+            wanted = and_(wanted, answers.c.basis == term.basis)
         return func.sum(case((and_(own, wanted), answers.c.value_num), else_=0.0))
     if term.kind == "count":
         return reported

@@ -161,6 +161,7 @@
       return errors;
     }
     var sections = data.sections || {};
+    (rules.estimable || []).forEach(function (e) { unestimable(e, sections, data, body, errors); });
     rules.constraints.forEach(function (c) {
       var answers = sections[c.section];
       if (!answers) return;
@@ -174,6 +175,23 @@
       }
     });
     return errors;
+  }
+
+  // A required calculated field left blank is estimated by the server, if the counts it is
+  // estimated from are there (an alternative with a term whose fields are all answered).
+  function unestimable(e, sections, data, body, errors) {
+    var answers = sections[e.section];
+    if (!answers || (answers[e.field] !== undefined && answers[e.field] !== null)) return;
+    var raw = isObject(body.sections) && isObject(body.sections[e.section]) ? body.sections[e.section] : {};
+    if (raw[e.field] !== undefined && raw[e.field] !== "" && raw[e.field] !== null) return;  // sent: its own error
+    var answered = function (ref) {
+      var i = ref.lastIndexOf("."), v = i > 0 && ref.slice(0, i) === "profile" ? data[ref.slice(i + 1)] : answers[ref.slice(i + 1)];
+      return v !== undefined && v !== null;
+    };
+    var applies = e.calculate.some(function (alternative) {
+      return alternative.terms.some(function (term) { return term.fields.every(answered); });
+    });
+    if (!applies) add(errors, "sections." + e.section + "." + e.field, e.message);
   }
 
   // The body the server builds from the plain form (app/views/inspect/formdata.py payload_from_form).

@@ -12,6 +12,7 @@ from app.views.api import (  # noqa: F401
     openapi,
     routes_auth,
     routes_changes,
+    routes_coefficients,
     routes_geography,
     routes_inspections,
     routes_photos,

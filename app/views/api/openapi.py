@@ -20,7 +20,7 @@ from app.clock import county_today
 from app.formdefs.registry import current_forms
 from app.inspections.photos import photo_sections
 from app.views import problem_schemas as schemas_problems
-from app.views.api import schemas, schemas_offline, schemas_rollup
+from app.views.api import schemas, schemas_coefficients, schemas_offline, schemas_rollup
 from app.views.api.blueprint import bp
 
 ERRORS = (400, 401, 403, 404, 405, 409, 413, 415, 429, 503)  # 503: a form changed in place
@@ -107,6 +107,12 @@ def _ops():
             None,
             schemas_rollup.RankingQuerySchema,
             {200: schemas_rollup.RankingSchema},
+        ),
+        "api.list_coefficients": (
+            "Every coefficient edition behind the estimates, with source and confidence grade",
+            None,
+            None,
+            {200: schemas_coefficients.CoefficientListSchema},
         ),
         "api.create_inspection": (
             "Store an inspection (idempotent by client_uuid)",
@@ -267,6 +273,7 @@ def _schema_name(schema) -> str:
         "app.views.api.schemas_rollup",
         "app.views.api.schemas_offline",
         "app.views.problem_schemas",
+        "app.views.api.schemas_coefficients",
         __name__,
     )
     return name if cls.__module__ in answers else name + "Input"

@@ -29,7 +29,8 @@ from app.formdefs.registry import current_forms
 from app.models import Township
 from app.periods import previous_quarters, quarter_of
 from app.rollups.core import IndicatorResult
-from app.rollups.reports import rollup, trend
+from app.rollups.estimated_shares import estimated_shares
+from app.rollups.reports import place_of, rollup, trend
 from app.settings import reports_scope_approved_only
 from app.views.api.blueprint import bp
 from app.views.api.schemas_rollup import (
@@ -50,6 +51,7 @@ def get_rollup():
     scope = _scope(level, query.get("county"), query.get("township"))
     approved_only = reports_scope_approved_only()  # read once: the figures and the label
     units = rollup(query["period"], level, scope, approved_only)
+    shares = estimated_shares(query["period"], place_of(scope) if scope else None, approved_only)
     return rollup_schema.dump(
         {
             "period": query["period"],
@@ -57,6 +59,19 @@ def get_rollup():
             "scope": scope,
             "counts": _counts(approved_only),
             "units": units,
+            "estimated": None
+            if shares is None
+            else [
+                {
+                    "field": s.path,
+                    "label": s.label,
+                    "unit": s.unit,
+                    "estimated": s.estimated,
+                    "total": s.total,
+                    "share": s.share,
+                }
+                for s in shares
+            ],
         }
     )
 

@@ -130,6 +130,8 @@ class InspectionSchema(Schema):
     location = fields.Nested(LocationSchema, allow_none=True)
     notes = fields.String()
     sections = fields.Dict(keys=fields.String(), values=fields.Dict())
+    # section → field → {basis: measured | estimated, coefficients: [editions], unverified}
+    basis = fields.Dict(keys=fields.String(), values=fields.Dict())
     form_versions = fields.Dict(keys=fields.String(), values=fields.String())
     revision = fields.Integer()
     status = fields.String()

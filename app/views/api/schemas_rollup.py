@@ -114,6 +114,15 @@ class UnitSchema(Schema):
     indicators = fields.Dict(keys=fields.String(), values=fields.Nested(IndicatorResultSchema))
 
 
+class EstimatedShareSchema(Schema):
+    field = fields.String(metadata={"description": "a calculated field, e.g. manure.produced_t"})
+    label = fields.Dict(keys=fields.String(), values=fields.String())
+    unit = fields.Dict(keys=fields.String(), values=fields.String())
+    estimated = fields.Float(metadata={"description": "Σ of the answers stored as estimated"})
+    total = fields.Float(metadata={"description": "Σ of all answers of the field"})
+    share = fields.Float(allow_none=True, metadata={"description": "estimated ÷ total"})
+
+
 class RollupSchema(Schema):
     period = fields.String()
     level = fields.String()
@@ -123,6 +132,14 @@ class RollupSchema(Schema):
     )
     counts = fields.String(metadata={"description": "approved: approved inspections only; all"})
     units = fields.List(fields.Nested(UnitSchema))
+    estimated = fields.List(
+        fields.Nested(EstimatedShareSchema),
+        allow_none=True,
+        metadata={
+            "description": "how much of each calculated figure in the scope is estimated; null "
+            "for a whole province while the roll-up summary is on"
+        },
+    )
 
 
 class TrendPointSchema(IndicatorResultSchema):

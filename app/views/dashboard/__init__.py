@@ -10,6 +10,7 @@ app/accounts/access.py).
 # Importing the route modules registers their routes on `bp`.
 from app.views.dashboard import (  # noqa: F401
     bulletin_routes,
+    export_estimates,
     export_routes,
     filters,
     ranking_routes,

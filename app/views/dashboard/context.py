@@ -23,6 +23,9 @@ class IndicatorInfo:
     label: str
     numerator_unit: str
     denominator_unit: str
+    baseline: object = (
+        None  # app.formdefs.indicators.Baseline: a figure reported before the targets
+    )
 
 
 def status_labels() -> dict[str, str]:
@@ -49,6 +52,7 @@ def indicator_infos() -> list[IndicatorInfo]:
             i.label[lang],
             _term_unit(i.numerator, forms.form_set, lang),
             _term_unit(i.denominator, forms.form_set, lang),
+            i.baseline,
         )
         for i in forms.indicators
     ]

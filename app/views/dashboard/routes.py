@@ -24,6 +24,7 @@ from app.models import Inspection, Township, Village
 from app.periods import parse_period
 from app.problems.queries import counts_for_period
 from app.rollups import reports
+from app.rollups.estimated_shares import estimated_shares
 from app.settings import reports_scope_approved_only
 from app.views.dashboard.blueprint import bp
 from app.views.dashboard.context import (
@@ -72,6 +73,12 @@ def _has_demo(period: str, village_ids=None) -> bool:
     if village_ids is not None:
         statement = statement.where(Inspection.village_id.in_(village_ids))
     return bool(db.session.scalar(statement))
+
+
+def _estimated(period: str, place):
+    """How much of each calculated figure in the unit is estimated
+    (app/rollups/estimated_shares.py)."""
+    return estimated_shares(period, place, reports_scope_approved_only())
 
 
 def _page(template: str, **context):
@@ -124,6 +131,8 @@ def county(code: str | None = None):
         problem_counts=counts_for_period(
             g.actor, period, county_today(), current_app.config["COUNTY_TIMEZONE"]
         ),
+        estimated=_estimated(period, ("county", county_row.id)),
+        estimated_scope={"county": county_row.code},
     )
 
 
@@ -142,6 +151,8 @@ def _province(period: str):
         sort=sort,
         descending=descending,
         demo=_has_demo(period),
+        estimated=_estimated(period, None),
+        estimated_scope={},
     )
 
 
@@ -180,6 +191,8 @@ def township(code: str):
         lagging=lagging(villages),
         latest=latest,
         demo=_has_demo(period, village_ids),
+        estimated=_estimated(period, ("township", township_row.id)),
+        estimated_scope={"township": code},
     )
 
 
@@ -216,6 +229,8 @@ def village(code: str):
         photos=photos_by_inspection(i.id for i, _doc in documents),
         form_set=form_set,
         may_read_inspections=may_read,
+        estimated=_estimated(period, ("village", village_row.id)),
+        estimated_scope={"township": village_row.township.code},
     )
 
 

@@ -23,6 +23,7 @@ PRECACHED_ASSETS = (
     "js/inspect.js",
     "js/form-rules.js",
     "js/form-check.js",
+    "js/calculate.js",
     "js/offline-store.js",
     "js/offline-send.js",
     "js/offline-panel.js",

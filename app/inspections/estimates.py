@@ -1,0 +1,130 @@
+"""The server's estimates for calculated fields left blank, worked out when an inspection is
+stored (and again when it is edited).
+
+The phone shows the same estimate live (static/js/calculate.js), but the stored value is the
+server's, from the coefficient editions in force on the inspection's date. A calculated field the
+inspector filled in is stored as measured; one left blank and estimable is stored as estimated,
+with the editions it used. An inspection that sends tonnages directly (the API before estimates
+existed) is therefore stored as measured, as it always meant.
+
+Constraints whose limit or terms were estimated (manure utilised ≤ manure produced) cannot be
+checked by the schema, which sees only what was sent; they are checked here on the estimate.
+"""
+
+from dataclasses import dataclass
+
+from flask import has_request_context
+from marshmallow import ValidationError
+
+from app.formdefs import FormSet
+from app.formdefs.build import _lookup, _number
+from app.formdefs.calculations import Estimate, evaluate
+from app.formdefs.coefficients import CoefficientTable, coefficients_at, json_used
+
+MISSING = {
+    "zh": "“{label}”无法估算：缺少系数 {keys}，请填写实测值",
+    "en": "{label} cannot be estimated: coefficient {keys} is missing; enter a measured figure",
+}
+
+
+@dataclass(frozen=True)
+class StoredEstimate:
+    value: float
+    coefficients: str  # JSON: the editions used (app/formdefs/coefficients.py edition_summary)
+    unverified: bool
+
+
+def estimate_inspection(data: dict, form_set: FormSet) -> dict[tuple[str, str], StoredEstimate]:
+    """(section, field) → the estimate to store, for each calculated field left blank that can
+    be estimated. Reads the coefficients only when there is something to estimate."""
+    blanks = [
+        (form, field)
+        for form in form_set.sections
+        if form.form_id in data.get("sections", {})
+        for field in form.fields
+        if field.calculation and data["sections"][form.form_id].get(field.key) is None
+    ]
+    if not blanks:
+        return {}
+    table = coefficients_at(data["inspected_on"])
+    out, errors = {}, {}
+    for form, field in blanks:
+        answers = data["sections"][form.form_id]
+        estimate = _estimate(field, answers, data, table)
+        if estimate is None:
+            continue
+        if estimate.value is None:
+            text = MISSING[_lang()].format(
+                label=field.label[_lang()], keys=", ".join(estimate.missing)
+            )
+            errors.setdefault(form.form_id, {})[field.key] = [text]
+            continue
+        out[(form.form_id, field.key)] = StoredEstimate(
+            estimate.value,
+            json_used(table, estimate.coefficients),
+            any(table.editions[k].unverified for k in estimate.coefficients),
+        )
+    if errors:
+        raise ValidationError({"sections": errors})
+    _check_constraints(data, form_set, out)
+    return out
+
+
+def phone_definitions(form_set: FormSet, day, lang: str) -> dict:
+    """What static/js/calculate.js needs, embedded in the form page (so it works offline): each
+    calculated input's definition, and the coefficient editions in force on `day`."""
+    fields, keys = {}, set()
+    for form in form_set.sections:
+        for f in form.fields:
+            if not f.calculation:
+                continue
+            fields[f"sections.{form.form_id}.{f.key}"] = {
+                "section": form.form_id,
+                "refs": list(f.calculation.field_refs),
+                "calculate": f.calculation.as_json(),
+                "unit": f.unit[lang] if f.unit else "",
+            }
+            keys.update(f.calculation.coefficient_keys)
+    editions = coefficients_at(day).editions if fields else {}
+    return {
+        "fields": fields,
+        "coefficients": {
+            k: {"value": e.value, "grade": e.grade, "unverified": e.unverified}
+            for k, e in sorted(editions.items())
+            if k in keys
+        },
+    }
+
+
+def _estimate(field, answers, data, table: CoefficientTable) -> Estimate | None:
+    known = {ref: _lookup(ref, answers, data) for ref in field.calculation.field_refs}
+    return evaluate(field.calculation, known, table.values)
+
+
+def _check_constraints(data: dict, form_set: FormSet, estimates: dict) -> None:
+    """The form's Σ ≤ limit rules, for those an estimate takes part in."""
+    lang, found = _lang(), {}
+    for form in form_set.sections:
+        mine = {k: e.value for (s, k), e in estimates.items() if s == form.form_id}
+        if not mine:
+            continue
+        answers = {**data["sections"][form.form_id], **mine}
+        for c in form.constraints:
+            if not ({*c.terms, c.limit} & set(mine)):
+                continue
+            limit = _lookup(c.limit, answers, data)
+            terms = [answers[t] for t in c.terms if answers.get(t) is not None]
+            if limit is None or not terms or sum(terms) <= limit + 1e-9:
+                continue
+            text = c.message[lang].format(limit=_number(round(limit, 3)))
+            found.setdefault(form.form_id, {})[c.path] = [text]
+    if found:
+        raise ValidationError({"sections": found})
+
+
+def _lang() -> str:
+    if has_request_context():
+        from app.i18n import current_lang
+
+        return current_lang()
+    return "zh"

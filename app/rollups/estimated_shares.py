@@ -1,0 +1,97 @@
+"""How much of each calculated figure is estimated: "manure produced: 62 % estimated" is the
+estimated tonnes over all tonnes of that field, summed over the villages in scope (each village's
+latest inspection holding the section, as every roll-up counts).
+
+Built on the roll-up's own SQL (app/rollups/tallies.py): one share is an indicator whose numerator
+sums
+the field's answers stored with basis "estimated" and whose denominator sums all of them, so the
+same villages, inspections, period and approved-only rule apply as to the figures beside it.
+Answers stored before estimates existed have no basis and count as measured (they were sent as
+tonnages). Always read live: the quarter summary holds indicators only.
+"""
+
+from dataclasses import dataclass
+
+from app.extensions import db
+from app.formdefs.indicators import Indicator, Term
+from app.formdefs.registry import current_forms
+from app.periods import parse_period
+from app.rollups.summary.quarter import reads_summary
+from app.rollups.summary.state import is_on
+from app.rollups.tallies import village_figures
+
+
+@dataclass(frozen=True)
+class Share:
+    path: str  # "manure.produced_t"
+    label: dict[str, str]
+    unit: dict[str, str]
+    estimated: float
+    total: float
+
+    @property
+    def share(self) -> float | None:
+        """Estimated ÷ total, None when nothing was reported (0 ÷ 0 is not 0 %)."""
+        return self.estimated / self.total if self.total else None
+
+
+def share_indicators(form_set) -> tuple[Indicator, ...]:
+    out = []
+    for form in form_set.sections:
+        for field in form.fields:
+            if field.calculation is None:
+                continue
+            out.append(
+                Indicator(
+                    key=f"estimated__{form.form_id}__{field.key}",
+                    section=form.form_id,
+                    label=field.label,
+                    numerator=Term("sum", fields=(field.path,), basis="estimated"),
+                    denominator=Term("sum", fields=(field.path,)),
+                    targets=(),
+                )
+            )
+    return tuple(out)
+
+
+def village_shares(period: str, place, approved_only: bool):
+    """(the calculated fields, {village_id: [(estimated, total) or None per field]})."""
+    form_set = current_forms().form_set
+    indicators = share_indicators(form_set)
+    if not indicators:
+        return (), {}
+    span = parse_period(period)
+    rows = village_figures(
+        db.session.connection(),
+        indicators,
+        span.start,
+        span.end,
+        span.code,
+        scope=place,
+        approved_only=approved_only,
+    )
+    fields = tuple(form_set.field_at(i.numerator.fields[0]) for i in indicators)
+    return fields, {row.village_id: row.figures for row in rows}
+
+
+def estimated_shares(period: str, place, approved_only: bool) -> list[Share] | None:
+    """One Share per calculated field over the villages of `place` (("county" | "township" |
+    "village", id), or None for every village). None (not worked out) for the whole deployment
+    while the roll-up summary is on: that is a province, whose figures come from the summary in
+    ~0.1 s, and reading every village's answers here would take seconds."""
+    if place is None and reads_summary() and is_on(db.session.connection()):
+        return None
+    fields, by_village = village_shares(period, place, approved_only)
+    out = []
+    for k, field in enumerate(fields):
+        figures = [f[k] for f in by_village.values() if f[k] is not None]
+        out.append(
+            Share(
+                field.path,
+                field.label,
+                field.unit or {"zh": "", "en": ""},
+                sum(e for e, _t in figures),
+                sum(t for _e, t in figures),
+            )
+        )
+    return out

@@ -1,0 +1,101 @@
+"""The coefficients page: editions with their sources, the form that appends one, and the
+county's count basis for sheep and beef cattle."""
+
+from datetime import date
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from app.accounts.audit import record
+from app.accounts.policy import allow
+from app.clock import county_today
+from app.extensions import db
+from app.formdefs.coefficients import add_edition, coefficients_at, history
+from app.formdefs.display import number_text
+from app.i18n import current_lang
+from app.models.coefficients import GRADES
+from app.settings import COUNT_BASIS_SETTINGS, get_setting, set_setting
+from app.views.coefficients_admin.blueprint import bp
+
+EARLIEST = date(2020, 1, 1)  # the earliest inspection date the system accepts
+GRADE_LABELS = {
+    "A": _l("A: two independent sources agree"),
+    "B": _l("B: one source"),
+    "C": _l("C: a secondary summary"),
+    "D": _l("D: derived by arithmetic"),
+    "U": _l("U: unverified"),
+}
+
+
+class EditionForm(FlaskForm):
+    key = SelectField(_l("Coefficient"), validators=[DataRequired()])
+    value = DecimalField(_l("Value"), validators=[InputRequired()])
+    applies_from = DateField(_l("Applies from"), validators=[DataRequired()])
+    grade = SelectField(
+        _l("Confidence"),
+        choices=[SelectChoice(k, GRADE_LABELS[k]) for k in GRADES],
+        validators=[DataRequired()],
+    )
+    scope = StringField(_l("Scope"), validators=[Length(max=200)])
+    source = StringField(_l("Source"), validators=[DataRequired(), Length(max=500)])
+
+    def validate_value(self, field):
+        if field.data is None or field.data < 0:
+            raise ValidationError(_("A coefficient is a number of 0 or more"))
+
+    def validate_applies_from(self, field):
+        if field.data and field.data < EARLIEST:
+            raise ValidationError(_("An edition cannot apply before %(day)s", day=EARLIEST))
+
+
+@bp.route("/admin/coefficients", methods=["GET", "POST"])
+@allow("coefficients.manage")
+def manage_coefficients():
+    rows = history()
+    form = EditionForm()
+    labels = {r.key: r.label_zh if current_lang() == "zh" else r.label_en for r in rows}
+    form.key.choices = [SelectChoice(k, f"{k} · {label}") for k, label in sorted(labels.items())]
+    if form.validate_on_submit():
+        row = add_edition(
+            form.key.data,
+            float(form.value.data),
+            form.applies_from.data,
+            g.actor,
+            grade=form.grade.data,
+            scope=form.scope.data.strip(),
+            source=form.source.data.strip(),
+        )
+        record("coefficient.add", ("coefficients", str(row.id)), key=row.key, value=row.value)
+        db.session.commit()
+        flash(_("Coefficient edition saved"))
+        return redirect(url_for("coefficients_admin.manage_coefficients"), code=303)
+    in_force = {row.id for row in coefficients_at(county_today()).editions.values()}
+    return render_template(
+        "coefficients/index.html",
+        form=form,
+        rows=rows,
+        in_force=in_force,
+        today=county_today(),
+        count_basis={key: get_setting(key) for key in COUNT_BASIS_SETTINGS},
+        number_text=number_text,
+    ), 422 if form.errors else 200
+
+
+@bp.post("/admin/coefficients/count-basis")
+@allow("settings.manage")
+def save_count_basis():
+    for key in COUNT_BASIS_SETTINGS:
+        value = request.form.get(key)
+        if value not in ("stock", "turnoff"):
+            continue
+        before, after = set_setting(key, value, g.actor)
+        if before != after:
+            record("settings.change", ("settings", key), before=before, after=after)
+    db.session.commit()
+    flash(_("Count basis saved"))
+    return redirect(url_for("coefficients_admin.manage_coefficients"), code=303)
