@@ -151,7 +151,7 @@ def test_estimates_as_they_type_offline_one_accepted_one_overridden(live_server,
     assert answers[("manure", "utilised_t")] == (1500, None, None)  # not calculated: no basis
     assert answers[("manure", "pigs_turnoff")] == (1200, None, None)
     assert phone_page.offsite(live_server.url) == []
-    assert re.search(r"/inspect/\d{12}$", page.url)
+    assert page.url.endswith("/inspect/")  # after an offline save: the village list
 
 
 def test_an_unverified_coefficient_is_flagged_where_it_is_used(live_server, phone):
