@@ -52,7 +52,7 @@ def load_demo() -> DemoSummary:
     ensure_published(forms.form_set)
     today = county_today()
     quarters = previous_quarters(quarter_of(today), QUARTERS)
-    schema = forms.inspection_schemas["en"](today=today)
+    schema = forms.inspection_schema("en", today)
     user = _demo_user()
     villages = db.session.execute(select(Village).order_by(Village.code)).scalars().all()
     rows, payloads = [], {}

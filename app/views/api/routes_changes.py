@@ -77,7 +77,7 @@ def edit(inspection_id: int):
     inspection = _found(inspection_id)
     _check_changer(inspection)
     forms = current_forms()
-    data = forms.inspection_schemas[current_lang()](today=county_today()).load(json_body())
+    data = forms.inspection_schema(current_lang(), county_today()).load(json_body())
     try:
         edit_inspection(inspection, data, g.actor, forms.form_set)
     except NotYours:

@@ -65,7 +65,7 @@ def edit_submit(inspection_id: int):
     values = http_request.form.to_dict()
     values["client_uuid"] = str(inspection.client_uuid)  # the page's inspection, whatever posted
     values["village_code"] = inspection.village.code
-    schema = forms.inspection_schemas[current_lang()](today=county_today())
+    schema = forms.inspection_schema(current_lang(), county_today())
     try:
         data = schema.load(payload_from_form(values, forms.form_set))
         edit_inspection(inspection, data, g.actor, forms.form_set)

@@ -104,7 +104,7 @@ def _import_entry(entry: dict, actor: User, report: RescueReport) -> None:
     uuid = str(entry["client_uuid"])
     payload = dict(entry["payload"], client_uuid=uuid)
     try:
-        data = forms.inspection_schemas["en"](today=county_today()).load(payload)
+        data = forms.inspection_schema("en", county_today()).load(payload)
         stored = store_inspection(data, actor, forms.form_set)
     except ValidationError as exc:
         report.problems.append((uuid, f"invalid: {flatten(exc.messages)}"))
