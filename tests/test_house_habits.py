@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from app.formdefs.registry import current_forms
+from app.rollups.status_labels import status_labels
 
 APP = Path(__file__).resolve().parent.parent / "app"
 
@@ -33,3 +34,23 @@ def test_the_accessor_makes_one_schema_per_language_and_day(app):
         assert forms.inspection_schema("en", today) is forms.inspection_schema("en", today)
         assert forms.inspection_schema("en", today) is not forms.inspection_schema("zh", today)
         assert forms.inspection_schema("en", tomorrow).today == tomorrow
+
+
+def test_status_words_are_defined_once():
+    """The dashboard, its exports and the map share app/rollups/status_labels.py."""
+    definitions = [name for name, text in sources() if "def status_labels(" in text]
+    assert definitions == ["app/rollups/status_labels.py"]
+
+
+def test_each_status_has_one_wording_in_each_language(app):
+    with app.test_request_context("/?lang=zh"):
+        assert status_labels() == {
+            "meets": "达标",
+            "near": "接近目标（差距在10个百分点以内）",
+            "behind": "落后于目标",
+            "no_target": "未设目标",
+            "no_data": "无数据（分母为零）",
+            "not_reported": "未报告该项",
+        }
+    with app.test_request_context("/?lang=en"):
+        assert status_labels()["behind"] == "Behind target"

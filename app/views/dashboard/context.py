@@ -25,16 +25,6 @@ class IndicatorInfo:
     denominator_unit: str
 
 
-def status_labels() -> dict[str, str]:
-    return {
-        "meets": _("Meets target"),
-        "near": _("Within 10 points"),
-        "behind": _("Behind"),
-        "no_data": _("No data"),
-        "no_target": _("No target"),
-    }
-
-
 def indicator_infos() -> list[IndicatorInfo]:
     forms = current_forms()
     lang = current_lang()

@@ -20,6 +20,7 @@ from app.inspections.document import inspection_document
 from app.models import Inspection, Township, Village
 from app.periods import parse_period
 from app.rollups import reports
+from app.rollups.status_labels import status_labels
 from app.settings import reports_scope_approved_only
 from app.views.dashboard import bp
 from app.views.dashboard.context import (
@@ -29,7 +30,6 @@ from app.views.dashboard.context import (
     indicator_infos,
     own_township,
     periods,
-    status_labels,
 )
 from app.views.dashboard.sparkline import sparkline
 from app.views.dashboard.tables import lagging, sort_units, township_code_of, trend_quarters

@@ -19,6 +19,7 @@ from app.maps.boundaries import check_boundaries
 from app.maps.build import STATUS_COLOURS, STATUSES, MapSettings, build_map, render_parts
 from app.models import County, Township, TownshipBoundary, TownshipBoundaryUpload
 from app.periods import parse_period, previous_quarters, quarter_of
+from app.rollups.status_labels import status_labels
 from app.security import inline_scripts
 from app.views.maps import bp
 from app.views.maps.records import (
@@ -62,17 +63,6 @@ def tile_settings(config) -> dict:
             "subdomains": "01234567",
         }
     return {}
-
-
-def status_labels() -> dict[str, str]:
-    return {
-        "meets": _("Meets target"),
-        "near": _("Within 10 points of target"),
-        "behind": _("Behind target"),
-        "no_target": _("No target set"),
-        "no_data": _("No data (nothing to measure)"),
-        "not_reported": _("Section not reported"),
-    }
 
 
 def _labels() -> dict:
