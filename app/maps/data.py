@@ -82,6 +82,29 @@ def layer_payload(
 ) -> dict:
     """Column arrays (gzip packs like with like): positions as integers of 1e-5° (≈1 m),
     village codes as the 3-digit suffix of their township's code where they share it."""
+    township_index, names, codes = _township_index(villages, townships)
+    status_index = {s: i for i, s in enumerate(STATUSES)}
+    cols, targets, demo = _village_columns(villages, township_index, status_index, project)
+    marks, boundaries = _township_marks(townships, status_index, tile_crs, project)
+    return {
+        "statuses": list(STATUSES),
+        "colours": STATUS_COLOURS,
+        "labels": labels,
+        "townshipNames": names,
+        "townshipCodes": codes,
+        "villages": cols,
+        "targets": list(targets),
+        "demo": demo,
+        "townships": marks,
+        "boundaries": {"type": "FeatureCollection", "features": boundaries} if boundaries else None,
+        "villageUrl": village_url_prefix,
+        "canvas": len(villages) > SVG_LIMIT,
+    }
+
+
+def _township_index(villages, townships) -> tuple[dict, list, list]:
+    """Each township's position in the payload's name and code arrays: the marked townships
+    first, then any township only a village names."""
     township_index = {t.code: i for i, t in enumerate(townships)}
     names = [t.name for t in townships]
     codes = [t.code for t in townships]
@@ -90,6 +113,12 @@ def layer_payload(
             township_index[v.township_code] = len(names)
             names.append(v.township_name)
             codes.append(v.township_code)
+    return township_index, names, codes
+
+
+def _village_columns(villages, township_index, status_index, project) -> tuple[dict, dict, list]:
+    """The villages as column arrays; the distinct targets (each village holds an index into
+    them); the positions of the demo villages."""
     targets: dict = {}
     cols = {
         k: []
@@ -107,7 +136,6 @@ def layer_payload(
         )
     }
     demo = []
-    status_index = {s: i for i, s in enumerate(STATUSES)}
     for n, v in enumerate(villages):
         lat, lon = project(v.lat, v.lon)
         cols["lat"].append(round(lat * 100_000))
@@ -123,6 +151,12 @@ def layer_payload(
         cols["code"].append(int(v.code[9:]) if shared else v.code)
         if v.is_demo:
             demo.append(n)
+    return cols, targets, demo
+
+
+def _township_marks(townships, status_index, tile_crs: str, project) -> tuple[list, list]:
+    """One mark per township (its seat and figures) and the boundary features of those that
+    have one, shifted to GCJ-02 when the tiles are."""
     marks, boundaries = [], []
     for i, t in enumerate(townships):
         seat = project(t.lat, t.lon) if t.lat is not None and t.lon is not None else None
@@ -144,17 +178,4 @@ def layer_payload(
             if tile_crs == "GCJ02":
                 geometry = shift_geometry(geometry, wgs84_to_gcj02)
             boundaries.append({"type": "Feature", "properties": {"i": i}, "geometry": geometry})
-    return {
-        "statuses": list(STATUSES),
-        "colours": STATUS_COLOURS,
-        "labels": labels,
-        "townshipNames": names,
-        "townshipCodes": codes,
-        "villages": cols,
-        "targets": list(targets),
-        "demo": demo,
-        "townships": marks,
-        "boundaries": {"type": "FeatureCollection", "features": boundaries} if boundaries else None,
-        "villageUrl": village_url_prefix,
-        "canvas": len(villages) > SVG_LIMIT,
-    }
+    return marks, boundaries
