@@ -54,7 +54,7 @@ class Writer(threading.Thread):
                 today = county_today() - timedelta(days=1)
                 while not self.stop.is_set() and self.written < 5000:
                     payload = inspection_payload(rng, rng.choice(codes), today)
-                    data = forms.inspection_schemas["en"](today=county_today()).load(payload)
+                    data = forms.inspection_schema("en", county_today()).load(payload)
                     store_inspection(data, actor, forms.form_set)
                     self.written += 1
             except Exception as exc:  # noqa: BLE001 - reported by the test

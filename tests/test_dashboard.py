@@ -161,8 +161,8 @@ def test_exports_hold_the_page_figures(scenario, client):
     assert rows[sc.YONGAN][2:4] == (2, 36)
     assert rows[sc.YONGAN][start : start + 5] == (330, 400, 82.5, 80, "达标")
     film = header.index("农膜回收率 · 分子")
-    assert rows[sc.YONGAN][film : film + 5] == (10, 40, 25, 40, "落后")
-    assert rows[sc.XIFANGCHENG][film : film + 5] == (0, 0, None, 40, "无数据")
+    assert rows[sc.YONGAN][film : film + 5] == (10, 40, 25, 40, "落后于目标")
+    assert rows[sc.XIFANGCHENG][film : film + 5] == (0, 0, None, 40, "无数据（分母为零）")
 
     csv_response = client.get(
         f"/dashboard/export/villages.csv?period=2026Q4&township={sc.YONGAN}&lang=en"
@@ -173,7 +173,7 @@ def test_exports_hold_the_page_figures(scenario, client):
     by_code = {r[0]: r for r in parsed[1:]}
     assert len(by_code) == 36
     manure = parsed[0].index("Livestock manure utilisation · Numerator")
-    assert by_code[sc.A][manure : manure + 5] == ["60", "100", "60.0", "80.0", "Behind"]
+    assert by_code[sc.A][manure : manure + 5] == ["60", "100", "60.0", "80.0", "Behind target"]
 
 
 def test_hostile_village_name_stays_text_in_page_and_exports(scenario, client):

@@ -75,7 +75,7 @@ def test_the_home_is_the_province_with_a_row_per_county(province):
     row_a = re.search(rf'<tr id="row-{ps.A}">(.*?)</tr>', html, re.S).group(1)
     assert f'href="/dashboard/county/{ps.A}?period=2026Q1"' in row_a
     heating_a = re.search(r'data-indicator="clean_heating">(.*?)</td>', row_a, re.S).group(1)
-    assert "77.3%" in heating_a and "580/750" in heating_a and "Behind" in heating_a
+    assert "77.3%" in heating_a and "580/750" in heating_a and "Behind target" in heating_a
     assert 'cell-meets" data-indicator="clean_heating"' in html.split(f'id="row-{ps.B}"')[1]
     assert ">Province</a>" in html  # the nav's first link names the province
 

@@ -56,9 +56,9 @@ def test_village_exports_stream_the_county_with_the_page_figures(scenario, clien
     film = header.index("农膜回收率 · 分子")
     assert by_code[sc.B][2] == "永安镇" and by_code[sc.C][2] == "西坊城镇"
     assert by_code[sc.B][manure : manure + 5] == ["270", "300", "90.0", "80.0", "达标"]
-    assert by_code[sc.B][film : film + 5] == ["6", "30", "20.0", "40.0", "落后"]
+    assert by_code[sc.B][film : film + 5] == ["6", "30", "20.0", "40.0", "落后于目标"]
     assert by_code[sc.C][manure : manure + 5] == ["90", "100", "90.0", "80.0", "达标"]
-    assert by_code[sc.C][film : film + 5] == ["0", "0", "", "40.0", "无数据"]
+    assert by_code[sc.C][film : film + 5] == ["0", "0", "", "40.0", "无数据（分母为零）"]
 
     xlsx = client.get("/dashboard/export/villages.xlsx?period=2026Q4")
     assert xlsx.status_code == 200 and xlsx.is_streamed and xlsx.content_type == XLSX_TYPE
@@ -73,8 +73,8 @@ def test_village_exports_stream_the_county_with_the_page_figures(scenario, clien
     assert rows[sc.B][1:5] == ("道巷村委会", "永安镇", 1, 1)
     assert rows[sc.B][manure : manure + 5] == (270, 300, 90.0, 80.0, "达标")
     assert [type(v) for v in rows[sc.B][manure : manure + 4]] == [int, int, float, float]
-    assert rows[sc.B][film : film + 5] == (6, 30, 20.0, 40.0, "落后")
-    assert rows[sc.C][film : film + 5] == (0, 0, None, 40.0, "无数据")
+    assert rows[sc.B][film : film + 5] == (6, 30, 20.0, 40.0, "落后于目标")
+    assert rows[sc.C][film : film + 5] == (0, 0, None, 40.0, "无数据（分母为零）")
 
 
 def test_village_csv_sends_its_header_before_the_rows(scenario, client):

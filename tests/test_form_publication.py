@@ -13,7 +13,7 @@ from app.extensions import db
 from app.formdefs import load_forms
 from app.geography import county
 from app.models import Inspection, PublishedForm
-from tests.api_payloads import OWN_VILLAGE, bearer, valid_payload
+from tests.api_payloads import OWN_VILLAGE, bearer, dispose, valid_payload
 from tests.factories import add_user
 
 FORMS = Path(__file__).resolve().parent.parent / "forms"
@@ -80,6 +80,21 @@ def first(database_url, tmp_path):
         db.engine.dispose()
 
 
+@pytest.fixture
+def restart(database_url, tmp_path):
+    """Start the county's app again on other forms. Each app's engine is disposed afterwards:
+    one left to the garbage collector leaves its PostgreSQL connection open."""
+    apps = []
+
+    def start(forms_dir: Path):
+        apps.append(make_app(database_url, tmp_path, forms_dir))
+        return apps[-1]
+
+    yield start
+    for app in apps:
+        dispose(app)
+
+
 def test_the_first_inspection_publishes_every_form_once(first):
     app, user_id = first
     assert published(app) == {}
@@ -95,14 +110,14 @@ def test_the_first_inspection_publishes_every_form_once(first):
 
 
 def test_a_form_changed_under_its_old_version_is_refused_and_nothing_is_stored(
-    first, database_url, tmp_path
+    first, restart, tmp_path
 ):
     app, user_id = first
     assert post(app, user_id)[0].status_code == 201
     before = published(app)
     changed = copy_forms(tmp_path, "forms_edited")
     edit_form(changed, "sewage", "改过的标签")  # same version
-    restarted = make_app(database_url, tmp_path, changed)
+    restarted = restart(changed)
     response, payload = post(restarted, user_id)
     assert response.status_code == 503
     assert "sewage" in response.get_json()["error"]["message"]
@@ -114,14 +129,12 @@ def test_a_form_changed_under_its_old_version_is_refused_and_nothing_is_stored(
     assert seeded.exit_code != 0 and "sewage" in seeded.output  # caught at deploy time too
 
 
-def test_a_changed_form_with_a_new_version_is_published_beside_the_old(
-    first, database_url, tmp_path
-):
+def test_a_changed_form_with_a_new_version_is_published_beside_the_old(first, restart, tmp_path):
     app, user_id = first
     assert post(app, user_id)[0].status_code == 201
     changed = copy_forms(tmp_path, "forms_v2")
     edit_form(changed, "sewage", "改过的标签", version="2027.1")
-    restarted = make_app(database_url, tmp_path, changed)
+    restarted = restart(changed)
     assert post(restarted, user_id)[0].status_code == 201
     versions = published(restarted)
     assert len(versions) == SECTIONS + 1
@@ -140,7 +153,7 @@ def test_a_changed_form_with_a_new_version_is_published_beside_the_old(
     assert "改过的标签" in new and "改过的标签" not in old  # the old definition stays readable
 
 
-def test_reindenting_a_form_is_not_a_change(first, database_url, tmp_path):
+def test_reindenting_a_form_is_not_a_change(first, restart, tmp_path):
     app, user_id = first
     assert post(app, user_id)[0].status_code == 201
     reindented = copy_forms(tmp_path, "forms_reindented")
@@ -149,5 +162,5 @@ def test_reindenting_a_form_is_not_a_change(first, database_url, tmp_path):
         json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False),
         encoding="utf-8",
     )
-    restarted = make_app(database_url, tmp_path, reindented)
+    restarted = restart(reindented)
     assert post(restarted, user_id)[0].status_code == 201

@@ -36,11 +36,8 @@ def test_hunyuan_source_points_round_trip_within_a_metre():
     """SOURCES.md: the county's GCJ-02 source points were turned into WGS-84 with an iterative
     inverse, published to 6 decimals. Shifting those back must give the source values to about
     1e-5° (≈1 m: the 6-decimal rounding plus the inverse's own tolerance)."""
-    rows = [
-        r
-        for r in csv.DictReader((DATA / "hunyuan_coords_raw.csv").open(encoding="utf-8"))
-        if r["crs"] == "GCJ-02"
-    ]
+    with (DATA / "hunyuan_coords_raw.csv").open(encoding="utf-8") as source:
+        rows = [r for r in csv.DictReader(source) if r["crs"] == "GCJ-02"]
     assert len(rows) >= 25
     for row in rows:
         lat, lon = wgs84_to_gcj02(float(row["wgs84_lat"]), float(row["wgs84_lon"]))

@@ -14,21 +14,26 @@ from app.config import InsecureConfig
 from app.extensions import db
 from app.models import ApiToken, LoginFailure
 from app.security import add_nonce, inline_scripts
+from tests.api_payloads import dispose
 from tests.review_world import make_world, payload, sign_in
 
 WRONG = {"username": "insp", "password": "not the password"}
 
 
-def twin(app):
-    """A second app on the same database: another gunicorn worker, as far as state goes."""
-    return create_app(
-        {k: app.config[k] for k in ("TESTING", "DATABASE_URL", "SECRET_KEY", "WTF_CSRF_ENABLED")}
+@pytest.fixture
+def twin(seeded):
+    """A second app on the same database: another gunicorn worker, as far as state goes. Its
+    engine is disposed afterwards (left to the garbage collector, its connection stays open)."""
+    app = create_app(
+        {k: seeded.config[k] for k in ("TESTING", "DATABASE_URL", "SECRET_KEY", "WTF_CSRF_ENABLED")}
     )
+    yield app
+    dispose(app)
 
 
-def test_ten_failed_logins_are_throttled_across_two_app_instances(seeded, make_user):
+def test_ten_failed_logins_are_throttled_across_two_app_instances(seeded, twin, make_user):
     make_world(seeded, make_user)
-    workers = [seeded.test_client(), twin(seeded).test_client()]
+    workers = [seeded.test_client(), twin.test_client()]
     statuses = []
     for attempt in range(10):  # alternate workers: each sees only 5 of the 10 attempts
         response = workers[attempt % 2].post(

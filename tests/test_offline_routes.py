@@ -25,7 +25,8 @@ def test_manifest_names_the_app_and_starts_at_the_form(client):
     assert manifest["start_url"] == "/inspect/" and manifest["display"] == "standalone"
     assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
     for icon in manifest["icons"]:
-        assert client.get(icon["src"]).status_code == 200
+        with client.get(icon["src"]) as answer:  # closed: a file response holds the file open
+            assert answer.status_code == 200
 
 
 def test_session_probe_gives_a_csrf_token_or_401(seeded, client, make_user):

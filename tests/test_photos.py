@@ -8,6 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from PIL import Image
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from app.extensions import db
 from app.models import Photo
@@ -27,16 +29,20 @@ def stored(seeded, client, make_user, auth_headers):
 def upload(
     client, stored, data, photo_id=None, section="sewage", name="photo.jpg", mimetype="image/jpeg"
 ):
-    form = {
-        "client_photo_id": photo_id or str(uuid.uuid4()),
-        "section": section,
-        "photo": (io.BytesIO(data), name, mimetype),
-    }
+    # Encoded in memory: the test client would spill a body past 500 KB into a temporary file
+    # that nothing closes when the app refuses the upload unread (a ResourceWarning).
+    boundary, body = encode_multipart(
+        {
+            "client_photo_id": photo_id or str(uuid.uuid4()),
+            "section": section,
+            "photo": FileStorage(io.BytesIO(data), filename=name, content_type=mimetype),
+        }
+    )
     return client.post(
         f"/api/v1/inspections/{stored['uuid']}/photos",
-        data=form,
+        data=body,
         headers=stored["headers"],
-        content_type="multipart/form-data",
+        content_type=f"multipart/form-data; boundary={boundary}",
     )
 
 

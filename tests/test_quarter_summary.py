@@ -62,7 +62,7 @@ def test_random_writes_keep_the_summary_equal_to_the_live_tally(seeded):
         switch_on()
         quarters = assert_summary_is_live(app)
         assert len(quarters) == 8
-        schema = forms.inspection_schemas["en"](today=date(2026, 11, 28))
+        schema = forms.inspection_schema("en", date(2026, 11, 28))
         ours = [townships[i] for i in (0, 1, 8, 9)]  # two townships in each county
         villages = [
             v

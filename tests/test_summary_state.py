@@ -58,7 +58,7 @@ def statements():
 
 def one_submission(admin, code: str, households: int) -> list[str]:
     forms = current_forms()
-    schema = forms.inspection_schemas["en"](today=date(2026, 11, 28))
+    schema = forms.inspection_schema("en", date(2026, 11, 28))
     data = schema.load(payload(code, households=households, treated=households // 2))
     ensure_published(forms.form_set)  # the process's first write publishes the forms: not here
     db.session.commit()  # start the write on a fresh transaction, as a request does

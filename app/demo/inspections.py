@@ -50,10 +50,27 @@ def load_demo() -> DemoSummary:
     summary = DemoSummary()
     forms = current_forms()
     ensure_published(forms.form_set)
-    today = county_today()
-    quarters = previous_quarters(quarter_of(today), QUARTERS)
-    schema = forms.inspection_schemas["en"](today=today)
     user = _demo_user()
+    rows, payloads = _planned_inspections(forms, county_today(), user, summary)
+    ids = {
+        str(uuid_): id_
+        for id_, uuid_ in db.session.execute(
+            insert(Inspection).returning(Inspection.id, Inspection.client_uuid), rows
+        )
+    }
+    _insert_answers_and_revisions(payloads, ids, user, forms.form_set)
+    # Core inserts pass the session's bookkeeping by: name the places to recompute at commit.
+    note_places(db.session, {(row["village_id"], row["quarter"]) for row in rows})
+    summary.inspections = len(rows)
+    return summary
+
+
+def _planned_inspections(forms, today, user: User, summary: DemoSummary) -> tuple[list, dict]:
+    """Every village's planned submissions over the last QUARTERS quarters, each validated by
+    the API's schema: the inspection rows to insert, and per client UUID what its answers and
+    first revision are made from (validated data, canonical payload, time of creation)."""
+    quarters = previous_quarters(quarter_of(today), QUARTERS)
+    schema = forms.inspection_schema("en", today)
     villages = db.session.execute(select(Village).order_by(Village.code)).scalars().all()
     rows, payloads = [], {}
     for village in villages:
@@ -84,12 +101,11 @@ def load_demo() -> DemoSummary:
                 }
             )
             payloads[payload["client_uuid"]] = (data, payload, created)
-    ids = {
-        str(uuid_): id_
-        for id_, uuid_ in db.session.execute(
-            insert(Inspection).returning(Inspection.id, Inspection.client_uuid), rows
-        )
-    }
+    return rows, payloads
+
+
+def _insert_answers_and_revisions(payloads: dict, ids: dict, user: User, form_set) -> None:
+    """Each inserted inspection's answers and its first revision, in two bulk inserts."""
     answers, revisions = [], []
     for uuid_text, (data, payload, created) in payloads.items():
         inspection_id = ids[uuid_text]
@@ -101,7 +117,7 @@ def load_demo() -> DemoSummary:
                 "value_num": a.value_num,
                 "value_text": a.value_text,
             }
-            for a in answer_rows(data, forms.form_set)
+            for a in answer_rows(data, form_set)
         ]
         revisions.append(
             {
@@ -114,10 +130,6 @@ def load_demo() -> DemoSummary:
         )
     db.session.execute(insert(Answer), answers)
     db.session.execute(insert(InspectionRevision), revisions)
-    # Core inserts pass the session's bookkeeping by: name the places to recompute at commit.
-    note_places(db.session, {(row["village_id"], row["quarter"]) for row in rows})
-    summary.inspections = len(rows)
-    return summary
 
 
 def clear_demo() -> DemoSummary:

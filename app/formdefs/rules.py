@@ -31,10 +31,9 @@ _KINDS = (
 )
 
 
-def rules_document(form_set: FormSet, schema_class: type[Schema], lang: str, today: date, tz: str):
-    """The JSON-able rules of `schema_class` (built for `lang`), with the county's `today` and
-    time zone so the phone can tell tomorrow from today after midnight without the server."""
-    schema = schema_class(today=today)
+def rules_document(form_set: FormSet, schema: Schema, lang: str, today: date, tz: str):
+    """The JSON-able rules of `schema` (built for `lang` and `today`), with the county's `today`
+    and time zone so the phone can tell tomorrow from today after midnight without the server."""
     sections = schema.fields["sections"].schema
     return {
         "lang": lang,

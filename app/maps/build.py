@@ -76,7 +76,7 @@ class BuiltMap:
 
 def build_map(
     villages: list[VillageMark], townships: list[TownshipMark], outline: dict, settings: MapSettings
-) -> folium.Map:
+) -> BuiltMap:
     """The folium map: tiles (or a blank background), the county outline, the township layer
     (circles at seats, or a choropleth once boundaries exist) and the villages."""
     gcj = settings.tile_crs == "GCJ02"
@@ -85,37 +85,8 @@ def build_map(
         return wgs84_to_gcj02(lat, lon) if gcj else (lat, lon)
 
     outline = shift_geometry(outline, wgs84_to_gcj02) if gcj else outline
-    fmap = folium.Map(
-        tiles=None,
-        control_scale=True,
-        width="100%",
-        height="100%",
-        zoom_control=True,
-        attribution_control=True,
-    )
-    # Only the vendored Leaflet; folium's other defaults (jQuery, Bootstrap, Font Awesome,
-    # awesome-markers) serve features this map does not use.
-    fmap.default_js = [("leaflet", settings.leaflet_js)]
-    fmap.default_css = [("leaflet_css", settings.leaflet_css)]
-    if settings.tile_url:
-        folium.TileLayer(
-            tiles=settings.tile_url,
-            attr=_text(settings.tile_attribution),
-            name="tiles",
-            subdomains=settings.subdomains,
-            max_zoom=18,
-            control=False,
-        ).add_to(fmap)
-    if settings.overlay_url:
-        folium.TileLayer(
-            tiles=settings.overlay_url,
-            attr=_text(settings.tile_attribution),
-            name="labels",
-            subdomains=settings.subdomains,
-            max_zoom=18,
-            overlay=True,
-            control=False,
-        ).add_to(fmap)
+    fmap = _blank_map(settings)
+    _add_tiles(fmap, settings)
     folium.GeoJson(
         {"type": "Feature", "properties": {}, "geometry": outline},
         name="outline",
@@ -138,6 +109,47 @@ def build_map(
         )
     )
     return BuiltMap(fmap, data, data_id)
+
+
+def _blank_map(settings: MapSettings) -> folium.Map:
+    """The map with no layers yet, loading only the vendored Leaflet."""
+    fmap = folium.Map(
+        tiles=None,
+        control_scale=True,
+        width="100%",
+        height="100%",
+        zoom_control=True,
+        attribution_control=True,
+    )
+    # Only the vendored Leaflet; folium's other defaults (jQuery, Bootstrap, Font Awesome,
+    # awesome-markers) serve features this map does not use.
+    fmap.default_js = [("leaflet", settings.leaflet_js)]
+    fmap.default_css = [("leaflet_css", settings.leaflet_css)]
+    return fmap
+
+
+def _add_tiles(fmap: folium.Map, settings: MapSettings) -> None:
+    """The background tiles and the label layer above them, when configured (none: a blank
+    background)."""
+    if settings.tile_url:
+        folium.TileLayer(
+            tiles=settings.tile_url,
+            attr=_text(settings.tile_attribution),
+            name="tiles",
+            subdomains=settings.subdomains,
+            max_zoom=18,
+            control=False,
+        ).add_to(fmap)
+    if settings.overlay_url:
+        folium.TileLayer(
+            tiles=settings.overlay_url,
+            attr=_text(settings.tile_attribution),
+            name="labels",
+            subdomains=settings.subdomains,
+            max_zoom=18,
+            overlay=True,
+            control=False,
+        ).add_to(fmap)
 
 
 def _text(value: str) -> str:

@@ -10,6 +10,11 @@ that refuse UPDATE and DELETE outright (PostgreSQL and SQLite) and TRUNCATE (Pos
 failures of every gunicorn worker together.
 """
 
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Mapped, mapped_column
+
 from app.extensions import db
 
 
@@ -20,16 +25,16 @@ class AuditEvent(db.Model):
         db.Index("ix_audit_events_object", "object_type", "object_id"),
     )
 
-    id = db.Column(db.Integer, primary_key=True)
-    at = db.Column(db.DateTime(timezone=True), nullable=False)
-    actor_id = db.Column(db.Integer, db.ForeignKey("users.id"), index=True)
+    id: Mapped[int] = mapped_column(db.Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), nullable=False)
+    actor_id: Mapped[int | None] = mapped_column(db.Integer, db.ForeignKey("users.id"), index=True)
     # The name as it was then (a failed login has no user; a user may be renamed later).
-    actor_name = db.Column(db.String(64))
-    action = db.Column(db.String(64), nullable=False, index=True)
-    object_type = db.Column(db.String(32))
-    object_id = db.Column(db.String(64))
-    ip = db.Column(db.String(64))
-    details = db.Column(db.JSON, nullable=False, default=dict)
+    actor_name: Mapped[str | None] = mapped_column(db.String(64))
+    action: Mapped[str] = mapped_column(db.String(64), nullable=False, index=True)
+    object_type: Mapped[str | None] = mapped_column(db.String(32))
+    object_id: Mapped[str | None] = mapped_column(db.String(64))
+    ip: Mapped[str | None] = mapped_column(db.String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(db.JSON, nullable=False, default=dict)
 
 
 class LoginFailure(db.Model):
@@ -39,10 +44,10 @@ class LoginFailure(db.Model):
         db.Index("ix_login_failures_ip_at", "ip", "at"),
     )
 
-    id = db.Column(db.Integer, primary_key=True)
-    at = db.Column(db.DateTime(timezone=True), nullable=False)
-    username = db.Column(db.String(64), nullable=False)  # lower-cased as typed
-    ip = db.Column(db.String(64), nullable=False)
+    id: Mapped[int] = mapped_column(db.Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), nullable=False)
+    username: Mapped[str] = mapped_column(db.String(64), nullable=False)  # lower-cased as typed
+    ip: Mapped[str] = mapped_column(db.String(64), nullable=False)
 
 
 class LoginRefusal(db.Model):
@@ -55,8 +60,8 @@ class LoginRefusal(db.Model):
         db.UniqueConstraint("username", "ip", "window_start", name="uq_login_refusals_key"),
     )
 
-    id = db.Column(db.Integer, primary_key=True)
-    window_start = db.Column(db.DateTime(timezone=True), nullable=False)
-    username = db.Column(db.String(64), nullable=False)
-    ip = db.Column(db.String(64), nullable=False)
-    refused = db.Column(db.Integer, nullable=False)
+    id: Mapped[int] = mapped_column(db.Integer, primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), nullable=False)
+    username: Mapped[str] = mapped_column(db.String(64), nullable=False)
+    ip: Mapped[str] = mapped_column(db.String(64), nullable=False)
+    refused: Mapped[int] = mapped_column(db.Integer, nullable=False)

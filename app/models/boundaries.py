@@ -5,21 +5,27 @@ table, so replacing a file never destroys what was drawn before. Geometries are 
 Polygon/MultiPolygon text in WGS-84; any GCJ-02 shift happens only when drawing.
 """
 
+from datetime import datetime
+
+from sqlalchemy.orm import Mapped, mapped_column
+
 from app.extensions import db
 
 
 class TownshipBoundaryUpload(db.Model):
     __tablename__ = "township_boundary_uploads"
 
-    id = db.Column(db.Integer, primary_key=True)
-    uploaded_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
-    uploaded_at = db.Column(
+    id: Mapped[int] = mapped_column(db.Integer, primary_key=True)
+    uploaded_by_id: Mapped[int] = mapped_column(
+        db.Integer, db.ForeignKey("users.id"), nullable=False
+    )
+    uploaded_at: Mapped[datetime] = mapped_column(
         db.DateTime(timezone=True), nullable=False, server_default=db.func.current_timestamp()
     )
-    filename = db.Column(db.String(255))
-    feature_count = db.Column(db.Integer, nullable=False)
+    filename: Mapped[str | None] = mapped_column(db.String(255))
+    feature_count: Mapped[int] = mapped_column(db.Integer, nullable=False)
 
-    boundaries = db.relationship("TownshipBoundary", back_populates="upload")
+    boundaries: Mapped[list["TownshipBoundary"]] = db.relationship(back_populates="upload")
 
 
 class TownshipBoundary(db.Model):
@@ -28,11 +34,13 @@ class TownshipBoundary(db.Model):
         db.UniqueConstraint("upload_id", "township_id", name="uq_township_boundaries_upload"),
     )
 
-    id = db.Column(db.Integer, primary_key=True)
-    upload_id = db.Column(
+    id: Mapped[int] = mapped_column(db.Integer, primary_key=True)
+    upload_id: Mapped[int] = mapped_column(
         db.Integer, db.ForeignKey("township_boundary_uploads.id"), nullable=False, index=True
     )
-    township_id = db.Column(db.Integer, db.ForeignKey("townships.id"), nullable=False)
-    geometry = db.Column(db.Text, nullable=False)  # GeoJSON geometry, WGS-84
+    township_id: Mapped[int] = mapped_column(
+        db.Integer, db.ForeignKey("townships.id"), nullable=False
+    )
+    geometry: Mapped[str] = mapped_column(db.Text, nullable=False)  # GeoJSON geometry, WGS-84
 
-    upload = db.relationship("TownshipBoundaryUpload", back_populates="boundaries")
+    upload: Mapped["TownshipBoundaryUpload"] = db.relationship(back_populates="boundaries")

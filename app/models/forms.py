@@ -3,14 +3,19 @@
 (app/formdefs/publication.py), so an old inspection can always be read against the form it was
 filled in with."""
 
+from datetime import datetime
+
+from sqlalchemy.orm import Mapped, mapped_column
+
 from app.extensions import db
 
 
 class PublishedForm(db.Model):
     __tablename__ = "published_forms"
 
-    form_id = db.Column(db.String(64), primary_key=True)
-    version = db.Column(db.String(32), primary_key=True)
-    sha256 = db.Column(db.String(64), nullable=False)  # of `definition`
-    definition = db.Column(db.Text, nullable=False)  # canonical JSON of the forms/ file
-    published_at = db.Column(db.DateTime(timezone=True), nullable=False)
+    form_id: Mapped[str] = mapped_column(db.String(64), primary_key=True)
+    version: Mapped[str] = mapped_column(db.String(32), primary_key=True)
+    sha256: Mapped[str] = mapped_column(db.String(64), nullable=False)  # of `definition`
+    # canonical JSON of the forms/ file
+    definition: Mapped[str] = mapped_column(db.Text, nullable=False)
+    published_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), nullable=False)

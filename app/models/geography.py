@@ -2,6 +2,8 @@
 communities). A county deployment holds one county; a province holds ~120, and every roll-up
 level above the village is a sum over this tree."""
 
+from sqlalchemy.orm import Mapped, mapped_column
+
 from app.extensions import db
 
 ZONES = ("plain", "mountain", "county_town", "unknown")
@@ -11,27 +13,33 @@ VILLAGE_KINDS = ("village", "community")
 class County(db.Model):
     __tablename__ = "counties"
 
-    id = db.Column(db.Integer, primary_key=True)
-    code = db.Column(db.String(6), nullable=False, unique=True)  # NBS 6-digit code
-    name = db.Column(db.String(64), nullable=False)
+    id: Mapped[int] = mapped_column(db.Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(db.String(6), nullable=False, unique=True)  # NBS 6-digit code
+    name: Mapped[str] = mapped_column(db.String(64), nullable=False)
 
-    townships = db.relationship("Township", back_populates="county", order_by="Township.code")
+    townships: Mapped[list["Township"]] = db.relationship(
+        back_populates="county", order_by="Township.code"
+    )
 
 
 class Township(db.Model):
     __tablename__ = "townships"
 
-    id = db.Column(db.Integer, primary_key=True)
-    code = db.Column(db.String(9), nullable=False, unique=True)  # NBS 9-digit code
-    county_id = db.Column(db.Integer, db.ForeignKey("counties.id"), nullable=False, index=True)
-    name = db.Column(db.String(64), nullable=False)
-    kind = db.Column(db.String(16), nullable=False)  # town (镇) | township (乡)
-    lat = db.Column(db.Float)
-    lon = db.Column(db.Float)
-    location_source = db.Column(db.Text)
+    id: Mapped[int] = mapped_column(db.Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(db.String(9), nullable=False, unique=True)  # NBS 9-digit code
+    county_id: Mapped[int] = mapped_column(
+        db.Integer, db.ForeignKey("counties.id"), nullable=False, index=True
+    )
+    name: Mapped[str] = mapped_column(db.String(64), nullable=False)
+    kind: Mapped[str] = mapped_column(db.String(16), nullable=False)  # town (镇) | township (乡)
+    lat: Mapped[float | None] = mapped_column(db.Float)
+    lon: Mapped[float | None] = mapped_column(db.Float)
+    location_source: Mapped[str | None] = mapped_column(db.Text)
 
-    county = db.relationship("County", back_populates="townships")
-    villages = db.relationship("Village", back_populates="township", order_by="Village.code")
+    county: Mapped["County"] = db.relationship(back_populates="townships")
+    villages: Mapped[list["Village"]] = db.relationship(
+        back_populates="township", order_by="Village.code"
+    )
 
 
 class Village(db.Model):
@@ -42,17 +50,20 @@ class Village(db.Model):
         db.CheckConstraint("households IS NULL OR households >= 0", name="households"),
     )
 
-    id = db.Column(db.Integer, primary_key=True)
-    code = db.Column(db.String(12), nullable=False, unique=True)  # NBS 12-digit code
-    name = db.Column(db.String(64), nullable=False)
-    township_id = db.Column(db.Integer, db.ForeignKey("townships.id"), nullable=False, index=True)
-    kind = db.Column(db.String(16), nullable=False, default="village")
-    zone = db.Column(db.String(16), nullable=False, default="unknown")
-    households = db.Column(db.Integer)
+    id: Mapped[int] = mapped_column(db.Integer, primary_key=True)
+    # NBS 12-digit code
+    code: Mapped[str] = mapped_column(db.String(12), nullable=False, unique=True)
+    name: Mapped[str] = mapped_column(db.String(64), nullable=False)
+    township_id: Mapped[int] = mapped_column(
+        db.Integer, db.ForeignKey("townships.id"), nullable=False, index=True
+    )
+    kind: Mapped[str] = mapped_column(db.String(16), nullable=False, default="village")
+    zone: Mapped[str] = mapped_column(db.String(16), nullable=False, default="unknown")
+    households: Mapped[int | None] = mapped_column(db.Integer)
     # WGS-84 as received; any GCJ-02 shift for Chinese tiles happens when drawing.
-    lat = db.Column(db.Float)
-    lon = db.Column(db.Float)
-    location_source = db.Column(db.Text)
-    is_demo = db.Column(db.Boolean, nullable=False, default=False)
+    lat: Mapped[float | None] = mapped_column(db.Float)
+    lon: Mapped[float | None] = mapped_column(db.Float)
+    location_source: Mapped[str | None] = mapped_column(db.Text)
+    is_demo: Mapped[bool] = mapped_column(db.Boolean, nullable=False, default=False)
 
-    township = db.relationship("Township", back_populates="villages")
+    township: Mapped["Township"] = db.relationship(back_populates="villages")

@@ -15,7 +15,17 @@ stays with who deleted it and why, and every read (and every roll-up) must filte
 `deleted_at IS NULL` (see app/inspections/changes.py `live`).
 """
 
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Mapped, mapped_column
+
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.models.geography import Village
+    from app.models.photos import InspectionFlag
+    from app.models.users import User
 
 STATUSES = ("submitted", "returned", "resubmitted", "approved")
 
@@ -30,45 +40,52 @@ class Inspection(db.Model):
         db.Index("ix_inspections_period_range", "inspected_on", "village_id", "id"),
     )
 
-    id = db.Column(db.Integer, primary_key=True)
-    client_uuid = db.Column(db.Uuid(as_uuid=False), nullable=False, unique=True)
-    village_id = db.Column(db.Integer, db.ForeignKey("villages.id"), nullable=False)
-    inspector_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
-    inspected_on = db.Column(db.Date, nullable=False)
-    quarter = db.Column(db.String(6), nullable=False)  # "2026Q4", derived from inspected_on
-    year = db.Column(db.Integer, nullable=False)
-    lat = db.Column(db.Float)
-    lon = db.Column(db.Float)
-    accuracy_m = db.Column(db.Float)
-    notes = db.Column(db.Text, nullable=False, default="")
+    id: Mapped[int] = mapped_column(db.Integer, primary_key=True)
+    client_uuid: Mapped[str] = mapped_column(db.Uuid(as_uuid=False), nullable=False, unique=True)
+    village_id: Mapped[int] = mapped_column(
+        db.Integer, db.ForeignKey("villages.id"), nullable=False
+    )
+    inspector_id: Mapped[int] = mapped_column(
+        db.Integer, db.ForeignKey("users.id"), nullable=False, index=True
+    )
+    inspected_on: Mapped[date] = mapped_column(db.Date, nullable=False)
+    # "2026Q4", derived from inspected_on
+    quarter: Mapped[str] = mapped_column(db.String(6), nullable=False)
+    year: Mapped[int] = mapped_column(db.Integer, nullable=False)
+    lat: Mapped[float | None] = mapped_column(db.Float)
+    lon: Mapped[float | None] = mapped_column(db.Float)
+    accuracy_m: Mapped[float | None] = mapped_column(db.Float)
+    notes: Mapped[str] = mapped_column(db.Text, nullable=False, default="")
     # SHA-256 of the canonical submitted content: a retry with the same UUID is compared by it.
-    content_hash = db.Column(db.String(64), nullable=False)
-    form_versions = db.Column(db.JSON, nullable=False)  # {"sewage": "2026.1", ...}
-    is_demo = db.Column(db.Boolean, nullable=False, default=False)
-    created_at = db.Column(db.DateTime(timezone=True), nullable=False)
-    updated_at = db.Column(db.DateTime(timezone=True), nullable=False)
-    status = db.Column(
+    content_hash: Mapped[str] = mapped_column(db.String(64), nullable=False)
+    # {"sewage": "2026.1", ...}
+    form_versions: Mapped[dict[str, str]] = mapped_column(db.JSON, nullable=False)
+    is_demo: Mapped[bool] = mapped_column(db.Boolean, nullable=False, default=False)
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), nullable=False)
+    status: Mapped[str] = mapped_column(
         db.String(16), nullable=False, default="submitted", server_default="submitted"
     )
-    review_comment = db.Column(db.Text)  # the lead's last comment (kept in the audit log too)
-    reviewed_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
-    reviewed_at = db.Column(db.DateTime(timezone=True))
-    deleted_at = db.Column(db.DateTime(timezone=True))
-    deleted_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
-    delete_reason = db.Column(db.Text)
+    # the lead's last comment (kept in the audit log too)
+    review_comment: Mapped[str | None] = mapped_column(db.Text)
+    reviewed_by_id: Mapped[int | None] = mapped_column(db.Integer, db.ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
+    deleted_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
+    deleted_by_id: Mapped[int | None] = mapped_column(db.Integer, db.ForeignKey("users.id"))
+    delete_reason: Mapped[str | None] = mapped_column(db.Text)
 
-    village = db.relationship("Village")
-    inspector = db.relationship("User", foreign_keys=[inspector_id])
-    reviewed_by = db.relationship("User", foreign_keys=[reviewed_by_id])
-    deleted_by = db.relationship("User", foreign_keys=[deleted_by_id])
-    answers = db.relationship(
-        "Answer", back_populates="inspection", cascade="all, delete-orphan", order_by="Answer.id"
+    village: Mapped["Village"] = db.relationship()
+    inspector: Mapped["User"] = db.relationship(foreign_keys=[inspector_id])
+    reviewed_by: Mapped["User | None"] = db.relationship(foreign_keys=[reviewed_by_id])
+    deleted_by: Mapped["User | None"] = db.relationship(foreign_keys=[deleted_by_id])
+    answers: Mapped[list["Answer"]] = db.relationship(
+        back_populates="inspection", cascade="all, delete-orphan", order_by="Answer.id"
     )
-    revisions = db.relationship(
-        "InspectionRevision", back_populates="inspection", order_by="InspectionRevision.number"
+    revisions: Mapped[list["InspectionRevision"]] = db.relationship(
+        back_populates="inspection", order_by="InspectionRevision.number"
     )
-    flags = db.relationship(
-        "InspectionFlag", back_populates="inspection", order_by="InspectionFlag.kind"
+    flags: Mapped[list["InspectionFlag"]] = db.relationship(
+        back_populates="inspection", order_by="InspectionFlag.kind"
     )
 
 
@@ -76,15 +93,18 @@ class InspectionRevision(db.Model):
     __tablename__ = "inspection_revisions"
     __table_args__ = (db.UniqueConstraint("inspection_id", "number", name="uq_revision_number"),)
 
-    id = db.Column(db.Integer, primary_key=True)
-    inspection_id = db.Column(db.Integer, db.ForeignKey("inspections.id"), nullable=False)
-    number = db.Column(db.Integer, nullable=False)
-    payload = db.Column(db.JSON, nullable=False)  # the validated submission, as stored
-    author_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
-    created_at = db.Column(db.DateTime(timezone=True), nullable=False)
+    id: Mapped[int] = mapped_column(db.Integer, primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(
+        db.Integer, db.ForeignKey("inspections.id"), nullable=False
+    )
+    number: Mapped[int] = mapped_column(db.Integer, nullable=False)
+    # the validated submission, as stored
+    payload: Mapped[dict[str, Any]] = mapped_column(db.JSON, nullable=False)
+    author_id: Mapped[int] = mapped_column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), nullable=False)
 
-    inspection = db.relationship("Inspection", back_populates="revisions")
-    author = db.relationship("User")
+    inspection: Mapped["Inspection"] = db.relationship(back_populates="revisions")
+    author: Mapped["User"] = db.relationship()
 
 
 class Answer(db.Model):
@@ -94,19 +114,19 @@ class Answer(db.Model):
         db.Index("ix_answers_section_field", "section", "field"),
     )
 
-    id = db.Column(db.Integer, primary_key=True)
-    inspection_id = db.Column(
+    id: Mapped[int] = mapped_column(db.Integer, primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(
         db.Integer, db.ForeignKey("inspections.id", ondelete="CASCADE"), nullable=False
     )
-    section = db.Column(db.String(32), nullable=False)
-    field = db.Column(db.String(64), nullable=False)
-    value_num = db.Column(db.Float)
-    value_text = db.Column(db.Text)
+    section: Mapped[str] = mapped_column(db.String(32), nullable=False)
+    field: Mapped[str] = mapped_column(db.String(64), nullable=False)
+    value_num: Mapped[float | None] = mapped_column(db.Float)
+    value_text: Mapped[str | None] = mapped_column(db.Text)
     # For a calculated field (forms' `calculate`): "measured" when the inspector gave the figure,
     # "estimated" when the server worked it out; then `coefficients` is JSON naming each
     # coefficient edition used (key, id, applies_from, value, grade, unverified). NULL for an
     # ordinary answer (a count, a choice) and for answers stored before estimates existed.
-    basis = db.Column(db.String(16))
-    coefficients = db.Column(db.Text)
+    basis: Mapped[str | None] = mapped_column(db.String(16))
+    coefficients: Mapped[str | None] = mapped_column(db.Text)
 
-    inspection = db.relationship("Inspection", back_populates="answers")
+    inspection: Mapped["Inspection"] = db.relationship(back_populates="answers")

@@ -7,7 +7,15 @@ new. A flag records something a reviewer should look at (a GPS fix far from the 
 outside the county); flags are facts about a stored inspection and are never edited.
 """
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Mapped, mapped_column
+
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.models.inspections import Inspection
 
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 FLAG_KINDS = ("far_from_village", "outside_county")
@@ -20,23 +28,27 @@ class Photo(db.Model):
         db.CheckConstraint("byte_size > 0", name="byte_size"),
     )
 
-    id = db.Column(db.Integer, primary_key=True)
-    client_photo_id = db.Column(db.Uuid(as_uuid=False), nullable=False, unique=True)
-    inspection_id = db.Column(
+    id: Mapped[int] = mapped_column(db.Integer, primary_key=True)
+    client_photo_id: Mapped[str] = mapped_column(
+        db.Uuid(as_uuid=False), nullable=False, unique=True
+    )
+    inspection_id: Mapped[int] = mapped_column(
         db.Integer, db.ForeignKey("inspections.id"), nullable=False, index=True
     )
-    section = db.Column(db.String(32), nullable=False)
-    storage_key = db.Column(db.String(200), nullable=False, unique=True)
-    content_type = db.Column(db.String(16), nullable=False)
-    byte_size = db.Column(db.Integer, nullable=False)
-    width = db.Column(db.Integer, nullable=False)
-    height = db.Column(db.Integer, nullable=False)
-    taken_at = db.Column(db.String(19))  # EXIF "YYYY:MM:DD HH:MM:SS", camera local time, kept
-    upload_sha256 = db.Column(db.String(64), nullable=False)  # of the bytes as sent: replays
-    uploader_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
-    created_at = db.Column(db.DateTime(timezone=True), nullable=False)
+    section: Mapped[str] = mapped_column(db.String(32), nullable=False)
+    storage_key: Mapped[str] = mapped_column(db.String(200), nullable=False, unique=True)
+    content_type: Mapped[str] = mapped_column(db.String(16), nullable=False)
+    byte_size: Mapped[int] = mapped_column(db.Integer, nullable=False)
+    width: Mapped[int] = mapped_column(db.Integer, nullable=False)
+    height: Mapped[int] = mapped_column(db.Integer, nullable=False)
+    # EXIF "YYYY:MM:DD HH:MM:SS", camera local time, kept
+    taken_at: Mapped[str | None] = mapped_column(db.String(19))
+    # of the bytes as sent: replays
+    upload_sha256: Mapped[str] = mapped_column(db.String(64), nullable=False)
+    uploader_id: Mapped[int] = mapped_column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), nullable=False)
 
-    inspection = db.relationship("Inspection")
+    inspection: Mapped["Inspection"] = db.relationship()
 
 
 class InspectionFlag(db.Model):
@@ -46,13 +58,15 @@ class InspectionFlag(db.Model):
         db.CheckConstraint(f"kind IN {FLAG_KINDS!r}", name="kind"),
     )
 
-    id = db.Column(db.Integer, primary_key=True)
-    inspection_id = db.Column(
+    id: Mapped[int] = mapped_column(db.Integer, primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(
         db.Integer, db.ForeignKey("inspections.id"), nullable=False, index=True
     )
-    kind = db.Column(db.String(32), nullable=False)
-    distance_m = db.Column(db.Float)  # from the village's known location (far_from_village)
-    limit_m = db.Column(db.Float)  # the configured distance in force when flagged
-    created_at = db.Column(db.DateTime(timezone=True), nullable=False)
+    kind: Mapped[str] = mapped_column(db.String(32), nullable=False)
+    # from the village's known location (far_from_village)
+    distance_m: Mapped[float | None] = mapped_column(db.Float)
+    # the configured distance in force when flagged
+    limit_m: Mapped[float | None] = mapped_column(db.Float)
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), nullable=False)
 
-    inspection = db.relationship("Inspection", back_populates="flags")
+    inspection: Mapped["Inspection"] = db.relationship(back_populates="flags")

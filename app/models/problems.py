@@ -8,7 +8,17 @@ rule, applied to this table too), so the ledger's history can be read back step 
 is deleted: a closed problem (销号) stays with its trail.
 """
 
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Mapped, mapped_column
+
 from app.extensions import db
+
+if TYPE_CHECKING:  # the relationships' targets, for the annotations only
+    from app.models.geography import Village
+    from app.models.inspections import Inspection
+    from app.models.users import User
 
 PROBLEM_STATUSES = ("open", "fix_reported", "closed")
 RESPONSIBLE_UNITS = ("village", "township")
@@ -24,31 +34,43 @@ class Problem(db.Model):
         db.Index("ix_problems_status_deadline", "status", "deadline"),
     )
 
-    id = db.Column(db.Integer, primary_key=True)
-    client_uuid = db.Column(db.Uuid(as_uuid=False), nullable=False, unique=True)
-    village_id = db.Column(db.Integer, db.ForeignKey("villages.id"), nullable=False, index=True)
+    id: Mapped[int] = mapped_column(db.Integer, primary_key=True)
+    client_uuid: Mapped[str] = mapped_column(db.Uuid(as_uuid=False), nullable=False, unique=True)
+    village_id: Mapped[int] = mapped_column(
+        db.Integer, db.ForeignKey("villages.id"), nullable=False, index=True
+    )
     # Recorded while inspecting or while reviewing one inspection; may be neither.
-    inspection_id = db.Column(db.Integer, db.ForeignKey("inspections.id"), index=True)
-    category = db.Column(
+    inspection_id: Mapped[int | None] = mapped_column(
+        db.Integer, db.ForeignKey("inspections.id"), index=True
+    )
+    category: Mapped[str] = mapped_column(
         db.String(32), nullable=False
     )  # a code of forms/ledger/problem_categories.json
-    description = db.Column(db.Text, nullable=False)
-    responsible = db.Column(db.String(16), nullable=False)
-    deadline = db.Column(db.Date, nullable=False)  # the county's date; overdue from the day after
-    status = db.Column(db.String(16), nullable=False, default="open")
-    created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
-    created_at = db.Column(db.DateTime(timezone=True), nullable=False)
-    updated_at = db.Column(db.DateTime(timezone=True), nullable=False)
-    closed_at = db.Column(db.DateTime(timezone=True))
-    content_hash = db.Column(db.String(64), nullable=False)  # a replay is compared by it
-
-    village = db.relationship("Village")
-    inspection = db.relationship("Inspection")
-    created_by = db.relationship("User")
-    events = db.relationship(
-        "ProblemEvent", back_populates="problem", order_by="ProblemEvent.number"
+    description: Mapped[str] = mapped_column(db.Text, nullable=False)
+    responsible: Mapped[str] = mapped_column(db.String(16), nullable=False)
+    deadline: Mapped[date] = mapped_column(
+        db.Date, nullable=False
+    )  # the county's date; overdue from the day after
+    status: Mapped[str] = mapped_column(db.String(16), nullable=False, default="open")
+    created_by_id: Mapped[int] = mapped_column(
+        db.Integer, db.ForeignKey("users.id"), nullable=False
     )
-    photos = db.relationship("ProblemPhoto", back_populates="problem", order_by="ProblemPhoto.id")
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), nullable=False)
+    closed_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
+    content_hash: Mapped[str] = mapped_column(
+        db.String(64), nullable=False
+    )  # a replay is compared by it
+
+    village: Mapped["Village"] = db.relationship()
+    inspection: Mapped["Inspection | None"] = db.relationship()
+    created_by: Mapped["User"] = db.relationship()
+    events: Mapped[list["ProblemEvent"]] = db.relationship(
+        back_populates="problem", order_by="ProblemEvent.number"
+    )
+    photos: Mapped[list["ProblemPhoto"]] = db.relationship(
+        back_populates="problem", order_by="ProblemPhoto.id"
+    )
 
 
 class ProblemEvent(db.Model):
@@ -58,19 +80,23 @@ class ProblemEvent(db.Model):
         db.CheckConstraint(f"kind IN {EVENT_KINDS!r}", name="kind"),
     )
 
-    id = db.Column(db.Integer, primary_key=True)
-    problem_id = db.Column(db.Integer, db.ForeignKey("problems.id"), nullable=False)
-    number = db.Column(db.Integer, nullable=False)  # 1, 2, ... in the problem's order
-    kind = db.Column(db.String(16), nullable=False)
-    status_from = db.Column(db.String(16))
-    status_to = db.Column(db.String(16), nullable=False)
-    note = db.Column(db.Text, nullable=False, default="")
-    deadline = db.Column(db.Date)  # the deadline in force after this step
-    actor_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
-    at = db.Column(db.DateTime(timezone=True), nullable=False)
+    id: Mapped[int] = mapped_column(db.Integer, primary_key=True)
+    problem_id: Mapped[int] = mapped_column(
+        db.Integer, db.ForeignKey("problems.id"), nullable=False
+    )
+    number: Mapped[int] = mapped_column(
+        db.Integer, nullable=False
+    )  # 1, 2, ... in the problem's order
+    kind: Mapped[str] = mapped_column(db.String(16), nullable=False)
+    status_from: Mapped[str | None] = mapped_column(db.String(16))
+    status_to: Mapped[str] = mapped_column(db.String(16), nullable=False)
+    note: Mapped[str] = mapped_column(db.Text, nullable=False, default="")
+    deadline: Mapped[date | None] = mapped_column(db.Date)  # the deadline in force after this step
+    actor_id: Mapped[int] = mapped_column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), nullable=False)
 
-    problem = db.relationship("Problem", back_populates="events")
-    actor = db.relationship("User")
+    problem: Mapped["Problem"] = db.relationship(back_populates="events")
+    actor: Mapped["User"] = db.relationship()
 
 
 class ProblemPhoto(db.Model):
@@ -80,17 +106,21 @@ class ProblemPhoto(db.Model):
         db.CheckConstraint("byte_size > 0", name="byte_size"),
     )
 
-    id = db.Column(db.Integer, primary_key=True)
-    client_photo_id = db.Column(db.Uuid(as_uuid=False), nullable=False, unique=True)
-    problem_id = db.Column(db.Integer, db.ForeignKey("problems.id"), nullable=False, index=True)
-    stage = db.Column(db.String(16), nullable=False)  # found / fix / recheck
-    storage_key = db.Column(db.String(200), nullable=False, unique=True)
-    content_type = db.Column(db.String(16), nullable=False)
-    byte_size = db.Column(db.Integer, nullable=False)
-    width = db.Column(db.Integer, nullable=False)
-    height = db.Column(db.Integer, nullable=False)
-    upload_sha256 = db.Column(db.String(64), nullable=False)
-    uploader_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
-    created_at = db.Column(db.DateTime(timezone=True), nullable=False)
+    id: Mapped[int] = mapped_column(db.Integer, primary_key=True)
+    client_photo_id: Mapped[str] = mapped_column(
+        db.Uuid(as_uuid=False), nullable=False, unique=True
+    )
+    problem_id: Mapped[int] = mapped_column(
+        db.Integer, db.ForeignKey("problems.id"), nullable=False, index=True
+    )
+    stage: Mapped[str] = mapped_column(db.String(16), nullable=False)  # found / fix / recheck
+    storage_key: Mapped[str] = mapped_column(db.String(200), nullable=False, unique=True)
+    content_type: Mapped[str] = mapped_column(db.String(16), nullable=False)
+    byte_size: Mapped[int] = mapped_column(db.Integer, nullable=False)
+    width: Mapped[int] = mapped_column(db.Integer, nullable=False)
+    height: Mapped[int] = mapped_column(db.Integer, nullable=False)
+    upload_sha256: Mapped[str] = mapped_column(db.String(64), nullable=False)
+    uploader_id: Mapped[int] = mapped_column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), nullable=False)
 
-    problem = db.relationship("Problem", back_populates="photos")
+    problem: Mapped["Problem"] = db.relationship(back_populates="photos")

@@ -26,7 +26,10 @@ exact (app/rollups/summary/quarter.py) and roll-ups read them; while not, writes
 empty) and roll-ups read the answers. The row is made by the migration and by create_all.
 """
 
+from datetime import datetime
+
 from sqlalchemy import DDL, event
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 
@@ -37,12 +40,14 @@ AREA_LEVELS = ("township", "county")
 class VillageQuarterFigure(db.Model):
     __tablename__ = "village_quarter_figures"
 
-    quarter = db.Column(db.String(6), primary_key=True)
-    approved_only = db.Column(db.Boolean, primary_key=True)
-    village_id = db.Column(db.Integer, db.ForeignKey("villages.id"), primary_key=True)
-    indicator = db.Column(db.String(64), primary_key=True)
-    numerator = db.Column(db.Float, nullable=False)
-    denominator = db.Column(db.Float, nullable=False)
+    quarter: Mapped[str] = mapped_column(db.String(6), primary_key=True)
+    approved_only: Mapped[bool] = mapped_column(db.Boolean, primary_key=True)
+    village_id: Mapped[int] = mapped_column(
+        db.Integer, db.ForeignKey("villages.id"), primary_key=True
+    )
+    indicator: Mapped[str] = mapped_column(db.String(64), primary_key=True)
+    numerator: Mapped[float] = mapped_column(db.Float, nullable=False)
+    denominator: Mapped[float] = mapped_column(db.Float, nullable=False)
 
 
 class AreaQuarterFigure(db.Model):
@@ -68,36 +73,37 @@ class AreaQuarterFigure(db.Model):
         {"sqlite_with_rowid": False},
     )
 
-    level = db.Column(db.String(8))
-    quarter = db.Column(db.String(6))
-    approved_only = db.Column(db.Boolean)
-    indicator = db.Column(db.String(64))
-    area_id = db.Column(db.Integer)  # a township's or a county's id
-    zone = db.Column(db.String(16))
-    numerator = db.Column(db.Float, nullable=False)
-    denominator = db.Column(db.Float, nullable=False)
-    villages = db.Column(db.Integer, nullable=False)  # reporting villages summed into this row
+    level: Mapped[str] = mapped_column(db.String(8))
+    quarter: Mapped[str] = mapped_column(db.String(6))
+    approved_only: Mapped[bool] = mapped_column(db.Boolean)
+    indicator: Mapped[str] = mapped_column(db.String(64))
+    area_id: Mapped[int] = mapped_column(db.Integer)  # a township's or a county's id
+    zone: Mapped[str] = mapped_column(db.String(16))
+    numerator: Mapped[float] = mapped_column(db.Float, nullable=False)
+    denominator: Mapped[float] = mapped_column(db.Float, nullable=False)
+    # reporting villages summed into this row
+    villages: Mapped[int] = mapped_column(db.Integer, nullable=False)
 
 
 class AreaVillageCount(db.Model):
     __tablename__ = "area_villages"
     __table_args__ = (db.CheckConstraint(f"level IN {AREA_LEVELS!r}", name="level"),)
 
-    level = db.Column(db.String(8), primary_key=True)
-    area_id = db.Column(db.Integer, primary_key=True)
-    zone = db.Column(db.String(16), primary_key=True)
-    villages = db.Column(db.Integer, nullable=False)
+    level: Mapped[str] = mapped_column(db.String(8), primary_key=True)
+    area_id: Mapped[int] = mapped_column(db.Integer, primary_key=True)
+    zone: Mapped[str] = mapped_column(db.String(16), primary_key=True)
+    villages: Mapped[int] = mapped_column(db.Integer, nullable=False)
 
 
 class SummaryState(db.Model):
     __tablename__ = "summary_state"
     __table_args__ = (db.CheckConstraint("id = 1", name="one_row"),)
 
-    id = db.Column(db.Integer, primary_key=True, autoincrement=False)
-    enabled = db.Column(db.Boolean, nullable=False)
-    changed_at = db.Column(db.DateTime(timezone=True))
+    id: Mapped[int] = mapped_column(db.Integer, primary_key=True, autoincrement=False)
+    enabled: Mapped[bool] = mapped_column(db.Boolean, nullable=False)
+    changed_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
     # the indicator definitions' fingerprint it was built from (IndicatorSet.fingerprint)
-    definitions = db.Column(db.String(64))
+    definitions: Mapped[str | None] = mapped_column(db.String(64))
 
 
 # create_all (tests, benches) makes the one row too, as migration 0010 does: writers lock it.

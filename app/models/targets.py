@@ -9,6 +9,10 @@ and
 the deadline by which `value` must be reached.
 """
 
+from datetime import date, datetime
+
+from sqlalchemy.orm import Mapped, mapped_column
+
 from app.extensions import db
 
 
@@ -23,16 +27,18 @@ class Target(db.Model):
         ),
     )
 
-    id = db.Column(db.Integer, primary_key=True)
-    indicator = db.Column(db.String(64), nullable=False, index=True)
-    zone = db.Column(db.String(16), nullable=False, default="*")
-    value = db.Column(db.Float, nullable=False)  # a fraction, 0..1
-    applies_from = db.Column(db.Date, nullable=False)
-    source = db.Column(db.Text)  # e.g. "plan §5.4" or the admin who set it
-    baseline_value = db.Column(db.Float)  # a fraction, 0..1: where the path starts
-    baseline_date = db.Column(db.Date)
-    deadline = db.Column(db.Date)  # when `value` must be reached
-    set_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
-    set_at = db.Column(
+    id: Mapped[int] = mapped_column(db.Integer, primary_key=True)
+    indicator: Mapped[str] = mapped_column(db.String(64), nullable=False, index=True)
+    zone: Mapped[str] = mapped_column(db.String(16), nullable=False, default="*")
+    value: Mapped[float] = mapped_column(db.Float, nullable=False)  # a fraction, 0..1
+    applies_from: Mapped[date] = mapped_column(db.Date, nullable=False)
+    source: Mapped[str | None] = mapped_column(db.Text)  # e.g. "plan §5.4" or the admin who set it
+    baseline_value: Mapped[float | None] = mapped_column(
+        db.Float
+    )  # a fraction, 0..1: where the path starts
+    baseline_date: Mapped[date | None] = mapped_column(db.Date)
+    deadline: Mapped[date | None] = mapped_column(db.Date)  # when `value` must be reached
+    set_by_id: Mapped[int | None] = mapped_column(db.Integer, db.ForeignKey("users.id"))
+    set_at: Mapped[datetime] = mapped_column(
         db.DateTime(timezone=True), nullable=False, server_default=db.func.current_timestamp()
     )

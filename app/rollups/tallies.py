@@ -108,10 +108,49 @@ _CACHE: dict = {}
 
 
 def _build(indicators, by_quarter, scope_kind, approved_only):
-    sections = sorted({i.section for i in indicators})
-    # Grouping by a constant is an error on PostgreSQL, so the period joins the keys only when
-    # the statement spans several quarters; otherwise it is a literal in the final SELECT.
-    split = [inspections.c.quarter.label("period")] if by_quarter else []
+    source, where = _period_inspections(scope_kind, approved_only)
+    held = _held_sections(sorted({i.section for i in indicators}), source, where, by_quarter)
+    latest = _latest(held, by_quarter)
+    # Fields read from another section than the indicator's own (profile.households): the join
+    # brings those answers of the same inspection along.
+    foreign = sorted(
+        {
+            path.partition(".")[0]
+            for i in indicators
+            for path in _paths(i)
+            if path.partition(".")[0] != i.section
+        }
+    )
+    joined = latest.join(
+        answers,
+        and_(
+            answers.c.inspection_id == latest.c.inspection_id,
+            # an IN list, so both databases probe the (inspection_id, section) index
+            answers.c.section.in_([latest.c.section, *(literal(f, String) for f in foreign)]),
+        ),
+    ).join(villages, villages.c.id == latest.c.village_id)
+    keys = [latest.c.period] if by_quarter else []
+    period = (
+        latest.c.period
+        if by_quarter
+        else cast(bindparam("period_code", type_=String), String).label("period")
+    )
+    return (
+        select(
+            period,
+            latest.c.village_id,
+            villages.c.township_id,
+            villages.c.zone,
+            *_indicator_columns(indicators, latest),
+        )
+        .select_from(joined)
+        .group_by(*keys, latest.c.village_id, villages.c.township_id, villages.c.zone)
+    )
+
+
+def _period_inspections(scope_kind, approved_only):
+    """What to read inspections from (joined to villages when the scope needs them) and the
+    conditions that pick the period's counted inspections in the scope."""
     where = [
         inspections.c.inspected_on >= bindparam("start", type_=Date),
         inspections.c.inspected_on <= bindparam("end", type_=Date),
@@ -133,6 +172,14 @@ def _build(indicators, by_quarter, scope_kind, approved_only):
         where.append(villages.c.township_id == bindparam("scope_id", type_=Integer))
     elif scope_kind == "village":
         where.append(inspections.c.village_id == bindparam("scope_id", type_=Integer))
+    return source, where
+
+
+def _held_sections(sections, source, where, by_quarter):
+    """Step 1, `held`: the period's inspections × the indicator sections each one holds."""
+    # Grouping by a constant is an error on PostgreSQL, so the period joins the keys only when
+    # the statement spans several quarters; otherwise it is a literal in the final SELECT.
+    split = [inspections.c.quarter.label("period")] if by_quarter else []
     # Which sections each inspection of the period holds: one index probe per inspection and
     # section on answers (inspection_id, section, …). A scalar subquery with LIMIT 1, because
     # PostgreSQL turns an EXISTS into a hash semi-join that reads every answer of all time.
@@ -160,7 +207,11 @@ def _build(indicators, by_quarter, scope_kind, approved_only):
         .where(*where)
         .subquery("candidates")
     )
-    held = select(candidates).where(candidates.c.holds == 1).subquery("held")
+    return select(candidates).where(candidates.c.holds == 1).subquery("held")
+
+
+def _latest(held, by_quarter):
+    """Step 2, `latest`: per period, village and section, the latest inspection holding it."""
     held_split = [held.c.period] if by_quarter else []
     ranked = select(
         *held_split,
@@ -174,27 +225,12 @@ def _build(indicators, by_quarter, scope_kind, approved_only):
         )
         .label("rank"),
     ).subquery("ranked")
-    latest = select(ranked).where(ranked.c.rank == 1).subquery("latest")
+    return select(ranked).where(ranked.c.rank == 1).subquery("latest")
 
-    # Fields read from another section than the indicator's own (profile.households): the join
-    # brings those answers of the same inspection along.
-    foreign = sorted(
-        {
-            path.partition(".")[0]
-            for i in indicators
-            for path in _paths(i)
-            if path.partition(".")[0] != i.section
-        }
-    )
-    joined = latest.join(
-        answers,
-        and_(
-            answers.c.inspection_id == latest.c.inspection_id,
-            # an IN list, so both databases probe the (inspection_id, section) index
-            answers.c.section.in_([latest.c.section, *(literal(f, String) for f in foreign)]),
-        ),
-    ).join(villages, villages.c.id == latest.c.village_id)
 
+def _indicator_columns(indicators, latest) -> list:
+    """Step 3's columns: per indicator, reported (1 or 0), numerator and denominator, each
+    read from the latest inspection of the indicator's own section."""
     columns = []
     for indicator in indicators:
         own = latest.c.section == indicator.section
@@ -208,17 +244,7 @@ def _build(indicators, by_quarter, scope_kind, approved_only):
             _term(indicator.numerator, own, reported).label(f"n_{indicator.key}"),
             _term(indicator.denominator, own, reported).label(f"d_{indicator.key}"),
         ]
-    keys = [latest.c.period] if by_quarter else []
-    period = (
-        latest.c.period
-        if by_quarter
-        else cast(bindparam("period_code", type_=String), String).label("period")
-    )
-    return (
-        select(period, latest.c.village_id, villages.c.township_id, villages.c.zone, *columns)
-        .select_from(joined)
-        .group_by(*keys, latest.c.village_id, villages.c.township_id, villages.c.zone)
-    )
+    return columns
 
 
 def village_figures(

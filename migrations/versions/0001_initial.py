@@ -1,7 +1,7 @@
 """county, users, inspections, answers, targets
 
 Revision ID: 0001_initial
-Revises: 
+Revises:
 Create Date: 2026-11-28 23:04:55.233960
 
 """

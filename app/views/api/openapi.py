@@ -60,7 +60,7 @@ IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 def _ops():
     """endpoint → (summary, request body schema, query schema, {status: response schema})."""
-    inspection_body = current_forms().inspection_schemas["en"](today=county_today())
+    inspection_body = current_forms().inspection_schema("en", county_today())
     one = {200: schemas.InspectionSchema}
     return {
         "api.create_token": (

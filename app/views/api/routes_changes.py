@@ -85,7 +85,7 @@ def edit(inspection_id: int):
     _check_changer(inspection)
     forms, lang = current_forms(), current_lang()
     correction = split_correction(json_body(), forms.form_set)
-    schema = forms.inspection_schemas[lang](today=county_today())
+    schema = forms.inspection_schema(lang, county_today())
     try:
         apply_correction(
             inspection, correction, g.actor, forms.form_set, schema, keep_untouched=False, lang=lang

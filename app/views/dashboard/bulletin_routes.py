@@ -14,10 +14,11 @@ from flask import Response, abort, current_app, render_template, request
 from app.accounts.access import county_or_abort, home_county, township_or_abort
 from app.accounts.policy import allow
 from app.clock import county_today
+from app.rollups.status_labels import status_labels
 from app.settings import reports_scope_approved_only
 from app.views.dashboard.blueprint import bp
 from app.views.dashboard.bulletin import build
-from app.views.dashboard.context import chosen_period, indicator_infos, own_township, status_labels
+from app.views.dashboard.context import chosen_period, indicator_infos, own_township
 from app.views.labels import zone_text
 
 STYLESHEET = "css/bulletin.css"

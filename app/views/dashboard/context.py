@@ -28,21 +28,6 @@ class IndicatorInfo:
     )
 
 
-def status_labels() -> dict[str, str]:
-    return {
-        "meets": _("Meets target"),
-        "near": _("Within 10 points"),
-        "behind": _("Behind"),
-        "insufficient_data": _("Insufficient data"),
-        "no_data": _("No data"),
-        "no_target": _("No target"),
-        # against the target's path (app/rollups/target_path.py)
-        "met": _("Target met"),
-        "on_track": _("On track"),
-        "behind_path": _("Behind the path"),
-    }
-
-
 def indicator_infos() -> list[IndicatorInfo]:
     forms = current_forms()
     lang = current_lang()

@@ -23,8 +23,9 @@ from app.exports import tables as exports
 from app.extensions import db
 from app.models import Township
 from app.rollups import reports
+from app.rollups.status_labels import status_labels
 from app.views.dashboard.blueprint import bp
-from app.views.dashboard.context import chosen_period, indicator_infos, status_labels
+from app.views.dashboard.context import chosen_period, indicator_infos
 from app.views.dashboard.tables import township_code_of
 
 MEDIA_TYPES = {

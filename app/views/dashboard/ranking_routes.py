@@ -16,6 +16,7 @@ from app.exports import tables as exports
 from app.models import Township
 from app.rollups.ranking import table_row
 from app.rollups.ranking_data import LEVELS, ranking
+from app.rollups.status_labels import status_labels
 from app.settings import reports_scope_approved_only
 from app.views.dashboard.blueprint import bp
 from app.views.dashboard.context import (
@@ -23,7 +24,6 @@ from app.views.dashboard.context import (
     indicator_infos,
     own_township,
     periods,
-    status_labels,
 )
 from app.views.dashboard.export_routes import MEDIA_TYPES
 from app.views.labels import ZONE_LABELS, zone_text

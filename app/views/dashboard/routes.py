@@ -25,6 +25,7 @@ from app.periods import parse_period
 from app.problems.queries import counts_for_period
 from app.rollups import reports
 from app.rollups.estimated_shares import estimated_shares
+from app.rollups.status_labels import status_labels
 from app.settings import reports_scope_approved_only
 from app.views.dashboard.blueprint import bp
 from app.views.dashboard.context import (
@@ -34,7 +35,6 @@ from app.views.dashboard.context import (
     indicator_infos,
     own_township,
     periods,
-    status_labels,
 )
 from app.views.dashboard.sparkline import sparkline
 from app.views.dashboard.tables import lagging, sort_units, township_code_of, trend_quarters

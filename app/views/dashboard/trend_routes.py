@@ -13,6 +13,7 @@ from markupsafe import Markup
 from app.accounts.access import county_or_abort, home_county, township_or_abort
 from app.accounts.policy import allow
 from app.rollups import reports
+from app.rollups.status_labels import status_labels
 from app.settings import reports_scope_approved_only
 from app.views.dashboard.blueprint import bp
 from app.views.dashboard.context import (
@@ -21,7 +22,6 @@ from app.views.dashboard.context import (
     indicator_infos,
     own_township,
     periods,
-    status_labels,
 )
 from app.views.dashboard.tables import trend_quarters
 from app.views.dashboard.trend_chart import trend_chart

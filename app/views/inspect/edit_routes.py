@@ -87,7 +87,7 @@ def edit_submit(inspection_id: int):
     removed = tuple(http_request.form.getlist("remove_sections"))
     for key in [k for k in values if k.split(".")[1:2] and k.split(".")[1] in removed]:
         del values[key]  # a section ticked for removal is removed, whatever it still holds
-    schema = forms.inspection_schemas[lang](today=county_today())
+    schema = forms.inspection_schema(lang, county_today())
     try:
         correction = split_correction(
             {

@@ -64,7 +64,7 @@ def submit_inspection(village_code: str):
     forms = current_forms()
     values = request.form.to_dict()
     values["village_code"] = village.code  # the page's village, whatever the post says
-    schema = forms.inspection_schemas[current_lang()](today=county_today())
+    schema = forms.inspection_schema(current_lang(), county_today())
     try:
         data = schema.load(payload_from_form(values, forms.form_set))
         stored = store_inspection(data, g.actor, forms.form_set)

@@ -27,7 +27,7 @@ def form_rules() -> dict:
         forms = current_forms()
         cache[key] = rules_document(
             forms.form_set,
-            forms.inspection_schemas[lang],
+            forms.inspection_schema(lang, today),
             lang,
             today,
             current_app.config["COUNTY_TIMEZONE"],

@@ -21,6 +21,7 @@ from app.maps.build import STATUS_COLOURS, STATUSES, MapSettings, build_map, ren
 from app.models import County, Township, TownshipBoundary, TownshipBoundaryUpload
 from app.periods import parse_period, previous_quarters, quarter_of
 from app.problems.mapping import with_problems
+from app.rollups.status_labels import status_labels
 from app.security import inline_scripts
 from app.views.labels import zone_text
 from app.views.maps.blueprint import bp
@@ -73,18 +74,6 @@ def tile_settings(config) -> dict:
             "subdomains": "01234567",
         }
     return {}
-
-
-def status_labels() -> dict[str, str]:
-    return {
-        "meets": _("Meets target"),
-        "near": _("Within 10 points of target"),
-        "behind": _("Behind target"),
-        "insufficient_data": _("Insufficient data"),
-        "no_target": _("No target set"),
-        "no_data": _("No data (nothing to measure)"),
-        "not_reported": _("Section not reported"),
-    }
 
 
 def _labels() -> dict:

@@ -147,7 +147,7 @@ def _import_entry(entry: dict, actor: User, report: RescueReport) -> None:
             inspection = _import_correction(entry, payload, actor)
             report.corrected.append(uuid)
         else:
-            data = forms.inspection_schemas["en"](today=county_today()).load(payload)
+            data = forms.inspection_schema("en", county_today()).load(payload)
             stored = store_inspection(data, actor, forms.form_set)
             inspection = stored.inspection
             (report.created if stored.created else report.already).append(uuid)
@@ -189,7 +189,7 @@ def _import_correction(entry: dict, payload: dict, actor: User):
         },
         forms.form_set,
     )
-    schema = forms.inspection_schemas["en"](today=county_today())
+    schema = forms.inspection_schema("en", county_today())
     apply_correction(
         inspection, correction, actor, forms.form_set, schema, keep_untouched=True, lang="en"
     )
