@@ -117,26 +117,7 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
     digest = content_hash(payload)
     uuid = payload["client_uuid"]
     ensure_published(form_set)  # the versions this inspection records mean one definition
-    now = utc_now()
-    location = data.get("location") or {}
-    values = {
-        "client_uuid": uuid,
-        "village_id": village.id,
-        "inspector_id": actor.id,
-        "inspected_on": data["inspected_on"],
-        "quarter": quarter_of(data["inspected_on"]),
-        "year": data["inspected_on"].year,
-        "notes": data.get("notes") or "",
-        "lat": location.get("lat"),
-        "lon": location.get("lon"),
-        "accuracy_m": location.get("accuracy_m"),
-        "content_hash": digest,
-        "form_versions": form_set.versions,
-        "is_demo": False,
-        "status": "submitted",
-        "created_at": now,
-        "updated_at": now,
-    }
+    values = _inspection_values(data, uuid, village, actor, digest, form_set)
     counted = with_count_basis(data)
     answers = tuple(answer_values(counted, form_set, estimate_inspection(counted, form_set)))
     rows = NewRows(
@@ -156,7 +137,36 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
         return _replay(existing, digest)
     note_written_places(db.session, [(village.id, values["quarter"])])  # the summary's recount
     _commit_keeping_loaded()
-    row = SimpleNamespace(
+    return Stored(inspection_id, True, _as_loaded(values, inspection_id, village, actor), answers)
+
+
+def _inspection_values(data: dict, uuid, village, actor: User, digest: str, form_set) -> dict:
+    """The new inspection's row."""
+    now = utc_now()
+    location = data.get("location") or {}
+    return {
+        "client_uuid": uuid,
+        "village_id": village.id,
+        "inspector_id": actor.id,
+        "inspected_on": data["inspected_on"],
+        "quarter": quarter_of(data["inspected_on"]),
+        "year": data["inspected_on"].year,
+        "notes": data.get("notes") or "",
+        "lat": location.get("lat"),
+        "lon": location.get("lon"),
+        "accuracy_m": location.get("accuracy_m"),
+        "content_hash": digest,
+        "form_versions": form_set.versions,
+        "is_demo": False,
+        "status": "submitted",
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _as_loaded(values: dict, inspection_id: int, village, actor: User) -> SimpleNamespace:
+    """The stored inspection as the callers read it, without loading it back."""
+    return SimpleNamespace(
         **dict.fromkeys(UNSET_BY_INSERT),
         **values,
         id=inspection_id,
@@ -168,7 +178,6 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
         inspector=actor,
         reviewed_by=None,
     )
-    return Stored(inspection_id, True, row, answers)
 
 
 def answer_values(data: dict, form_set: FormSet, estimates: dict | None = None):

@@ -94,33 +94,61 @@ def layer_payload(
     """Column arrays (gzip packs like with like): positions as integers of 1e-5° (≈1 m),
     village codes as the 3-digit suffix of their township's code where they share it.
     `focus` is the code of the township chosen: the map zooms to it."""
+    township_index, names, codes = _township_index(villages, townships)
+    status_index = {s: i for i, s in enumerate(STATUSES)}
+    cols, targets, marked = _village_columns(villages, township_index, status_index, project)
+    marks, boundaries = _township_marks(townships, status_index, tile_crs, project)
+    return {
+        "statuses": list(STATUSES),
+        "colours": STATUS_COLOURS,
+        "labels": labels,
+        "townshipNames": names,
+        "townshipCodes": codes,
+        "villages": cols,
+        "targets": list(targets),
+        **marked,
+        "focus": township_index.get(focus) if focus else None,
+        "townships": marks,
+        "boundaries": {"type": "FeatureCollection", "features": boundaries} if boundaries else None,
+        "villageUrl": village_url_prefix,
+        "canvas": len(villages) > SVG_LIMIT,
+    }
+
+
+def _township_index(villages, townships) -> tuple[dict, list, list]:
+    """Each township's position in the payload's name and code arrays: the marked townships
+    first, then any township only a village names (a township filter)."""
     township_index = {t.code: i for i, t in enumerate(townships)}
     names = [t.name for t in townships]
     codes = [t.code for t in townships]
-    for v in villages:  # villages whose township has no mark (a township filter)
+    for v in villages:
         if v.township_code not in township_index:
             township_index[v.township_code] = len(names)
             names.append(v.township_name)
             codes.append(v.township_code)
+    return township_index, names, codes
+
+
+VILLAGE_COLUMNS = (
+    "lat",
+    "lon",
+    "status",
+    "name",
+    "township",
+    "rate",
+    "num",
+    "den",
+    "target",
+    "code",
+)
+
+
+def _village_columns(villages, township_index, status_index, project) -> tuple[dict, dict, dict]:
+    """The villages' columns, the distinct targets (indexed), and the villages marked demo,
+    placed by GPS, or with a problem open or overdue (indices into the columns)."""
     targets: dict = {}
-    cols = {
-        k: []
-        for k in (
-            "lat",
-            "lon",
-            "status",
-            "name",
-            "township",
-            "rate",
-            "num",
-            "den",
-            "target",
-            "code",
-        )
-    }
-    demo, gps = [], []
-    problems: dict[str, list[int]] = {"open": [], "overdue": []}  # village indices
-    status_index = {s: i for i, s in enumerate(STATUSES)}
+    cols: dict[str, list] = {k: [] for k in VILLAGE_COLUMNS}
+    marked: dict = {"demo": [], "gps": [], "problems": {"open": [], "overdue": []}}
     for n, v in enumerate(villages):
         lat, lon = project(v.lat, v.lon)
         cols["lat"].append(round(lat * 100_000))
@@ -135,11 +163,16 @@ def layer_payload(
         shared = len(v.code) == 12 and v.code.startswith(v.township_code) and v.code[9:].isdigit()
         cols["code"].append(int(v.code[9:]) if shared else v.code)
         if v.is_demo:
-            demo.append(n)
+            marked["demo"].append(n)
         if v.from_gps:
-            gps.append(n)
+            marked["gps"].append(n)
         if v.problem:
-            problems[v.problem].append(n)
+            marked["problems"][v.problem].append(n)
+    return cols, targets, marked
+
+
+def _township_marks(townships, status_index, tile_crs: str, project) -> tuple[list, list]:
+    """One mark per township at its seat, and its boundary (shifted for GCJ-02 tiles) if any."""
     marks, boundaries = [], []
     for i, t in enumerate(townships):
         seat = project(t.lat, t.lon) if t.lat is not None and t.lon is not None else None
@@ -161,20 +194,4 @@ def layer_payload(
             if tile_crs == "GCJ02":
                 geometry = shift_geometry(geometry, wgs84_to_gcj02)
             boundaries.append({"type": "Feature", "properties": {"i": i}, "geometry": geometry})
-    return {
-        "statuses": list(STATUSES),
-        "colours": STATUS_COLOURS,
-        "labels": labels,
-        "townshipNames": names,
-        "townshipCodes": codes,
-        "villages": cols,
-        "targets": list(targets),
-        "demo": demo,
-        "gps": gps,
-        "focus": township_index.get(focus) if focus else None,
-        "problems": problems,
-        "townships": marks,
-        "boundaries": {"type": "FeatureCollection", "features": boundaries} if boundaries else None,
-        "villageUrl": village_url_prefix,
-        "canvas": len(villages) > SVG_LIMIT,
-    }
+    return marks, boundaries

@@ -60,8 +60,17 @@ IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 def _ops():
     """endpoint → (summary, request body schema, query schema, {status: response schema})."""
-    inspection_body = current_forms().inspection_schema("en", county_today())
-    one = {200: schemas.InspectionSchema}
+    return {
+        **_account_and_place_ops(),
+        **_rollup_ops(),
+        **_inspection_ops(),
+        **_photo_ops(),
+        **_problem_ops(),
+    }
+
+
+def _account_and_place_ops():
+    """Tokens, and the counties, townships and villages."""
     return {
         "api.create_token": (
             "Trade a username and password for a bearer token",
@@ -88,6 +97,12 @@ def _ops():
             schemas.VillageQuerySchema,
             {200: VillageList},
         ),
+    }
+
+
+def _rollup_ops():
+    """The figures: roll-ups, trends, rankings, and the coefficients behind the estimates."""
+    return {
         "api.get_rollup": (
             "Every indicator for the units of a level (province, county, township, village), "
             "within a county or township if asked, else within the caller's scope",
@@ -114,6 +129,14 @@ def _ops():
             None,
             {200: schemas_coefficients.CoefficientListSchema},
         ),
+    }
+
+
+def _inspection_ops():
+    """Inspections: stored once, changed by revision, reviewed."""
+    inspection_body = current_forms().inspection_schema("en", county_today())
+    one = {200: schemas.InspectionSchema}
+    return {
         "api.create_inspection": (
             "Store an inspection (idempotent by client_uuid)",
             inspection_body,
@@ -146,6 +169,12 @@ def _ops():
         ),
         "api.delete": ("Soft-delete with a reason", schemas.DeleteSchema, None, one),
         "api.restore": ("Restore a deleted inspection (county admin)", None, None, one),
+    }
+
+
+def _photo_ops():
+    """An inspection's photos."""
+    return {
         "api.upload_photo": (
             "Attach a photo (JPEG, PNG or WebP) to an inspection (idempotent by client_photo_id)",
             _photo_upload_body(),
@@ -154,7 +183,6 @@ def _ops():
         ),
         "api.list_photos": ("The photos of an inspection", None, None, {200: PhotoList}),
         "api.photo_file": ("A photo's file", None, None, {200: IMAGE}),
-        **_problem_ops(),
     }
 
 
