@@ -53,57 +53,74 @@ def build_inspection_schemas(form_set: FormSet, langs=("zh", "en")) -> dict[str,
 
 
 def build_inspection_schema(form_set: FormSet, lang: str) -> type[Schema]:
-    def label(key):
-        return ENVELOPE_LABELS[key][lang]
+    """The schema of one submitted inspection in `lang`: the envelope, the profile's fields, one
+    nested schema per section, and the checks between answers."""
+    words = _Words(lang)
+    envelope = _envelope_fields(form_set, words)
+    profile_fields = {f.key: _marshmallow_field(f, lang) for f in form_set.profile.fields}
+    base = _inspection_base(form_set, words)
+    return type("InspectionSchema", (base,), {**envelope, **profile_fields})
 
-    def errors(kind_for_invalid, text_label):
+
+class _Words:
+    """The messages in one language that the schema's fields and checks say."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.schema = {"unknown": message("unknown", lang), "type": message("object", lang)}
+
+    def label(self, key: str) -> str:
+        return ENVELOPE_LABELS[key][self.lang]
+
+    def errors(self, kind_for_invalid: str, text_label: str) -> dict:
         return {
-            "required": message("required", lang, label=text_label),
-            "null": message("null", lang, label=text_label),
-            "invalid": message(kind_for_invalid, lang, label=text_label),
-            "invalid_uuid": message(kind_for_invalid, lang, label=text_label),
-            "special": message("special", lang, label=text_label),
+            "required": message("required", self.lang, label=text_label),
+            "null": message("null", self.lang, label=text_label),
+            "invalid": message(kind_for_invalid, self.lang, label=text_label),
+            "invalid_uuid": message(kind_for_invalid, self.lang, label=text_label),
+            "special": message("special", self.lang, label=text_label),
         }
 
-    schema_messages = {"unknown": message("unknown", lang), "type": message("object", lang)}
 
-    class LocationSchema(Schema):
-        error_messages = schema_messages
-        lat = fields.Float(
-            required=True,
+def _location_schema(words: _Words) -> type[Schema]:
+    def coordinate(key: str, lo: float, hi: float, **kwargs) -> fields.Float:
+        return fields.Float(
             allow_nan=False,
-            validate=Range(-90, 90, error=_range(lang, label("lat"))),
-            error_messages=errors("number", label("lat")),
-        )
-        lon = fields.Float(
-            required=True,
-            allow_nan=False,
-            validate=Range(-180, 180, error=_range(lang, label("lon"))),
-            error_messages=errors("number", label("lon")),
-        )
-        accuracy_m = fields.Float(
-            allow_nan=False,
-            allow_none=True,
-            validate=Range(0, 100_000, error=_range(lang, label("accuracy_m"))),
-            error_messages=errors("number", label("accuracy_m")),
+            validate=Range(lo, hi, error=_range(words.lang, words.label(key))),
+            error_messages=words.errors("number", words.label(key)),
+            **kwargs,
         )
 
+    return type(
+        "LocationSchema",
+        (Schema,),
+        {
+            "error_messages": words.schema,
+            "lat": coordinate("lat", -90, 90, required=True),
+            "lon": coordinate("lon", -180, 180, required=True),
+            "accuracy_m": coordinate("accuracy_m", 0, 100_000, allow_none=True),
+        },
+    )
+
+
+def _sections_schema(form_set: FormSet, words: _Words) -> type[Schema]:
     section_fields = {
         form.form_id: fields.Nested(
-            _section_schema(form.fields, lang, schema_messages),
+            _section_schema(form.fields, words.lang, words.schema),
             allow_none=False,
             error_messages={
-                "type": message("object", lang),
-                "null": message("null", lang, label=form.title[lang]),
+                "type": message("object", words.lang),
+                "null": message("null", words.lang, label=form.title[words.lang]),
             },
         )
         for form in form_set.sections
     }
-    SectionsSchema = type(
-        "SectionsSchema", (Schema,), {"error_messages": schema_messages, **section_fields}
-    )
+    return type("SectionsSchema", (Schema,), {"error_messages": words.schema, **section_fields})
 
-    envelope = {
+
+def _envelope_fields(form_set: FormSet, words: _Words) -> dict:
+    lang, label, errors = words.lang, words.label, words.errors
+    return {
         "client_uuid": fields.UUID(
             required=True, error_messages=errors("uuid", label("client_uuid"))
         ),
@@ -117,7 +134,7 @@ def build_inspection_schema(form_set: FormSet, lang: str) -> type[Schema]:
         "inspected_on": CalendarDate(
             required=True, error_messages=errors("date", label("inspected_on"))
         ),
-        "location": fields.Nested(LocationSchema, allow_none=True, load_default=None),
+        "location": fields.Nested(_location_schema(words), allow_none=True, load_default=None),
         "notes": fields.String(
             load_default="",
             validate=[
@@ -127,17 +144,20 @@ def build_inspection_schema(form_set: FormSet, lang: str) -> type[Schema]:
             error_messages=errors("text", label("notes")),
         ),
         "sections": fields.Nested(
-            SectionsSchema,
+            _sections_schema(form_set, words),
             required=True,
             error_messages={**errors("object", label("sections")), "type": message("object", lang)},
         ),
     }
-    profile_fields = {f.key: _marshmallow_field(f, lang) for f in form_set.profile.fields}
+
+
+def _inspection_base(form_set: FormSet, words: _Words) -> type[Schema]:
+    lang, label = words.lang, words.label
 
     class InspectionBase(Schema):
         """Validates one submitted inspection; construct with `today=` the county's date."""
 
-        error_messages = schema_messages
+        error_messages = words.schema
 
         class Meta:
             unknown = RAISE
@@ -169,29 +189,32 @@ def build_inspection_schema(form_set: FormSet, lang: str) -> type[Schema]:
             sections = data.get("sections") or {}
             if "sections" in data and not sections:
                 raise ValidationError({"sections": [message("no_section", lang)]})
-            found = {}
-            for form in form_set.sections:
-                answers = sections.get(form.form_id)
-                if answers is None:
-                    continue
-                sent = _sent(original, form.form_id)
-                for key, text in _unestimable(form, answers, data, lang, sent):
-                    found.setdefault("sections", {}).setdefault(form.form_id, {})[key] = [text]
-                for c in form.constraints:
-                    limit = _lookup(c.limit, answers, data)
-                    terms = [answers[t] for t in c.terms if answers.get(t) is not None]
-                    if limit is None or not terms:
-                        continue
-                    total = sum(terms)
-                    if total > limit + 1e-9:
-                        text = c.message[lang].format(limit=_number(limit))
-                        found.setdefault("sections", {}).setdefault(form.form_id, {})[c.path] = [
-                            text
-                        ]
-            if found:
-                raise ValidationError(found)
+            if found := _cross_field_errors(form_set, sections, data, original, lang):
+                raise ValidationError({"sections": found})
 
-    return type("InspectionSchema", (InspectionBase,), {**envelope, **profile_fields})
+    return InspectionBase
+
+
+def _cross_field_errors(form_set: FormSet, sections: dict, data, original, lang: str) -> dict:
+    """{section: {field: [message]}}: a required calculated field that cannot be estimated, and
+    each broken rule between answers (e.g. recovered ≤ used)."""
+    found: dict = {}
+    for form in form_set.sections:
+        answers = sections.get(form.form_id)
+        if answers is None:
+            continue
+        sent = _sent(original, form.form_id)
+        for key, text in _unestimable(form, answers, data, lang, sent):
+            found.setdefault(form.form_id, {})[key] = [text]
+        for c in form.constraints:
+            limit = _lookup(c.limit, answers, data)
+            terms = [answers[t] for t in c.terms if answers.get(t) is not None]
+            if limit is None or not terms:
+                continue
+            if sum(terms) > limit + 1e-9:
+                text = c.message[lang].format(limit=_number(limit))
+                found.setdefault(form.form_id, {})[c.path] = [text]
+    return found
 
 
 def _sent(original, section: str) -> set:
