@@ -5,9 +5,8 @@ CSP: scripts, styles, fonts, connections and images from the app itself only (im
 `data:` URLs, which Leaflet's icons use, `blob:` previews of photos, and the configured map tile
 host). No inline script anywhere, with one exception a view must declare: `@inline_scripts`
 (the folium map, which emits inline <script> blocks and style attributes) gets a fresh nonce per
-response,
-`script-src 'self' 'nonce-…'`, and `style-src 'self' 'unsafe-inline'`; its template (or the
-folium HTML, via `add_nonce`) puts `nonce="{{ csp_nonce() }}"` on each inline script.
+response, `script-src 'self' 'nonce-…'`, and `style-src 'self' 'unsafe-inline'`; its template (or
+the folium HTML, via `add_nonce`) puts `nonce="{{ csp_nonce() }}"` on each inline script.
 """
 
 import re

@@ -2,8 +2,7 @@
 
 Pure (no Flask, no database): it takes the roll-up's results and the translated words, and
 returns bytes. Every figure goes through `app.rollups.figures`, the same rounding the page uses, so
-an
-export holds no number the page does not show.
+an export holds no number the page does not show.
 
 Spreadsheet programs run a cell that begins with `=`, `+`, `-` or `@` (and some read a leading
 tab or carriage return the same way) as a formula, so a village named `=HYPERLINK(...)` could

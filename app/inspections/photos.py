@@ -2,15 +2,13 @@
 
 The phone gives each photo its own UUID and may upload it any number of times. The first upload
 is cleaned (app.inspections.images), written to storage under a key the server makes, and recorded;
-a later
-upload with the same id and the same bytes gets the stored photo back, and one with other bytes
-is a conflict. The bytes are written before the row commits, so a committed row always has its
+a later upload with the same id and the same bytes gets the stored photo back, and one with other
+bytes is a conflict. The bytes are written before the row commits, so a committed row always has its
 file; a crash in between leaves at most an unreferenced file, never a row without one.
 
 The image is decoded and re-encoded between two transactions (app/inspections/photo_gate.py bounds
-it): the
-checks read in the first, which ends before decoding, and the insert re-checks and writes in a
-second, so on SQLite the write lock covers the insert and not the seconds a decode can take.
+it): the checks read in the first, which ends before decoding, and the insert re-checks and writes
+in a second, so on SQLite the write lock covers the insert and not the seconds a decode can take.
 Photos are taken only for a live inspection not yet approved, and at most
 `PHOTO_MAX_PER_INSPECTION` of them.
 """

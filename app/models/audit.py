@@ -1,10 +1,9 @@
 """The audit trail and the login-failure counter.
 
 `audit_events` is append-only: the app inserts rows (app/accounts/audit.py `record`) and no route
-updates
-or deletes one; a flush that tries to is refused (app/accounts/audit.py), and the migrations add
-triggers
-that refuse UPDATE and DELETE outright (PostgreSQL and SQLite) and TRUNCATE (PostgreSQL).
+updates or deletes one; a flush that tries to is refused (app/accounts/audit.py), and the migrations
+add triggers that refuse UPDATE and DELETE outright (PostgreSQL and SQLite) and TRUNCATE
+(PostgreSQL).
 
 `login_failures` lives in the database, not in a worker's memory, so the throttle counts the
 failures of every gunicorn worker together.

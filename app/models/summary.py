@@ -2,9 +2,8 @@
 one-row state that says whether the summary is on.
 
 `village_quarter_figures`: each row is exactly what app/rollups/tallies.py computes for one
-reporting
-village, quarter and indicator (its numerator and denominator from the village's latest live
-inspection of the quarter holding the indicator's section); a village that did not report an
+reporting village, quarter and indicator (its numerator and denominator from the village's latest
+live inspection of the quarter holding the indicator's section); a village that did not report an
 indicator has no row. Two sets of rows are kept, `approved_only` false (every live inspection)
 and true (approved ones only), so the county's approved-only setting can change at any time
 without a rebuild. Township and zone are not copied here: they are joined from villages.
@@ -22,8 +21,7 @@ more than the sums.
 
 `summary_state`: one row. While `enabled`, every writing transaction keeps the tables above
 exact (app/rollups/summary/quarter.py) and roll-ups read them; while not, writes leave them alone
-(and
-empty) and roll-ups read the answers. The row is made by the migration and by create_all.
+(and empty) and roll-ups read the answers. The row is made by the migration and by create_all.
 """
 
 from datetime import datetime

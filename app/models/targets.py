@@ -5,8 +5,7 @@ same indicator and zone. Zone `*` is the county default, used for zones without 
 (notably villages whose zone is still `unknown`).
 
 A row may carry its path (app/rollups/target_path.py): the baseline it starts from (value and date)
-and
-the deadline by which `value` must be reached.
+and the deadline by which `value` must be reached.
 """
 
 from datetime import date, datetime

@@ -1,7 +1,7 @@
 """Photos of a problem: as found, of the fix, of the re-check. Stored exactly once per phone photo
 id, cleaned like an inspection's photos (app/inspections/images.py) and written before the row
-commits (the
-reasoning of app/inspections/photos.py). Which role may add which stage: whoever records a problem
+commits (the reasoning of app/inspections/photos.py). Which role may add which stage: whoever
+records a problem
 adds what
 they found; the township (lead) adds its fix; an inspector adds the re-check. A closed problem
 takes only re-check photos (the passing re-check's own, sent after it closed it)."""

@@ -2,9 +2,8 @@
 event (problem.record / problem.report_fix / problem.recheck_pass / problem.recheck_fail).
 
 Who may act on which problem (the object half; `@allow` on the route is the role half): everyone
-only inside their scope (app/accounts/policy.py `in_scope`); `find_problem` answers None for what
-is not
-the caller's to know, so views answer 404 for missing and out-of-scope alike. A problem sent
+only inside their scope (app/accounts/policy.py `in_scope`); `find_problem` answers None for what is
+not the caller's to know, so views answer 404 for missing and out-of-scope alike. A problem sent
 again with the same client uuid (the phone's offline queue retries) is stored once; the same uuid
 with other content is a conflict. Callers commit.
 """

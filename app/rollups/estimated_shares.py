@@ -3,9 +3,8 @@ estimated tonnes over all tonnes of that field, summed over the villages in scop
 latest inspection holding the section, as every roll-up counts).
 
 Built on the roll-up's own SQL (app/rollups/tallies.py): one share is an indicator whose numerator
-sums
-the field's answers stored with basis "estimated" and whose denominator sums all of them, so the
-same villages, inspections, period and approved-only rule apply as to the figures beside it.
+sums the field's answers stored with basis "estimated" and whose denominator sums all of them, so
+the same villages, inspections, period and approved-only rule apply as to the figures beside it.
 Answers stored before estimates existed have no basis and count as measured (they were sent as
 tonnages). Always read live: the quarter summary holds indicators only.
 """

@@ -3,11 +3,9 @@ targets, the change from the village's previous inspection (large jumps marked),
 the photos and who entered it when.
 
 The rates come from the roll-up's own SQL (app/rollups/tallies.py `village_figures`, scoped to the
-one
-village and the inspection's day) and its arithmetic (app/rollups/core.py): there is no second
-formula.
-That statement takes the village's latest inspection of the day, so when two inspections of one
-village share a day, the later one's figures show and the page says so (`same_day_later`).
+one village and the inspection's day) and its arithmetic (app/rollups/core.py): there is no second
+formula. That statement takes the village's latest inspection of the day, so when two inspections of
+one village share a day, the later one's figures show and the page says so (`same_day_later`).
 
 A "large jump" is a change of at least LARGE_JUMP_POINTS percentage points in any indicator from
 the previous inspection: such an inspection, or one with a GPS flag, is left out of a batch

@@ -7,8 +7,8 @@ last wins, so a same-day correction takes effect); a zone without a row of its o
 `unknown`) falls back to the county default, zone `*`.
 
 The row in force also gives the value expected on its path (app/rollups/target_path.py) at the
-period's
-END date: a table is made for a period's start (which row applies) and end (where on the path).
+period's END date: a table is made for a period's start (which row applies) and end (where on the
+path).
 """
 
 from dataclasses import dataclass, field

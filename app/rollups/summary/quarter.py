@@ -15,9 +15,8 @@ same transaction, so the recomputation hangs on the session, not on the write pa
 PostgreSQL);
   only while the summary is on does it recompute each noted (village, quarter) with the one
   tally statement of app/rollups/tallies.py (no second definition of the arithmetic), then the
-  touched
-  townships' and counties' sums (app/rollups/summary/area.py). While it is off a write costs one
-  read.
+  touched townships' and counties' sums (app/rollups/summary/area.py). While it is off a write costs
+  one read.
 Writes through Core call `note_places` / `note_villages` themselves.
 """
 

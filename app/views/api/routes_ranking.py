@@ -2,8 +2,7 @@
 furthest behind their own target first (app/rollups/ranking.py): the rows of the ranking page.
 
 Scope (app/accounts/policy.py): village figures stay within the caller's township for township
-roles,
-whose default is their own township; a county admin or viewer ranks their county; another
+roles, whose default is their own township; a county admin or viewer ranks their county; another
 county or township is 403, an unknown one 404.
 """
 

@@ -2,8 +2,7 @@
 appends a new edition, and says how sheep and beef cattle are counted (存栏 or 出栏).
 
 Editions are never edited in place (app/formdefs/coefficients.py): an estimate already stored keeps
-the
-edition it was worked out with, and names it.
+the edition it was worked out with, and names it.
 """
 
 # Importing the route modules registers their routes on `bp`.

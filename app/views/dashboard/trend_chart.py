@@ -4,9 +4,8 @@ the chart, the target and the path to it drawn, as server-side SVG (no JavaScrip
 "How did clean heating change over eight quarters?" took eight period switches: a sparkline
 carries no numbers. This chart writes each quarter's rate above its point (the same rounding as
 everywhere, app/rollups/figures.py), draws the target of each quarter as a grey step line and the
-value
-expected on the target's path (app/rollups/target_path.py) as a dashed line; the page shows the same
-numbers as a table beside it: the table is what a screen reader reads and what survives a
+value expected on the target's path (app/rollups/target_path.py) as a dashed line; the page shows
+the same numbers as a table beside it: the table is what a screen reader reads and what survives a
 black-and-white print, and the SVG's <desc> points to it.
 
 Pure: it takes the roll-up's results and returns markup; it never computes a rate. The y axis is

@@ -1,8 +1,7 @@
 """From the database and the roll-up to the plain records the map builder draws.
 
 The statuses come from `app.rollups.reports.rollup` only; nothing here computes a rate. One
-distinction
-is added: a village (or township) that reported nothing for the indicator's section is
+distinction is added: a village (or township) that reported nothing for the indicator's section is
 "not reported", while one that reported a zero denominator is the roll-up's "no data".
 """
 

@@ -4,10 +4,9 @@ Each entry goes through exactly what the phone would have sent: the inspection s
 `store_inspection` (idempotent by client_uuid), then `store_photo` for each photo (idempotent by
 the photo's id). An edit entry (`kind: "edit"`, a correction made on the phone) goes through the
 PUT's path instead (app/inspections/corrections.py: its base revision checked, untouched sections
-kept) and
-never becomes a new inspection; an old file without `kind` holding a stored inspection's uuid is
-a replay or a conflict, never a second inspection either. So importing a file twice, or a file
-whose entries partly reached the server already, stores each inspection and photo once. A bad
+kept) and never becomes a new inspection; an old file without `kind` holding a stored inspection's
+uuid is a replay or a conflict, never a second inspection either. So importing a file twice, or a
+file whose entries partly reached the server already, stores each inspection and photo once. A bad
 entry is reported and skipped; the others are still stored, because each is the inspector's
 work and none depends on another.
 """
