@@ -89,3 +89,21 @@ def test_the_pdf_opens_and_holds_the_dashboards_figures(scenario, client):
         # the headline row reads rate, target, gap in that order, as the card shows them
         row = re.escape(shown["rate"]) + r"\s+" + re.escape(shown["target"]) + r"\s+"
         assert re.search(row + re.escape(shown["gap"]), text), (key, shown)
+
+
+def test_the_bulletin_counts_the_ledger_per_township(seeded, make_user, auth_headers):
+    """The ledger's world (tests/test_problem_counts.py): at 2026-12-10 15:59 UTC 西坊城镇 has 2
+    problems not closed, 1 overdue and 1 closed in 2026Q4; 蔡村镇 2, 2 and 0 — as the county
+    page's table. A township lead's bulletin holds their own township's row only."""
+    from tests.problem_world import at
+    from tests.review_world import PASSWORD
+    from tests.test_problem_counts import CAICUN, XIFANG, build
+
+    world, _h, client, _ids = build(seeded, make_user, auth_headers)
+    at(seeded, "2026-12-10T15:59")
+    client.post("/login", data={"username": "admin", "password": PASSWORD})
+    html = client.get("/dashboard/bulletin?period=2026Q4&lang=en").get_data(as_text=True)
+    table = html.split('id="problems-table"')[1].split("</table>")[0]
+    rows = dict(re.findall(r'<tr data-township="(\d+)">(.*?)</tr>', table))
+    cells = {code: re.findall(r'<td class="num">(\d+)</td>', row) for code, row in rows.items()}
+    assert cells == {XIFANG: ["2", "1", "1"], CAICUN: ["2", "2", "0"]}

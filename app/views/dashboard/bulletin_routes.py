@@ -9,11 +9,12 @@ scope is refused by app/accounts/access.py.
 
 from pathlib import Path
 
-from flask import Response, abort, current_app, render_template, request
+from flask import Response, abort, current_app, g, render_template, request
 
 from app.accounts.access import county_or_abort, home_county, township_or_abort
 from app.accounts.policy import allow
 from app.clock import county_today
+from app.problems.queries import counts_for_period
 from app.rollups.status_labels import status_labels
 from app.settings import reports_scope_approved_only
 from app.views.dashboard.blueprint import bp
@@ -39,12 +40,23 @@ def _bulletin():
     return build(period, county, township, indicators), township
 
 
+def _problems(township) -> list[dict]:
+    """The ledger's counts per township for the bulletin (open and overdue today, closed in the
+    period), the same as the county page's table; one township's row in its own bulletin."""
+    counts = counts_for_period(
+        g.actor, chosen_period(), county_today(), current_app.config["COUNTY_TIMEZONE"]
+    )
+    rows = [{"code": code, **c} for code, c in counts.items()]
+    return [r for r in rows if township is None or r["code"] == township.code]
+
+
 def _render(inline_css: str | None = None) -> str:
     bulletin, township = _bulletin()
     return render_template(
         "dashboard/bulletin.html",
         b=bulletin,
         township=township,
+        problems=_problems(township),
         statuses=status_labels(),
         zone_text=zone_text,
         approved_only=reports_scope_approved_only(),
