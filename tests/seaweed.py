@@ -146,14 +146,14 @@ def start(folder: Path) -> tuple[subprocess.Popen, SeaweedS3]:
     (folder / "data").mkdir(parents=True)
     (folder / "s3.json").write_text(json.dumps(s3_config()))
     ports = free_ports(8)
-    log = (folder / "weed.log").open("wb")
-    process = subprocess.Popen(
-        command(weed, folder, ports),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=folder,
-        start_new_session=True,
-    )
+    with (folder / "weed.log").open("wb") as log:  # the server keeps its own descriptor
+        process = subprocess.Popen(
+            command(weed, folder, ports),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=folder,
+            start_new_session=True,
+        )
     server = SeaweedS3(f"http://127.0.0.1:{ports[3]}", BUCKET, APP_KEYS, ADMIN_KEYS)
     try:
         _make_bucket(server, process)

@@ -55,6 +55,7 @@ def four_villages(seeded, make_user):
     in 2026Q1 reporting clean heating only (central / households)."""
     app = seeded
     uid = make_user("county_admin")
+    reviewer = make_user("county_admin", username="reviewer")  # nobody reviews their own
     with app.app_context():
         t1, t2, t3 = db.session.scalars(db.select(Township).order_by(Township.code).limit(3))
         second = County(code="140226", name="第二县")
@@ -80,7 +81,7 @@ def four_villages(seeded, make_user):
         db.session.commit()
         ids = {
             "T1": t1.id, "T2": t2.id, "T3": t3.id, "C1": t1.county_id, "C2": second.id,
-            "a": a.id, "b": b.id, "d": d.id, "b_code": b.code, "uid": uid,
+            "a": a.id, "b": b.id, "d": d.id, "b_code": b.code, "uid": uid, "reviewer": reviewer,
         }  # fmt: skip
         switch_on()
     return app, ids
@@ -159,7 +160,7 @@ def test_area_sums_follow_approvals_moves_zone_changes_and_later_visits(four_vil
     T1, T2, T3, C1, C2 = (ids[k] for k in ("T1", "T2", "T3", "C1", "C2"))  # noqa: N806
     with app.app_context():
         visit_a = db.session.scalar(db.select(Inspection).where(Inspection.village_id == ids["a"]))
-        review_inspection(visit_a, "approve", db.session.get(User, ids["uid"]))
+        review_inspection(visit_a, "approve", db.session.get(User, ids["reviewer"]))
         db.session.commit()
         assert areas(approved_only=True) == {
             ("township", T1, "plain", "clean_heating"): (60, 100, 1),

@@ -6,6 +6,8 @@ password check of /account/password is throttled and audited."""
 import time
 from datetime import timedelta
 
+import pytest
+
 from app import create_app
 from app.clock import utc_now
 from app.extensions import db
@@ -15,10 +17,16 @@ from tests.review_world import make_world, sign_in
 RIGHT = {"username": "insp", "password": "correct horse battery"}
 
 
-def behind_proxy(app):
-    """The same database, served as behind one trusted proxy (PROXY_COUNT=1)."""
+@pytest.fixture
+def behind_proxy(seeded):
+    """The same database, served as behind one trusted proxy (PROXY_COUNT=1); its engine is
+    disposed after the test (an open PostgreSQL connection would warn later, as an error)."""
     names = ("TESTING", "DATABASE_URL", "SECRET_KEY", "WTF_CSRF_ENABLED")
-    return create_app({**{k: app.config[k] for k in names}, "PROXY_COUNT": 1})
+    proxied = create_app({**{k: seeded.config[k] for k in names}, "PROXY_COUNT": 1})
+    yield proxied
+    with proxied.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def events(app, action):
@@ -33,10 +41,10 @@ def events(app, action):
 
 
 def test_a_forged_address_neither_escapes_the_account_count_nor_breaks_the_insert(
-    seeded, make_user
+    seeded, make_user, behind_proxy
 ):
     make_world(seeded, make_user)
-    client = behind_proxy(seeded).test_client()
+    client = behind_proxy.test_client()
     statuses = []
     for n in range(6):  # a new claimed address for every guess
         response = client.post(
