@@ -104,6 +104,21 @@ class RowIdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+def end_read_transaction() -> None:
+    """End the transaction a request's checks read in (nothing was written), keeping what it
+    loaded, so that no lock and no snapshot is held through slow work (decoding a photo)."""
+    from app.extensions import db
+
+    session = db.session()
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 # Writes through Core bypass the ORM events the roll-up summary listens to, so they note here
 # the (village_id, quarter) they wrote, and the summary recomputes those at commit
 # (app/rollups/summary/quarter.py). A key on the session, so a writer needs no import of the

@@ -2,8 +2,15 @@
 township's fix report, a failed then a passed re-check, every step kept with who and when (in
 problem_events and in the audit log), photos per stage, scope and roles."""
 
+import io
+import threading
+import time
+import uuid
+
+from PIL import Image, ImageFile
+
 from app.extensions import db
-from app.models import AuditEvent, Problem, ProblemEvent
+from app.models import AuditEvent, Problem, ProblemEvent, ProblemPhoto
 from app.problems.service import EventImmutable
 from tests.problem_world import (
     at,
@@ -154,3 +161,76 @@ def test_a_problem_recorded_while_reviewing_shows_on_the_review_page(
         f"/problems/new?village={world.village}&amp;inspection={inspection['id']}"
         in saved.get_data(as_text=True)
     )
+
+
+def test_a_problem_photo_passes_the_same_gate_as_an_inspection_photo(
+    seeded, make_user, auth_headers, monkeypatch
+):
+    """Over the pixel cap (6 Mpx in a few KB) it is refused from its header, never decoded, and
+    nothing is stored; within it (3 Mpx) it is stored with its size (issue 16, findings 1-2)."""
+    world, h, client = ledger_world(seeded, make_user, auth_headers)
+    problem = record(client, h["inspector"], world.village)
+
+    def sent(size):
+        out = io.BytesIO()
+        Image.new("1", size).save(out, "PNG")  # all black: a few KB for millions of pixels
+        return client.post(
+            f"/api/v1/problems/{problem['client_uuid']}/photos",
+            data={
+                "client_photo_id": str(uuid.uuid4()),
+                "stage": "found",
+                "photo": (io.BytesIO(out.getvalue()), "p.png", "image/png"),
+            },
+            headers=h["inspector"],
+            content_type="multipart/form-data",
+        )
+
+    def no_decoding(_image):
+        raise AssertionError("decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    bomb = sent((3000, 2000))
+    assert bomb.status_code == 422, bomb.get_json()
+    assert bomb.get_json()["errors"]["photo"] == ["The photo is damaged or too large to read"]
+    monkeypatch.undo()
+    with seeded.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(ProblemPhoto)) == 0
+    fits = sent((2000, 1500))
+    assert fits.status_code == 201, fits.get_json()
+    with seeded.app_context():
+        stored = db.session.execute(db.select(ProblemPhoto)).scalars().all()
+        assert [(p.width, p.height, p.stage) for p in stored] == [(2000, 1500, "found")]
+
+
+def test_a_problem_photo_decodes_without_the_write_lock_and_within_the_slots(
+    seeded, make_user, auth_headers, monkeypatch
+):
+    """While one problem photo decodes (held here), another problem is recorded at once (on
+    SQLite the write lock is not held through the decode), and with one decode slot a second
+    photo is told to come back (503, Retry-After), as an inspection's photo is."""
+    from tests.test_photo_gate import SlowDecode
+
+    world, h, client = ledger_world(seeded, make_user, auth_headers)
+    problem = record(client, h["inspector"], world.village)
+    seeded.config["PHOTO_DECODE_SLOTS"] = 1
+    slow, results = SlowDecode(monkeypatch), []
+
+    def first_photo():
+        answer = upload(seeded.test_client(), h["inspector"], problem["client_uuid"], "found")
+        results.append(answer.status_code)
+
+    thread = threading.Thread(target=first_photo)
+    thread.start()
+    assert slow.started.wait(5)
+    began = time.monotonic()
+    other = seeded.test_client().post(
+        "/api/v1/problems", json=problem_body(world.village), headers=h["inspector"]
+    )
+    waited = time.monotonic() - began
+    busy = upload(seeded.test_client(), h["inspector"], problem["client_uuid"], "found")
+    slow.release.set()
+    thread.join(10)
+    assert other.status_code == 201 and waited < 2
+    assert slow.released_in_time is True  # the other write did not wait for the decode
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "5"
+    assert results == [201]

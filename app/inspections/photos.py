@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.audit import record
 from app.clock import utc_now
-from app.db import reads_before_writes
+from app.db import end_read_transaction, reads_before_writes
 from app.extensions import db
 from app.formdefs import FormSet
 from app.inspections import photo_gate
@@ -103,7 +103,7 @@ def store_photo(
         if existing is not None:
             return _replay(existing, inspection, digest)
         _check_accepts(inspection, limits)
-    _end_read_transaction()
+    end_read_transaction()
 
     image = photo_gate.clean_bounded(data, limits.max_pixels, limits.decode_slots)
     now = utc_now()
@@ -149,19 +149,6 @@ def _check_accepts(inspection: Inspection, limits: PhotoLimits) -> None:
     )
     if count >= limits.max_per_inspection:
         raise TooManyPhotos(f"{count} photos already")
-
-
-def _end_read_transaction() -> None:
-    """End the transaction the checks read in (nothing was written), keeping what it loaded,
-    so that no lock and no snapshot is held while the image is decoded."""
-    session = db.session()
-    if not session.in_transaction() or session.new or session.dirty or session.deleted:
-        return
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
 
 
 def photos_of(inspection: Inspection) -> list[Photo]:

@@ -11,8 +11,9 @@ import hashlib
 from sqlalchemy.exc import IntegrityError
 
 from app.clock import utc_now
+from app.db import end_read_transaction, reads_before_writes
 from app.extensions import db
-from app.inspections import images
+from app.inspections import photo_gate
 from app.inspections.photos import PhotoConflict, PhotoTooLarge, new_key
 from app.inspections.storage import PhotoStorage
 from app.models import Problem, ProblemPhoto, User
@@ -50,18 +51,26 @@ def store_problem_photo(
     *,
     max_bytes: int,
     max_pixels: int,
+    decode_slots: int,
 ) -> tuple[ProblemPhoto, bool]:
     if len(data) > max_bytes:
         raise PhotoTooLarge(f"{len(data)} bytes > {max_bytes}")
     digest = hashlib.sha256(data).hexdigest()
-    existing = _by_client_id(client_photo_id)
-    if existing is not None:
-        return _replay(existing, problem, digest), False
-    check_stage(problem, stage, actor)
-    image = images.clean(data, max_pixels)
+    # As an inspection's photo (app/inspections/photos.py): the checks read, the read ends, the
+    # image is decoded (header checked first, a bounded number at a time) with no lock held, and
+    # the write transaction only checks again and inserts.
+    with reads_before_writes():
+        existing = _by_client_id(client_photo_id)
+        if existing is not None:
+            return _replay(existing, problem, digest), False
+        check_stage(problem, stage, actor)
+    end_read_transaction()
+    image = photo_gate.clean_bounded(data, max_pixels, decode_slots)
     now = utc_now()
     key = new_key(image.extension, now)
     storage.put(key, image.data, image.content_type)
+    db.session.refresh(problem)
+    check_stage(problem, stage, actor)  # again, in the write transaction that inserts
     photo = ProblemPhoto(
         client_photo_id=client_photo_id,
         problem_id=problem.id,

@@ -14,6 +14,7 @@ from app.clock import county_today
 from app.extensions import db
 from app.i18n import current_lang
 from app.inspections.images import BrokenImage, NotAnImage
+from app.inspections.photo_gate import RETRY_AFTER_SECONDS, DecodeBusy
 from app.inspections.photos import PhotoConflict, PhotoTooLarge
 from app.inspections.storage import photo_storage
 from app.models import ProblemPhoto
@@ -146,7 +147,12 @@ def upload_problem_photo(problem_uuid):
             photo_storage(),
             max_bytes=config["PHOTO_MAX_BYTES"],
             max_pixels=config["PHOTO_MAX_PIXELS"],
+            decode_slots=config["PHOTO_DECODE_SLOTS"],
         )
+    except DecodeBusy:  # as an inspection's photo: the phone sends it again
+        response = error_response(503, PHOTO_MESSAGES["busy"][lang], code="busy")
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     except PhotoTooLarge:
         return error_response(413)
     except NotAnImage:

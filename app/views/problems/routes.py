@@ -27,6 +27,7 @@ from app.exports import tables as exports
 from app.extensions import db
 from app.i18n import current_lang
 from app.inspections.images import BrokenImage, NotAnImage
+from app.inspections.photo_gate import DecodeBusy
 from app.inspections.photos import PhotoConflict, PhotoTooLarge
 from app.inspections.storage import photo_storage
 from app.models import Village
@@ -246,8 +247,9 @@ def _photo(problem, stage: str) -> None:
             photo_storage(),
             max_bytes=config["PHOTO_MAX_BYTES"],
             max_pixels=config["PHOTO_MAX_PIXELS"],
+            decode_slots=config["PHOTO_DECODE_SLOTS"],
         )
-    except (PhotoTooLarge, NotAnImage, BrokenImage, PhotoConflict, StageRefused):
+    except (PhotoTooLarge, NotAnImage, BrokenImage, PhotoConflict, StageRefused, DecodeBusy):
         flash(_("The photo was not kept: only JPEG, PNG or WebP photos"))
 
 
