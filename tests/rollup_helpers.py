@@ -71,7 +71,7 @@ def by_code(units):
 def judge_any_coverage() -> None:
     """Judge every figure whatever its coverage (setting reports.coverage_threshold = 0): for
     worlds of a few villages whose tests are about the arithmetic, not about coverage
-    (tests/test_coverage.py tests the threshold)."""
+    (tests/rollups/test_coverage_paths.py tests the threshold)."""
     from app.models import Setting  # noqa: PLC0415 - only these worlds need it
 
     db.session.merge(

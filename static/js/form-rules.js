@@ -3,7 +3,7 @@
 // its interpreter: types, whole numbers, bounds, choices, lengths, required answers (a section
 // is filled all or not at all), the cross-field constraints and the county's today. Messages
 // come from the document, so they are the server's, in the page's language. No rule is written
-// here; tests/test_form_rules.py runs the validation tests' hostile corpus through both.
+// here; tests/formdefs/test_form_rules.py runs the validation tests' hostile corpus through both.
 // The server stays the authority: whatever it still refuses comes back as a 422 as before.
 (function () {
   "use strict";

@@ -23,6 +23,7 @@ from tests.browser_support import (  # noqa: F401 (CHROMIUM* re-exported)
     seeded_sqlite_app,
     serving,
 )
+from tests.paths import SCREENSHOTS
 
 PHONE = {
     "viewport": {"width": 360, "height": 740},
@@ -33,7 +34,6 @@ PHONE = {
 }
 INSPECTOR = ("wang", "correct horse battery")
 INSPECTOR_TOWNSHIP = "140225101"  # 西坊城镇
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @dataclass

@@ -13,7 +13,6 @@ give the
 import json
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -23,10 +22,11 @@ from app.formdefs.calculations import evaluate
 from app.formdefs.coefficients import add_edition
 from app.models import Answer, Inspection, User, Village
 from tests.browser.offline_server import wait_until_offline_ready
-from tests.test_calculations import CASES, case_inputs
+from tests.formdefs.test_calculations import CASES, case_inputs
+from tests.paths import ROOT
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parents[2]
+
 VILLAGE = "140225101205"  # 南阳庄村委会, 西坊城镇 (the live server's inspector's township)
 
 

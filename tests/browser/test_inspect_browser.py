@@ -4,7 +4,6 @@ beside its field, fix it, submit, see the saved page, and find exactly one inspe
 right answers in the database. The same without JavaScript. No request may leave the app."""
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -13,6 +12,7 @@ from app.formdefs import load_forms
 from app.formdefs.registry import current_forms
 from app.models import Answer, Inspection, Village
 from tests.browser.offline_server import wait_until_offline_ready
+from tests.paths import FORMS
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ def by_id(page, element_id):
 
 
 # the profile, one step per section, then the finish step
-STEPS = len(load_forms(Path(__file__).resolve().parents[2] / "forms").forms) + 1
+STEPS = len(load_forms(FORMS).forms) + 1
 SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
     'a, button, input:not([type=hidden]):not([type=radio]), select, textarea, label.choice'))
   .map(e => [e, e.getBoundingClientRect()])

@@ -7,7 +7,6 @@ county with the scenario of tests/map_helpers.py, served on a free loopback port
 """
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -15,10 +14,11 @@ from app.extensions import db
 from app.models import User
 from tests.browser_support import seeded_sqlite_app, serving
 from tests.map_helpers import CODES, HOSTILE, PERIOD, seed_scenario
+from tests.paths import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 ADMIN = ("mapadmin", "correct horse battery")
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "map.png"
+SCREENSHOT = SCREENSHOTS / "map.png"
 # Set before any page script runs: alert/confirm/prompt only record what they were asked.
 HOOK_ALERT = """
 window.__alerts = [];

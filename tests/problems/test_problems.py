@@ -208,7 +208,7 @@ def test_a_problem_photo_decodes_without_the_write_lock_and_within_the_slots(
     """While one problem photo decodes (held here), another problem is recorded at once (on
     SQLite the write lock is not held through the decode), and with one decode slot a second
     photo is told to come back (503, Retry-After), as an inspection's photo is."""
-    from tests.test_photo_gate import SlowDecode
+    from tests.inspections.test_photo_gate import SlowDecode
 
     world, h, client = ledger_world(seeded, make_user, auth_headers)
     problem = record(client, h["inspector"], world.village)

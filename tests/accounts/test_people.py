@@ -1,7 +1,7 @@
 """People management on the web and on the command line (issue 16): an admin adds a person
 with a one-time password that must be changed at the first sign-in, changes a role or township,
 deactivates, resets a password; a county's admin only within the county; every change audited.
-Who may open the pages at all is the route-by-role test's (tests/test_access_policy.py)."""
+Who may open the pages at all is the route-by-role test's (tests/accounts/test_access_policy.py)."""
 
 import re
 
@@ -10,8 +10,8 @@ import pytest
 from app.accounts.people import PeopleError, change_person, create_person
 from app.extensions import db
 from app.models import AuditEvent, County, Township, User
+from tests.accounts.test_access_policy import COUNTY_B, TOWNSHIP_B, add_county_b
 from tests.review_world import PASSWORD, TOWNSHIP, make_world, sign_in
-from tests.test_access_policy import COUNTY_B, TOWNSHIP_B, add_county_b
 
 OWN_PASSWORD = "my own long passphrase"
 

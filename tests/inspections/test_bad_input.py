@@ -21,7 +21,7 @@ def with_(village, **changes):
 
 def bad_bodies(v: str) -> list:
     """Hostile bodies for village `v`: (body, status, the one error path it names). Also run
-    through the browser's rules by tests/test_form_rules.py."""
+    through the browser's rules by tests/formdefs/test_form_rules.py."""
     return [  # (body, status, the error path it names)
         (with_(v, notes="x" * 2001), 422, "notes"),
         (with_(v, notes=5), 422, "notes"),

@@ -12,9 +12,9 @@ from app.models import Problem
 from tests.map_helpers import payload as map_payload
 from tests.map_helpers import villages_of
 from tests.problem_world import at, ledger_world, record
+from tests.problems.test_problem_counts import CAICUN, XIFANG
+from tests.problems.test_problem_counts import build as counts_world
 from tests.review_world import HOSTILE, payload, sign_in
-from tests.test_problem_counts import CAICUN, XIFANG
-from tests.test_problem_counts import build as counts_world
 
 HAICUN = "140225100216"  # 海村, 永安镇: a village with a known location
 

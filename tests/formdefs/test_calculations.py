@@ -4,15 +4,14 @@ products of numeric answers, coefficients and constants."""
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 
 from app.formdefs import load_forms
 from app.formdefs.calculations import evaluate, parse_calculation
 from app.formdefs.coefficients import SEED_FILE
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 CASES = json.loads((ROOT / "tests" / "fixtures" / "calculate_cases.json").read_text())["cases"]
 SEEDED = {c["key"]: c["value"] for c in json.loads(SEED_FILE.read_text())["coefficients"]}
 

@@ -2,7 +2,6 @@
 
 import csv
 import json
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,9 @@ from app.geography.geo import (
     shift_geometry,
     wgs84_to_gcj02,
 )
+from tests.paths import APP
 
-DATA = Path(__file__).resolve().parent.parent / "app" / "data"
+DATA = APP / "data"
 
 # Reference pairs (WGS-84 lat, lon → GCJ-02 lat, lon) published as the test vectors of
 # googollee/eviltransform, go/transform_test.go (commit 1643645a), also used verbatim by its

@@ -15,8 +15,8 @@ from app.geography import county
 from app.models import Inspection, PublishedForm
 from tests.api_payloads import OWN_VILLAGE, bearer, dispose, valid_payload
 from tests.factories import add_user
+from tests.paths import FORMS
 
-FORMS = Path(__file__).resolve().parent.parent / "forms"
 SECTIONS = len(load_forms(FORMS).forms)  # every form in forms/, the profile included
 
 

@@ -1,5 +1,5 @@
 """The phone checks what the server checks: every hostile value of the validation tests
-(tests/test_validation.py RULES and the rest, tests/test_bad_input.py bad_bodies) and what a
+(tests/formdefs/test_validation.py RULES and the rest, tests/inspections/test_bad_input.py bad_bodies) and what a
 phone keyboard can type, run through the server (the API's body reader and the marshmallow
 schema) and through static/js/form-rules.js in Chromium on the rules document the server ships.
 Both must answer the same: accepted or refused, the same field paths, the same messages, in
@@ -8,7 +8,6 @@ Chinese and in English. No database is involved: the rules are the schema's."""
 import json
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from marshmallow import ValidationError
@@ -21,12 +20,13 @@ from app.views.error_shape import flatten
 from app.views.inspect.formdata import payload_from_form
 from app.views.inspect.rules_view import form_rules, form_rules_json
 from tests.api_payloads import NOON_28_NOV, changed, fixed_clock, valid_payload
-from tests.test_bad_input import bad_bodies
-from tests.test_validation import RULES
+from tests.formdefs.test_validation import RULES
+from tests.inspections.test_bad_input import bad_bodies
+from tests.paths import STATIC_JS
 
 pytestmark = pytest.mark.browser
 
-SCRIPT = (Path(__file__).resolve().parents[1] / "static" / "js" / "form-rules.js").read_text()
+SCRIPT = (STATIC_JS / "form-rules.js").read_text()
 VILLAGE = "140225101200"
 LANGS = ("zh", "en")
 

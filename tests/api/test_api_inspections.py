@@ -10,7 +10,6 @@ import multiprocessing
 import threading
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -37,12 +36,11 @@ from tests.api_payloads import (
     seeded_module_app,
     valid_payload,
 )
+from tests.paths import FORMS
 
 URL = "/api/v1/inspections"
-# every form in forms/ at its shipped version (pinned only in tests/test_formdefs.py)
-ALL_FORMS_2026_1 = {
-    f.form_id: f.version for f in load_forms(Path(__file__).resolve().parent.parent / "forms").forms
-}
+# every form in forms/ at its shipped version (pinned only in tests/formdefs/test_formdefs.py)
+ALL_FORMS_2026_1 = {f.form_id: f.version for f in load_forms(FORMS).forms}
 
 
 @pytest.fixture(scope="module", params=DATABASES)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
-from tests.test_migrations import empty_database, migrated_app  # noqa: F401 (fixtures)
+from tests.house.test_migrations import empty_database, migrated_app  # noqa: F401 (fixtures)
 
 STATEMENTS = [
     "UPDATE audit_events SET action = 'nothing'",

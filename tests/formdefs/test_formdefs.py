@@ -5,12 +5,12 @@ keys are the API contract of issue 2.
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from app.formdefs import load_forms
 from app.formdefs.indicators import load_indicators
+from tests.paths import FORMS
 
 LABEL = {"zh": "户数", "en": "Households"}
 
@@ -381,7 +381,7 @@ def test_indicator_keys_are_unique(tmp_path):
 
 @pytest.fixture(scope="module")
 def shipped():
-    forms_dir = Path(__file__).resolve().parent.parent / "forms"
+    forms_dir = FORMS
     form_set = load_forms(forms_dir)
     return form_set, load_indicators(forms_dir, form_set)
 

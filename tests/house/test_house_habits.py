@@ -4,12 +4,11 @@ whole of app/ so a new copy fails here instead of drifting apart from the origin
 import ast
 import re
 from datetime import date
-from pathlib import Path
 
 from app.formdefs.registry import current_forms
 from app.rollups.status_labels import status_labels
+from tests.paths import APP
 
-APP = Path(__file__).resolve().parent.parent / "app"
 LONGEST_FUNCTION = 60  # lines, decorators not counted
 # Functions allowed to be longer: none now (issue 11 split the last ones into named steps).
 NOT_YET_SPLIT: set[str] = set()

@@ -13,8 +13,8 @@ import pytest
 from app.extensions import db
 from app.models import County, User
 from tests import province_scenario as ps
+from tests.dashboard.test_dashboard import card
 from tests.dashboard_scenario import PASSWORD, quick_user
-from tests.test_dashboard import card
 
 Q1 = "period=2026Q1"
 

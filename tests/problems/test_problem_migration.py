@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from app.extensions import db
 from app.models import ProblemEvent, Township, User
 from app.problems.service import EventImmutable, record_problem
-from tests.test_migrations import empty_database, migrated_app  # noqa: F401 (fixtures)
+from tests.house.test_migrations import empty_database, migrated_app  # noqa: F401 (fixtures)
 
 
 def test_problem_events_cannot_be_rewritten_in_the_migrated_database(migrated_app):  # noqa: F811

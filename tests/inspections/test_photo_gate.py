@@ -15,8 +15,8 @@ from app.clock import utc_now
 from app.extensions import db
 from app.inspections import images
 from app.models import AuditEvent, Inspection, Photo
+from tests.inspections.test_photos import photo_rows, stored, upload  # noqa: F401 (fixture)
 from tests.offline_helpers import jpeg_bytes, payload
-from tests.test_photos import photo_rows, stored, upload  # noqa: F401 (fixture)
 
 
 def png_bytes(size) -> bytes:

@@ -13,8 +13,8 @@ import pytest
 from pypdf import PdfReader
 
 from tests import dashboard_scenario as sc
+from tests.dashboard.test_dashboard import card
 from tests.dashboard_scenario import login
-from tests.test_dashboard import card
 
 TOWNSHIP_COUNT = 16
 
@@ -92,12 +92,12 @@ def test_the_pdf_opens_and_holds_the_dashboards_figures(scenario, client):
 
 
 def test_the_bulletin_counts_the_ledger_per_township(seeded, make_user, auth_headers):
-    """The ledger's world (tests/test_problem_counts.py): at 2026-12-10 15:59 UTC 西坊城镇 has 2
+    """The ledger's world (tests/problems/test_problem_counts.py): at 2026-12-10 15:59 UTC 西坊城镇 has 2
     problems not closed, 1 overdue and 1 closed in 2026Q4; 蔡村镇 2, 2 and 0 — as the county
     page's table. A township lead's bulletin holds their own township's row only."""
     from tests.problem_world import at
+    from tests.problems.test_problem_counts import CAICUN, XIFANG, build
     from tests.review_world import PASSWORD
-    from tests.test_problem_counts import CAICUN, XIFANG, build
 
     world, _h, client, _ids = build(seeded, make_user, auth_headers)
     at(seeded, "2026-12-10T15:59")

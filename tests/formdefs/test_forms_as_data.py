@@ -29,10 +29,11 @@ from app.models import User
 from app.rollups.reports import summary_freshness
 from app.rollups.summary import quarter as quarter_summary
 from tests.factories import add_user
+from tests.paths import FIXTURES, FORMS
 from tests.rollup_helpers import add_inspection
 
-SHIPPED = Path(__file__).resolve().parent.parent / "forms"
-EXTRA = Path(__file__).resolve().parent / "fixtures" / "extra_forms"
+SHIPPED = FORMS
+EXTRA = FIXTURES / "extra_forms"
 TOWNSHIP = "140225101"
 A, B = "140225101200", "140225101201"
 COUNTY = "140225"

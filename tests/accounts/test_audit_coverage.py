@@ -16,10 +16,10 @@ from app import create_app
 from app.extensions import db
 from app.file_modes import private_folder
 from app.models import AuditEvent, Inspection, User
+from tests.inspections.test_rescue import entry, rescue_document
 from tests.map_helpers import GPS_PLACED
+from tests.maps.test_map_routes import admin, boundary_file, square  # noqa: F401 (fixture)
 from tests.offline_helpers import YONGAN
-from tests.test_map_routes import admin, boundary_file, square  # noqa: F401 (fixture)
-from tests.test_rescue import entry, rescue_document
 
 
 def audit(app, action):
