@@ -1,4 +1,5 @@
-"""The no-lost-writes check, shared by tests/house/test_chaos.py (small) and bench/bench_chaos.py (full).
+"""The no-lost-writes check, shared by tests/house/test_chaos.py (small) and
+bench/bench_chaos.py (full).
 
 Phones send inspections through a faulty network to gunicorn while workers are SIGKILLed; then
 the whole server (master and workers) is SIGKILLed during writes and started again, and the

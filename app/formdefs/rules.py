@@ -5,8 +5,8 @@ field at once, offline too. Nothing here restates a rule: every type, bound, cho
 length, pattern and message is read off the marshmallow schema that `build.py` compiled for the
 language (so the texts are the server's own, already in that language), and the cross-field
 constraints come from the same form definitions the schema's `cross_field_constraints` uses.
-`tests/formdefs/test_form_rules.py` runs the validation tests' hostile corpus through both and proves they
-agree. The server stays the authority: a phone with old rules is corrected by the 422.
+`tests/formdefs/test_form_rules.py` runs the validation tests' hostile corpus through both and
+proves they agree. The server stays the authority: a phone with old rules is corrected by the 422.
 """
 
 from datetime import date

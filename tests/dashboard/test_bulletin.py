@@ -92,7 +92,8 @@ def test_the_pdf_opens_and_holds_the_dashboards_figures(scenario, client):
 
 
 def test_the_bulletin_counts_the_ledger_per_township(seeded, make_user, auth_headers):
-    """The ledger's world (tests/problems/test_problem_counts.py): at 2026-12-10 15:59 UTC 西坊城镇 has 2
+    """The ledger's world (tests/problems/test_problem_counts.py): at 2026-12-10 15:59 UTC
+    西坊城镇 has 2
     problems not closed, 1 overdue and 1 closed in 2026Q4; 蔡村镇 2, 2 and 0 — as the county
     page's table. A township lead's bulletin holds their own township's row only."""
     from tests.problem_world import at

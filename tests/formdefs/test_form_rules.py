@@ -1,5 +1,6 @@
 """The phone checks what the server checks: every hostile value of the validation tests
-(tests/formdefs/test_validation.py RULES and the rest, tests/inspections/test_bad_input.py bad_bodies) and what a
+(tests/formdefs/test_validation.py RULES and the rest, tests/inspections/test_bad_input.py
+bad_bodies) and what a
 phone keyboard can type, run through the server (the API's body reader and the marshmallow
 schema) and through static/js/form-rules.js in Chromium on the rules document the server ships.
 Both must answer the same: accepted or refused, the same field paths, the same messages, in
