@@ -1,5 +1,5 @@
 """The tables. Models hold columns and relationships only: no serialisation (marshmallow
-schemas in app/api shape JSON) and no commits (callers own their transactions)."""
+schemas in app/views/api shape JSON) and no commits (callers own their transactions)."""
 
 from app.models.audit import AuditEvent, LoginFailure, LoginRefusal
 from app.models.boundaries import TownshipBoundary, TownshipBoundaryUpload

@@ -156,7 +156,8 @@ class IndicatorResult:
     status: str
     villages_reported: int
     path_expected: float | None = None  # the value expected on the target's path this period
-    path_status: str | None = None  # "met" | "on_track" | "behind_path" (app/coverage.honest)
+    # "met" | "on_track" | "behind_path" (app/rollups/coverage.honest)
+    path_status: str | None = None
     units: int | None = None  # units of the kinds the indicator counts, in this unit
     coverage: float | None = None  # villages_reported ÷ units
 

@@ -6,7 +6,7 @@ counts in that unit, see `unit_kinds` in forms/indicators.json) and, below the c
 threshold (setting `reports.coverage_threshold`, default 80 %), its status becomes
 `insufficient_data` (数据不足): never meets, near or behind, and no status against the path.
 
-Pure (no Flask, no database): it post-processes app/rollup.IndicatorResult.
+Pure (no Flask, no database): it post-processes app/rollups/core.IndicatorResult.
 """
 
 from dataclasses import replace

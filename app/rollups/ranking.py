@@ -5,9 +5,9 @@ and a sort. Each unit is judged against its OWN target (zones differ: 88.7 % aga
 further behind than 61.0 % against 70 %), so the order is by the gap, rate minus target, most
 negative first.
 
-Pure (no Flask, no database): it orders the roll-up's results (app/reports.rollup) and never
-computes a rate. The gap shown is app/figures.gap_points (shown rate minus shown target); the
-order uses the exact gap, ties broken by the lower rate, then the code.
+Pure (no Flask, no database): it orders the roll-up's results (app/rollups/reports.rollup) and
+never computes a rate. The gap shown is app/rollups/figures.gap_points (shown rate minus shown
+target); the order uses the exact gap, ties broken by the lower rate, then the code.
 
 Groups, in this order, so nothing without a judgement poses as the best or the worst:
 1. judged units (a rate and a target, coverage enough), by gap;

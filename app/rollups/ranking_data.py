@@ -1,6 +1,6 @@
-"""The ranking's rows: the one roll-up (app/reports.rollup) ordered by app/rollups/ranking.py, with
-what
-a reader needs beside each figure (zone, township, date of the last inspection) read here.
+"""The ranking's rows: the one roll-up (app/rollups/reports.rollup) ordered by
+app/rollups/ranking.py, with what a reader needs beside each figure (zone, township, date of the
+last inspection) read here.
 
 Shared by the ranking page, its CSV/XLSX, the API and the quarterly bulletin, so they can never
 disagree.

@@ -2,7 +2,7 @@
 // and "film used" as the inspector types head counts, areas and yields — offline too, since the
 // definitions and the coefficients in force come inside the page (#calculations).
 //
-// The rules are app/calculations.py's, line for line (tests/fixtures/calculate_cases.json runs
+// The rules are app/formdefs/calculations.py's, line for line (tests/fixtures/calculate_cases.json runs
 // through both): a term is factor × fields × coefficients and counts only when all its fields
 // are answered; an alternative applies when one of its terms counts; the first that applies
 // gives the estimate; a coefficient it needs but lacks makes it unavailable. No eval.

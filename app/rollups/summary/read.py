@@ -1,10 +1,10 @@
 """Reading the roll-up summary: per-village figures (village-level roll-ups) and sums per area
 (township, county, province roll-ups and trends).
 
-Each read runs in one statement with the summary's state (app/summary_state.read_with_state),
-so it either sees the summary on, in one snapshot with its rows, or learns that it is off; a
-caller that gets `None` reads the answers instead. SQL only sums stored tallies per area and
-zone; targets and every division are app/rollups/core.py's.
+Each read runs in one statement with the summary's state
+(app/rollups/summary/state.read_with_state), so it either sees the summary on, in one snapshot with
+its rows, or learns that it is off; a caller that gets `None` reads the answers instead. SQL only
+sums stored tallies per area and zone; targets and every division are app/rollups/core.py's.
 """
 
 from sqlalchemy import Boolean, Integer, bindparam, case, func, literal, select
@@ -31,8 +31,8 @@ SUMMED_LEVELS = ("province", "county", "township")
 def summary_figures(
     connection, indicators, quarters, scope=None, approved_only=False, *, definitions: str
 ) -> list[VillageFigures] | None:
-    """The same VillageFigures that app/tallies.village_figures gives for these quarters (one
-    per reporting village and quarter), or None while the summary is off
+    """The same VillageFigures that app/rollups/tallies.village_figures gives for these quarters
+    (one per reporting village and quarter), or None while the summary is off
     (or built from other definitions than `definitions`). The database turns
     the rows (one per indicator) back into one per village: at province scale that is 25,000
     rows to fetch instead of 150,000."""

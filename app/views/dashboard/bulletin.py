@@ -2,9 +2,9 @@
 headline rates against target and path, the township ranking, the ten villages furthest behind
 per indicator, and completeness, as one A4 document (HTML to print, or a PDF).
 
-Everything is read once from the one roll-up (app/reports.rollup: the county or township, its
-townships, its villages) and ordered by app/rollups/ranking.py, so the bulletin's figures are the
-dashboard's and the ranking page's, rounded by app/rollups/figures.py in the template. (Open and
+Everything is read once from the one roll-up (app/rollups/reports.rollup: the county or township,
+its townships, its villages) and ordered by app/rollups/ranking.py, so the bulletin's figures are
+the dashboard's and the ranking page's, rounded by app/rollups/figures.py in the template. (Open and
 overdue problems join it once the rectification ledger exists.)
 """
 

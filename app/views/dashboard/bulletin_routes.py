@@ -2,8 +2,8 @@
 page and `/dashboard/bulletin.pdf?period=…` as a PDF (WeasyPrint, with the CJK font the
 project's set-up installs: fonts-wqy-microhei; see the Makefile and .ci/run).
 
-Both render the same template from the same app/bulletin.build, so the PDF holds the page's
-figures. A township role's bulletin is its own township's; `?township=` outside the caller's
+Both render the same template from the same app/views/dashboard/bulletin.build, so the PDF holds the
+page's figures. A township role's bulletin is its own township's; `?township=` outside the caller's
 scope is refused by app/accounts/access.py.
 """
 

@@ -2,7 +2,7 @@
 chart with each value written on it (app/views/dashboard/trend_chart.py) and the same numbers as a
 table.
 
-Every number comes from app/reports.trend (the one roll-up). A township role sees its own
+Every number comes from app/rollups/reports.trend (the one roll-up). A township role sees its own
 township (and the county's total, as on the county page); `?township=` outside the caller's
 scope is refused by app/accounts/access.py.
 """
