@@ -25,8 +25,8 @@ ADMIN_KEYS = ("cunjian-test-admin", "admin-secret-key-for-tests-only")
 APP_KEYS = ("cunjian-test-app", "app-secret-key-for-tests-only")
 BUCKET = "cunjian-photos"
 START_SECONDS = 60
-# What the README recommends for a real bucket: photos are evidence, and the app never deletes
-# one, so the bucket refuses deletes from anyone (the app's key included).
+# What docs/deployment.md recommends for a real bucket: photos are evidence, and the app never
+# deletes one, so the bucket refuses deletes from anyone (the app's key included).
 KEEP_PHOTOS = {
     "Version": "2012-10-17",
     "Statement": [
