@@ -87,6 +87,10 @@ def anchors(text: str) -> set[str]:
     return {slug(heading) for heading in HEADING.findall(FENCE.sub("", text))}
 
 
+def app_packages():
+    return sorted((ROOT / "app").glob("*/__init__.py"))
+
+
 def external(target: str) -> bool:
     return re.match(r"[a-z]+:", target) is not None  # https:, mailto:: not ours to check
 
@@ -127,6 +131,14 @@ def test_the_readme_links_every_docs_page_and_the_tests_guide():
     linked = links_of("README.md")
     assert pages - linked == set()
     assert {"tests/README.md", "forms/README.md"} <= linked
+
+
+def test_the_readme_layout_names_every_package_of_app():
+    """A new room (say app/photos/) gets its line in the README's layout table."""
+    packages = {f"`{path.parent.relative_to(ROOT).as_posix()}/`" for path in app_packages()}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert {package for package in packages if f"| {package} |" not in readme} == set()
+    assert "`app/rollups/`" in packages and "`app/views/`" in packages
 
 
 def test_every_relative_link_in_the_markdown_leads_somewhere():
