@@ -6,7 +6,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from app.models.problems import PHOTO_STAGES, PROBLEM_STATUSES, RESPONSIBLE_UNITS
 from app.problems.categories import categories
 from app.problems.ledger import NOTE_MAX
-from app.views.api.schemas import UTCDateTime
+from app.views.schema_fields import UTCDateTime
 
 
 class ProblemInputSchema(Schema):

@@ -28,12 +28,12 @@ from app.geography import county as county_seed
 from app.models import User
 from app.rollups.reports import summary_freshness
 from app.rollups.summary import quarter as quarter_summary
+from tests.extra_forms import add_fixture_section
 from tests.factories import add_user
-from tests.paths import FIXTURES, FORMS
+from tests.paths import FORMS
 from tests.rollup_helpers import add_inspection
 
 SHIPPED = FORMS
-EXTRA = FIXTURES / "extra_forms"
 TOWNSHIP = "140225101"
 A, B = "140225101200", "140225101201"
 COUNTY = "140225"
@@ -41,15 +41,17 @@ PASSWORD = "correct horse battery"
 MARCH = lambda: datetime(2026, 3, 15, 4, 0, tzinfo=UTC)  # noqa: E731 (12:00 in Hunyuan, 2026Q1)
 
 
-def forms_folder(tmp_path: Path, name: str, extra: bool = False, straw_numerator=None) -> Path:
-    """A copy of the shipped forms; `extra` adds the fixture section and indicator,
-    `straw_numerator` replaces straw utilisation's numerator fields."""
+def forms_folder(
+    tmp_path: Path, name: str, extra: bool = False, straw_numerator=None, shipped: Path = SHIPPED
+) -> Path:
+    """A copy of the shipped forms; `extra` adds the fixture section and indicator (refused,
+    naming the clash, if the forms have a section of that name), `straw_numerator` replaces
+    straw utilisation's numerator fields."""
     folder = tmp_path / name
-    shutil.copytree(SHIPPED, folder)
+    shutil.copytree(shipped, folder)
     indicators = json.loads((folder / "indicators.json").read_text())
     if extra:
-        shutil.copy(EXTRA / "toilets.json", folder / "toilets.json")
-        indicators["indicators"].append(json.loads((EXTRA / "indicator.json").read_text()))
+        add_fixture_section(folder, indicators)
     if straw_numerator is not None:
         straw = next(i for i in indicators["indicators"] if i["key"] == "straw_utilisation")
         straw["numerator"] = {"sum": straw_numerator}

@@ -1,8 +1,6 @@
 """marshmallow schemas for what the API takes and gives, apart from the inspection body, which
 is built from the form definitions (app.formdefs.build). Module-level instances: one per shape."""
 
-from datetime import UTC
-
 from marshmallow import (
     RAISE,
     Schema,
@@ -14,15 +12,7 @@ from marshmallow import (
 )
 
 from app.periods import parse_period
-
-
-class UTCDateTime(fields.DateTime):
-    """SQLite hands back naive datetimes for aware columns; every stored time is UTC."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return super()._serialize(value, attr, obj, **kwargs)
+from app.views.schema_fields import UTCDateTime
 
 
 class TokenRequestSchema(Schema):

@@ -2,7 +2,7 @@
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from app.views.api.schemas import UTCDateTime
+from app.views.schema_fields import UTCDateTime
 
 
 class PhotoUploadSchema(Schema):
