@@ -110,9 +110,7 @@ def test_a_section_a_county_adds_is_filled_within_its_rules(tmp_path):
         assert isinstance(lamps["night_patrol"], bool)
         assert submission["residents"] >= 1
         # a new section changes no other section's answers
-        assert {k: v for k, v in submission["sections"].items() if k != LAMPS} == before[
-            "sections"
-        ]
+        assert {k: v for k, v in submission["sections"].items() if k != LAMPS} == before["sections"]
 
 
 def test_the_demo_command_fills_the_added_section(database_url, tmp_path):
