@@ -9,8 +9,9 @@ same answer on the boundary, so the arithmetic is fixed:
 - the terms are added left to right in IEEE doubles, as JavaScript's reduce does (not `sum`,
   which compensates its rounding from Python 3.12 on);
 - a sum exceeds its limit only beyond a tolerance relative to the limit. An absolute 1e-9 is
-  below one unit in the last place from 8 388 608 on (ulp 2⁻²³ ≈ 1.9e-9), so six straw routes
-  that add up exactly, in decimal, to 5 959 727.861 t were refused for the double 1.9e-9 over;
+  about one unit in the last place at a few million (2⁻³⁰ ≈ 9.3e-10 from 4 194 304 on), so six
+  straw routes that add up exactly, in decimal, to 5 959 727.861 t were refused for a sum two
+  units (1.9e-9) over;
 - the limit a message shows is the nearest figure at 3 decimals (kg, for tonnes) that itself
   passes: 105.469999… shows as 105.47, but 12.3456 as 12.345, never 12.346 (refused), and
   999 999.5 as 999999.5, not Python's `:g` 1e+06 (rounded up, and unreadable).

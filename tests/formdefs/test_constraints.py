@@ -26,7 +26,7 @@ PRODUCED = 5959727.861
 
 
 def test_terms_that_add_up_exactly_to_the_limit_pass():
-    # In doubles, left to right, they come to one unit in the last place over (2⁻²⁹ ≈ 1.9e-9):
+    # In doubles, left to right, they come to two units in the last place over (2 × 2⁻³⁰):
     # the old absolute tolerance of 1e-9 refused them.
     assert total(ROUTES.values()) - PRODUCED == 2**-29
     assert not exceeds(total(ROUTES.values()), PRODUCED)
