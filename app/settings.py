@@ -3,35 +3,56 @@
 `reports_scope_approved_only()` is what dashboards, maps and exports call to decide whether
 their roll-ups count approved inspections only or all (non-deleted) ones; they must also say
 which on the page. The default is all, so figures appear before anyone has reviewed.
+
+A count's basis (how sheep are counted: 存栏 or 出栏) is a setting too, one per choice field of
+the forms that `qualifies` a count (forms/README.md), keyed by its path (`manure.sheep_basis`),
+with the form's `default` until the county chooses: a county adds or changes one in forms/ alone.
 """
 
 from app.clock import utc_now
 from app.extensions import db
+from app.formdefs import FieldDef, FormSet
 from app.models import Setting
 
 DEFAULTS = {
     "reports.approved_only": False,
     # a figure from fewer than this share of its units reads 数据不足 (app/rollups/coverage.py)
     "reports.coverage_threshold": 0.8,
-    # How inspectors count sheep and beef cattle, where the sources disagree: "stock" (存栏) or
-    # "turnoff" (年出栏). The form starts with the county's choice and stores the one used.
-    "manure.sheep_basis": "stock",
-    "manure.beef_basis": "stock",
 }
-# setting (= the form's section.field that records the basis) → the count it qualifies
-COUNT_BASIS_SETTINGS = {"manure.sheep_basis": "sheep", "manure.beef_basis": "beef_cattle"}
 
 
-def get_setting(key: str):
+def get_setting(key: str, default=None):
+    """The county's value of `key`: a DEFAULTS key, or a count basis with its form's default."""
     row = db.session.get(Setting, key)
-    return DEFAULTS[key] if row is None else row.value
+    if row is not None:
+        return row.value
+    return DEFAULTS[key] if default is None else default
 
 
 def set_setting(key: str, value, actor) -> tuple[object, object]:
     """Set a setting; returns (before, after). The caller records the audit event and commits."""
     if key not in DEFAULTS:
         raise KeyError(key)
-    before = get_setting(key)
+    return _store(key, get_setting(key), value, actor)
+
+
+def count_basis_fields(form_set: FormSet) -> list[FieldDef]:
+    """The choice fields that say how a count was made, in the forms' order."""
+    return [f for form in form_set.sections for f in form.fields if f.qualifies]
+
+
+def count_basis(field: FieldDef) -> str:
+    return get_setting(field.path, field.default)
+
+
+def set_count_basis(field: FieldDef, value: str, actor) -> tuple[object, object]:
+    """Set the county's basis for `field` to one of its choices; returns (before, after)."""
+    if field.qualifies is None or value not in {c.name for c in field.choices}:
+        raise ValueError(f"{value!r} is not a basis of {field.path}")
+    return _store(field.path, count_basis(field), value, actor)
+
+
+def _store(key: str, before, value, actor) -> tuple[object, object]:
     row = db.session.get(Setting, key)
     if row is None:
         row = Setting(key=key)
@@ -45,14 +66,13 @@ def reports_scope_approved_only() -> bool:
     return bool(get_setting("reports.approved_only"))
 
 
-def with_count_basis(data: dict) -> dict:
+def with_count_basis(data: dict, form_set: FormSet) -> dict:
     """The submission with the county's count basis filled in where a count was given without
     one, so every stored count says whether it is 存栏 or 出栏 (the payload itself is kept as
     sent; only the stored answers gain the basis)."""
     sections = dict(data.get("sections") or {})
-    for setting, count in COUNT_BASIS_SETTINGS.items():
-        section, _, field = setting.partition(".")
-        answers = sections.get(section)
-        if answers and answers.get(count) is not None and answers.get(field) is None:
-            sections[section] = {**answers, field: get_setting(setting)}
+    for field in count_basis_fields(form_set):
+        answers = sections.get(field.section)
+        if answers and answers.get(field.qualifies) is not None and answers.get(field.key) is None:
+            sections[field.section] = {**answers, field.key: count_basis(field)}
     return {**data, "sections": sections} if sections else data

@@ -79,7 +79,8 @@ def _planned_inspections(forms, today, user: User, summary: DemoSummary) -> tupl
             missing = 0.25 if index == len(quarters) - 1 else 0.07  # this quarter is under way
             if plan.rng.random() < missing:
                 continue
-            data = schema.load(plan.submission(quarter, index / (len(quarters) - 1), today))
+            step = index / (len(quarters) - 1)
+            data = schema.load(plan.submission(quarter, step, today, forms.form_set))
             payload = canonical(data)
             created = datetime.combine(
                 data["inspected_on"], time(17, 0), ZoneInfo(current_app.config["COUNTY_TIMEZONE"])

@@ -5,6 +5,10 @@ random generator decides its rates' start and end over the eight quarters, when 
 running sewage facility, and its quantities; `submission` returns the same JSON an inspector's
 phone would send. Parts are rounded down to 0.1 so they never add up to more than their whole
 (the forms' cross-field rules).
+
+The sections this knows (RANGES) get a hand-made character, so the dashboard tells a plausible
+story; every section of the forms, these and any other a county adds, is then filled from its
+definition (app/demo/answers.py), each from its own seed, so a new section changes no other.
 """
 
 import math
@@ -12,6 +16,8 @@ import random
 import uuid
 from datetime import date, timedelta
 
+from app.demo.answers import fill_form
+from app.formdefs.loader import FormSet
 from app.periods import parse_period
 
 SEED = 20260101
@@ -24,6 +30,7 @@ RANGES = {
     "film": (0.18, 0.34, 0.30, 0.55),
     "heating": (0.30, 0.60, 0.70, 1.00),
 }
+OTHER_RANGE = (0.20, 0.50, 0.50, 0.90)  # a section this plan has no character for
 
 
 def _floor1(value: float) -> float:
@@ -56,11 +63,35 @@ class VillagePlan:
         self.straw_t = self.rng.uniform(300, 4000)
         self.film_t = self.rng.uniform(2, 30)
 
-    def rate(self, section: str, step: float) -> float:
-        start, end = self.rates[section]
-        return min(max(start + (end - start) * step + self.rng.gauss(0, 0.03), 0.0), 1.0)
+    def rate(self, section: str, step: float, rng: random.Random | None = None) -> float:
+        start, end = self.rates.get(section) or self._other_rates(section)
+        noise = (rng or self.rng).gauss(0, 0.03)
+        return min(max(start + (end - start) * step + noise, 0.0), 1.0)
 
-    def submission(self, quarter: str, step: float, today: date) -> dict:
+    def _other_rates(self, section: str) -> tuple[float, float]:
+        rng = random.Random(f"{SEED}-{self.code}-{section}")
+        s_lo, s_hi, e_lo, e_hi = OTHER_RANGE
+        start, end = rng.uniform(s_lo, s_hi), rng.uniform(e_lo, e_hi)
+        self.rates[section] = (start, max(end, start))
+        return self.rates[section]
+
+    def submission(self, quarter: str, step: float, today: date, form_set: FormSet) -> dict:
+        """The JSON a phone would send: every section of `form_set` filled."""
+        body = self._hand_made(quarter, step, today)
+        hand_made = body.pop("sections")
+        profile = fill_form(form_set.profile, self._rng(quarter, "profile"), 1.0, {}, body)
+        sections = {}
+        for form in form_set.sections:
+            rng = self._rng(quarter, form.form_id)
+            rate = self.rate(form.form_id, step, rng)
+            given = hand_made.get(form.form_id)
+            sections[form.form_id] = fill_form(form, rng, rate, profile, given)
+        return {**body, **profile, "sections": sections}
+
+    def _rng(self, quarter: str, form_id: str) -> random.Random:
+        return random.Random(f"{SEED}-{self.code}-{quarter}-{form_id}")
+
+    def _hand_made(self, quarter: str, step: float, today: date) -> dict:
         rng, hh = self.rng, self.households
         period = parse_period(quarter)
         last_day = min(period.end, today)

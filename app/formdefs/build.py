@@ -9,6 +9,7 @@ JSON API and the HTML form alike, so both give the same errors for the same inpu
 import math
 import re
 from datetime import date
+from functools import partial
 
 from marshmallow import (
     RAISE,
@@ -21,7 +22,7 @@ from marshmallow import (
 )
 from marshmallow.validate import Length, OneOf, Range, Regexp
 
-from app.formdefs.calculations import applies
+from app.formdefs.constraints import cross_field_errors
 from app.formdefs.loader import FieldDef, FormSet
 from app.formdefs.messages import ENVELOPE_LABELS, message
 
@@ -189,32 +190,11 @@ def _inspection_base(form_set: FormSet, words: _Words) -> type[Schema]:
             sections = data.get("sections") or {}
             if "sections" in data and not sections:
                 raise ValidationError({"sections": [message("no_section", lang)]})
-            if found := _cross_field_errors(form_set, sections, data, original, lang):
+            sent = partial(_sent, original)
+            if found := cross_field_errors(form_set, sections, data, sent, lang):
                 raise ValidationError({"sections": found})
 
     return InspectionBase
-
-
-def _cross_field_errors(form_set: FormSet, sections: dict, data, original, lang: str) -> dict:
-    """{section: {field: [message]}}: a required calculated field that cannot be estimated, and
-    each broken rule between answers (e.g. recovered ≤ used)."""
-    found: dict = {}
-    for form in form_set.sections:
-        answers = sections.get(form.form_id)
-        if answers is None:
-            continue
-        sent = _sent(original, form.form_id)
-        for key, text in _unestimable(form, answers, data, lang, sent):
-            found.setdefault(form.form_id, {})[key] = [text]
-        for c in form.constraints:
-            limit = _lookup(c.limit, answers, data)
-            terms = [answers[t] for t in c.terms if answers.get(t) is not None]
-            if limit is None or not terms:
-                continue
-            if sum(terms) > limit + 1e-9:
-                text = c.message[lang].format(limit=_number(limit))
-                found.setdefault(form.form_id, {})[c.path] = [text]
-    return found
 
 
 def _sent(original, section: str) -> set:
@@ -224,18 +204,6 @@ def _sent(original, section: str) -> set:
     if not isinstance(answers, dict):
         return set()
     return {k for k, v in answers.items() if v not in ("", None)}
-
-
-def _unestimable(form, answers: dict, data: dict, lang: str, sent: set):
-    """A required calculated field may be left blank when it can be estimated (the server
-    then stores the estimate); otherwise it is required like any other. A value sent but
-    refused has its own error."""
-    for f in form.fields:
-        if not (f.calculation and f.required) or answers.get(f.key) is not None or f.key in sent:
-            continue
-        known = {ref: _lookup(ref, answers, data) for ref in f.calculation.field_refs}
-        if not applies(f.calculation, known):
-            yield f.key, message("required_or_counts", lang, label=f.label[lang])
 
 
 def _section_schema(field_defs: tuple[FieldDef, ...], lang: str, schema_messages) -> type[Schema]:
@@ -305,14 +273,3 @@ def _storable(lang: str):
 def _range(lang: str, text_label: str) -> str:
     # The label is filled in now; marshmallow fills {min} and {max} when it reports.
     return message("range", lang, label=text_label)
-
-
-def _lookup(ref: str, answers: dict, data: dict):
-    section, _, key = ref.rpartition(".")
-    if section == "profile":
-        return data.get(key)
-    return answers.get(key)
-
-
-def _number(value) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)

@@ -41,6 +41,10 @@ class FieldDef:
     choices: tuple[Choice, ...]
     # An estimate from other answers and coefficients (app/formdefs/calculations.py), or None.
     calculation: Calculation | None = None
+    # A choice saying how the count `qualifies` was made (存栏 or 出栏): when the inspector
+    # leaves it blank, the county's setting (app/settings.py) applies, `default` until changed.
+    qualifies: str | None = None
+    default: str | None = None
 
     @property
     def path(self) -> str:
@@ -157,6 +161,7 @@ def _check_calculation(form_set: FormSet, form: FormDef, field: FieldDef) -> Non
 # The XLSForm columns a survey row may have; anything else is a typo that would be ignored.
 ROW_KEYS = frozenset(
     {"type", "name", "label", "hint", "unit", "required", "min", "max", "calculate"}
+    | {"qualifies", "default"}  # a count's basis, set by the county (_county_choice)
 )
 CONSTRAINT_KEYS = frozenset({"name", "sum", "lte", "path", "message"})
 # A field name becomes part of a path (`sections.straw.produced_t`) and an HTML input name.
@@ -189,6 +194,10 @@ def load_form(path: Path) -> FormDef:
             raise ValueError(f"{path.name} field {field.key!r}: duplicate name")
         seen.add(field.key)
         fields.append(field)
+    numeric = {f.key for f in fields if f.type.storage == "num" and f.type.name != "boolean"}
+    for field in fields:
+        if field.qualifies is not None and field.qualifies not in numeric:
+            raise ValueError(f"{path.name} field {field.key!r}: qualifies no count of this form")
     constraints = tuple(
         _constraint(c, seen, f"{path.name} constraint {c.get('name')!r}")
         for c in data.get("constraints", [])
@@ -240,7 +249,20 @@ def _field(row: dict, form_id: str, choices: dict, where: str) -> FieldDef:
         max=bounds[1],
         choices=choices.get(list_name, ()),
         calculation=parse_calculation(row["calculate"], where) if "calculate" in row else None,
+        **_county_choice(row, choices.get(list_name, ()), where),
     )
+
+
+def _county_choice(row: dict, choices: tuple[Choice, ...], where: str) -> dict:
+    """`qualifies` and `default` come together, on a choice field: the default is one of its
+    choices (the counted field is checked once the form's fields are known)."""
+    if "qualifies" not in row and "default" not in row:
+        return {}
+    if not choices or not {"qualifies", "default"} <= set(row):
+        raise ValueError(f"{where}: qualifies and default go together, on a select_one")
+    if row["default"] not in {c.name for c in choices}:
+        raise ValueError(f"{where}: default {row['default']!r} is not one of its choices")
+    return {"qualifies": row["qualifies"], "default": row["default"]}
 
 
 def _constraint(c: dict, local_fields: set[str], where: str) -> SumConstraint:

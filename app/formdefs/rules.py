@@ -4,7 +4,8 @@
 field at once, offline too. Nothing here restates a rule: every type, bound, choice list,
 length, pattern and message is read off the marshmallow schema that `build.py` compiled for the
 language (so the texts are the server's own, already in that language), and the cross-field
-constraints come from the same form definitions the schema's `cross_field_constraints` uses.
+constraints come from app/formdefs/constraints.py, which the schema's `cross_field_constraints`
+uses, with its arithmetic (`SUM_RULE`: the tolerance and how a limit is shown).
 `tests/formdefs/test_form_rules.py` runs the validation tests' hostile corpus through both and
 proves they agree. The server stays the authority: a phone with old rules is corrected by the 422.
 """
@@ -15,6 +16,7 @@ from marshmallow import Schema, fields
 from marshmallow.validate import Length, OneOf, Range, Regexp
 
 from app.formdefs.build import EARLIEST_DATE, CalendarDate
+from app.formdefs.constraints import SUM_RULE, estimable_fields
 from app.formdefs.loader import FormSet
 from app.formdefs.messages import ENVELOPE_LABELS, message
 from app.formdefs.types import WholeNumber
@@ -57,6 +59,7 @@ def rules_document(form_set: FormSet, schema: Schema, lang: str, today: date, tz
         "booleans": _boolean_words(sections),
         "estimable": _estimable(form_set, lang),
         "constraints": _constraints(form_set, lang),
+        "sum_rule": SUM_RULE,
         "labels": _labels(form_set, lang),
     }
 
@@ -128,7 +131,8 @@ def _boolean_words(sections: Schema) -> dict:
 
 def _estimable(form_set: FormSet, lang: str) -> list[dict]:
     """A required calculated field may be left blank when the counts it is estimated from are
-    there (app/formdefs/build.py `_unestimable`): its definition, for the same test on the phone."""
+    there (app/formdefs/constraints.py `unestimable`): its definition, for the same test on the
+    phone."""
     return [
         {
             "section": form.form_id,
@@ -136,9 +140,7 @@ def _estimable(form_set: FormSet, lang: str) -> list[dict]:
             "calculate": f.calculation.as_json(),
             "message": message("required_or_counts", lang, label=f.label[lang]),
         }
-        for form in form_set.sections
-        for f in form.fields
-        if f.calculation and f.required
+        for form, f in estimable_fields(form_set)
     ]
 
 

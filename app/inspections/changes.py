@@ -72,7 +72,7 @@ def edit_inspection(inspection: Inspection, data: dict, actor: User, form_set: F
 
     before = inspection.revisions[-1].payload if inspection.revisions else None
     # Worked out before anything changes: an estimate that breaks a rule refuses the edit.
-    counted = with_count_basis(data)
+    counted = with_count_basis(data, form_set)
     estimates = estimate_inspection(counted, form_set)
     now = utc_now()
     location = data.get("location") or {}

@@ -17,9 +17,9 @@ from flask import has_request_context
 from marshmallow import ValidationError
 
 from app.formdefs import FormSet
-from app.formdefs.build import _lookup, _number
 from app.formdefs.calculations import Estimate, evaluate
 from app.formdefs.coefficients import CoefficientTable, coefficients_at, json_used
+from app.formdefs.constraints import answer, broken_sums
 
 MISSING = {
     "zh": "“{label}”无法估算：缺少系数 {keys}，请填写实测值",
@@ -97,27 +97,21 @@ def phone_definitions(form_set: FormSet, day, lang: str) -> dict:
 
 
 def _estimate(field, answers, data, table: CoefficientTable) -> Estimate | None:
-    known = {ref: _lookup(ref, answers, data) for ref in field.calculation.field_refs}
+    known = {ref: answer(ref, answers, data) for ref in field.calculation.field_refs}
     return evaluate(field.calculation, known, table.values)
 
 
 def _check_constraints(data: dict, form_set: FormSet, estimates: dict) -> None:
-    """The form's Σ ≤ limit rules, for those an estimate takes part in."""
+    """The form's Σ ≤ limit rules, for those an estimate takes part in (the schema checked the
+    others on what was sent)."""
     lang, found = _lang(), {}
     for form in form_set.sections:
         mine = {k: e.value for (s, k), e in estimates.items() if s == form.form_id}
         if not mine:
             continue
         answers = {**data["sections"][form.form_id], **mine}
-        for c in form.constraints:
-            if not ({*c.terms, c.limit} & set(mine)):
-                continue
-            limit = _lookup(c.limit, answers, data)
-            terms = [answers[t] for t in c.terms if answers.get(t) is not None]
-            if limit is None or not terms or sum(terms) <= limit + 1e-9:
-                continue
-            text = c.message[lang].format(limit=_number(round(limit, 3)))
-            found.setdefault(form.form_id, {})[c.path] = [text]
+        if broken := broken_sums(form, answers, data, lang, involving=set(mine)):
+            found[form.form_id] = {path: [text] for path, text in broken.items()}
     if found:
         raise ValidationError({"sections": found})
 

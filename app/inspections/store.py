@@ -118,7 +118,7 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
     uuid = payload["client_uuid"]
     ensure_published(form_set)  # the versions this inspection records mean one definition
     values = _inspection_values(data, uuid, village, actor, digest, form_set)
-    counted = with_count_basis(data)
+    counted = with_count_basis(data, form_set)
     answers = tuple(answer_values(counted, form_set, estimate_inspection(counted, form_set)))
     rows = NewRows(
         inspection=values,

@@ -121,14 +121,17 @@
     } catch (e) { phone = ""; }
     return /^\d{4}-\d{2}-\d{2}$/.test(phone) && phone > rules.today ? phone : rules.today;
   }
-  function pyG(x) {  // Python's f"{x:g}"
-    if (x === 0) return "0";
-    var e = Number(x.toExponential(5).split("e")[1]);
-    if (e < -4 || e >= 6) {
-      var parts = x.toExponential(5).split("e"), mant = parts[0].replace(/\.?0+$/, "");
-      return mant + "e" + (e < 0 ? "-" : "+") + (Math.abs(e) < 10 ? "0" : "") + Math.abs(e);
-    }
-    return x.toFixed(Math.max(0, 5 - e)).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
+  // A form's Σ ≤ limit rule, with the arithmetic of app/formdefs/constraints.py (the numbers
+  // come in the document): terms added left to right; over only beyond a tolerance relative to
+  // the limit; the limit shown at so many decimals, one step down if that figure is refused.
+  function exceeds(rule, amount, limit) {
+    return amount > limit + rule.relative_tolerance * Math.max(1, Math.abs(limit));
+  }
+  function shownLimit(rule, limit) {
+    var step = 1 / Math.pow(10, rule.shown_decimals), shown = Math.round(limit / step) * step;
+    if (exceeds(rule, shown, limit)) shown -= step;
+    var text = (shown + 0).toFixed(rule.shown_decimals).replace(/0+$/, "").replace(/\.$/, "");
+    return text === "-0" ? "0" : text;
   }
 
   function unstorablePaths(value, path, out) {
@@ -169,9 +172,9 @@
       var terms = c.terms.filter(function (t) { return answers[t] !== undefined && answers[t] !== null; });
       if (limit === undefined || limit === null || !terms.length) return;
       var total = terms.reduce(function (s, t) { return s + answers[t]; }, 0);
-      if (total > limit + 1e-9) {
+      if (exceeds(rules.sum_rule, total, limit)) {
         add(errors, "sections." + c.section + "." + c.path,
-          c.message.replace("{limit}", c.limit_is_integer ? String(limit) : pyG(limit)));
+          c.message.replace("{limit}", c.limit_is_integer ? String(limit) : shownLimit(rules.sum_rule, limit)));
       }
     });
     return errors;

@@ -21,6 +21,7 @@ from app.views.error_shape import flatten
 from app.views.inspect.formdata import payload_from_form
 from app.views.inspect.rules_view import form_rules, form_rules_json
 from tests.api_payloads import NOON_28_NOV, changed, fixed_clock, valid_payload
+from tests.formdefs.test_constraints import PRODUCED, ROUTES
 from tests.formdefs.test_validation import RULES
 from tests.inspections.test_bad_input import bad_bodies
 from tests.paths import STATIC_JS
@@ -95,6 +96,16 @@ TYPED = [
     film(1234567.5, 1),  # used over its bound: no limit, no constraint error
     film(999999.5, 1000000),
     film(0.1 + 0.2, 0.3),
+    # the Σ ≤ limit boundary (tests/formdefs/test_constraints.py): exact sums pass, a kg over
+    # is refused, and the limit shown is one that passes
+    changed(valid_payload(), "sections.straw", {"produced_t": PRODUCED, **ROUTES}),
+    changed(
+        valid_payload(),
+        "sections.straw",
+        {"produced_t": PRODUCED, **ROUTES, "direct_return_t": 1108147.196},
+    ),
+    film(12.3456, 12.346),
+    film(7 * 5.3 * 199 / 1000, 7.383),
     film("x", 3),
     changed(changed(valid_payload(), "sections.heating.central", "x"), "sections.heating.coal", 80),
     changed(changed(valid_payload(), "households", "x"), "sections.heating.coal", 80),

@@ -104,14 +104,16 @@ def test_demo_data_loads_marked_trending_data_and_clear_removes_exactly_it(
 
 def test_a_village_plan_is_the_same_every_run_and_keeps_the_forms_rules():
     from app.demo.plan import VillagePlan
+    from app.formdefs.loader import load_forms
+    from tests.paths import FORMS
 
-    today = datetime(2026, 11, 20).date()
+    today, form_set = datetime(2026, 11, 20).date(), load_forms(FORMS)
     first = [
-        VillagePlan("140225100201", "mountain", 300).submission(q, i / 7, today)
+        VillagePlan("140225100201", "mountain", 300).submission(q, i / 7, today, form_set)
         for i, q in enumerate(previous_quarters("2026Q4", 8))
     ]
     again = [
-        VillagePlan("140225100201", "mountain", 300).submission(q, i / 7, today)
+        VillagePlan("140225100201", "mountain", 300).submission(q, i / 7, today, form_set)
         for i, q in enumerate(previous_quarters("2026Q4", 8))
     ]
     assert first == again  # fixed seed: same village, same data

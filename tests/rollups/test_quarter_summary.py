@@ -80,7 +80,9 @@ def test_random_writes_keep_the_summary_equal_to_the_live_tally(seeded):
         def submission(client_uuid=None):
             village = rng.choice(villages)  # an edit may move the visit anywhere among them
             plan = VillagePlan(village.code, "plain", rng.randint(50, 400))
-            raw = plan.submission(rng.choice(quarters[-3:]), rng.random(), date(2026, 11, 28))
+            raw = plan.submission(
+                rng.choice(quarters[-3:]), rng.random(), date(2026, 11, 28), forms.form_set
+            )
             raw["client_uuid"] = client_uuid or str(uuid.UUID(int=rng.getrandbits(128)))
             if rng.random() < 0.3:  # some visits hold one section only
                 keep = rng.choice(sorted(raw["sections"]))

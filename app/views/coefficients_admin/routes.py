@@ -1,5 +1,5 @@
 """The coefficients page: editions with their sources, the form that appends one, and the
-county's count basis for sheep and beef cattle."""
+county's count basis for each count the forms qualify (sheep and beef cattle)."""
 
 from datetime import date
 
@@ -17,9 +17,10 @@ from app.clock import county_today
 from app.extensions import db
 from app.formdefs.coefficients import add_edition, coefficients_at, history
 from app.formdefs.display import number_text
+from app.formdefs.registry import current_forms
 from app.i18n import current_lang
 from app.models.coefficients import GRADES
-from app.settings import COUNT_BASIS_SETTINGS, get_setting, set_setting
+from app.settings import count_basis, count_basis_fields, set_count_basis
 from app.views.coefficients_admin.blueprint import bp
 
 EARLIEST = date(2020, 1, 1)  # the earliest inspection date the system accepts
@@ -81,7 +82,9 @@ def manage_coefficients():
         rows=rows,
         in_force=in_force,
         today=county_today(),
-        count_basis={key: get_setting(key) for key in COUNT_BASIS_SETTINGS},
+        basis_fields=count_basis_fields(current_forms().form_set),
+        count_basis=count_basis,
+        lang=current_lang(),
         number_text=number_text,
     ), 422 if form.errors else 200
 
@@ -89,13 +92,13 @@ def manage_coefficients():
 @bp.post("/admin/coefficients/count-basis")
 @allow("settings.manage")
 def save_count_basis():
-    for key in COUNT_BASIS_SETTINGS:
-        value = request.form.get(key)
-        if value not in ("stock", "turnoff"):
+    for field in count_basis_fields(current_forms().form_set):
+        value = request.form.get(field.path)
+        if value not in {c.name for c in field.choices}:
             continue
-        before, after = set_setting(key, value, g.actor)
+        before, after = set_count_basis(field, value, g.actor)
         if before != after:
-            record("settings.change", ("settings", key), before=before, after=after)
+            record("settings.change", ("settings", field.path), before=before, after=after)
     db.session.commit()
     flash(_("Count basis saved"))
     return redirect(url_for("coefficients_admin.manage_coefficients"), code=303)
