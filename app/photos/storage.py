@@ -2,13 +2,14 @@
 
 `LocalFolder` (the default) keeps files under the instance folder; `S3Bucket` keeps them in an
 S3-compatible bucket (AWS, MinIO, Aliyun OSS, Tencent COS…) so several app servers share them.
-Keys are made by the server (see app.inspections.photos.new_key), never from a client's file name,
+Keys are made by the server (see app.photos.store.new_key), never from a client's file name,
 and are checked here again so no key can climb out of its folder.
 
 S3Bucket needs boto3 (`pip install .[s3]`) and is configured with PHOTO_STORAGE=s3,
 PHOTO_S3_BUCKET, PHOTO_S3_ENDPOINT_URL and PHOTO_S3_PREFIX; credentials come the usual boto3 way
 (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or an instance role). It is tested against a real
-S3 server (SeaweedFS, tests/test_photos_s3.py). Neither place has a delete: a photo is evidence.
+S3 server (SeaweedFS, tests/inspections/test_photos_s3.py). Neither place has a delete: a photo
+is evidence.
 """
 
 import os
