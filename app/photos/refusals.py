@@ -1,6 +1,6 @@
 """Every reason a photo is not taken, once: its code, its HTTP status and its words in both
 languages. Pure: plain data and one exception; the web layer turns a refusal into a response
-(app/views/photo_upload.py), the rescue import into a line of its report.
+(app/views/photo_http.py), the rescue import into a line of its report.
 
 A refusal answers either with the API's error shape (`{"error": {"code", "message"}}`, `api_code`)
 or, where the phone shows it beside a field, as invalid data (`{"errors": {field: [message]}}`,

@@ -1,7 +1,8 @@
 """The one photo path (app/photos): every refusal of its catalogue, reached through the API of
 each owner that can meet it (an inspection's photos and a problem's), answers with the status,
 shape and words written out here by hand, and stores nothing. The owner's state is checked again
-in the write: a change made while the photo decodes is seen."""
+in the write: a change made while the photo decodes is seen. A stored photo is served alike,
+whoever owns it."""
 
 import io
 import uuid
@@ -279,3 +280,26 @@ def test_the_problem_page_s_form_says_why_its_photo_was_not_kept(owners):
     assert "照片未保存：只接受 JPEG、PNG 或 WebP 照片" in page
     assert 'data-status="fix_reported"' in page
     assert owners.rows() == (0, 0)
+
+
+def test_a_stored_photo_is_served_alike_whoever_owns_it(owners):
+    served = {}
+    for owner in BOTH:
+        stored = owners.send(owner, jpeg_bytes())
+        assert stored.status_code == 201
+        answer = owners.client.get(stored.get_json()["url"], headers=owners.headers["inspector"])
+        served[owner] = (
+            answer.status_code,
+            answer.mimetype,
+            answer.headers["Cache-Control"],
+            answer.headers["X-Content-Type-Options"],
+            answer.headers["Content-Disposition"],
+            answer.data[:3],
+        )
+        number = stored.get_json()["id"]
+        prefix = "photo" if owner == "inspection" else "problem"
+        assert served[owner][4] == f'inline; filename="{prefix}-{number}.jpg"'
+    assert {owner: value[:4] + value[5:] for owner, value in served.items()} == {
+        owner: (200, "image/jpeg", "private, max-age=86400", "nosniff", b"\xff\xd8\xff")
+        for owner in BOTH
+    }

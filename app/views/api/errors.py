@@ -12,7 +12,7 @@ from app.security import with_allow
 from app.views.api.blueprint import bp
 from app.views.api.body import MalformedJSON
 from app.views.error_shape import error_response, validation_response
-from app.views.photo_upload import refusal_response
+from app.views.photo_http import refusal_response
 
 
 @bp.errorhandler(ValidationError)

@@ -20,7 +20,7 @@ from app.views.api.schemas_offline import (
     photos_schema,
     session_schema,
 )
-from app.views.photo_upload import store_upload
+from app.views.photo_http import photo_file_response, store_upload
 
 
 @bp.get("/session")
@@ -67,16 +67,9 @@ def photo_file(photo_id: int):
         abort(404)  # a deleted inspection's photos go with it, as its API document does
     data = photo_storage().get(photo.storage_key)
     if request.args.get("size") == "thumb":  # the pages' thumbnails: same photo, same rules
-        response = current_app.response_class(thumbnail(data), mimetype="image/jpeg")
-        response.headers["Cache-Control"] = "private, max-age=86400"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
-    response = current_app.response_class(data, mimetype=photo.content_type)
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    response.headers["X-Content-Type-Options"] = "nosniff"
+        return photo_file_response(thumbnail(data), "image/jpeg")
     extension = photo.storage_key.rsplit(".", 1)[-1]
-    response.headers["Content-Disposition"] = f'inline; filename="photo-{photo.id}.{extension}"'
-    return response
+    return photo_file_response(data, photo.content_type, f"photo-{photo.id}.{extension}")
 
 
 def photo_document(photo) -> dict:

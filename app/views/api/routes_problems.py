@@ -7,7 +7,7 @@ role's); 404 for a missing or out-of-scope problem; 409 when the problem's statu
 step, or a uuid is reused for other content; 422 for bad input.
 """
 
-from flask import abort, current_app, g, request
+from flask import abort, g, request
 
 from app.accounts.policy import allow, in_scope
 from app.clock import county_today
@@ -21,7 +21,7 @@ from app.problems.queries import photo_document, problem_document, problems_for
 from app.views.api.blueprint import bp
 from app.views.api.body import json_body, query_args
 from app.views.api.errors import error_response
-from app.views.photo_upload import store_upload
+from app.views.photo_http import photo_file_response, store_upload
 from app.views.problem_schemas import (
     fix_report_schema,
     problem_input_schema,
@@ -141,11 +141,9 @@ def problem_photo_file(photo_id: int):
     photo = db.session.get(ProblemPhoto, photo_id)
     if photo is None or not in_scope(g.actor, photo.problem.village.township):
         abort(404)
-    response = current_app.response_class(
-        photo_storage().get(photo.storage_key), mimetype=photo.content_type
-    )
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    response.headers["X-Content-Type-Options"] = "nosniff"
     extension = photo.storage_key.rsplit(".", 1)[-1]
-    response.headers["Content-Disposition"] = f'inline; filename="problem-{photo.id}.{extension}"'
-    return response
+    return photo_file_response(
+        photo_storage().get(photo.storage_key),
+        photo.content_type,
+        f"problem-{photo.id}.{extension}",
+    )

@@ -33,7 +33,7 @@ from app.problems.photos import ProblemPhotos
 from app.problems.queries import problems_for
 from app.problems.todo import todo_for
 from app.views.error_shape import flatten
-from app.views.photo_upload import store_upload
+from app.views.photo_http import store_upload
 from app.views.problem_schemas import (
     fix_report_schema,
     problem_input_schema,

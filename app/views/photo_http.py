@@ -1,8 +1,8 @@
-"""What every route that takes a photo shares: the upload stored through the one photo path
-(app/photos/store.py), and a refused photo as a response. The codes, statuses and words are the
-catalogue's (app/photos/refusals.py); the shape is the API's one error shape
-(app/views/error_shape.py). Kept outside the blueprints, as the error shape is, so the API and the
-pages use it without one blueprint importing another."""
+"""Photos over HTTP, for every route that takes or serves one: the upload stored through the one
+photo path (app/photos/store.py), a refused photo as a response, and a photo's file. The codes,
+statuses and words of a refusal are the catalogue's (app/photos/refusals.py); the shape is the
+API's one error shape (app/views/error_shape.py). Kept outside the blueprints, as the error shape
+is, so the API and the pages use it without one blueprint importing another."""
 
 from flask import current_app, g, jsonify, request
 
@@ -33,4 +33,15 @@ def refusal_response(refused: PhotoRefused):
     response = error_response(refusal.status, refusal.message(lang), code=refusal.api_code)
     if refusal.retry_after is not None:
         response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+def photo_file_response(data: bytes, content_type: str, filename: str | None = None):
+    """A photo's bytes, kept a day by the browser alone, never sniffed as another type; shown
+    inline under `filename` (a thumbnail has none)."""
+    response = current_app.response_class(data, mimetype=content_type)
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if filename is not None:
+        response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
