@@ -1,6 +1,6 @@
 """Photos taken during an inspection, and the flags the server raises on an inspection.
 
-A photo row records where the bytes are kept (a key in app.inspections.storage, never the client's
+A photo row records where the bytes are kept (a key in app.photos.storage, never the client's
 file name), what they are, and the phone's own id for the photo, so a retried upload stores nothing
 new. A flag records something a reviewer should look at (a GPS fix far from the village, or
 outside the county); flags are facts about a stored inspection and are never edited.

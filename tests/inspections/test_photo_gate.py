@@ -13,8 +13,8 @@ from PIL import Image, ImageFile
 
 from app.clock import utc_now
 from app.extensions import db
-from app.inspections import images
 from app.models import AuditEvent, Inspection, Photo
+from app.photos import images
 from tests.inspections.test_photos import photo_rows, stored, upload  # noqa: F401 (fixture)
 from tests.offline_helpers import jpeg_bytes, payload
 

@@ -7,10 +7,12 @@ from werkzeug.exceptions import HTTPException
 from app.formdefs.messages import message
 from app.formdefs.publication import FormVersionConflict
 from app.i18n import current_lang
+from app.photos.refusals import PhotoRefused
 from app.security import with_allow
 from app.views.api.blueprint import bp
 from app.views.api.body import MalformedJSON
 from app.views.error_shape import error_response, validation_response
+from app.views.photo_http import refusal_response
 
 
 @bp.errorhandler(ValidationError)
@@ -21,6 +23,11 @@ def on_validation_error(error):
 @bp.errorhandler(MalformedJSON)
 def on_malformed_json(_error):
     return error_response(400, message("malformed", current_lang()), code="malformed_json")
+
+
+@bp.errorhandler(PhotoRefused)
+def on_photo_refused(error):
+    return refusal_response(error)
 
 
 @bp.errorhandler(CSRFError)

@@ -9,23 +9,10 @@ from app.accounts.policy import allow, in_scope
 from app.db import reads_before_writes
 from app.extensions import db
 from app.formdefs.registry import current_forms
-from app.i18n import current_lang
-from app.inspections.images import BrokenImage, NotAnImage
-from app.inspections.photo_gate import RETRY_AFTER_SECONDS, DecodeBusy
 from app.inspections.photo_thumbs import thumbnail
-from app.inspections.photos import (
-    InspectionClosed,
-    PhotoConflict,
-    PhotoLimits,
-    PhotoTooLarge,
-    TooManyPhotos,
-    UnknownSection,
-    photos_of,
-    store_photo,
-)
-from app.inspections.review import TransitionRefused
-from app.inspections.storage import photo_storage
+from app.inspections.photos import InspectionPhotos, photos_of
 from app.models import Inspection, Photo
+from app.photos.storage import photo_storage
 from app.views.api.blueprint import bp
 from app.views.api.schemas_offline import (
     photo_schema,
@@ -33,34 +20,7 @@ from app.views.api.schemas_offline import (
     photos_schema,
     session_schema,
 )
-from app.views.error_shape import error_response
-
-MESSAGES = {
-    "not_image": {"zh": "只接受 JPEG、PNG 或 WebP 照片", "en": "Only JPEG, PNG or WebP photos"},
-    "broken": {
-        "zh": "照片已损坏或过大，无法读取",
-        "en": "The photo is damaged or too large to read",
-    },
-    "missing": {"zh": "请附上照片文件", "en": "Attach the photo file"},
-    "section": {"zh": "没有这个部分", "en": "No such section"},
-    "locked": {
-        "zh": "此检查已通过审核，须由县级管理员重新打开后才能添加照片",
-        "en": "This inspection is approved: a county admin must reopen it before photos are added",
-    },
-    "conflict": {
-        "zh": "此照片编号已用于另一张照片",
-        "en": "This photo ID was used for another photo",
-    },
-    "closed": {
-        "zh": "此检查已审核通过，不能再添加照片",
-        "en": "This inspection is approved; no more photos can be added",
-    },
-    "too_many": {"zh": "此检查的照片已达上限", "en": "This inspection has the most photos allowed"},
-    "busy": {
-        "zh": "服务器正忙于处理其他照片，请稍后重试",
-        "en": "The server is busy with other photos; try again shortly",
-    },
-}
+from app.views.photo_http import photo_file_response, store_upload
 
 
 @bp.get("/session")
@@ -79,44 +39,14 @@ def upload_photo(client_uuid):
     if inspection.inspector_id != g.actor.id and g.actor.role != "county_admin":
         abort(403)
     form = photo_upload_schema.load(request.form.to_dict())
-    upload = request.files.get("photo")
-    lang = current_lang()
-    if upload is None:
-        return {"errors": {"photo": [MESSAGES["missing"][lang]]}}, 422
-    limits = PhotoLimits.from_config(current_app.config)
-    try:
-        stored = store_photo(
-            inspection,
-            str(form["client_photo_id"]),
-            form["section"],
-            upload.read(limits.max_bytes + 1),
-            g.actor,
-            photo_storage(),
-            current_forms().form_set,
-            limits,
-        )
-    except InspectionClosed as closed:
-        if str(closed) == "deleted":
-            abort(404)  # as the inspection itself answers
-        return error_response(409, MESSAGES["closed"][lang], code="inspection_closed")
-    except TooManyPhotos:
-        return {"errors": {"photo": [MESSAGES["too_many"][lang]]}}, 422
-    except DecodeBusy:
-        response = error_response(503, MESSAGES["busy"][lang], code="busy")
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
-    except PhotoTooLarge:
-        return error_response(413)
-    except NotAnImage:
-        return error_response(415, MESSAGES["not_image"][lang])
-    except BrokenImage:
-        return {"errors": {"photo": [MESSAGES["broken"][lang]]}}, 422
-    except UnknownSection:
-        return {"errors": {"section": [MESSAGES["section"][lang]]}}, 422
-    except PhotoConflict:
-        return error_response(409, MESSAGES["conflict"][lang])
-    except TransitionRefused:
-        return error_response(409, MESSAGES["locked"][lang], code="status")
+    owner = InspectionPhotos(
+        inspection,
+        form["section"],
+        g.actor,
+        current_forms().form_set,
+        current_app.config["PHOTO_MAX_PER_INSPECTION"],
+    )
+    stored = store_upload(owner, str(form["client_photo_id"]))  # refused: app/views/api/errors.py
     return photo_schema.dump(photo_document(stored.photo)), 201 if stored.created else 200
 
 
@@ -137,16 +67,9 @@ def photo_file(photo_id: int):
         abort(404)  # a deleted inspection's photos go with it, as its API document does
     data = photo_storage().get(photo.storage_key)
     if request.args.get("size") == "thumb":  # the pages' thumbnails: same photo, same rules
-        response = current_app.response_class(thumbnail(data), mimetype="image/jpeg")
-        response.headers["Cache-Control"] = "private, max-age=86400"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
-    response = current_app.response_class(data, mimetype=photo.content_type)
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    response.headers["X-Content-Type-Options"] = "nosniff"
+        return photo_file_response(thumbnail(data), "image/jpeg")
     extension = photo.storage_key.rsplit(".", 1)[-1]
-    response.headers["Content-Disposition"] = f'inline; filename="photo-{photo.id}.{extension}"'
-    return response
+    return photo_file_response(data, photo.content_type, f"photo-{photo.id}.{extension}")
 
 
 def photo_document(photo) -> dict:

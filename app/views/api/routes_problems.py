@@ -7,24 +7,21 @@ role's); 404 for a missing or out-of-scope problem; 409 when the problem's statu
 step, or a uuid is reused for other content; 422 for bad input.
 """
 
-from flask import abort, current_app, g, request
+from flask import abort, g, request
 
 from app.accounts.policy import allow, in_scope
 from app.clock import county_today
 from app.extensions import db
 from app.i18n import current_lang
-from app.inspections.images import BrokenImage, NotAnImage
-from app.inspections.photo_gate import RETRY_AFTER_SECONDS, DecodeBusy
-from app.inspections.photos import PhotoConflict, PhotoTooLarge
-from app.inspections.storage import photo_storage
 from app.models import ProblemPhoto
+from app.photos.storage import photo_storage
 from app.problems import ledger, service
-from app.problems.photos import StageRefused, store_problem_photo
+from app.problems.photos import ProblemPhotos
 from app.problems.queries import photo_document, problem_document, problems_for
 from app.views.api.blueprint import bp
 from app.views.api.body import json_body, query_args
 from app.views.api.errors import error_response
-from app.views.api.routes_photos import MESSAGES as PHOTO_MESSAGES
+from app.views.photo_http import photo_file_response, store_upload
 from app.views.problem_schemas import (
     fix_report_schema,
     problem_input_schema,
@@ -47,7 +44,6 @@ MESSAGES = {
     },
     "deadline": {"zh": "整改期限不能早于今天", "en": "The deadline cannot be before today"},
     "village": {"zh": "没有这个村庄", "en": "No such village"},
-    "closed": {"zh": "此问题已销号", "en": "This problem is closed"},
 }
 
 
@@ -134,38 +130,9 @@ def upload_problem_photo(problem_uuid):
     if problem is None:
         abort(404)
     form = problem_photo_upload_schema.load(request.form.to_dict())
-    upload, lang, config = request.files.get("photo"), current_lang(), current_app.config
-    if upload is None:
-        return {"errors": {"photo": [PHOTO_MESSAGES["missing"][lang]]}}, 422
-    try:
-        photo, created = store_problem_photo(
-            problem,
-            str(form["client_photo_id"]),
-            form["stage"],
-            upload.read(config["PHOTO_MAX_BYTES"] + 1),
-            g.actor,
-            photo_storage(),
-            max_bytes=config["PHOTO_MAX_BYTES"],
-            max_pixels=config["PHOTO_MAX_PIXELS"],
-            decode_slots=config["PHOTO_DECODE_SLOTS"],
-        )
-    except DecodeBusy:  # as an inspection's photo: the phone sends it again
-        response = error_response(503, PHOTO_MESSAGES["busy"][lang], code="busy")
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
-    except PhotoTooLarge:
-        return error_response(413)
-    except NotAnImage:
-        return error_response(415, PHOTO_MESSAGES["not_image"][lang])
-    except BrokenImage:
-        return {"errors": {"photo": [PHOTO_MESSAGES["broken"][lang]]}}, 422
-    except PhotoConflict:
-        return error_response(409, PHOTO_MESSAGES["conflict"][lang])
-    except StageRefused as refused:
-        if refused.reason == "role":
-            abort(403)
-        return error_response(409, MESSAGES["closed"][lang], code="status")
-    return problem_photo_schema.dump(photo_document(photo)), 201 if created else 200
+    owner = ProblemPhotos(problem, form["stage"], g.actor)
+    stored = store_upload(owner, str(form["client_photo_id"]))  # refused: app/views/api/errors.py
+    return problem_photo_schema.dump(photo_document(stored.photo)), 201 if stored.created else 200
 
 
 @bp.get("/problem-photos/<int:photo_id>")
@@ -174,11 +141,9 @@ def problem_photo_file(photo_id: int):
     photo = db.session.get(ProblemPhoto, photo_id)
     if photo is None or not in_scope(g.actor, photo.problem.village.township):
         abort(404)
-    response = current_app.response_class(
-        photo_storage().get(photo.storage_key), mimetype=photo.content_type
-    )
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    response.headers["X-Content-Type-Options"] = "nosniff"
     extension = photo.storage_key.rsplit(".", 1)[-1]
-    response.headers["Content-Disposition"] = f'inline; filename="problem-{photo.id}.{extension}"'
-    return response
+    return photo_file_response(
+        photo_storage().get(photo.storage_key),
+        photo.content_type,
+        f"problem-{photo.id}.{extension}",
+    )

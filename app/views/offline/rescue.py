@@ -25,21 +25,13 @@ from app.extensions import db
 from app.formdefs.registry import current_forms
 from app.inspections.changes import NotYours, check_may_change
 from app.inspections.corrections import StaleRevision, apply_correction, split_correction
-from app.inspections.images import BrokenImage, NotAnImage
-from app.inspections.photo_gate import DecodeBusy
-from app.inspections.photos import (
-    InspectionClosed,
-    PhotoConflict,
-    PhotoLimits,
-    PhotoTooLarge,
-    TooManyPhotos,
-    UnknownSection,
-    store_photo,
-)
+from app.inspections.photos import InspectionPhotos
 from app.inspections.review import TransitionRefused
-from app.inspections.storage import photo_storage
 from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
 from app.models import Inspection, User
+from app.photos.refusals import PhotoRefused
+from app.photos.storage import photo_storage
+from app.photos.store import PhotoLimits, store_photo
 from app.views.error_shape import flatten
 
 
@@ -200,31 +192,20 @@ def _import_photos(entry: dict, inspection, actor: User, report: RescueReport, u
     forms = current_forms()
     config = current_app.config
     for photo in entry["photos"]:
+        owner = InspectionPhotos(
+            inspection, photo["section"], actor, forms.form_set, config["PHOTO_MAX_PER_INSPECTION"]
+        )
         try:
             raw = base64.b64decode(photo["data"].split(",")[-1], validate=True)
             saved = store_photo(
-                inspection,
+                owner,
                 str(photo["client_photo_id"]),
-                photo["section"],
                 raw,
                 actor,
                 photo_storage(),
-                forms.form_set,
                 PhotoLimits.from_config(config),
             )
-        except (
-            binascii.Error,
-            ValueError,
-            NotAnImage,
-            BrokenImage,
-            UnknownSection,
-            PhotoTooLarge,
-            PhotoConflict,
-            InspectionClosed,
-            TooManyPhotos,
-            DecodeBusy,
-            TransitionRefused,
-        ) as exc:
+        except (binascii.Error, ValueError, PhotoRefused) as exc:
             report.problems.append(
                 (uuid, f"photo {photo['client_photo_id']}: {type(exc).__name__} {exc}")
             )

@@ -9,7 +9,6 @@ import uuid
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -26,17 +25,15 @@ from app.clock import county_time, county_today
 from app.exports import tables as exports
 from app.extensions import db
 from app.i18n import current_lang
-from app.inspections.images import BrokenImage, NotAnImage
-from app.inspections.photo_gate import DecodeBusy
-from app.inspections.photos import PhotoConflict, PhotoTooLarge
-from app.inspections.storage import photo_storage
 from app.models import Village
+from app.photos.refusals import PhotoRefused
 from app.problems import ledger, service
 from app.problems.categories import categories, label
-from app.problems.photos import StageRefused, store_problem_photo
+from app.problems.photos import ProblemPhotos
 from app.problems.queries import problems_for
 from app.problems.todo import todo_for
 from app.views.error_shape import flatten
+from app.views.photo_http import store_upload
 from app.views.problem_schemas import (
     fix_report_schema,
     problem_input_schema,
@@ -236,21 +233,11 @@ def _photo(problem, stage: str) -> None:
     upload = http_request.files.get("photo")
     if upload is None or not upload.filename:
         return
-    config = current_app.config
     try:
-        store_problem_photo(
-            problem,
-            str(uuid.uuid4()),
-            stage,
-            upload.read(config["PHOTO_MAX_BYTES"] + 1),
-            g.actor,
-            photo_storage(),
-            max_bytes=config["PHOTO_MAX_BYTES"],
-            max_pixels=config["PHOTO_MAX_PIXELS"],
-            decode_slots=config["PHOTO_DECODE_SLOTS"],
-        )
-    except (PhotoTooLarge, NotAnImage, BrokenImage, PhotoConflict, StageRefused, DecodeBusy):
-        flash(_("The photo was not kept: only JPEG, PNG or WebP photos"))
+        store_upload(ProblemPhotos(problem, stage, g.actor), str(uuid.uuid4()))
+    except PhotoRefused as refused:
+        reason = refused.refusal.message(current_lang())
+        flash(_("The photo was not kept: %(reason)s", reason=reason))
 
 
 @bp.get("/todo")

@@ -1,4 +1,4 @@
-"""What keeps one inspector's photo uploads from stalling everyone else.
+"""What keeps one person's photo uploads from stalling everyone else.
 
 Decoding an image is the one expensive thing an upload does: a 72 KB WebP can declare 6300 × 6300
 pixels and take seconds of CPU and a gigabyte of memory to decode. So, before any pixel is
@@ -7,7 +7,7 @@ decoded: the dimensions are read from the header alone and refused above `PHOTO_
 was not resized); and a process-wide semaphore of `PHOTO_DECODE_SLOTS` bounds the decodes running
 at once in a worker, answering 503 with Retry-After when the slots stay taken (the phone keeps
 the photo queued and sends it again). The decode itself runs outside any database transaction
-(app/inspections/photos.py), so SQLite's write lock is never held while pixels are decoded.
+(app/photos/store.py), so SQLite's write lock is never held while pixels are decoded.
 """
 
 import io
@@ -16,17 +16,20 @@ from contextlib import contextmanager
 
 from PIL import Image
 
-from app.inspections import images
+from app.photos import images
+from app.photos.refusals import PhotoRefused
 
 WAIT_SECONDS = 0.5  # how long an upload waits for a slot before it is told to come back
-RETRY_AFTER_SECONDS = 5
 
 _slots: dict[int, threading.BoundedSemaphore] = {}
 _slots_lock = threading.Lock()
 
 
-class DecodeBusy(Exception):
+class DecodeBusy(PhotoRefused):
     """Every decode slot of this process is taken: try again in a few seconds."""
+
+    def __init__(self):
+        super().__init__("busy")
 
 
 def header_size(data: bytes) -> tuple[int, int]:

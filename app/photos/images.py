@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps
 
+from app.photos.refusals import PhotoRefused
+
 EXIF_IFD = 0x8769
 DATETIME = 0x0132  # IFD0 DateTime
 DATETIME_ORIGINAL = 0x9003  # Exif IFD DateTimeOriginal
@@ -22,12 +24,18 @@ FORMATS = {
 }
 
 
-class NotAnImage(ValueError):
+class NotAnImage(PhotoRefused):
     """The bytes are not JPEG, PNG or WebP (whatever the name or the declared type say)."""
 
+    def __init__(self, detail: str = ""):
+        super().__init__("not_image", detail)
 
-class BrokenImage(ValueError):
+
+class BrokenImage(PhotoRefused):
     """The bytes start like an image but do not decode, or are absurdly large."""
+
+    def __init__(self, detail: str = ""):
+        super().__init__("broken", detail)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 `LocalFolder` (the default) keeps files under the instance folder; `S3Bucket` keeps them in an
 S3-compatible bucket (AWS, MinIO, Aliyun OSS, Tencent COS…) so several app servers share them.
-Keys are made by the server (see app.inspections.photos.new_key), never from a client's file name,
+Keys are made by the server (see app.photos.store.new_key), never from a client's file name,
 and are checked here again so no key can climb out of its folder.
 
 S3Bucket needs boto3 (`pip install .[s3]`) and is configured with PHOTO_STORAGE=s3,
