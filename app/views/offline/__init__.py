@@ -5,7 +5,8 @@ the form, its assets and the village list (static/sw.js, static/manifest.webmani
 itself is static/js/offline-queue.js). The stored photos are served here with access checks;
 GPS flags are listed for the people who review them; and a phone's rescue file (its unsent
 inspections saved as JSON) is imported through the same idempotent store as the API, by a county
-admin's upload or `flask --app wsgi import-rescue FILE`.
+admin's upload here or `flask --app wsgi import-rescue FILE` (app/cli.py); the import itself is
+app/inspections/rescue.py.
 """
 
 # Importing the route modules registers their routes on `bp`.
