@@ -7,12 +7,9 @@ from pathlib import Path
 
 from flask import current_app, render_template, request, url_for
 
-from app.accounts.access import limit_to_scope
 from app.accounts.policy import allow
-from app.extensions import db
-from app.inspections.changes import live
+from app.inspections.listings import flagged
 from app.inspections.rescue import RescueFileError, import_rescue, read_rescue_json
-from app.models import Inspection, InspectionFlag, Village
 from app.views.offline.blueprint import bp
 
 # What the form needs offline, besides the pages the worker caches as they are visited.
@@ -98,14 +95,7 @@ def manifest():
 @bp.get("/inspect/flags")
 @allow("flags.read")
 def flags():
-    statement = (
-        db.select(InspectionFlag, Inspection, Village)
-        .join(Inspection, InspectionFlag.inspection_id == Inspection.id)
-        .join(Village, Inspection.village_id == Village.id)
-        .where(live())  # a deleted inspection's flags went with it
-        .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
-    )
-    rows = db.session.execute(limit_to_scope(statement).limit(500)).all()
+    rows = flagged(limit=500)
     return render_template(
         "offline/flags.html", rows=rows, limit_m=current_app.config["GPS_FLAG_DISTANCE_M"]
     )
