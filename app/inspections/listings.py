@@ -52,13 +52,16 @@ def flagged(limit: int) -> list:
     return db.session.execute(limit_to_scope(statement).limit(limit)).all()
 
 
-def village_inspections(village_id: int) -> list[Inspection]:
-    """A village's live inspections, newest first."""
+def village_inspections(village_id: int, period: str | None = None) -> list[Inspection]:
+    """A village's live inspections (those inspected in `period` if given), newest first."""
     statement = (
         db.select(Inspection)
         .where(Inspection.village_id == village_id, live())
         .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
     )
+    if period is not None:
+        bounds = parse_period(period)
+        statement = statement.where(Inspection.inspected_on.between(bounds.start, bounds.end))
     return db.session.execute(statement).scalars().all()
 
 

@@ -20,17 +20,17 @@ from flask import request as http_request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from app.accounts.access import limit_to_scope, may
+from app.accounts.access import may
 from app.accounts.policy import allow
 from app.clock import county_time, county_today
 from app.exports import tables as exports
 from app.extensions import db
+from app.geography.listings import villages_of
 from app.i18n import current_lang
 from app.inspections.images import BrokenImage, NotAnImage
 from app.inspections.photo_gate import DecodeBusy
 from app.inspections.photos import PhotoConflict, PhotoTooLarge
 from app.inspections.storage import photo_storage
-from app.models import Village
 from app.problems import ledger, service
 from app.problems.categories import categories, label
 from app.problems.photos import StageRefused, store_problem_photo
@@ -134,12 +134,9 @@ def new_problem():
 
 
 def _render_new(values: dict, errors: dict):
-    villages = db.session.execute(
-        limit_to_scope(db.select(Village).order_by(Village.code))
-    ).scalars()
     return render_template(
         "problems/new.html",
-        villages=villages.all(),
+        villages=villages_of(),  # those in the actor's scope
         categories=categories().values(),
         values=values,
         errors=errors,
