@@ -1,5 +1,6 @@
 """The county's places as listed to their readers: counties and townships with their counts
-(public data), villages within the reader's scope (app/accounts/access.py)."""
+(public data), villages within the reader's scope (app/accounts/access.py), and the names the
+exports put beside codes."""
 
 from app.accounts.access import limit_to_scope
 from app.extensions import db
@@ -82,3 +83,19 @@ def villages_of(township: Township | None = None, county: County | None = None) 
     else:
         statement = limit_to_scope(statement)
     return db.session.execute(statement).scalars().all()
+
+
+def township_names_by_code() -> dict[str, str]:
+    """township code → name, for every township."""
+    return dict(db.session.execute(db.select(Township.code, Township.name)).all())
+
+
+def village_names(village_ids) -> list[tuple[int, str, str, str]]:
+    """(id, code, name, township name) of the villages `village_ids`, by village code."""
+    statement = (
+        db.select(Village.id, Village.code, Village.name, Township.name)
+        .join(Township)
+        .where(Village.id.in_(list(village_ids)))
+        .order_by(Village.code)
+    )
+    return db.session.execute(statement).all()
