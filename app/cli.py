@@ -1,7 +1,9 @@
 """Command-line tasks: `flask --app wsgi seed | import-villages | create-user | deactivate-user |
-reset-password | ensure-admin | backup | restore | rebuild-summary | summary-off`.
+reset-password | ensure-admin | backup | restore | rebuild-summary | summary-off |
+import-rescue`.
 
-Each command is one transaction: it either does all its work or nothing.
+Each command is one transaction: it either does all its work or nothing; import-rescue alone
+stores entry by entry, since each entry is an inspector's work and none depends on another.
 """
 
 import secrets
@@ -20,6 +22,7 @@ from app.extensions import db
 from app.formdefs.publication import FormVersionConflict, publish
 from app.formdefs.registry import current_forms
 from app.geography import county
+from app.inspections.rescue import RescueFileError, import_rescue, read_rescue_json
 from app.models import ROLES, County, Township, User
 from app.models.users import TOWNSHIP_ROLES
 from app.rollups.summary import quarter as quarter_summary
@@ -37,6 +40,7 @@ def init_app(app: Flask) -> None:
         restore_command,
         rebuild_summary_command,
         summary_off_command,
+        import_rescue_command,
     ):
         app.cli.add_command(command)
     app.cli.add_command(demo_data_command)
@@ -236,3 +240,23 @@ def summary_off_command():
     quarter_summary.switch_off(db.session.connection())
     db.session.commit()
     click.echo("summary off and emptied")
+
+
+@click.command("import-rescue")
+@click.argument("rescue_file", type=click.File("rb"))
+@click.option(
+    "--as-user",
+    "username",
+    default=None,
+    help="store as this user when the file names none (or a missing one)",
+)
+@with_appcontext
+def import_rescue_command(rescue_file, username):
+    """Store the unsent inspections of a phone's rescue file (idempotent: run it twice freely)."""
+    try:
+        report = import_rescue(read_rescue_json(rescue_file.read()), default_user=username)
+    except RescueFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in report.lines():
+        click.echo(line)
+    click.echo(report.summary())

@@ -90,6 +90,17 @@ def may_manage(actor: User | None, user: User) -> bool:
     return scope.level == "county" and county_of(user) == scope.id
 
 
+def managed_people(actor: User | None) -> list[User]:
+    """The people `actor` manages, ordered for the list."""
+    return db.session.scalars(manageable(actor)).all()
+
+
+def managed_person(actor: User | None, user_id: int) -> User | None:
+    """The person `user_id` if `actor` manages them; None for one missing or not theirs."""
+    user = db.session.get(User, user_id)
+    return user if user is not None and may_manage(actor, user) else None
+
+
 def manageable(actor: User | None):
     """The people `actor` manages, as a select ordered for the list."""
     statement = db.select(User).outerjoin(Township, User.township_id == Township.id)

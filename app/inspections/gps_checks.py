@@ -5,7 +5,7 @@ The inspection is flagged (never refused: the inspector may be right and the map
 fix is more than GPS_FLAG_DISTANCE_M from the village's known location, or outside the county
 outline. A village's stored location is only ever a confirmed one (the source data, an import,
 or an admin on the map): a village without one is drawn at its first in-county fix, derived when
-the map is built (app/views/maps/records.py) and marked unconfirmed until an admin confirms it, so a
+the map is built (app/maps/records.py) and marked unconfirmed until an admin confirms it, so a
 phone's fix never silently becomes the reference other fixes are judged against.
 """
 

@@ -54,6 +54,17 @@ def problems_for(
     return db.session.execute(statement).scalars().all()
 
 
+def problems_of_inspection(inspection_id: int) -> list[Problem]:
+    """The problems recorded on one inspection, in the order they were recorded."""
+    return (
+        db.session.execute(
+            db.select(Problem).where(Problem.inspection_id == inspection_id).order_by(Problem.id)
+        )
+        .scalars()
+        .all()
+    )
+
+
 def utc_bounds(first: date, last: date, zone: str) -> tuple[datetime, datetime]:
     """The UTC instants of 00:00 of `first` and of the day after `last`, county time."""
     tz = ZoneInfo(zone)

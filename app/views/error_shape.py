@@ -1,12 +1,13 @@
 """The API's one error shape, shared by every part of the web layer that answers JSON or shows a
 validation error: `{"error": {"code", "message"}}`, and `{"errors": {"field.path": [...]}}` for
 invalid data. Kept outside the api blueprint so the pages use it without one blueprint importing
-another."""
+another. `flatten` lives in app/validation_messages.py, where the domain reaches it too."""
 
 from flask import jsonify
 from marshmallow import ValidationError
 
 from app.i18n import current_lang
+from app.validation_messages import flatten
 
 MESSAGES = {
     400: {"zh": "请求无效", "en": "Bad request"},
@@ -50,16 +51,3 @@ def error_response(status: int, message: str | None = None, code: str | None = N
 
 def validation_response(error: ValidationError):
     return jsonify({"errors": flatten(error.messages)}), 422
-
-
-def flatten(messages, prefix: str = "") -> dict[str, list[str]]:
-    """marshmallow's nested errors → {"sections.straw.produced_t": ["..."]}."""
-    if isinstance(messages, list):
-        return {prefix or "_schema": [str(m) for m in messages]}
-    out: dict[str, list[str]] = {}
-    for key, value in messages.items():
-        path = f"{prefix}.{key}" if prefix else str(key)
-        if key == "_schema":
-            path = prefix or "_schema"
-        out.update(flatten(value, path))
-    return out

@@ -1,14 +1,11 @@
 """/admin/audit: county admins browse and filter the audit log. Read-only: the app has no route
 that changes or deletes an event (app/accounts/audit.py refuses such a flush)."""
 
-from datetime import UTC, datetime, time, timedelta
-
 from flask import render_template, request
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from app.accounts.audit_search import audit_page
 from app.accounts.policy import allow
-from app.extensions import db
-from app.models import AuditEvent
 from app.views.admin.blueprint import bp
 from app.views.error_shape import flatten
 
@@ -47,31 +44,13 @@ def audit_log():
             more=False,
             errors=flatten(error.messages),
         ), 422
-    statement = db.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    for name, column in (
-        ("action", AuditEvent.action),
-        ("actor", AuditEvent.actor_name),
-        ("object_type", AuditEvent.object_type),
-        ("object_id", AuditEvent.object_id),
-    ):
-        if name in query:
-            statement = statement.where(column == query[name])
-    if "since" in query:
-        statement = statement.where(AuditEvent.at >= datetime.combine(query["since"], time(), UTC))
-    if "until" in query:
-        end = datetime.combine(query["until"] + timedelta(days=1), time(), UTC)
-        statement = statement.where(AuditEvent.at < end)
     page = query["page"]
-    rows = (
-        db.session.execute(statement.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1))
-        .scalars()
-        .all()
-    )
+    events, more = audit_page(query, page, PAGE_SIZE)
     return render_template(
         "admin/audit.html",
-        events=rows[:PAGE_SIZE],
+        events=events,
         query=raw,
         page=page,
-        more=len(rows) > PAGE_SIZE,
+        more=more,
         errors={},
     )

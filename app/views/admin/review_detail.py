@@ -19,8 +19,8 @@ from app.inspections.changes import find_inspection, review_inspection
 from app.inspections.document import inspection_document
 from app.inspections.photos import photos_of
 from app.inspections.review import COMMENT_MAX, REVIEWABLE, OwnInspection, TransitionRefused
-from app.models import Problem
 from app.problems.categories import label as category_label
+from app.problems.queries import problems_of_inspection
 from app.rollups.review_evidence import LARGE_JUMP_POINTS, evidence
 from app.views.admin.blueprint import bp
 
@@ -34,16 +34,13 @@ def review_one(inspection_id: int):
     if inspection is None:
         abort(404)
     forms = current_forms()
-    problems = db.session.execute(
-        db.select(Problem).where(Problem.inspection_id == inspection.id).order_by(Problem.id)
-    ).scalars()
     return render_template(
         "admin/review_one.html",
         inspection=inspection,
         document=inspection_document(inspection, forms.form_set),
         evidence=evidence(inspection),
         photos=photos_of(inspection),
-        problems=problems.all(),
+        problems=problems_of_inspection(inspection.id),
         form_set=forms.form_set,
         answer_text=answer_text,
         lang=current_lang(),

@@ -5,15 +5,13 @@ CSRF tokens; the same state machine and audit as the API (app/inspections/change
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, selectinload
 
-from app.accounts.access import limit_to_scope
 from app.accounts.policy import allow
 from app.clock import county_time
 from app.extensions import db
-from app.inspections.changes import find_inspection, live, review_inspection
-from app.inspections.review import COMMENT_MAX, REVIEWABLE, OwnInspection, TransitionRefused
-from app.models import Inspection, Village
+from app.inspections.changes import find_inspection, review_inspection
+from app.inspections.listings import waiting_for_review
+from app.inspections.review import COMMENT_MAX, OwnInspection, TransitionRefused
 from app.rollups.review_evidence import evidence
 from app.views.admin.blueprint import bp
 
@@ -29,29 +27,7 @@ def review_queue():
 
 
 def _render_queue(error: str | None = None):
-    statement = (
-        db.select(Inspection)
-        .join(Inspection.village)
-        .where(live(), Inspection.status.in_(sorted(REVIEWABLE)))
-        .order_by(Inspection.created_at, Inspection.id)
-        .limit(QUEUE_MAX)
-        .options(
-            joinedload(Inspection.village).joinedload(Village.township),
-            joinedload(Inspection.inspector),
-            selectinload(Inspection.flags),
-            selectinload(Inspection.revisions),
-        )
-    )
-    statement = limit_to_scope(statement)
-    waiting = db.session.execute(statement).scalars().all()
-    total = db.session.scalar(
-        limit_to_scope(
-            db.select(db.func.count())
-            .select_from(Inspection)
-            .join(Inspection.village)
-            .where(live(), Inspection.status.in_(sorted(REVIEWABLE)))
-        )
-    )
+    waiting, total = waiting_for_review(QUEUE_MAX)
     memo: dict = {}
     return render_template(
         "admin/review.html",

@@ -5,14 +5,12 @@ from flask import abort, g
 from app.accounts.access import village_or_abort
 from app.accounts.policy import allow
 from app.clock import county_today
-from app.extensions import db
 from app.formdefs.registry import current_forms
 from app.i18n import current_lang
-from app.inspections.changes import find_inspection, live
+from app.inspections.changes import find_inspection
 from app.inspections.document import inspection_document, stored_document
+from app.inspections.listings import village_inspections
 from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
-from app.models import Inspection
-from app.periods import parse_period
 from app.views.api.blueprint import bp
 from app.views.api.body import json_body, query_args
 from app.views.api.schemas import inspection_query_schema, inspection_schema, inspections_schema
@@ -41,16 +39,9 @@ def create_inspection():
 def list_inspections():
     query = inspection_query_schema.load(query_args())
     village = village_or_abort(query["village"])
-    statement = (
-        db.select(Inspection)
-        .where(Inspection.village_id == village.id, live())
-        .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
-    )
-    if "period" in query:
-        period = parse_period(query["period"])
-        statement = statement.where(Inspection.inspected_on.between(period.start, period.end))
+    inspections = village_inspections(village.id, query.get("period"))
     form_set = current_forms().form_set
-    documents = [inspection_document(i, form_set) for i in db.session.execute(statement).scalars()]
+    documents = [inspection_document(i, form_set) for i in inspections]
     return {"inspections": inspections_schema.dump(documents)}
 
 

@@ -4,13 +4,12 @@ villages' tonnages rest on coefficients rather than on measurement."""
 
 from flask import abort, request
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.accounts.access import county_or_abort, scope_unit, township_or_abort
 from app.accounts.policy import allow
-from app.extensions import db
+from app.geography.listings import village_names
 from app.i18n import current_lang
-from app.models import County, Township, Village
+from app.models import County, Township
 from app.rollups.estimated_shares import village_shares
 from app.rollups.figures import amount, percent
 from app.settings import reports_scope_approved_only
@@ -59,13 +58,7 @@ def export_estimates(fmt: str):
 
 
 def _rows(fields, by_village):
-    names = db.session.execute(
-        select(Village.id, Village.code, Village.name, Township.name)
-        .join(Township)
-        .where(Village.id.in_(list(by_village)))
-        .order_by(Village.code)
-    ).all()
-    for village_id, code, name, township in names:
+    for village_id, code, name, township in village_names(by_village):
         row = [code, name, township]
         for figure in by_village[village_id]:
             if figure is None:

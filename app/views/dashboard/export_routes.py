@@ -14,14 +14,12 @@ does not open at all).
 
 from flask import Response, abort, request, stream_with_context
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.accounts.access import county_or_abort, home_county, scope_unit, township_or_abort
 from app.accounts.audit_apart import record_apart
 from app.accounts.policy import allow
 from app.exports import tables as exports
-from app.extensions import db
-from app.models import Township
+from app.geography.listings import township_names_by_code
 from app.rollups import reports
 from app.rollups.status_labels import status_labels
 from app.views.dashboard.blueprint import bp
@@ -129,7 +127,7 @@ def _village_rows(period: str, code: str | None, indicators, words):
     file's first bytes are on their way while a province's roll-up (a few seconds) runs."""
     units = reports.rollup(period, "village", code)
     # The township names only: a second (township) roll-up would double the work.
-    names = dict(db.session.execute(select(Township.code, Township.name)).all())
+    names = township_names_by_code()
     township_names = {u.code: names.get(township_code_of(u.code), "") for u in units}
     yield from exports.rows(units, indicators, words, township_names)
 

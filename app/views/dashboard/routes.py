@@ -1,10 +1,9 @@
-"""The dashboard pages. Thin: ask `app.rollups.reports` for the roll-up, order it, render it. Units
-are
-looked up through app/accounts/access.py (404 unknown, 403 outside the actor's scope)."""
+"""The dashboard pages. Thin: ask `app.rollups.reports` for the roll-up (and
+app/inspections/listings.py for the inspections), order it, render it. Units are looked up
+through app/accounts/access.py (404 unknown, 403 outside the actor's scope)."""
 
 from flask import current_app, g, render_template, request
 from markupsafe import Markup
-from sqlalchemy import func, select
 
 from app.accounts.access import (
     county_count,
@@ -15,13 +14,10 @@ from app.accounts.access import (
 )
 from app.accounts.policy import allow, permitted
 from app.clock import county_today
-from app.extensions import db
 from app.formdefs.registry import current_forms
-from app.inspections.changes import live
 from app.inspections.document import inspection_document
+from app.inspections.listings import has_demo_inspections, latest_by_village, village_inspections
 from app.inspections.photo_thumbs import photos_by_inspection
-from app.models import Inspection, Township, Village
-from app.periods import parse_period
 from app.problems.queries import counts_for_period
 from app.rollups import reports
 from app.rollups.estimated_shares import estimated_shares
@@ -59,20 +55,6 @@ def _trend_lines(level: str, code: str, unit, period: str) -> dict[str, Markup]:
             )
         )
     return lines
-
-
-def _has_demo(period: str, village_ids=None) -> bool:
-    bounds = parse_period(period)
-    statement = (
-        select(func.count())
-        .select_from(Inspection)
-        .where(
-            Inspection.is_demo.is_(True), Inspection.inspected_on.between(bounds.start, bounds.end)
-        )
-    )
-    if village_ids is not None:
-        statement = statement.where(Inspection.village_id.in_(village_ids))
-    return bool(db.session.scalar(statement))
 
 
 def _estimated(period: str, place):
@@ -127,7 +109,7 @@ def county(code: str | None = None):
         township_names={t.code: t.name for t in townships},
         township_of=township_code_of,
         scope=township,
-        demo=_has_demo(period, _village_ids(county_row)),
+        demo=has_demo_inspections(period, county_id=county_row.id),
         problem_counts=counts_for_period(
             g.actor, period, county_today(), current_app.config["COUNTY_TIMEZONE"]
         ),
@@ -150,14 +132,10 @@ def _province(period: str):
         counties=sort_units(counties, sort, descending, keys),
         sort=sort,
         descending=descending,
-        demo=_has_demo(period),
+        demo=has_demo_inspections(period),
         estimated=_estimated(period, None),
         estimated_scope={},
     )
-
-
-def _village_ids(county_row):
-    return select(Village.id).join(Township).where(Township.county_id == county_row.id)
 
 
 @bp.get("/township/<code>")
@@ -169,15 +147,7 @@ def township(code: str):
     sort, descending = _sorting()
     keys = [i.key for i in indicator_infos()]
     villages = reports.rollup(period, "village", code)
-    village_ids = [v.id for v in township_row.villages]
-    latest = dict(
-        db.session.execute(
-            select(Village.code, func.max(Inspection.id))
-            .join(Inspection.village)
-            .where(Village.township_id == township_row.id, live())
-            .group_by(Village.code)
-        ).all()
-    )
+    latest = latest_by_village(township_row.id)
     return _page(
         "dashboard/township.html",
         period=period,
@@ -190,7 +160,7 @@ def township(code: str):
         descending=descending,
         lagging=lagging(villages),
         latest=latest,
-        demo=_has_demo(period, village_ids),
+        demo=has_demo_inspections(period, township_id=township_row.id),
         estimated=_estimated(period, ("township", township_row.id)),
         estimated_scope={"township": code},
     )
@@ -207,15 +177,7 @@ def village(code: str):
     # The answers behind the figures are inspection data: a viewer (dashboards only) sees the
     # figures but not who recorded what.
     may_read = permitted(g.actor, "inspection.read")
-    inspections = (
-        db.session.execute(
-            select(Inspection)
-            .where(Inspection.village_id == village_row.id, live())
-            .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
-        )
-        .scalars()
-        .all()
-    )
+    inspections = village_inspections(village_row.id)
     form_set = current_forms().form_set
     documents = [(i, inspection_document(i, form_set)) for i in inspections] if may_read else []
     return _page(

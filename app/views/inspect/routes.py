@@ -5,44 +5,30 @@ import uuid
 from flask import abort, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from app.accounts.access import limit_to_scope, village_or_abort
+from app.accounts.access import village_or_abort
 from app.accounts.policy import allow
 from app.clock import county_today
-from app.extensions import db
 from app.formdefs.display import answer_text
 from app.formdefs.registry import current_forms
 from app.i18n import current_lang
-from app.inspections.changes import find_inspection, live
+from app.inspections.changes import find_inspection
 from app.inspections.document import inspection_document
 from app.inspections.estimates import phone_definitions
+from app.inspections.orientation import returned_to, village_list
 from app.inspections.photo_thumbs import photos_by_inspection
 from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
-from app.models import Inspection, Township, Village
+from app.models import Inspection
 from app.views.error_shape import flatten
 from app.views.inspect.blueprint import bp
 from app.views.inspect.formdata import errors_by_input, payload_from_form
-from app.views.inspect.orientation import village_list
 
 
 @bp.get("/")
 @allow("inspection.create")
 def choose_village():
-    listed = village_list(limit_to_scope(_villages()))
     # What a lead sent back to this inspector, with the comment saying what to fix.
-    returned = (
-        db.session.execute(
-            db.select(Inspection)
-            .where(Inspection.inspector_id == g.actor.id, live(), Inspection.status == "returned")
-            .order_by(Inspection.reviewed_at.desc())
-        )
-        .scalars()
-        .all()
-    )
-    return render_template("inspect/choose.html", returned=returned, **listed)
-
-
-def _villages():
-    return db.select(Village).join(Village.township).order_by(Township.code, Village.code)
+    returned = returned_to(g.actor.id)
+    return render_template("inspect/choose.html", returned=returned, **village_list())
 
 
 @bp.get("/<village_code>")
@@ -89,7 +75,7 @@ def saved(inspection_id: int):
         inspection=document,
         form_set=current_forms().form_set,
         answer_text=answer_text,
-        **village_list(limit_to_scope(_villages())),  # where to go next
+        **village_list(),  # where to go next
         photos=photos_by_inspection([inspection.id]).get(inspection.id, []),
     )
 

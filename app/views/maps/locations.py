@@ -3,7 +3,7 @@ a county-scoped admin only their own county's villages.
 
 The shipped data has points for 11 of 213 villages; the rest are first drawn at the GPS fix of
 their first inspection. Confirming stores that point (or a corrected one) on the village, and
-its source says who set it, when, and what it was before.
+its source says who set it, when, and what it was before (app/maps/edits.py).
 """
 
 import math
@@ -16,13 +16,10 @@ from wtforms import FloatField
 from wtforms.validators import InputRequired, ValidationError
 
 from app.accounts.access import village_or_abort
-from app.accounts.audit import record
 from app.accounts.policy import allow
-from app.clock import county_today
-from app.extensions import db
-from app.geography.geo import point_in_geometry
+from app.maps.edits import OutsideCounty, confirm_location
+from app.maps.records import first_gps_fixes
 from app.views.maps.blueprint import bp
-from app.views.maps.records import first_gps_fixes
 
 
 def _finite(_form, field):
@@ -38,8 +35,6 @@ class LocationForm(FlaskForm):
 @bp.route("/map/villages/<code>/location", methods=["GET", "POST"])
 @allow("map.locate")
 def village_location(code: str):
-    from app.views.maps.routes import county_outline
-
     village = village_or_abort(code, hide=True)
     fix = first_gps_fixes([village.id]).get(village.id)
     form = LocationForm()
@@ -49,25 +44,11 @@ def village_location(code: str):
         )
     error = None
     if form.validate_on_submit():
-        if not point_in_geometry(form.lat.data, form.lon.data, county_outline()):
+        try:
+            confirm_location(village, form.lat.data, form.lon.data, g.actor)
+        except OutsideCounty:
             error = _("That point lies outside the county outline.")
         else:
-            before = (
-                f"{village.lat:.6f},{village.lon:.6f} ({village.location_source})"
-                if village.lat is not None
-                else "none"
-            )
-            village.lat, village.lon = form.lat.data, form.lon.data
-            village.location_source = (
-                f"set by {g.actor.username} on {county_today().isoformat()}; before: {before}"
-            )[:2000]
-            record(
-                "village.locate",
-                village,
-                before=before,
-                after=f"{village.lat:.6f},{village.lon:.6f}",
-            )
-            db.session.commit()
             return redirect(url_for("maps.village_map"))
     status = 422 if form.is_submitted() else 200
     return render_template(

@@ -1,37 +1,36 @@
 """`/map`: the villages coloured by how far they lag the chosen indicator's target, and the
-county admin's township-boundaries upload. Views are thin: records.py gathers, mapbuild draws."""
+county admin's township-boundaries upload. Views are thin: app/maps/records.py gathers,
+app/maps/build.py draws, app/maps/edits.py stores."""
 
-import json
-from functools import lru_cache
-from pathlib import Path
 from urllib.parse import quote
 
 from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.access import county_or_abort, scope_unit, township_or_abort
-from app.accounts.audit import record
 from app.accounts.policy import allow
 from app.clock import county_today
-from app.extensions import db
 from app.formdefs.registry import current_forms
-from app.geography.county import OUTLINE_FILE
 from app.maps.boundaries import check_boundaries
 from app.maps.build import STATUS_COLOURS, STATUSES, MapSettings, build_map, render_parts
-from app.models import County, Township, TownshipBoundary, TownshipBoundaryUpload
+from app.maps.edits import county_outline, store_boundaries, township_ids_by_code
+from app.maps.records import (
+    LAGGING,
+    county_choices,
+    county_exists,
+    outside_outline,
+    township_choices,
+    township_exists,
+    township_records,
+    village_records,
+)
+from app.models import Township
 from app.periods import parse_period, previous_quarters, quarter_of
 from app.problems.mapping import with_problems
 from app.rollups.status_labels import status_labels
 from app.security import inline_scripts
 from app.views.labels import zone_text
 from app.views.maps.blueprint import bp
-from app.views.maps.records import (
-    LAGGING,
-    in_place,
-    outside_outline,
-    township_records,
-    village_records,
-)
 
 UNLOCATED_ORDER = (
     "behind",
@@ -47,11 +46,6 @@ TIANDITU = (
     "&LAYER=%s&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
     "&TILECOL={x}&tk=%s"
 )
-
-
-@lru_cache(maxsize=4)
-def county_outline(path: Path = OUTLINE_FILE) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))["features"][0]["geometry"]
 
 
 def tile_settings(config) -> dict:
@@ -118,11 +112,11 @@ def _filters() -> dict:
     if isinstance(own, Township):
         county, township = None, own.code
     if county:
-        if not db.session.scalar(db.select(County.id).where(County.code == county)):
+        if not county_exists(county):
             abort(400)
         county_or_abort(county, whole=True)
     if township and not isinstance(own, Township):
-        if not db.session.scalar(db.select(Township.id).where(Township.code == township)):
+        if not township_exists(township):
             abort(400)
         if county and not township.startswith(county):
             abort(400)  # a township of another county than the one chosen
@@ -169,22 +163,16 @@ def village_map():
     outside = outside_outline(located, outline)
     today_quarter = quarter_of(county_today())
     periods = previous_quarters(today_quarter, 8)[::-1] + [str(county_today().year)]
-    township_choices = db.session.execute(
-        in_place(db.select(Township.code, Township.name).order_by(Township.code), scope_code)
-    ).all()
-    county_choices = []
-    if own is None:  # a deployment-wide actor picks a county when there are several
-        county_choices = db.session.execute(
-            db.select(County.code, County.name).order_by(County.code)
-        ).all()
+    # A deployment-wide actor picks a county when there are several.
+    counties = county_choices() if own is None else []
     return render_template(
         "map/index.html",
         parts=parts,
         chosen=chosen,
         indicators=current_forms().indicators,
         periods=periods,
-        townships=township_choices,
-        counties=county_choices if len(county_choices) > 1 else [],
+        townships=township_choices(scope_code),
+        counties=counties if len(counties) > 1 else [],
         scoped=isinstance(own, Township),
         located=located,
         unlocated=unlocated,
@@ -214,7 +202,7 @@ def upload_boundaries():
     if request.method == "POST":
         upload = request.files.get("file")
         raw = upload.read() if upload else b""
-        codes = dict(db.session.execute(db.select(Township.code, Township.id)).all())
+        codes = township_ids_by_code()
         checked = check_boundaries(raw, set(codes))
         if not raw:
             problems = [_("Choose a GeoJSON file to upload.")]
@@ -226,22 +214,6 @@ def upload_boundaries():
         if problems:
             status = 422
         else:
-            row = TownshipBoundaryUpload(
-                uploaded_by_id=g.actor.id,
-                filename=(upload.filename or "")[:255],
-                feature_count=len(checked.geometries),
-            )
-            row.boundaries = [
-                TownshipBoundary(township_id=codes[code], geometry=json.dumps(geometry))
-                for code, geometry in checked.geometries.items()
-            ]
-            db.session.add(row)
-            record(
-                "boundary.upload",
-                row,
-                filename=row.filename,
-                townships=sorted(checked.geometries),
-            )
-            db.session.commit()
+            store_boundaries(checked, codes, upload.filename or "", g.actor)
             return redirect(url_for("maps.village_map"))
     return render_template("map/boundaries.html", problems=problems), status

@@ -1,21 +1,16 @@
-"""Routes: /sw.js, /manifest.webmanifest, /inspect/flags, /admin/rescue, and the
-`import-rescue` command."""
+"""Routes: /sw.js, /manifest.webmanifest, /inspect/flags and /admin/rescue (the import itself,
+shared with the `import-rescue` command of app/cli.py, is app/inspections/rescue.py)."""
 
 import hashlib
 import json
 from pathlib import Path
 
-import click
 from flask import current_app, render_template, request, url_for
-from flask.cli import with_appcontext
 
-from app.accounts.access import limit_to_scope
 from app.accounts.policy import allow
-from app.extensions import db
-from app.inspections.changes import live
-from app.models import Inspection, InspectionFlag, Village
+from app.inspections.listings import flagged
+from app.inspections.rescue import RescueFileError, import_rescue, read_rescue_json
 from app.views.offline.blueprint import bp
-from app.views.offline.rescue import RescueFileError, import_rescue
 
 # What the form needs offline, besides the pages the worker caches as they are visited.
 PRECACHED_ASSETS = (
@@ -100,14 +95,7 @@ def manifest():
 @bp.get("/inspect/flags")
 @allow("flags.read")
 def flags():
-    statement = (
-        db.select(InspectionFlag, Inspection, Village)
-        .join(Inspection, InspectionFlag.inspection_id == Inspection.id)
-        .join(Village, Inspection.village_id == Village.id)
-        .where(live())  # a deleted inspection's flags went with it
-        .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
-    )
-    rows = db.session.execute(limit_to_scope(statement).limit(500)).all()
+    rows = flagged(limit=500)
     return render_template(
         "offline/flags.html", rows=rows, limit_m=current_app.config["GPS_FLAG_DISTANCE_M"]
     )
@@ -122,36 +110,9 @@ def rescue_upload():
         try:
             if upload is None:
                 raise RescueFileError("no file")
-            report = import_rescue(_json(upload.read()), default_user=None)
+            report = import_rescue(read_rescue_json(upload.read()), default_user=None)
         except RescueFileError as exc:
             error = str(exc)
     return render_template("offline/rescue.html", report=report, error=error), (
         400 if error else 200
     )
-
-
-@bp.cli.command("import-rescue")
-@click.argument("rescue_file", type=click.File("rb"))
-@click.option(
-    "--as-user",
-    "username",
-    default=None,
-    help="store as this user when the file names none (or a missing one)",
-)
-@with_appcontext
-def import_rescue_command(rescue_file, username):
-    """Store the unsent inspections of a phone's rescue file (idempotent: run it twice freely)."""
-    try:
-        report = import_rescue(_json(rescue_file.read()), default_user=username)
-    except RescueFileError as exc:
-        raise click.ClickException(str(exc)) from None
-    for line in report.lines():
-        click.echo(line)
-    click.echo(report.summary())
-
-
-def _json(raw: bytes):
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise RescueFileError("not a JSON file") from None

@@ -16,14 +16,15 @@ from app.accounts.people import (
     change_person,
     create_person,
     deactivate,
-    manageable,
-    may_manage,
+    managed_people,
+    managed_person,
     reset_password,
 )
+from app.accounts.placements import placement_options, placement_rows
 from app.accounts.policy import allow, scope_of
 from app.extensions import db
 from app.i18n import current_lang
-from app.models import County, Township, User
+from app.models import User
 from app.views.people.blueprint import bp
 
 ROLE_LABELS = {
@@ -52,17 +53,13 @@ class ActionForm(FlaskForm):
 def _choices(form: PlacementForm) -> None:
     """Townships and counties the actor reaches; a county admin's county is fixed."""
     scope = scope_of(g.actor)
-    townships = db.select(Township).order_by(Township.code)
-    if scope.level == "county":
-        townships = townships.where(Township.county_id == scope.id)
+    townships, counties = placement_options(g.actor)
     form.township.choices = [SelectChoice("", "—")] + [
-        SelectChoice(t.code, f"{t.name} ({t.code})") for t in db.session.scalars(townships)
+        SelectChoice(t.code, f"{t.name} ({t.code})") for t in townships
     ]
-    counties = db.session.scalars(db.select(County).order_by(County.code)).all()
     if scope.level == "county":
         # "—" (a township role has no county of its own) or their own county, which
         # app/accounts/people.py gives any admin or viewer they add
-        counties = [c for c in counties if c.id == scope.id]
         form.county.choices = [SelectChoice("", "—")] + [
             SelectChoice(c.code, c.name) for c in counties
         ]
@@ -73,14 +70,12 @@ def _choices(form: PlacementForm) -> None:
 
 
 def _placement(form: PlacementForm):
-    township = db.session.scalar(db.select(Township).where(Township.code == form.township.data))
-    county = db.session.scalar(db.select(County).where(County.code == form.county.data))
-    return form.role.data, township, county
+    return form.role.data, *placement_rows(form.township.data, form.county.data)
 
 
 def _person_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None or not may_manage(g.actor, user):
+    user = managed_person(g.actor, user_id)
+    if user is None:
         abort(404)
     return user
 
@@ -96,7 +91,7 @@ def _one_time_password_page(user: User, password: str, created: bool):
 @bp.get("/admin/people")
 @allow("people.manage")
 def list_people():
-    people = db.session.scalars(manageable(g.actor)).all()
+    people = managed_people(g.actor)
     return render_template("people/list.html", people=people, roles=ROLE_LABELS)
 
 

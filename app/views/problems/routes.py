@@ -19,13 +19,13 @@ from flask import request as http_request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from app.accounts.access import limit_to_scope, may
+from app.accounts.access import may
 from app.accounts.policy import allow
 from app.clock import county_time, county_today
 from app.exports import tables as exports
 from app.extensions import db
+from app.geography.listings import villages_of
 from app.i18n import current_lang
-from app.models import Village
 from app.photos.refusals import PhotoRefused
 from app.problems import ledger, service
 from app.problems.categories import categories, label
@@ -131,12 +131,9 @@ def new_problem():
 
 
 def _render_new(values: dict, errors: dict):
-    villages = db.session.execute(
-        limit_to_scope(db.select(Village).order_by(Village.code))
-    ).scalars()
     return render_template(
         "problems/new.html",
-        villages=villages.all(),
+        villages=villages_of(),  # those in the actor's scope
         categories=categories().values(),
         values=values,
         errors=errors,

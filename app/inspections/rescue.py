@@ -9,10 +9,14 @@ uuid is a replay or a conflict, never a second inspection either. So importing a
 file whose entries partly reached the server already, stores each inspection and photo once. A bad
 entry is reported and skipped; the others are still stored, because each is the inspector's
 work and none depends on another.
+
+Both doors call `import_rescue`: a county admin's upload (/admin/rescue, app/views/offline) and
+`flask --app wsgi import-rescue FILE` (app/cli.py).
 """
 
 import base64
 import binascii
+import json
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -32,7 +36,7 @@ from app.models import Inspection, User
 from app.photos.refusals import PhotoRefused
 from app.photos.storage import photo_storage
 from app.photos.store import PhotoLimits, store_photo
-from app.views.error_shape import flatten
+from app.validation_messages import flatten
 
 
 class RescueFileError(ValueError):
@@ -89,6 +93,14 @@ class RescueReport:
             f"{len(self.problems)} refused; photos: {self.photos_created} stored, "
             f"{self.photos_already} already there; corrections: {len(self.corrected)} stored"
         )
+
+
+def read_rescue_json(raw: bytes):
+    """The uploaded file's bytes as JSON, or a RescueFileError saying it is not JSON."""
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise RescueFileError("not a JSON file") from None
 
 
 def import_rescue(document, default_user: str | None) -> RescueReport:

@@ -185,3 +185,22 @@ def latest_boundaries() -> dict[int, dict]:
 def outside_outline(marks: list[VillageMark], outline: dict) -> set[str]:
     """Codes of villages whose position lies outside the county outline: shown, but flagged."""
     return {m.code for m in marks if not point_in_geometry(m.lat, m.lon, outline)}
+
+
+def township_choices(scope_code: str | None) -> list:
+    """(code, name) of the townships the map's filter offers: all, a county's, or one."""
+    query = in_place(db.select(Township.code, Township.name).order_by(Township.code), scope_code)
+    return db.session.execute(query).all()
+
+
+def county_choices() -> list:
+    """(code, name) of every county, for a deployment-wide actor's filter."""
+    return db.session.execute(db.select(County.code, County.name).order_by(County.code)).all()
+
+
+def county_exists(code: str) -> bool:
+    return db.session.scalar(db.select(County.id).where(County.code == code)) is not None
+
+
+def township_exists(code: str) -> bool:
+    return db.session.scalar(db.select(Township.id).where(Township.code == code)) is not None
