@@ -9,6 +9,10 @@
 //    page for a village never opened online is served from the last form page (the "shell"),
 //    which offline-queue.js points at the right village;
 //  - everything else (API writes, login, dashboards) goes to the network untouched.
+// The page cache is pruned whenever a page is kept: pages older than PAGE_MAX_AGE_MS go, then
+// all but the newest KEEP_PAGES (the shell and the warm-up mark stay: the shell stands in for
+// any form page pruned). Caches of other versions (assets, or pages kept by an older worker)
+// are deleted on activate.
 // Background Sync: the page registers "cunjian-send" whenever entries wait; the browser fires it
 // here when the network is back, even with the page closed, and the worker sends the queue with
 // the page's own code (offline-store.js, offline-send.js). A run that leaves entries waiting
@@ -16,13 +20,16 @@
 "use strict";
 var VERSION = "__VERSION__";
 var ASSETS = "cunjian-assets-" + VERSION;
-var PAGES = "cunjian-pages";
+var PAGES = "cunjian-pages-2";  // 2: each page stamped with when it was kept (CACHED_AT)
+var CACHED_AT = "X-Cunjian-Cached-At";
+var KEEP_PAGES = 60;
+var PAGE_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 var SHELL = "/inspect/__form__";
 // The assets' URLs as the pages use them (with their content hash), written in by the server.
 var PRECACHE = __PRECACHE__;
 var FORM_PAGE = /^\/inspect\/\d{12}$/;
 var EDIT_PAGE = /^\/inspect\/edit\/\d+$/;  // a correction: cached as visited, never the shell
-var PROBLEM_PAGE = "/problems/new";  // recording a problem: problem-queue.js keeps it offline
+var PROBLEM_PAGE = "/problems/new";  // recording a problem: problem-form.js keeps it offline
 var NETWORK_TIMEOUT_MS = 4000;
 var SYNC_TAG = "cunjian-send";
 importScripts.apply(self, __SEND_SCRIPTS__);
@@ -35,7 +42,7 @@ self.addEventListener("install", function (event) {
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (keys) {
     return Promise.all(keys.filter(function (k) {
-      return k.indexOf("cunjian-assets-") === 0 && k !== ASSETS;
+      return k.indexOf("cunjian-") === 0 && k !== ASSETS && k !== PAGES;
     }).map(function (k) { return caches.delete(k); }));
   }).then(function () { return self.clients.claim(); }));
 });
@@ -46,11 +53,39 @@ function cacheable(response) {
 
 function remember(request, response) {
   var path = new URL(request.url).pathname;
-  var copy = response.clone();
+  var copy = stamped(response.clone());
   return caches.open(PAGES).then(function (c) {
     var puts = [c.put(path, copy)];
-    if (FORM_PAGE.test(path)) puts.push(c.put(SHELL, response.clone()));
-    return Promise.all(puts);
+    if (FORM_PAGE.test(path)) puts.push(c.put(SHELL, stamped(response.clone())));
+    return Promise.all(puts).then(function () { return prune(c); });
+  });
+}
+
+function stamped(response) {
+  var headers = new Headers(response.headers);
+  headers.set(CACHED_AT, String(Date.now()));
+  return new Response(response.body, {status: response.status, statusText: response.statusText,
+    headers: headers});
+}
+
+// Pages older than PAGE_MAX_AGE_MS, then all but the newest KEEP_PAGES, leave the cache.
+function prune(cache) {
+  return cache.keys().then(function (requests) {
+    var pages = requests.filter(function (r) {
+      var path = new URL(r.url).pathname;
+      return path !== SHELL && path !== WARMED;
+    });
+    return Promise.all(pages.map(function (r) {
+      return cache.match(r).then(function (hit) {
+        return {request: r, at: Number(hit && hit.headers.get(CACHED_AT)) || 0};
+      });
+    }));
+  }).then(function (pages) {
+    var now = Date.now();
+    pages.sort(function (a, b) { return b.at - a.at; });  // newest first
+    return Promise.all(pages.filter(function (p, i) {
+      return i >= KEEP_PAGES || now - p.at > PAGE_MAX_AGE_MS;
+    }).map(function (p) { return cache.delete(p.request); }));
   });
 }
 

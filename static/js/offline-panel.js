@@ -80,7 +80,9 @@
     var villages = document.querySelector("ul.villages[data-waiting-label]");
     if (!villages) return;
     var waiting = {};
-    unsent.forEach(function (e) { if (!e.inspection_stored) waiting[e.village_code] = true; });
+    unsent.forEach(function (e) {
+      if (!e.inspection_stored && e.kind !== "problem") waiting[e.village_code] = true;
+    });
     Array.prototype.forEach.call(document.querySelectorAll("li[data-village] .state"), function (badge) {
       var code = badge.closest("li[data-village]").getAttribute("data-village");
       if (!badge.hasAttribute("data-server-state")) {
@@ -100,7 +102,10 @@
       var li = document.createElement("li"), mine = photos.filter(function (p) { return p.client_uuid === entry.client_uuid; });
       li.setAttribute("data-uuid", entry.client_uuid);
       li.setAttribute("data-status", entry.status);
-      li.textContent = entry.village_name + " · " + (entry.payload.inspected_on || "") + " · " + T[entry.status];
+      li.setAttribute("data-kind", entry.kind || "new");
+      // An inspection by its date, a problem by what was found.
+      li.textContent = [entry.village_name, entry.summary || entry.payload.inspected_on || "",
+        T[entry.status]].join(" · ");
       if (mine.length) {
         var ps = document.createElement("span");
         ps.className = "photo-states";
@@ -110,7 +115,8 @@
         li.appendChild(ps);
       }
       if (entry.errors && entry.status !== "sent") li.appendChild(errorList(entry.errors));
-      if (entry.status === "needs_fix" || entry.status === "stale") li.appendChild(button(T.fix, function () { fix(entry); }, "secondary"));
+      var fixable = entry.kind !== "problem";  // a problem is recorded anew, not reopened
+      if (fixable && (entry.status === "needs_fix" || entry.status === "stale")) li.appendChild(button(T.fix, function () { fix(entry); }, "secondary"));
       list.appendChild(li);
     });
     return list;
@@ -173,7 +179,8 @@
   }
   function rescue() {
     return Promise.all([all("outbox"), all("photos")]).then(function (r) {
-      var unsent = r[0].filter(function (x) { return x.status !== "sent"; });
+      // Inspections only: the rescue import (app/views/offline/rescue.py) takes no problems.
+      var unsent = r[0].filter(function (x) { return x.status !== "sent" && x.kind !== "problem"; });
       return Promise.all(unsent.map(function (entry) {
         var mine = r[1].filter(function (p) { return p.client_uuid === entry.client_uuid; });
         return Promise.all(mine.map(function (p) {

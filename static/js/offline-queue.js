@@ -319,19 +319,14 @@
 
   // ---- sending (offline-send.js), then the queue on screen ---------------------------------
   function sendAll() {
-    return window.CunjianSend.sendAll().then(function (result) {
+    return window.CunjianSend.sendFromPage().then(function (result) {
       needLogin = result.needLogin;
-      return (result.waiting ? askForSync() : Promise.resolve()).then(render);
+      return render();
     });
   }
-  // Background Sync (sw.js): the browser sends the queue when the network is back, even if
-  // this page is closed by then. Where it is missing, the page sends while open (below).
-  function askForSync() {
-    if (!("serviceWorker" in navigator)) return Promise.resolve();
-    return navigator.serviceWorker.getRegistration().then(function (reg) {
-      if (reg && reg.sync && reg.active) return reg.sync.register("cunjian-send");
-    }).catch(function () { /* no permission or no worker yet: the page sends */ });
-  }
+  // Background Sync (sw.js) sends the queue when the network is back, even if this page is
+  // closed by then; where it is missing, the page sends while open (below).
+  var askForSync = window.CunjianSend.askForSync;
   function render() {
     return window.CunjianPanel.render(panel, {needLogin: needLogin, justSaved: justSaved,
       username: username, onSend: sendAll});

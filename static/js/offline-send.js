@@ -1,9 +1,13 @@
-// Sending the queue: oldest first, one tab at a time (Web Locks), a fresh CSRF token first.
-// An entry is "sent" only after 200/201 for the inspection and for every photo; 422 → needs_fix
-// and 409 → conflict (kept, shown, not retried); network errors, 5xx and a lost session stop
-// the run and leave the entries waiting. A correction (kind "edit") is a PUT of that inspection
-// with the revision it was based on, never a POST: a 409 stale_revision keeps the entry as
-// "stale" with both versions (entry.conflict), and a retry after a lost answer is answered 200. Uses offline-store.js. Runs on the page and in the
+// Sending the one outbox (offline-store.js): every kind of entry, oldest first, one tab at a
+// time (Web Locks), a fresh CSRF token first. KINDS says, per kind of entry, where it goes, with
+// which method, where its photos go and what to keep from the server's answer: "new" (a new
+// inspection, POST), "edit" (a correction, a PUT of that inspection with the revision it was
+// based on, never a POST) and "problem" (a problem found on the spot, POST, photos of stage
+// "found"). An entry is "sent" only after 200/201 for it and for every photo; 422 → needs_fix
+// and 409 → conflict (kept, shown, not retried); a 409 stale_revision keeps a correction as
+// "stale" with both versions (entry.conflict); network errors, 5xx and a lost session stop the
+// run and leave the entries waiting. A retry after a lost answer is answered 200 (the server
+// keeps one row per client_uuid and one photo per client_photo_id). Runs on the page and in the
 // service worker (Background Sync, sw.js), so `self`, never `window` or `document` there.
 (function () {
   "use strict";
@@ -63,7 +67,7 @@
   }
   // Resolves false to stop the run (network down, signed out), true to go on.
   function sendOne(entry, token) {
-    var lang = pageLang || entry.lang || "zh", request = requestFor(entry);
+    var lang = pageLang || entry.lang || "zh", kind = kindOf(entry), request = kind.request(entry);
     var headers = {"Content-Type": "application/json", "X-CSRFToken": token, "Accept-Language": lang};
     var step = entry.inspection_stored ? Promise.resolve(true) :
       fetch(request.url, {method: request.method, credentials: "same-origin", headers: headers,
@@ -71,7 +75,7 @@
         if (r.status === 200 || r.status === 201) {
           entry.inspection_stored = true;  // remembered: a photo failing next does not resend it
           return r.json().catch(function () { return {}; }).then(function (body) {
-            if (body.revision) entry.stored_revision = body.revision;
+            kind.keep(entry, body);
             return put("outbox", entry).then(function () { return true; });
           });
         }
@@ -103,19 +107,31 @@
       });
     });
   }
-  // A new inspection is POSTed; a correction is a PUT of its inspection, with its base.
-  function requestFor(entry) {
-    if (entry.kind !== "edit") return {method: "POST", url: "/api/v1/inspections", body: entry.payload};
-    var body = Object.assign({}, entry.payload, {base_revision: entry.base_revision,
-      remove_sections: entry.remove_sections || []});
-    return {method: "PUT", url: "/api/v1/inspections/" + entry.inspection_id, body: body};
-  }
+  // Per kind: the request for the entry, what to keep from the answer, and its photos' URL and
+  // the form field that says where a photo belongs.
+  var KINDS = {
+    "new": {request: function (e) { return {method: "POST", url: "/api/v1/inspections", body: e.payload}; },
+      keep: keepRevision, photoUrl: inspectionPhotos, photoField: "section"},
+    "edit": {request: function (e) {
+      var body = Object.assign({}, e.payload, {base_revision: e.base_revision,
+        remove_sections: e.remove_sections || []});
+      return {method: "PUT", url: "/api/v1/inspections/" + e.inspection_id, body: body};
+    }, keep: keepRevision, photoUrl: inspectionPhotos, photoField: "section"},
+    "problem": {request: function (e) { return {method: "POST", url: "/api/v1/problems", body: e.payload}; },
+      keep: function (e, body) { if (body.id) e.problem_id = body.id; },
+      photoUrl: function (e) { return "/api/v1/problems/" + e.client_uuid + "/photos"; },
+      photoField: "stage"}
+  };
+  function keepRevision(entry, body) { if (body.revision) entry.stored_revision = body.revision; }
+  function inspectionPhotos(entry) { return "/api/v1/inspections/" + entry.client_uuid + "/photos"; }
+  function kindOf(entry) { return KINDS[entry.kind] || KINDS["new"]; }  // old entries have no kind
+
   function sendPhoto(entry, photo, token) {
-    var body = new FormData();
+    var body = new FormData(), kind = kindOf(entry);
     body.append("client_photo_id", photo.client_photo_id);
-    body.append("section", photo.section);
+    body.append(kind.photoField, photo[kind.photoField]);
     body.append("photo", photo.blob, "photo.jpg");
-    return fetch("/api/v1/inspections/" + entry.client_uuid + "/photos", {method: "POST",
+    return fetch(kind.photoUrl(entry), {method: "POST",
       credentials: "same-origin", headers: {"X-CSRFToken": token,
         "Accept-Language": pageLang || entry.lang || "zh"}, body: body})
       .then(function (r) {
@@ -126,6 +142,21 @@
       });
   }
 
+  // Background Sync (sw.js): the browser sends the outbox when the network is back, even with
+  // the page closed. Where it is missing, the page sends while it is open.
+  function askForSync() {
+    if (!self.document || !("serviceWorker" in navigator)) return Promise.resolve();
+    return navigator.serviceWorker.getRegistration().then(function (reg) {
+      if (reg && reg.sync && reg.active) return reg.sync.register("cunjian-send");
+    }).catch(function () { /* no permission or no worker yet: the page sends */ });
+  }
+  // From a page: send, then leave the rest to Background Sync. Resolves as sendAll does.
+  function sendFromPage() {
+    return sendAll().then(function (result) {
+      return (result.waiting ? askForSync() : Promise.resolve()).then(function () { return result; });
+    });
+  }
 
-  self.CunjianSend = {sendAll: sendAll};
+  self.CunjianSend = {sendAll: sendAll, sendFromPage: sendFromPage, askForSync: askForSync,
+    kinds: Object.keys(KINDS)};
 })();

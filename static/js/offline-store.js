@@ -6,9 +6,11 @@
 // Database "cunjian": drafts_by_target (keyPath key: a draft belongs to what it edits, either
 // "new/VILLAGE/USER", a new inspection of a village by this person, or "edit/ID", a correction of
 // inspection ID; its client_uuid fixed when made, so two tabs share it), outbox (keyPath
-// client_uuid: what was saved, and its state; an edit entry carries the inspection's own uuid,
-// its id and the revision it was based on), photos (keyPath client_photo_id, indexed by
-// client_uuid; the resized blob and its state). Version 1's drafts (keyed by village alone)
+// client_uuid: every kind of entry, with what was saved and its state, inspection_stored once the
+// server has the entry itself; an edit entry carries the inspection's own uuid, its id and the
+// revision it was based on; a problem entry (kind "problem", problem-form.js) the problem's
+// fields, its photo kept with stage "found"; offline-send.js's KINDS sends each), photos (keyPath
+// client_photo_id, indexed by client_uuid; the resized blob and its state). Version 1's drafts (keyed by village alone)
 // are carried over as "new/VILLAGE/", adopted by the first person to open that village.
 (function () {
   "use strict";

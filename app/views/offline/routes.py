@@ -23,7 +23,7 @@ PRECACHED_ASSETS = (
     "js/offline-send.js",
     "js/offline-panel.js",
     "js/offline-queue.js",
-    "js/problem-queue.js",
+    "js/problem-form.js",
     "icons/icon-192.png",
     "img/favicon.svg",
 )

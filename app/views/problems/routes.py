@@ -1,8 +1,8 @@
 """Pages of the rectification ledger: the ledger (/problems, with CSV/XLSX export), recording a
-problem (/problems/new: a plain form, and on the phone problem-queue.js keeps it offline and sends
-it through /api/v1/problems), one problem with its trail and the step the viewer may take, and
-the 待办 (to-do) page per role (/todo). Views are thin: the same schemas, service and audit as
-the API."""
+problem (/problems/new: a plain form, and on the phone problem-form.js keeps it in the one
+offline outbox, sent through /api/v1/problems), one problem with its trail and the step the viewer
+may take, and the 待办 (to-do) page per role (/todo). Views are thin: the same schemas, service and
+audit as the API."""
 
 import uuid
 
