@@ -162,6 +162,9 @@ def recheck(
 
 
 def _take(action: str, problem: Problem, actor: User, note: str, deadline=None) -> ProblemEvent:
+    # The row's lock first, then its status read again: two steps sent together (a fix report
+    # and a re-check, two re-checks) are judged one after the other, never both on "open".
+    db.session.refresh(problem, with_for_update=True)
     before = problem.status
     after, kind = ledger.step(action, before)
     now = _now()

@@ -13,7 +13,8 @@ import threading
 import pytest
 
 from app.extensions import db
-from app.models import AuditEvent, Inspection
+from app.models import AuditEvent, Inspection, Problem
+from tests.problem_world import ledger_world, record
 from tests.review_world import make_world, payload, sign_in
 
 TRIES = 50
@@ -220,3 +221,20 @@ def test_the_batch_skips_an_inspection_changed_since_the_queue_showed_it(race):
         },
     )
     assert (state(changed["id"])[0], state(untouched["id"])[0]) == ("submitted", "approved")
+
+
+def test_two_ledger_steps_sent_together_make_one_step(seeded, make_user, auth_headers):
+    """The township lead reports the fix from two phones at once: one step, one event."""
+    world, h, client = ledger_world(seeded, make_user, auth_headers)
+    for _ in range(TRIES):
+        doc = record(client, h["inspector"], world.village)
+        url = f"/api/v1/problems/{doc['id']}/report-fix"
+        note = {"json": {"note": "已清运"}, "headers": h["township_lead"]}
+        codes = _together(seeded, ("POST", url, note), ("POST", url, note))
+        assert sorted(codes) == [200, 409], codes
+        with seeded.app_context():
+            problem = db.session.get(Problem, doc["id"])
+            assert (problem.status, [e.kind for e in problem.events]) == (
+                "fix_reported",
+                ["recorded", "fix_reported"],
+            )
