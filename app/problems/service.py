@@ -29,6 +29,11 @@ class ProblemConflict(Exception):
     """The client uuid was already used for another problem."""
 
 
+class NotVisible(Exception):
+    """The client uuid is a problem outside the caller's scope: answered as GET answers it, 404,
+    whatever the body, so neither its content nor its existence leaks."""
+
+
 class VillageUnknown(Exception):
     """No such village in the caller's scope."""
 
@@ -82,7 +87,7 @@ def record_problem(data: dict, actor: User, today: date) -> Recorded:
         db.select(Problem).where(Problem.client_uuid == str(data["client_uuid"]))
     ).scalar_one_or_none()
     if existing is not None:
-        return _replay(existing, digest)
+        return _replay(existing, digest, actor)
     village = db.session.execute(
         db.select(Village).where(Village.code == data["village_code"])
     ).scalar_one_or_none()
@@ -116,7 +121,7 @@ def record_problem(data: dict, actor: User, today: date) -> Recorded:
         existing = db.session.execute(
             db.select(Problem).where(Problem.client_uuid == str(data["client_uuid"]))
         ).scalar_one()
-        return _replay(existing, digest)
+        return _replay(existing, digest, actor)
     record(
         "problem.record",
         problem,
@@ -128,7 +133,9 @@ def record_problem(data: dict, actor: User, today: date) -> Recorded:
     return Recorded(problem, created=True)
 
 
-def _replay(existing: Problem, digest: str) -> Recorded:
+def _replay(existing: Problem, digest: str, actor: User) -> Recorded:
+    if not in_scope(actor, existing.village.township):
+        raise NotVisible(str(existing.client_uuid))
     if existing.content_hash != digest:
         raise ProblemConflict(str(existing.client_uuid))
     return Recorded(existing, created=False)

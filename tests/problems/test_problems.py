@@ -103,6 +103,21 @@ def test_a_problem_sent_again_is_stored_once(seeded, make_user, auth_headers):
         assert db.session.scalar(db.select(db.func.count()).select_from(ProblemEvent)) == 1
 
 
+def test_a_known_uuid_from_another_township_answers_as_get_does(seeded, make_user, auth_headers):
+    """The re-test replayed a problem's uuid from another township: the same body returned the
+    problem in full (notes, photo URLs), another body 409; GET answers 404. Both now 404."""
+    world, h, client = ledger_world(seeded, make_user, auth_headers)
+    body = problem_body(world.village, description="秸秆焚烧 notes")
+    assert client.post("/api/v1/problems", json=body, headers=h["inspector"]).status_code == 201
+    same = client.post("/api/v1/problems", json=body, headers=h["inspector_other"])
+    other = dict(problem_body(world.other_village), client_uuid=body["client_uuid"])
+    different = client.post("/api/v1/problems", json=other, headers=h["inspector_other"])
+    assert (same.status_code, different.status_code) == (404, 404)
+    assert "秸秆焚烧" not in same.get_data(as_text=True)
+    with seeded.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Problem)) == 1
+
+
 def test_bad_input_and_scope(seeded, make_user, auth_headers):
     world, h, client = ledger_world(seeded, make_user, auth_headers)
     post = lambda body, who="inspector": client.post(  # noqa: E731

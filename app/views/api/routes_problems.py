@@ -85,6 +85,8 @@ def record_problem():
         return {"errors": {"deadline": [MESSAGES["deadline"][lang]]}}, 422
     except service.ProblemConflict:
         return error_response(409, MESSAGES["conflict"][lang], code="conflict")
+    except service.NotVisible:
+        abort(404)
     return _document(recorded.problem, 201 if recorded.created else 200)
 
 
