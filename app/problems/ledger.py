@@ -47,8 +47,9 @@ def default_deadline(found_on: date, days: int) -> date:
     return found_on + timedelta(days=days)
 
 
-def check_deadline(deadline: date, today: date) -> date:
-    if deadline < today:
+def check_deadline(deadline: date, today: date, longest_days: int) -> date:
+    """From today to `longest_days` ahead (forms/ledger/problem_categories.json)."""
+    if deadline < today or deadline > today + timedelta(days=longest_days):
         raise BadDeadline(deadline.isoformat())
     return deadline
 

@@ -22,7 +22,7 @@ from app.extensions import db
 from app.inspections.store import canonical, content_hash
 from app.models import Inspection, Problem, ProblemEvent, User, Village
 from app.problems import ledger
-from app.problems.categories import categories
+from app.problems.categories import categories, longest_deadline_days
 
 
 class ProblemConflict(Exception):
@@ -96,7 +96,7 @@ def record_problem(data: dict, actor: User, today: date) -> Recorded:
     inspection_id = _inspection_of(data.get("inspection_id"), village)
     category = categories()[data["category"]]
     deadline = data.get("deadline") or ledger.default_deadline(today, category.deadline_days)
-    ledger.check_deadline(deadline, today)
+    ledger.check_deadline(deadline, today, longest_deadline_days())
     now = _now()
     problem = Problem(
         client_uuid=str(data["client_uuid"]),
@@ -164,7 +164,7 @@ def recheck(
         return _take("recheck_pass", problem, actor, note)
     if new_deadline is None:
         raise ledger.BadDeadline("missing")
-    ledger.check_deadline(new_deadline, today)
+    ledger.check_deadline(new_deadline, today, longest_deadline_days())
     return _take("recheck_fail", problem, actor, note, new_deadline)
 
 

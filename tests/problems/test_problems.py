@@ -126,6 +126,10 @@ def test_bad_input_and_scope(seeded, make_user, auth_headers):
     assert post(problem_body(world.village, category="nope")).status_code == 422
     assert post(problem_body(world.village, description="")).status_code == 422
     assert post(problem_body(world.village, deadline="2026-11-01")).status_code == 422
+    far = post(problem_body(world.village, deadline="9999-12-31"))
+    assert far.get_json()["errors"]["deadline"] == [
+        "The deadline must be from today to 365 days ahead"
+    ]
     assert post(problem_body(world.other_village)).status_code == 422  # not their township
     assert post(problem_body(world.village), "viewer").status_code == 403
     doc = record(client, h["inspector"], world.village)

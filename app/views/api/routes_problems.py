@@ -19,6 +19,7 @@ from app.inspections.photos import PhotoConflict, PhotoTooLarge
 from app.inspections.storage import photo_storage
 from app.models import ProblemPhoto
 from app.problems import ledger, service
+from app.problems.categories import longest_deadline_days
 from app.problems.photos import StageRefused, store_problem_photo
 from app.problems.queries import photo_document, problem_document, problems_for
 from app.views.api.blueprint import bp
@@ -45,7 +46,10 @@ MESSAGES = {
         "zh": "此问题编号已用于不同的内容",
         "en": "This problem ID was already used for different content",
     },
-    "deadline": {"zh": "整改期限不能早于今天", "en": "The deadline cannot be before today"},
+    "deadline": {
+        "zh": "整改期限须在今天至 {days} 天之内",
+        "en": "The deadline must be from today to {days} days ahead",
+    },
     "village": {"zh": "没有这个村庄", "en": "No such village"},
     "closed": {"zh": "此问题已销号", "en": "This problem is closed"},
 }
@@ -82,7 +86,7 @@ def record_problem():
     except service.VillageUnknown:
         return {"errors": {"village_code": [MESSAGES["village"][lang]]}}, 422
     except ledger.BadDeadline:
-        return {"errors": {"deadline": [MESSAGES["deadline"][lang]]}}, 422
+        return {"errors": {"deadline": [_deadline_message()]}}, 422
     except service.ProblemConflict:
         return error_response(409, MESSAGES["conflict"][lang], code="conflict")
     except service.NotVisible:
@@ -120,8 +124,12 @@ def recheck(problem_id: int):
     except ledger.StepRefused as error:
         return _refused(error)
     except ledger.BadDeadline:
-        return {"errors": {"new_deadline": [MESSAGES["deadline"][current_lang()]]}}, 422
+        return {"errors": {"new_deadline": [_deadline_message()]}}, 422
     return _document(problem)
+
+
+def _deadline_message() -> str:
+    return MESSAGES["deadline"][current_lang()].format(days=longest_deadline_days())
 
 
 def _refused(error: ledger.StepRefused):

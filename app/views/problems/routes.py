@@ -32,7 +32,7 @@ from app.inspections.photos import PhotoConflict, PhotoTooLarge
 from app.inspections.storage import photo_storage
 from app.models import Village
 from app.problems import ledger, service
-from app.problems.categories import categories, label
+from app.problems.categories import categories, label, longest_deadline_days
 from app.problems.photos import StageRefused, store_problem_photo
 from app.problems.queries import problems_for
 from app.problems.todo import todo_for
@@ -163,9 +163,14 @@ def record_problem():
     except service.VillageUnknown:
         return _render_new(values, {"village_code": [_("No such village")]})
     except ledger.BadDeadline:
-        return _render_new(values, {"deadline": [_("The deadline cannot be before today")]})
+        message = _(
+            "The deadline must be from today to %(days)s days ahead", days=longest_deadline_days()
+        )
+        return _render_new(values, {"deadline": [message]})
     except service.ProblemConflict:
         abort(409)
+    except service.NotVisible:
+        abort(404)
     db.session.commit()
     _photo(recorded.problem, "found")
     return redirect(url_for("problems_web.problem_page", problem_id=recorded.problem.id), 303)
