@@ -31,6 +31,16 @@ class StepRefused(Exception):
         self.action, self.status = action, status
 
 
+class SameHands(Exception):
+    """The person who reported the fix judging it on re-check (answered as 403): a fix is
+    confirmed by someone else (separation of duties; the re-test closed one alone)."""
+
+
+def check_other_hands(action: str, reporter_id: int | None, actor_id: int) -> None:
+    if action.startswith("recheck") and reporter_id is not None and reporter_id == actor_id:
+        raise SameHands(action)
+
+
 class BadDeadline(ValueError):
     """A new deadline must be a county date not before today."""
 

@@ -172,6 +172,8 @@ def _take(action: str, problem: Problem, actor: User, note: str, deadline=None) 
     # The row's lock first, then its status read again: two steps sent together (a fix report
     # and a re-check, two re-checks) are judged one after the other, never both on "open".
     db.session.refresh(problem, with_for_update=True)
+    reports = [e for e in problem.events if e.kind == "fix_reported"]
+    ledger.check_other_hands(action, reports[-1].actor_id if reports else None, actor.id)
     before = problem.status
     after, kind = ledger.step(action, before)
     now = _now()

@@ -253,3 +253,18 @@ def test_a_problem_photo_decodes_without_the_write_lock_and_within_the_slots(
     assert slow.released_in_time is True  # the other write did not wait for the decode
     assert busy.status_code == 503 and busy.headers["Retry-After"] == "5"
     assert results == [201]
+
+
+def test_whoever_reported_the_fix_does_not_pass_its_recheck(seeded, make_user, auth_headers):
+    """The re-test's county admin recorded a problem, reported its fix and passed the re-check
+    alone. The fix's reporter is refused the re-check (403); someone else closes it."""
+    world, h, client = ledger_world(seeded, make_user, auth_headers)
+    doc = record(client, h["county_admin"], world.village)
+    assert fix(client, h["county_admin"], doc["id"]).status_code == 200
+    alone = recheck(client, h["county_admin"], doc["id"], True, "已整改")
+    assert alone.status_code == 403
+    assert alone.get_json()["error"]["message"] == (
+        "Whoever reported the fix does not re-check it; someone else does"
+    )
+    passed = recheck(client, h["inspector"], doc["id"], True, "已整改到位")
+    assert (passed.status_code, passed.get_json()["status"]) == (200, "closed")

@@ -51,6 +51,10 @@ MESSAGES = {
         "en": "The deadline must be from today to {days} days ahead",
     },
     "village": {"zh": "没有这个村庄", "en": "No such village"},
+    "same_hands": {
+        "zh": "报告整改的人不能复查同一问题，请由他人复查",
+        "en": "Whoever reported the fix does not re-check it; someone else does",
+    },
     "closed": {"zh": "此问题已销号", "en": "This problem is closed"},
 }
 
@@ -125,6 +129,8 @@ def recheck(problem_id: int):
         return _refused(error)
     except ledger.BadDeadline:
         return {"errors": {"new_deadline": [_deadline_message()]}}, 422
+    except ledger.SameHands:
+        return error_response(403, MESSAGES["same_hands"][current_lang()], code="same_hands")
     return _document(problem)
 
 

@@ -228,6 +228,9 @@ def recheck(problem_id: int):
     except (ValidationError, ledger.BadDeadline):
         flash(_("A failed re-check needs a note and a new deadline from today on"))
         return redirect(url_for("problems_web.problem_page", problem_id=problem.id), 303)
+    except ledger.SameHands:
+        flash(_("Whoever reported the fix does not re-check it; someone else does"))
+        return redirect(url_for("problems_web.problem_page", problem_id=problem.id), 303)
     except ledger.StepRefused:
         abort(409)
     db.session.commit()
