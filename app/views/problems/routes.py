@@ -82,7 +82,8 @@ def _query() -> dict:
 @allow("problem.read")
 def export_ledger(fmt: str):
     today, lang = county_today(), current_lang()
-    found = problems_for(g.actor, today, **dict(_query(), limit=1000))
+    # Every problem in scope: the export was silently cut at 1,000 rows.
+    found = problems_for(g.actor, today, **dict(_query(), limit=None))
     header = [
         _("Number"),
         _("Township"),
@@ -97,7 +98,7 @@ def export_ledger(fmt: str):
         _("Recorded at"),
         _("Closed at"),
     ]
-    # Made while the request's session is open: at most 1000 rows, small enough to hold.
+    # Made while the request's session is open: a county's ledger is thousands of rows at most.
     rows = [
         [
             p.id,
