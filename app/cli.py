@@ -99,6 +99,10 @@ def import_villages_command(csv_file):
 @with_appcontext
 def create_user_command(username, role, township_code, county_code, password, display_name):
     """Create a user; the password comes from a prompt or --password."""
+    # The web's rule (app/accounts/people.py): a 70-character name reached PostgreSQL's
+    # VARCHAR(64), whose error printed the new password's hash in the traceback.
+    if not people.USERNAME.fullmatch(username or ""):
+        raise click.ClickException(people.MESSAGES["username"]["en"])
     township = county = None
     if township_code:
         township = db.session.execute(

@@ -32,6 +32,7 @@ LEET = str.maketrans(
     }
 )
 TRAILING = re.compile(r"[\d\W_]+$")
+LEADING = re.compile(r"^[\d\W_]+")
 REPEATED = re.compile(r"^(.{1,6}?)\1+$", re.DOTALL)
 
 MIN_LENGTH = 12
@@ -60,6 +61,25 @@ COMMON = frozenset(
         "zxcvbnm12345",
         "asdfghjkl123",
         "qazwsxedcrfv",
+    }
+)
+# Words anyone guessing at this deployment tries first (ASVS 2.1.x: context-specific words): its
+# own name, its county, province and city, and the favourite Chinese phrases of the breach lists.
+CONTEXT_WORDS = frozenset(
+    {
+        "cunjian",
+        "hunyuan",
+        "shanxi",
+        "datong",
+        "hengshan",
+        "woaini",
+        "aini",
+        "nihao",
+        "zhongguo",
+        "china",
+        "admin",
+        "password",
+        "qwerty",
     }
 )
 
@@ -92,7 +112,12 @@ def is_common(password: str) -> bool:
     if lowered in known:
         return True
     core = TRAILING.sub("", lowered)  # "pa$$w0rd1234" → "pa$$w0rd"; all digits → ""
-    return len(core) >= 4 and (core in known or core.translate(LEET) in known)
+    if len(core) >= 4 and (core in known or core.translate(LEET) in known):
+        return True
+    # What is left between leading and trailing digits and symbols: "1234567890ab" → "ab",
+    # "hunyuan12345" → "hunyuan", "woaini520520" → "woaini". Too little, or a context word.
+    letters = LEADING.sub("", core)
+    return len(letters) < 4 or letters in CONTEXT_WORDS or letters.translate(LEET) in CONTEXT_WORDS
 
 
 MESSAGES = {

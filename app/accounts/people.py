@@ -156,8 +156,8 @@ def create_person(actor, username, role, township=None, county=None, display_nam
 
 
 def change_person(actor, user: User, role, township=None, county=None) -> bool:
-    """Change a role or township (or county); the person's sessions end. False if nothing
-    changed. The caller commits."""
+    """Change a role or township (or county); the person's sessions and API tokens end. False
+    if nothing changed. The caller commits."""
     _not_self(actor, user)
     township, county = _placement(actor, role, township, county)
     before = {"role": user.role, **_where(user.township, user.county)}
@@ -166,7 +166,10 @@ def change_person(actor, user: User, role, township=None, county=None) -> bool:
         return False
     user.role, user.township, user.county = role, township, county
     end_sessions(user)
-    _audit("user.change", user, actor, before=before, after=after)
+    # A token carries no scope of its own: it acts as the person now is, so one issued for the
+    # old township would write into the new one from a phone the person may have handed on.
+    revoked = revoke_tokens(user, None)
+    _audit("user.change", user, actor, before=before, after=after, tokens_revoked=revoked)
     return True
 
 

@@ -2,13 +2,17 @@
 
 An in-memory limiter counts per process, so four workers would allow four times the limit.
 Failures are therefore rows in `login_failures`, and before checking a password we count the
-failures of the last minute for the account and for the address: at 5 for the account, or 30
-for the address, the attempt is refused without looking at the password (so a correct guess
-inside the window does not help). The account's count holds whatever address an attacker
-claims; the address's is higher because behind a proxy without `PROXY_COUNT` (or a village
-office's one NAT) everyone shares one address, and five typos must not lock out a county.
-Two attempts racing in the same instant can both pass the count; the window still closes at
-the next one, which is what a throttle needs.
+failures of the last minute: at 5 for the account from this address, 100 for the account from
+all addresses, or 30 for the address (whichever accounts), the attempt is refused without
+looking at the password (so a correct guess inside the window does not help).
+
+The account's own count is per address so that a stranger cannot lock its owner out: five
+wrong passwords a minute for `admin` from anywhere used to refuse the real admin indefinitely.
+An attacker who can claim any address (a proxy set up without `PROXY_COUNT`) still meets the
+account-wide 100 a minute, far too few to guess a 12-character password off the breach lists.
+The address's count is higher than the account's because behind one NAT (a village office)
+everyone shares an address, and five typos must not lock out a county. Two attempts racing in
+the same instant can both pass the count; the window still closes at the next one.
 """
 
 from datetime import timedelta
@@ -17,7 +21,8 @@ from app.clock import utc_now
 from app.extensions import db
 from app.models import LoginFailure
 
-MAX_FAILURES = 5  # per account
+MAX_FAILURES = 5  # per account and address
+MAX_ACCOUNT_FAILURES = 100  # per account, from every address together
 MAX_ADDRESS_FAILURES = 30  # per address, whichever accounts were tried
 WINDOW = timedelta(minutes=1)
 MESSAGE = {
@@ -30,7 +35,10 @@ def is_throttled(username: str, ip: str) -> str | None:
     """Why the attempt is refused ("account" or "address"), or None: go ahead."""
     since = utc_now() - WINDOW
     recent = db.select(db.func.count()).select_from(LoginFailure).where(LoginFailure.at > since)
-    if db.session.scalar(recent.where(LoginFailure.username == _key(username))) >= MAX_FAILURES:
+    account = recent.where(LoginFailure.username == _key(username))
+    if db.session.scalar(account.where(LoginFailure.ip == ip)) >= MAX_FAILURES:
+        return "account"
+    if db.session.scalar(account) >= MAX_ACCOUNT_FAILURES:
         return "account"
     if db.session.scalar(recent.where(LoginFailure.ip == ip)) >= MAX_ADDRESS_FAILURES:
         return "address"

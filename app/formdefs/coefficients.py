@@ -91,6 +91,19 @@ def add_edition(key: str, value: float, applies_from: date, actor, **facts) -> C
     return row
 
 
+def edition_bound(key: str, path: Path = SEED_FILE) -> float | None:
+    """The largest value an added edition of `key` may take, from the seed file's `bounds`:
+    max_factor × the seeded value, and no more than its unit's cap. None for a key not seeded."""
+    data = json.loads(path.read_text())
+    bounds = data.get("bounds", {})
+    for spec in data["coefficients"]:
+        if spec["key"] == key:
+            bound = float(spec["value"]) * bounds.get("max_factor", 10)
+            cap = bounds.get("unit_caps", {}).get(spec["unit"])
+            return bound if cap is None else min(bound, float(cap))
+    return None
+
+
 def seed_coefficients(path: Path = SEED_FILE) -> int:
     """Add the seeded editions that are missing (by key and date); never change one."""
     data = json.loads(path.read_text())

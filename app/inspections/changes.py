@@ -18,7 +18,13 @@ from app.formdefs import FormSet
 from app.formdefs.publication import ensure_published
 from app.inspections.estimates import estimate_inspection
 from app.inspections.gps_checks import recheck_flags
-from app.inspections.review import check_not_own, check_unlocked, next_status, status_after_edit
+from app.inspections.review import (
+    TransitionRefused,
+    check_not_own,
+    check_unlocked,
+    next_status,
+    status_after_edit,
+)
 from app.inspections.store import OutOfScope, VillageNotFound, answer_rows, canonical, content_hash
 from app.models import Inspection, InspectionRevision, User, Village
 from app.periods import quarter_of
@@ -27,6 +33,26 @@ from app.settings import with_count_basis
 
 class NotYours(Exception):
     """In scope, but not this person's to change (answered as 403)."""
+
+
+class ChangedSinceSeen(Exception):
+    """A decision made on a revision that is no longer the current one (answered as 409)."""
+
+    def __init__(self, inspection: Inspection, seen: int):
+        super().__init__(f"revision {seen} was seen; {len(inspection.revisions)} is current")
+        self.inspection, self.seen = inspection, seen
+
+
+def lock_current(inspection: Inspection, action: str) -> None:
+    """Take the row's lock and read its state again before judging a change.
+
+    Every state change (edit, approve, return, reopen, delete, restore) comes through here, so
+    two of them on one inspection are decided one after the other on what the first left:
+    PostgreSQL's SELECT … FOR UPDATE makes the second wait; SQLite's one writer already does
+    (app/db.py begins writes immediately). A deleted inspection takes no step but restore."""
+    db.session.refresh(inspection, with_for_update=True)
+    if inspection.deleted_at is not None and action != "restore":
+        raise TransitionRefused(action, "deleted")
 
 
 def live():
@@ -109,10 +135,20 @@ def edit_inspection(inspection: Inspection, data: dict, actor: User, form_set: F
     return True
 
 
-def review_inspection(inspection: Inspection, action: str, actor: User, comment: str = "") -> None:
+def review_inspection(
+    inspection: Inspection,
+    action: str,
+    actor: User,
+    comment: str = "",
+    seen_revision: int | None = None,
+) -> None:
     """approve / return / reopen. Returning needs a comment; the schema checks that. Nobody
-    approves or returns their own inspection (OwnInspection)."""
+    approves or returns their own inspection (OwnInspection). `seen_revision`, the revision the
+    reviewer looked at, must still be the current one (ChangedSinceSeen)."""
     check_not_own(action, inspection.inspector_id, actor.id)
+    lock_current(inspection, action)
+    if seen_revision is not None and seen_revision != len(inspection.revisions):
+        raise ChangedSinceSeen(inspection, seen_revision)
     before = inspection.status
     inspection.status = next_status(action, before)
     inspection.reviewed_by_id, inspection.reviewed_at = actor.id, utc_now()
@@ -129,6 +165,7 @@ def review_inspection(inspection: Inspection, action: str, actor: User, comment:
 def delete_inspection(inspection: Inspection, actor: User, reason: str) -> None:
     if actor.role == "inspector":
         check_may_change(actor, inspection)
+    lock_current(inspection, "delete")
     # An approved inspection is not withdrawn, by anyone, until a county admin reopens it.
     check_unlocked("delete", inspection.status)
     inspection.deleted_at, inspection.deleted_by_id = utc_now(), actor.id
@@ -137,6 +174,9 @@ def delete_inspection(inspection: Inspection, actor: User, reason: str) -> None:
 
 
 def restore_inspection(inspection: Inspection, actor: User) -> None:
+    lock_current(inspection, "restore")
+    if inspection.deleted_at is None:
+        raise TransitionRefused("restore", inspection.status)
     record(
         "inspection.restore",
         inspection,

@@ -22,9 +22,8 @@ from dataclasses import dataclass
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from app.extensions import db
 from app.formdefs import FormSet
-from app.inspections.changes import edit_inspection
+from app.inspections.changes import edit_inspection, lock_current
 from app.inspections.review import status_after_edit
 from app.inspections.store import canonical, content_hash
 from app.models import Inspection, User
@@ -115,7 +114,7 @@ def apply_correction(
     what edit_inspection raises. The caller commits."""
     # The row is locked (PostgreSQL; SQLite's writer is one already) before its revision is
     # judged, so two corrections from the same base cannot both pass as current.
-    db.session.refresh(inspection, with_for_update=True)
+    lock_current(inspection, "edit")
     status_after_edit(inspection.status)  # an approved inspection is frozen, stale or not
     current = len(inspection.revisions)
     base = correction.base_revision

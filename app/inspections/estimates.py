@@ -11,6 +11,7 @@ Constraints whose limit or terms were estimated (manure utilised ≤ manure prod
 checked by the schema, which sees only what was sent; they are checked here on the estimate.
 """
 
+import math
 from dataclasses import dataclass
 
 from flask import has_request_context
@@ -21,6 +22,10 @@ from app.formdefs.calculations import Estimate, evaluate
 from app.formdefs.coefficients import CoefficientTable, coefficients_at, json_used
 from app.formdefs.constraints import answer, broken_sums
 
+OUT_OF_RANGE = {
+    "zh": "“{label}”的估算值超出范围，请检查数量或填写实测值",
+    "en": "{label}: the estimate is out of range; check the counts or enter a measured figure",
+}
 MISSING = {
     "zh": "“{label}”无法估算：缺少系数 {keys}，请填写实测值",
     "en": "{label} cannot be estimated: coefficient {keys} is missing; enter a measured figure",
@@ -57,6 +62,10 @@ def estimate_inspection(data: dict, form_set: FormSet) -> dict[tuple[str, str], 
             text = MISSING[_lang()].format(
                 label=field.label[_lang()], keys=", ".join(estimate.missing)
             )
+            errors.setdefault(form.form_id, {})[field.key] = [text]
+            continue
+        if not math.isfinite(estimate.value):  # never stored: one inf breaks every roll-up
+            text = OUT_OF_RANGE[_lang()].format(label=field.label[_lang()])
             errors.setdefault(form.form_id, {})[field.key] = [text]
             continue
         out[(form.form_id, field.key)] = StoredEstimate(

@@ -21,8 +21,18 @@ class Category(NamedTuple):
 
 
 @cache
+def _document() -> dict:
+    return json.loads(FILE.read_text(encoding="utf-8"))
+
+
+def longest_deadline_days() -> int:
+    """How far ahead a deadline may be set (9999-12-31 would never be overdue)."""
+    return int(_document().get("longest_deadline_days", 365))
+
+
+@cache
 def categories() -> dict[str, Category]:
-    document = json.loads(FILE.read_text(encoding="utf-8"))
+    document = _document()
     out = {}
     for item in document["categories"]:
         category = Category(item["code"], item["zh"], item["en"], int(item["deadline_days"]))

@@ -31,6 +31,16 @@ class StepRefused(Exception):
         self.action, self.status = action, status
 
 
+class SameHands(Exception):
+    """The person who reported the fix judging it on re-check (answered as 403): a fix is
+    confirmed by someone else (separation of duties; the re-test closed one alone)."""
+
+
+def check_other_hands(action: str, reporter_id: int | None, actor_id: int) -> None:
+    if action.startswith("recheck") and reporter_id is not None and reporter_id == actor_id:
+        raise SameHands(action)
+
+
 class BadDeadline(ValueError):
     """A new deadline must be a county date not before today."""
 
@@ -47,8 +57,9 @@ def default_deadline(found_on: date, days: int) -> date:
     return found_on + timedelta(days=days)
 
 
-def check_deadline(deadline: date, today: date) -> date:
-    if deadline < today:
+def check_deadline(deadline: date, today: date, longest_days: int) -> date:
+    """From today to `longest_days` ahead (forms/ledger/problem_categories.json)."""
+    if deadline < today or deadline > today + timedelta(days=longest_days):
         raise BadDeadline(deadline.isoformat())
     return deadline
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import url_for
 from sqlalchemy import case, func
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.accounts.policy import scope_of
 from app.extensions import db
@@ -34,10 +35,15 @@ def overdue_clause(today: date):
 def problems_for(
     actor, today: date, *, status=None, overdue=None, township=None, village=None, limit=200
 ) -> list[Problem]:
+    """The actor's problems, by deadline; `limit` None for all of them (the ledger export)."""
     statement = (
         db.select(Problem)
         .join(Problem.village)
         .join(Village.township)
+        .options(
+            contains_eager(Problem.village).contains_eager(Village.township),
+            joinedload(Problem.created_by),
+        )
         .order_by(Problem.deadline, Problem.id)
         .limit(limit)
     )

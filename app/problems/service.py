@@ -22,11 +22,16 @@ from app.extensions import db
 from app.inspections.store import canonical, content_hash
 from app.models import Inspection, Problem, ProblemEvent, User, Village
 from app.problems import ledger
-from app.problems.categories import categories
+from app.problems.categories import categories, longest_deadline_days
 
 
 class ProblemConflict(Exception):
     """The client uuid was already used for another problem."""
+
+
+class NotVisible(Exception):
+    """The client uuid is a problem outside the caller's scope: answered as GET answers it, 404,
+    whatever the body, so neither its content nor its existence leaks."""
 
 
 class VillageUnknown(Exception):
@@ -82,7 +87,7 @@ def record_problem(data: dict, actor: User, today: date) -> Recorded:
         db.select(Problem).where(Problem.client_uuid == str(data["client_uuid"]))
     ).scalar_one_or_none()
     if existing is not None:
-        return _replay(existing, digest)
+        return _replay(existing, digest, actor)
     village = db.session.execute(
         db.select(Village).where(Village.code == data["village_code"])
     ).scalar_one_or_none()
@@ -91,7 +96,7 @@ def record_problem(data: dict, actor: User, today: date) -> Recorded:
     inspection_id = _inspection_of(data.get("inspection_id"), village)
     category = categories()[data["category"]]
     deadline = data.get("deadline") or ledger.default_deadline(today, category.deadline_days)
-    ledger.check_deadline(deadline, today)
+    ledger.check_deadline(deadline, today, longest_deadline_days())
     now = _now()
     problem = Problem(
         client_uuid=str(data["client_uuid"]),
@@ -116,7 +121,7 @@ def record_problem(data: dict, actor: User, today: date) -> Recorded:
         existing = db.session.execute(
             db.select(Problem).where(Problem.client_uuid == str(data["client_uuid"]))
         ).scalar_one()
-        return _replay(existing, digest)
+        return _replay(existing, digest, actor)
     record(
         "problem.record",
         problem,
@@ -128,7 +133,9 @@ def record_problem(data: dict, actor: User, today: date) -> Recorded:
     return Recorded(problem, created=True)
 
 
-def _replay(existing: Problem, digest: str) -> Recorded:
+def _replay(existing: Problem, digest: str, actor: User) -> Recorded:
+    if not in_scope(actor, existing.village.township):
+        raise NotVisible(str(existing.client_uuid))
     if existing.content_hash != digest:
         raise ProblemConflict(str(existing.client_uuid))
     return Recorded(existing, created=False)
@@ -157,11 +164,16 @@ def recheck(
         return _take("recheck_pass", problem, actor, note)
     if new_deadline is None:
         raise ledger.BadDeadline("missing")
-    ledger.check_deadline(new_deadline, today)
+    ledger.check_deadline(new_deadline, today, longest_deadline_days())
     return _take("recheck_fail", problem, actor, note, new_deadline)
 
 
 def _take(action: str, problem: Problem, actor: User, note: str, deadline=None) -> ProblemEvent:
+    # The row's lock first, then its status read again: two steps sent together (a fix report
+    # and a re-check, two re-checks) are judged one after the other, never both on "open".
+    db.session.refresh(problem, with_for_update=True)
+    reports = [e for e in problem.events if e.kind == "fix_reported"]
+    ledger.check_other_hands(action, reports[-1].actor_id if reports else None, actor.id)
     before = problem.status
     after, kind = ledger.step(action, before)
     now = _now()

@@ -60,6 +60,7 @@ class VillageFigures:
 
 
 SCOPES = (None, "county", "township", "village")  # all villages, a county's, a township's, one
+FINITE_LIMIT = 1e300  # beyond any real count or tonnage; excludes ±inf (see _term)
 
 
 def tally_statement(
@@ -297,7 +298,11 @@ def _term(term: Term, own: ColumnElement, reported) -> ColumnElement:
         wanted = or_(*(_field_is(p) for p in term.fields)) if term.fields else false()
         if term.basis is not None:
             wanted = and_(wanted, answers.c.basis == term.basis)
-        return func.sum(case((and_(own, wanted), answers.c.value_num), else_=0.0))
+        # Only finite values add up: one inf stored before the door refused it (see
+        # app/data/coefficients.json bounds) would make every figure above it inf and every
+        # page that shows one fail. NaN and ±inf fall outside this range on both databases.
+        finite = answers.c.value_num.between(-FINITE_LIMIT, FINITE_LIMIT)
+        return func.sum(case((and_(own, wanted, finite), answers.c.value_num), else_=0.0))
     if term.kind == "count":
         return reported
     if term.kind == "count_where":

@@ -22,6 +22,14 @@ def test_the_shipped_list_is_the_real_top_ten_thousand():
         "abcabcabcabc",
         "qwertyuiop123",  # one of the Chinese favourites kept from the old list
         "woaini1314520",
+        # the re-test's (issue 25 finding 15): digits around too little, or around a word of
+        # this deployment's context
+        "1234567890ab",
+        "woaini520520",
+        "hunyuan12345",
+        "shanxi123456",
+        "cunjian12345",
+        "2026Cunjian!",
     ],
 )
 def test_stretched_common_passwords_are_refused(password):

@@ -12,7 +12,7 @@ from app.accounts.policy import allow
 from app.clock import utc_now
 from app.config import InsecureConfig
 from app.extensions import db
-from app.models import ApiToken, LoginFailure
+from app.models import ApiToken, LoginFailure, User
 from app.security import add_nonce, inline_scripts
 from tests.api_payloads import dispose
 from tests.review_world import make_world, payload, sign_in
@@ -264,3 +264,23 @@ def test_changing_the_password_checks_the_rules_and_revokes_tokens(seeded, make_
     assert client.post("/api/v1/auth/token", json=old).status_code == 401
     new = {"username": "insp", "password": "a long new phrase"}
     assert client.post("/api/v1/auth/token", json=new).status_code == 201
+
+
+def test_a_one_time_password_cannot_be_changed_to_itself(seeded, runner):
+    """The re-test "changed" a reset password to itself, which cleared the forced change."""
+    made = runner.invoke(
+        args=["create-user", "newcomer", "--role", "viewer", "--password", "a long first phrase"]
+    )
+    assert made.exit_code == 0, made.output
+    with seeded.app_context():
+        user = db.session.scalar(db.select(User).where(User.username == "newcomer"))
+        user.must_change_password = True
+        db.session.commit()
+    browser = sign_in(seeded, "newcomer", "a long first phrase")
+    same = {"current": "a long first phrase", "new": "a long first phrase"}
+    page = browser.post("/account/password?lang=en", data={**same, "confirm": same["new"]})
+    assert page.status_code == 422
+    assert "The new password must differ from the current one" in page.get_data(as_text=True)
+    with seeded.app_context():
+        user = db.session.scalar(db.select(User).where(User.username == "newcomer"))
+        assert user.must_change_password is True

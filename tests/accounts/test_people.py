@@ -153,7 +153,7 @@ def test_changing_a_role_or_township_is_audited_and_ends_sessions(seeded, world)
     before = {"role": "township_lead", "township": TOWNSHIP, "county": None}
     after = {"role": "inspector", "township": "140225102", "county": None}
     assert audit(seeded, "user.change") == [
-        ("admin", str(lead), {"before": before, "after": after})
+        ("admin", str(lead), {"before": before, "after": after, "tokens_revoked": 0})
     ]
     # the same again changes nothing and ends nothing
     admin.post(f"/admin/people/{lead}", data=form)

@@ -7,8 +7,8 @@ from datetime import UTC
 from app.accounts.people import change_person, deactivate
 from app.clock import utc_now
 from app.extensions import db
-from app.models import AuditEvent, User
-from tests.review_world import PASSWORD, TOWNSHIP, make_world, session_id, sign_in
+from app.models import AuditEvent, Inspection, Township, User, Village
+from tests.review_world import PASSWORD, TOWNSHIP, make_world, payload, session_id, sign_in
 
 NEW_PASSWORD = "a longer phrase of my own"
 
@@ -104,3 +104,29 @@ def test_sign_in_records_the_last_login(seeded):
         assert before <= stamp <= after
         assert other.last_login_at is None
         assert lead.township.code == TOWNSHIP
+
+
+def test_moving_an_inspector_to_another_township_ends_their_tokens(seeded, auth_headers):
+    """The re-test moved an inspector to 140225103 and posted there with the old token: 201.
+    A token acts as the person now is, so it ends with the move (and the audit says how many)."""
+    world = make_world(seeded)
+    token = auth_headers(world.users["inspector"])
+    with seeded.app_context():
+        admin = db.session.get(User, world.users["county_admin"])
+        inspector = db.session.get(User, world.users["inspector"])
+        moved_to = db.session.scalar(db.select(Township).where(Township.code == "140225103"))
+        assert change_person(admin, inspector, "inspector", moved_to) is True
+        db.session.commit()
+        village = db.session.scalar(
+            db.select(Village.code)
+            .where(Village.code.startswith("140225103"), Village.kind == "village")
+            .order_by(Village.code)
+        )
+    posted = seeded.test_client().post("/api/v1/inspections", json=payload(village), headers=token)
+    assert posted.status_code == 401
+    with seeded.app_context():
+        change = db.session.scalars(
+            db.select(AuditEvent).where(AuditEvent.action == "user.change")
+        ).one()
+        assert change.details["tokens_revoked"] == 1
+        assert db.session.scalar(db.select(db.func.count()).select_from(Inspection)) == 0

@@ -156,6 +156,19 @@ def test_create_user_reads_the_password_from_a_prompt(seeded, runner):
         assert not user.check_password("long enough")
 
 
+@pytest.mark.parametrize("name", ["a", "x" * 70, "admin\u202e", "wang li", "王"])
+def test_create_user_refuses_a_name_the_web_refuses(seeded, runner, name):
+    """The re-test's 1- and 70-character names and U+202E (on PostgreSQL the 70 characters
+    reached VARCHAR(64), and the traceback printed the new password's hash)."""
+    result = runner.invoke(
+        args=["create-user", name, "--role", "viewer", "--password", "another good one"]
+    )
+    assert result.exit_code != 0
+    assert "A username is 2–64 letters, digits or _ . -" in result.output
+    assert "scrypt" not in result.output
+    assert user_row(seeded, name) is None
+
+
 def test_create_user_takes_password_option(seeded, runner):
     result = runner.invoke(
         args=[

@@ -34,9 +34,14 @@ def test_overdue_from_the_day_after_the_deadline_and_never_when_closed():
 
 def test_deadlines():
     assert ledger.default_deadline(date(2026, 11, 28), 7) == date(2026, 12, 5)
-    assert ledger.check_deadline(date(2026, 11, 28), date(2026, 11, 28)) == date(2026, 11, 28)
+    assert ledger.check_deadline(date(2026, 11, 28), date(2026, 11, 28), 365) == date(2026, 11, 28)
     with pytest.raises(ledger.BadDeadline):
-        ledger.check_deadline(date(2026, 11, 27), date(2026, 11, 28))
+        ledger.check_deadline(date(2026, 11, 27), date(2026, 11, 28), 365)
+    # a year ahead at most: 2027-11-28 is 365 days after 2026-11-28; 9999-12-31 never overdue
+    assert ledger.check_deadline(date(2027, 11, 28), date(2026, 11, 28), 365) == date(2027, 11, 28)
+    for too_far in (date(2027, 11, 29), date(9999, 12, 31)):
+        with pytest.raises(ledger.BadDeadline):
+            ledger.check_deadline(too_far, date(2026, 11, 28), 365)
 
 
 def test_the_categories_are_the_plans_six_with_labels_and_days():

@@ -103,6 +103,21 @@ def test_a_problem_sent_again_is_stored_once(seeded, make_user, auth_headers):
         assert db.session.scalar(db.select(db.func.count()).select_from(ProblemEvent)) == 1
 
 
+def test_a_known_uuid_from_another_township_answers_as_get_does(seeded, make_user, auth_headers):
+    """The re-test replayed a problem's uuid from another township: the same body returned the
+    problem in full (notes, photo URLs), another body 409; GET answers 404. Both now 404."""
+    world, h, client = ledger_world(seeded, make_user, auth_headers)
+    body = problem_body(world.village, description="秸秆焚烧 notes")
+    assert client.post("/api/v1/problems", json=body, headers=h["inspector"]).status_code == 201
+    same = client.post("/api/v1/problems", json=body, headers=h["inspector_other"])
+    other = dict(problem_body(world.other_village), client_uuid=body["client_uuid"])
+    different = client.post("/api/v1/problems", json=other, headers=h["inspector_other"])
+    assert (same.status_code, different.status_code) == (404, 404)
+    assert "秸秆焚烧" not in same.get_data(as_text=True)
+    with seeded.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Problem)) == 1
+
+
 def test_bad_input_and_scope(seeded, make_user, auth_headers):
     world, h, client = ledger_world(seeded, make_user, auth_headers)
     post = lambda body, who="inspector": client.post(  # noqa: E731
@@ -111,6 +126,10 @@ def test_bad_input_and_scope(seeded, make_user, auth_headers):
     assert post(problem_body(world.village, category="nope")).status_code == 422
     assert post(problem_body(world.village, description="")).status_code == 422
     assert post(problem_body(world.village, deadline="2026-11-01")).status_code == 422
+    far = post(problem_body(world.village, deadline="9999-12-31"))
+    assert far.get_json()["errors"]["deadline"] == [
+        "The deadline must be from today to 365 days ahead"
+    ]
     assert post(problem_body(world.other_village)).status_code == 422  # not their township
     assert post(problem_body(world.village), "viewer").status_code == 403
     doc = record(client, h["inspector"], world.village)
@@ -234,3 +253,18 @@ def test_a_problem_photo_decodes_without_the_write_lock_and_within_the_slots(
     assert slow.released_in_time is True  # the other write did not wait for the decode
     assert busy.status_code == 503 and busy.headers["Retry-After"] == "5"
     assert results == [201]
+
+
+def test_whoever_reported_the_fix_does_not_pass_its_recheck(seeded, make_user, auth_headers):
+    """The re-test's county admin recorded a problem, reported its fix and passed the re-check
+    alone. The fix's reporter is refused the re-check (403); someone else closes it."""
+    world, h, client = ledger_world(seeded, make_user, auth_headers)
+    doc = record(client, h["county_admin"], world.village)
+    assert fix(client, h["county_admin"], doc["id"]).status_code == 200
+    alone = recheck(client, h["county_admin"], doc["id"], True, "已整改")
+    assert alone.status_code == 403
+    assert alone.get_json()["error"]["message"] == (
+        "Whoever reported the fix does not re-check it; someone else does"
+    )
+    passed = recheck(client, h["inspector"], doc["id"], True, "已整改到位")
+    assert (passed.status_code, passed.get_json()["status"]) == (200, "closed")

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.formdefs.display import answer_text
 from app.formdefs.registry import current_forms
 from app.i18n import current_lang
-from app.inspections.changes import find_inspection, review_inspection
+from app.inspections.changes import ChangedSinceSeen, find_inspection, review_inspection
 from app.inspections.document import inspection_document
 from app.inspections.photos import photos_of
 from app.inspections.review import COMMENT_MAX, REVIEWABLE, OwnInspection, TransitionRefused
@@ -23,6 +23,7 @@ from app.problems.categories import label as category_label
 from app.problems.queries import problems_of_inspection
 from app.rollups.review_evidence import LARGE_JUMP_POINTS, evidence
 from app.views.admin.blueprint import bp
+from app.views.admin.review_views import seen_revision
 
 BATCH_MAX = 100
 
@@ -85,8 +86,9 @@ def review_batch():
             skipped.append(name)
             continue
         try:
-            review_inspection(inspection, "approve", g.actor)
-        except (TransitionRefused, OwnInspection):
+            seen = seen_revision(request.form, f"revision-{inspection_id}")
+            review_inspection(inspection, "approve", g.actor, seen_revision=seen)
+        except (TransitionRefused, OwnInspection, ChangedSinceSeen):
             skipped.append(name)
             continue
         approved.append(name)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from app.accounts.policy import allow
 from app.clock import county_time
 from app.extensions import db
-from app.inspections.changes import find_inspection, review_inspection
+from app.inspections.changes import ChangedSinceSeen, find_inspection, review_inspection
 from app.inspections.listings import waiting_for_review
 from app.inspections.review import COMMENT_MAX, OwnInspection, TransitionRefused
 from app.rollups.review_evidence import evidence
@@ -18,6 +18,12 @@ from app.views.admin.blueprint import bp
 # Each row reads its evidence (its previous inspection and two small village-scoped roll-ups: about
 # five queries a row): the oldest 25 are shown, with how many more wait behind them.
 QUEUE_MAX = 25
+
+
+def seen_revision(form, key: str = "revision") -> int | None:
+    """The revision number the page showed (a hidden field); None when absent or not a number."""
+    value = form.get(key, "")
+    return int(value) if value.isdigit() and int(value) > 0 else None
 
 
 @bp.get("/review")
@@ -51,9 +57,13 @@ def review_decide(inspection_id: int, action: str):
     if len(comment) > COMMENT_MAX:
         return _render_queue(_("The comment is too long")), 422
     try:
-        review_inspection(inspection, action, g.actor, comment)
+        review_inspection(inspection, action, g.actor, comment, seen_revision(request.form))
     except TransitionRefused:
         return _render_queue(_("This inspection is no longer waiting for review")), 409
+    except ChangedSinceSeen:
+        db.session.rollback()
+        flash(_("It changed while you were looking at it: look at the new version and decide"))
+        return redirect(url_for("admin.review_one", inspection_id=inspection_id), code=303)
     except OwnInspection:
         return _render_queue(_("Nobody reviews an inspection they entered themselves")), 403
     db.session.commit()

@@ -159,7 +159,13 @@ def _inspection_ops():
             one,
         ),
         "api.revisions": ("Every stored version of an inspection", None, None, {200: RevisionList}),
-        "api.approve": ("Approve (township lead)", schemas.ReviewSchema, None, one),
+        "api.approve": (
+            "Approve (township lead). Optional `revision`, the one the reviewer saw (409 "
+            "`changed_since_seen` with `seen` and `stored` when it is no longer current)",
+            schemas.ReviewSchema,
+            None,
+            one,
+        ),
         "api.return_": ("Return with a comment (township lead)", schemas.ReturnSchema, None, one),
         "api.reopen": (
             "Reopen an approved inspection (county admin)",

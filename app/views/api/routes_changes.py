@@ -14,6 +14,7 @@ from app.extensions import db
 from app.formdefs.registry import current_forms
 from app.i18n import current_lang
 from app.inspections.changes import (
+    ChangedSinceSeen,
     NotYours,
     check_may_change,
     delete_inspection,
@@ -45,6 +46,11 @@ STALE_MESSAGE = CORRECTION_MESSAGES["stale"]
 OWN_INSPECTION = {
     "zh": "不能审核自己录入的检查",
     "en": "Nobody reviews an inspection they entered themselves",
+}
+CHANGED_SINCE_SEEN = {
+    "zh": "您查看的是第 {seen} 版，此检查已改为第 {current} 版，请查看后再决定",
+    "en": "You looked at revision {seen}; the inspection is now at revision {current}. "
+    "Look again before deciding",
 }
 UUID_MISMATCH = {"zh": "提交编号不能修改", "en": "The submission ID cannot change"}
 
@@ -145,12 +151,31 @@ def _review(inspection_id: int, action: str, read_body):
     inspection = _found(inspection_id)  # 404 before the body: existence does not leak
     body = read_body()
     try:
-        review_inspection(inspection, action, g.actor, body.get("comment", ""))
+        review_inspection(
+            inspection, action, g.actor, body.get("comment", ""), body.get("revision")
+        )
     except TransitionRefused as error:
         return _refused(error)
+    except ChangedSinceSeen as changed:
+        return _changed_since_seen(changed)
     except OwnInspection:
         return error_response(403, OWN_INSPECTION[current_lang()], code="own_inspection")
     return _document(inspection)
+
+
+def _changed_since_seen(changed: ChangedSinceSeen):
+    """409 showing both versions: the one the reviewer saw and the current one."""
+    inspection, seen = changed.inspection, changed.seen
+    current = len(inspection.revisions)
+    message = CHANGED_SINCE_SEEN[current_lang()].format(seen=seen, current=current)
+    seen_payload = inspection.revisions[seen - 1].payload if seen <= current else None
+    document = inspection_document(inspection, current_forms().form_set)
+    return {
+        "error": {"code": "changed_since_seen", "message": message},
+        "seen_revision": seen,
+        "seen": seen_payload,
+        "stored": inspection_schema.dump(document),
+    }, 409
 
 
 @bp.delete("/inspections/<int:inspection_id>")
@@ -172,7 +197,8 @@ def delete(inspection_id: int):
 @allow("inspection.restore")
 def restore(inspection_id: int):
     inspection = _found(inspection_id, include_deleted=True)
-    if inspection.deleted_at is None:
-        return _refused(TransitionRefused("restore", inspection.status))
-    restore_inspection(inspection, g.actor)
+    try:
+        restore_inspection(inspection, g.actor)
+    except TransitionRefused as error:
+        return _refused(error)
     return _document(inspection)

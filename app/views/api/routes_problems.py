@@ -16,6 +16,7 @@ from app.i18n import current_lang
 from app.models import ProblemPhoto
 from app.photos.storage import photo_storage
 from app.problems import ledger, service
+from app.problems.categories import longest_deadline_days
 from app.problems.photos import ProblemPhotos
 from app.problems.queries import photo_document, problem_document, problems_for
 from app.views.api.blueprint import bp
@@ -42,8 +43,15 @@ MESSAGES = {
         "zh": "此问题编号已用于不同的内容",
         "en": "This problem ID was already used for different content",
     },
-    "deadline": {"zh": "整改期限不能早于今天", "en": "The deadline cannot be before today"},
+    "deadline": {
+        "zh": "整改期限须在今天至 {days} 天之内",
+        "en": "The deadline must be from today to {days} days ahead",
+    },
     "village": {"zh": "没有这个村庄", "en": "No such village"},
+    "same_hands": {
+        "zh": "报告整改的人不能复查同一问题，请由他人复查",
+        "en": "Whoever reported the fix does not re-check it; someone else does",
+    },
 }
 
 
@@ -78,9 +86,11 @@ def record_problem():
     except service.VillageUnknown:
         return {"errors": {"village_code": [MESSAGES["village"][lang]]}}, 422
     except ledger.BadDeadline:
-        return {"errors": {"deadline": [MESSAGES["deadline"][lang]]}}, 422
+        return {"errors": {"deadline": [_deadline_message()]}}, 422
     except service.ProblemConflict:
         return error_response(409, MESSAGES["conflict"][lang], code="conflict")
+    except service.NotVisible:
+        abort(404)
     return _document(recorded.problem, 201 if recorded.created else 200)
 
 
@@ -114,8 +124,14 @@ def recheck(problem_id: int):
     except ledger.StepRefused as error:
         return _refused(error)
     except ledger.BadDeadline:
-        return {"errors": {"new_deadline": [MESSAGES["deadline"][current_lang()]]}}, 422
+        return {"errors": {"new_deadline": [_deadline_message()]}}, 422
+    except ledger.SameHands:
+        return error_response(403, MESSAGES["same_hands"][current_lang()], code="same_hands")
     return _document(problem)
+
+
+def _deadline_message() -> str:
+    return MESSAGES["deadline"][current_lang()].format(days=longest_deadline_days())
 
 
 def _refused(error: ledger.StepRefused):

@@ -141,6 +141,8 @@ class ReviewSchema(Schema):
         unknown = RAISE
 
     comment = fields.String(load_default="", validate=validate.Length(max=2000))
+    # The revision the reviewer looked at; refused (409) when the inspection changed since.
+    revision = fields.Integer(load_default=None, validate=validate.Range(min=1), strict=True)
 
 
 class ReturnSchema(Schema):
@@ -150,6 +152,7 @@ class ReturnSchema(Schema):
         unknown = RAISE
 
     comment = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    revision = fields.Integer(load_default=None, validate=validate.Range(min=1), strict=True)
 
 
 class DeleteSchema(Schema):

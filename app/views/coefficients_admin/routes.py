@@ -15,7 +15,7 @@ from app.accounts.audit import record
 from app.accounts.policy import allow
 from app.clock import county_today
 from app.extensions import db
-from app.formdefs.coefficients import add_edition, coefficients_at, history
+from app.formdefs.coefficients import add_edition, coefficients_at, edition_bound, history
 from app.formdefs.display import number_text
 from app.formdefs.registry import current_forms
 from app.i18n import current_lang
@@ -46,8 +46,14 @@ class EditionForm(FlaskForm):
     source = StringField(_l("Source"), validators=[DataRequired(), Length(max=500)])
 
     def validate_value(self, field):
-        if field.data is None or field.data < 0:
+        # Decimal("NaN") < 0 raises, and "Infinity" parses: finiteness is checked first.
+        if field.data is None or not field.data.is_finite() or field.data < 0:
             raise ValidationError(_("A coefficient is a number of 0 or more"))
+        bound = edition_bound(self.key.data)
+        if bound is not None and float(field.data) > bound:
+            raise ValidationError(
+                _("At most %(bound)s for this coefficient", bound=number_text(bound))
+            )
 
     def validate_applies_from(self, field):
         if field.data and field.data < EARLIEST:

@@ -14,15 +14,30 @@ from flask import Response, abort, current_app, g, render_template, request
 from app.accounts.access import county_or_abort, home_county, township_or_abort
 from app.accounts.policy import allow
 from app.clock import county_today
+from app.i18n import current_lang
 from app.problems.queries import counts_for_period
 from app.rollups.status_labels import status_labels
 from app.settings import reports_scope_approved_only
 from app.views.dashboard.blueprint import bp
 from app.views.dashboard.bulletin import build
+from app.views.dashboard.bulletin_cache import RETRY_AFTER_S, Busy, cached_pdf
 from app.views.dashboard.context import chosen_period, indicator_infos, own_township
+from app.views.error_shape import error_response
 from app.views.labels import zone_text
 
 STYLESHEET = "css/bulletin.css"
+# The only parameters the page passes on to its PDF link (never the whole query string).
+LINK_ARGS = ("period", "township", "county", "lang")
+BUSY = {
+    True: {
+        "zh": "您的上一份通报 PDF 正在生成，请稍候再试",
+        "en": "Your previous bulletin PDF is still being made; try again shortly",
+    },
+    False: {
+        "zh": "通报 PDF 生成繁忙，请稍候再试",
+        "en": "Bulletin PDFs are busy being made; try again shortly",
+    },
+}
 
 
 def _bulletin():
@@ -63,6 +78,7 @@ def _render(inline_css: str | None = None) -> str:
         today=county_today(),
         inline_css=inline_css,
         stylesheet=STYLESHEET,
+        pdf_args={k: request.args[k] for k in LINK_ARGS if request.args.get(k)},
     )
 
 
@@ -79,7 +95,16 @@ def bulletin_pdf():
 
     css = (Path(current_app.static_folder) / STYLESHEET).read_text(encoding="utf-8")
     html = _render(inline_css=css)
-    pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    folder = Path(current_app.instance_path) / "bulletins"
+    try:
+        pdf = cached_pdf(
+            folder, html, g.actor.id, lambda: HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+        )
+    except Busy as busy:
+        status = 429 if busy.per_user else 503
+        response = error_response(status, BUSY[busy.per_user][current_lang()], code="busy")
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return response
     period = chosen_period()
     code = request.args.get("township") or "county"
     return Response(

@@ -28,7 +28,7 @@ from app.geography.listings import villages_of
 from app.i18n import current_lang
 from app.photos.refusals import PhotoRefused
 from app.problems import ledger, service
-from app.problems.categories import categories, label
+from app.problems.categories import categories, label, longest_deadline_days
 from app.problems.photos import ProblemPhotos
 from app.problems.queries import problems_for
 from app.problems.todo import todo_for
@@ -79,7 +79,8 @@ def _query() -> dict:
 @allow("problem.read")
 def export_ledger(fmt: str):
     today, lang = county_today(), current_lang()
-    found = problems_for(g.actor, today, **dict(_query(), limit=1000))
+    # Every problem in scope: the export was silently cut at 1,000 rows.
+    found = problems_for(g.actor, today, **dict(_query(), limit=None))
     header = [
         _("Number"),
         _("Township"),
@@ -94,7 +95,7 @@ def export_ledger(fmt: str):
         _("Recorded at"),
         _("Closed at"),
     ]
-    # Made while the request's session is open: at most 1000 rows, small enough to hold.
+    # Made while the request's session is open: a county's ledger is thousands of rows at most.
     rows = [
         [
             p.id,
@@ -157,9 +158,14 @@ def record_problem():
     except service.VillageUnknown:
         return _render_new(values, {"village_code": [_("No such village")]})
     except ledger.BadDeadline:
-        return _render_new(values, {"deadline": [_("The deadline cannot be before today")]})
+        message = _(
+            "The deadline must be from today to %(days)s days ahead", days=longest_deadline_days()
+        )
+        return _render_new(values, {"deadline": [message]})
     except service.ProblemConflict:
         abort(409)
+    except service.NotVisible:
+        abort(404)
     db.session.commit()
     _photo(recorded.problem, "found")
     return redirect(url_for("problems_web.problem_page", problem_id=recorded.problem.id), 303)
@@ -216,6 +222,9 @@ def recheck(problem_id: int):
         )
     except (ValidationError, ledger.BadDeadline):
         flash(_("A failed re-check needs a note and a new deadline from today on"))
+        return redirect(url_for("problems_web.problem_page", problem_id=problem.id), 303)
+    except ledger.SameHands:
+        flash(_("Whoever reported the fix does not re-check it; someone else does"))
         return redirect(url_for("problems_web.problem_page", problem_id=problem.id), 303)
     except ledger.StepRefused:
         abort(409)

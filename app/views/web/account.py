@@ -50,6 +50,9 @@ def change_password():
             errors.append(_("The current password is wrong"))
         elif form.new.data != form.confirm.data:
             errors.append(_("The two new passwords differ"))
+        elif form.new.data == form.current.data:
+            # A one-time password "changed" to itself would clear the forced change.
+            errors.append(_("The new password must differ from the current one"))
         else:
             errors = [
                 MESSAGES[p][current_lang()] for p in password_problems(form.new.data, user.username)
