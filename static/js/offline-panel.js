@@ -179,7 +179,7 @@
   }
   function rescue() {
     return Promise.all([all("outbox"), all("photos")]).then(function (r) {
-      // Inspections only: the rescue import (app/views/offline/rescue.py) takes no problems.
+      // Inspections only: the rescue import (app/inspections/rescue.py) takes no problems.
       var unsent = r[0].filter(function (x) { return x.status !== "sent" && x.kind !== "problem"; });
       return Promise.all(unsent.map(function (entry) {
         var mine = r[1].filter(function (p) { return p.client_uuid === entry.client_uuid; });
