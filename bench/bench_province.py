@@ -159,7 +159,9 @@ def _writes(round_: int) -> list[float]:
     ).all()[::7]  # villages of different townships and counties
     payloads = []
     for code in codes:
-        raw = VillagePlan(code, "plain", 300).submission(quarter_of(today), 0.5, today)
+        raw = VillagePlan(code, "plain", 300).submission(
+            quarter_of(today), 0.5, today, forms.form_set
+        )
         raw["client_uuid"] = str(uuid.uuid4())
         payloads.append(schema.load(raw))
     db.session.rollback()
