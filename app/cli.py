@@ -1,6 +1,6 @@
 """Command-line tasks: `flask --app wsgi seed | import-villages | create-user | deactivate-user |
 reset-password | ensure-admin | backup | restore | rebuild-summary | summary-off |
-import-rescue`.
+import-rescue | app-role-sql`.
 
 Each command is one transaction: it either does all its work or nothing; import-rescue alone
 stores entry by entry, since each entry is an inspector's work and none depends on another.
@@ -14,6 +14,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from app import backup
+from app.db_roles import app_role_sql_command
 from app.accounts import people
 from app.accounts.audit import record
 from app.accounts.passwords import MESSAGES, password_problems
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> None:
     ):
         app.cli.add_command(command)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(app_role_sql_command)
 
 
 @click.command("seed")

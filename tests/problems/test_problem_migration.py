@@ -1,6 +1,6 @@
-"""The migrated database keeps the ledger's steps append-only: on PostgreSQL a trigger refuses
-UPDATE and DELETE on problem_events outright (as on audit_events); SQLite relies on the app's
-guard, which refuses a changed event before it is flushed."""
+"""The migrated database keeps the ledger's steps append-only, as audit_events: triggers refuse
+UPDATE and DELETE on both engines and TRUNCATE on PostgreSQL (issue 25, finding 10); the app's
+guard refuses a changed event before it is flushed."""
 
 import uuid
 from datetime import date
@@ -37,9 +37,10 @@ def test_problem_events_cannot_be_rewritten_in_the_migrated_database(migrated_ap
         with pytest.raises(EventImmutable):
             db.session.flush()
         db.session.rollback()
-        if db.engine.dialect.name != "postgresql":
-            return
-        for statement in ("UPDATE problem_events SET note = 'x'", "DELETE FROM problem_events"):
+        statements = ["UPDATE problem_events SET note = 'x'", "DELETE FROM problem_events"]
+        if db.engine.dialect.name == "postgresql":
+            statements.append("TRUNCATE problem_events CASCADE")
+        for statement in statements:
             with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as connection:
                 connection.execute(text(statement))
         assert db.session.scalar(db.select(db.func.count()).select_from(ProblemEvent)) == 1
