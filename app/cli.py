@@ -14,10 +14,10 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from app import backup
-from app.db_roles import app_role_sql_command
 from app.accounts import people
 from app.accounts.audit import record
 from app.accounts.passwords import MESSAGES, password_problems
+from app.db_roles import app_role_sql_command
 from app.demo.cli import demo_data_command
 from app.extensions import db
 from app.formdefs.publication import FormVersionConflict, publish

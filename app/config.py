@@ -43,6 +43,7 @@ DEFAULTS = {
     # Refused from the header before any decoding (the phone sends ≤ 1600 px, ~2 Mpx).
     "PHOTO_MAX_PIXELS": 5_000_000,
     "PHOTO_MAX_PER_INSPECTION": 40,
+    "PHOTO_MAX_PER_PROBLEM": 40,
     "PHOTO_DECODE_SLOTS": 2,  # photo decodes at once per worker process; more wait, then 503
     "PHOTO_STORAGE": "local",  # or "s3" (needs boto3: pip install .[s3])
     "PHOTO_DIR": "",  # default: <instance>/photos
@@ -87,6 +88,7 @@ ENV_INTS = (
     "PHOTO_MAX_BYTES",
     "PHOTO_MAX_PIXELS",
     "PHOTO_MAX_PER_INSPECTION",
+    "PHOTO_MAX_PER_PROBLEM",
     "PHOTO_DECODE_SLOTS",
 )
 ENV_FLAGS = ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE")

@@ -71,6 +71,9 @@ REFUSALS = {
         api_code="forbidden",
     ),
     "problem_closed": Refusal(409, "此问题已销号", "This problem is closed", api_code="status"),
+    "problem_too_many": Refusal(
+        422, "此问题的照片已达上限", "This problem has the most photos allowed", field="photo"
+    ),
 }
 
 

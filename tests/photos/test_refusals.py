@@ -146,6 +146,12 @@ def send_one_too_many(owners, owner, monkeypatch):
     return owners.send(owner, jpeg_bytes())
 
 
+def send_one_too_many_for_the_problem(owners, owner, monkeypatch):
+    owners.app.config["PHOTO_MAX_PER_PROBLEM"] = 1
+    assert owners.send(owner, jpeg_bytes()).status_code == 201
+    return owners.send(owner, jpeg_bytes())
+
+
 def send_approved_meanwhile(owners, owner, monkeypatch):
     owners.while_decoding(monkeypatch, owner, status="approved")
     return owners.send(owner, jpeg_bytes())
@@ -238,6 +244,13 @@ CASES = {
         409,
         error("status", "This problem is closed"),
         0,
+    ),
+    "problem_too_many": (
+        PROBLEM,
+        send_one_too_many_for_the_problem,
+        422,
+        {"errors": {"photo": ["This problem has the most photos allowed"]}},
+        1,
     ),
 }
 

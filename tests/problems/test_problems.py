@@ -59,6 +59,10 @@ def test_the_whole_cycle_keeps_every_step(seeded, make_user, auth_headers):
     assert recheck(client, h["inspector"], pid, False, "x", "2026-12-30").status_code == 409
     assert upload(client, h["inspector"], doc["client_uuid"], "recheck").status_code == 201
     assert upload(client, h["township_lead"], doc["client_uuid"], "fix").status_code == 409
+    # After closing, only the person whose re-check closed it adds its photos (issue 25, 9).
+    assert (
+        upload(client, h["inspector_colleague"], doc["client_uuid"], "recheck").status_code == 409
+    )
 
     steps = [(e["number"], e["kind"], e["status_to"], e["actor"]) for e in closed["events"]]
     assert steps == [
@@ -81,6 +85,16 @@ def test_the_whole_cycle_keeps_every_step(seeded, make_user, auth_headers):
             ("problem.recheck_fail", "insp2"),
             ("problem.report_fix", "lead"),
             ("problem.recheck_pass", "insp"),
+        ]
+        photo_audit = db.session.execute(
+            db.select(AuditEvent.actor_name, AuditEvent.details)
+            .where(AuditEvent.action == "problem_photo.create")
+            .order_by(AuditEvent.id)
+        ).all()
+        assert [(name, d["stage"], d["problem"]) for name, d in photo_audit] == [
+            ("insp", "found", pid),
+            ("lead", "fix", pid),
+            ("insp", "recheck", pid),
         ]
     got = client.get(f"/api/v1/problems/{pid}", headers=h["township_lead"]).get_json()
     assert [p["stage"] for p in got["photos"]] == ["found", "fix", "recheck"]

@@ -7,7 +7,7 @@ role's); 404 for a missing or out-of-scope problem; 409 when the problem's statu
 step, or a uuid is reused for other content; 422 for bad input.
 """
 
-from flask import abort, g, request
+from flask import abort, current_app, g, request
 
 from app.accounts.policy import allow, in_scope
 from app.clock import county_today
@@ -146,7 +146,9 @@ def upload_problem_photo(problem_uuid):
     if problem is None:
         abort(404)
     form = problem_photo_upload_schema.load(request.form.to_dict())
-    owner = ProblemPhotos(problem, form["stage"], g.actor)
+    owner = ProblemPhotos(
+        problem, form["stage"], g.actor, current_app.config["PHOTO_MAX_PER_PROBLEM"]
+    )
     stored = store_upload(owner, str(form["client_photo_id"]))  # refused: app/views/api/errors.py
     return problem_photo_schema.dump(photo_document(stored.photo)), 201 if stored.created else 200
 

@@ -9,6 +9,7 @@ import uuid
 from flask import (
     Response,
     abort,
+    current_app,
     flash,
     g,
     redirect,
@@ -240,7 +241,10 @@ def _photo(problem, stage: str) -> None:
     if upload is None or not upload.filename:
         return
     try:
-        store_upload(ProblemPhotos(problem, stage, g.actor), str(uuid.uuid4()))
+        store_upload(
+            ProblemPhotos(problem, stage, g.actor, current_app.config["PHOTO_MAX_PER_PROBLEM"]),
+            str(uuid.uuid4()),
+        )
     except PhotoRefused as refused:
         reason = refused.refusal.message(current_lang())
         flash(_("The photo was not kept: %(reason)s", reason=reason))
