@@ -20,13 +20,17 @@ from typing import Protocol
 
 from flask import Flask, current_app
 
-KEY_PATTERN = re.compile(r"^[0-9]{4}/[0-9]{2}/[0-9a-f]{32}\.(jpg|png|webp)$")
+# A photo's key, or its thumbnail's (the same name with `.thumb.jpg`, app/photos/thumbs.py).
+KEY_PATTERN = re.compile(r"^[0-9]{4}/[0-9]{2}/[0-9a-f]{32}(\.thumb)?\.(jpg|png|webp)$")
 
 
 class PhotoStorage(Protocol):
     def put(self, key: str, data: bytes, content_type: str) -> None: ...
 
     def get(self, key: str) -> bytes: ...
+
+    def find(self, key: str) -> bytes | None:
+        """The bytes, or None where nothing is stored under the key (yet)."""
 
 
 def checked(key: str) -> str:
@@ -57,6 +61,12 @@ class LocalFolder:
     def get(self, key: str) -> bytes:
         return (self.root / checked(key)).read_bytes()
 
+    def find(self, key: str) -> bytes | None:
+        try:
+            return self.get(key)
+        except FileNotFoundError:
+            return None
+
 
 class S3Bucket:
     def __init__(self, bucket: str, prefix: str = "", endpoint_url: str | None = None):
@@ -73,6 +83,12 @@ class S3Bucket:
     def get(self, key: str) -> bytes:
         answer = self.client.get_object(Bucket=self.bucket, Key=self.prefix + checked(key))
         return answer["Body"].read()
+
+    def find(self, key: str) -> bytes | None:
+        try:
+            return self.get(key)
+        except self.client.exceptions.NoSuchKey:
+            return None
 
 
 EXTENSION_KEY = "cunjian.photo_storage"

@@ -81,3 +81,29 @@ def test_who_may_not_read_the_inspection_sees_no_photo(seeded, client, make_user
     other = signed_in(seeded, "lead_other")
     assert other.get(f"/api/v1/photos/{photo_id}?size=thumb").status_code == 404
     assert other.get(f"/dashboard/village/{HAICUN}").status_code == 403
+
+
+def test_a_thumbnail_is_decoded_once_in_a_slot_then_served_as_kept(
+    seeded, client, make_user, auth_headers, monkeypatch
+):
+    """Issue 25, finding 11: made in a decode slot, kept beside the photo, never decoded again."""
+    from app.photos import gate, thumbs
+
+    _, photo_id = setup_photo(seeded, client, make_user, auth_headers)
+    make_user("township_lead", township=YONGAN, username="lead")
+    lead = signed_in(seeded, "lead")
+    url = f"/api/v1/photos/{photo_id}?size=thumb"
+
+    seeded.config["PHOTO_DECODE_SLOTS"] = 1
+    with gate.decode_slot(1):  # every slot taken by another decode
+        busy = lead.get(url)
+    assert (busy.status_code, busy.headers.get("Retry-After")) == (503, "5")
+
+    decodes = []
+    real = thumbs.scaled_down
+    monkeypatch.setattr(thumbs, "scaled_down", lambda data: decodes.append(1) or real(data))
+    first, second = lead.get(url), lead.get(url)
+    assert (first.status_code, second.status_code, len(decodes)) == (200, 200, 1)
+    assert first.data == second.data
+    with Image.open(io.BytesIO(second.data)) as image:
+        assert image.size == (240, 180)

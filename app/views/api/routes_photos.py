@@ -9,10 +9,10 @@ from app.accounts.policy import allow, in_scope
 from app.db import reads_before_writes
 from app.extensions import db
 from app.formdefs.registry import current_forms
-from app.inspections.photo_thumbs import thumbnail
 from app.inspections.photos import InspectionPhotos, photos_of
 from app.models import Inspection, Photo
 from app.photos.storage import photo_storage
+from app.photos.thumbs import stored_thumbnail
 from app.views.api.blueprint import bp
 from app.views.api.schemas_offline import (
     photo_schema,
@@ -65,9 +65,11 @@ def photo_file(photo_id: int):
         abort(404)
     if photo.inspection.deleted_at is not None and not _reads_deleted():
         abort(404)  # a deleted inspection's photos go with it, as its API document does
-    data = photo_storage().get(photo.storage_key)
     if request.args.get("size") == "thumb":  # the pages' thumbnails: same photo, same rules
-        return photo_file_response(thumbnail(data), "image/jpeg")
+        slots = current_app.config["PHOTO_DECODE_SLOTS"]
+        thumb = stored_thumbnail(photo_storage(), photo.storage_key, slots)
+        return photo_file_response(thumb, "image/jpeg")
+    data = photo_storage().get(photo.storage_key)
     extension = photo.storage_key.rsplit(".", 1)[-1]
     return photo_file_response(data, photo.content_type, f"photo-{photo.id}.{extension}")
 
