@@ -3,7 +3,11 @@
 Coefficients are rows in `coefficients`, appended and never updated (like targets): the edition
 that applies on a day is the latest with `applies_from` ≤ that day (same day: the one set last).
 An estimate is worked out with the editions in force on the inspection's date and records them,
-so a later edition never changes a stored figure; an edit of the inspection re-estimates.
+so a later edition never changes a stored figure. An edit of the inspection re-estimates with the
+editions it recorded (`pinned`): a correction fixes what was typed, never the coefficients behind
+it. An edition applies from the current quarter on (`earliest_edition_day`), as a target does:
+a past period keeps the figures it was judged by; `flask recompute-estimates` is the deliberate
+way to apply a corrected edition to stored estimates (issue 25, finding 14).
 """
 
 import json
@@ -14,6 +18,7 @@ from pathlib import Path
 from app.clock import utc_now
 from app.extensions import db
 from app.models import Coefficient
+from app.periods import parse_period, quarter_of
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "data" / "coefficients.json"
 
@@ -55,6 +60,28 @@ def coefficients_at(day: date) -> CoefficientTable:
     for row in rows:  # later rows replace earlier ones
         editions[row.key] = row
     return CoefficientTable(editions)
+
+
+def pinned(table: CoefficientTable, edition_ids) -> CoefficientTable:
+    """`table` with the editions of `edition_ids` (those an earlier estimate recorded) in place
+    of the ones in force, key by key."""
+    ids = set(edition_ids)
+    if not ids:
+        return table
+    rows = db.session.execute(db.select(Coefficient).where(Coefficient.id.in_(ids))).scalars()
+    return CoefficientTable({**table.editions, **{row.key: row for row in rows}})
+
+
+def editions_recorded(coefficient_json: list[str | None]) -> set[int]:
+    """The edition ids stored answers' `coefficients` JSON records."""
+    return {
+        used["id"] for text in coefficient_json if text for used in json.loads(text) if "id" in used
+    }
+
+
+def earliest_edition_day(today: date) -> date:
+    """The first day a new edition may apply from: the current quarter's first day."""
+    return parse_period(quarter_of(today)).start
 
 
 def history(key: str | None = None) -> list[Coefficient]:

@@ -15,6 +15,7 @@ from app.accounts.policy import in_scope
 from app.clock import utc_now
 from app.extensions import db
 from app.formdefs import FormSet
+from app.formdefs.coefficients import editions_recorded
 from app.formdefs.publication import ensure_published
 from app.inspections.estimates import estimate_inspection
 from app.inspections.gps_checks import recheck_flags
@@ -99,7 +100,8 @@ def edit_inspection(inspection: Inspection, data: dict, actor: User, form_set: F
     before = inspection.revisions[-1].payload if inspection.revisions else None
     # Worked out before anything changes: an estimate that breaks a rule refuses the edit.
     counted = with_count_basis(data, form_set)
-    estimates = estimate_inspection(counted, form_set)
+    recorded = editions_recorded([a.coefficients for a in inspection.answers])
+    estimates = estimate_inspection(counted, form_set, keep_editions=recorded)
     now = utc_now()
     location = data.get("location") or {}
     place_before = (inspection.village_id, inspection.lat, inspection.lon)

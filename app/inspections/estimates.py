@@ -19,7 +19,7 @@ from marshmallow import ValidationError
 
 from app.formdefs import FormSet
 from app.formdefs.calculations import Estimate, evaluate
-from app.formdefs.coefficients import CoefficientTable, coefficients_at, json_used
+from app.formdefs.coefficients import CoefficientTable, coefficients_at, json_used, pinned
 from app.formdefs.constraints import answer, broken_sums
 
 OUT_OF_RANGE = {
@@ -39,9 +39,12 @@ class StoredEstimate:
     unverified: bool
 
 
-def estimate_inspection(data: dict, form_set: FormSet) -> dict[tuple[str, str], StoredEstimate]:
+def estimate_inspection(
+    data: dict, form_set: FormSet, keep_editions=()
+) -> dict[tuple[str, str], StoredEstimate]:
     """(section, field) → the estimate to store, for each calculated field left blank that can
-    be estimated. Reads the coefficients only when there is something to estimate."""
+    be estimated. Reads the coefficients only when there is something to estimate; an edit
+    passes the edition ids its earlier estimates recorded (`keep_editions`), used again."""
     blanks = [
         (form, field)
         for form in form_set.sections
@@ -51,7 +54,7 @@ def estimate_inspection(data: dict, form_set: FormSet) -> dict[tuple[str, str], 
     ]
     if not blanks:
         return {}
-    table = coefficients_at(data["inspected_on"])
+    table = pinned(coefficients_at(data["inspected_on"]), keep_editions)
     out, errors = {}, {}
     for form, field in blanks:
         answers = data["sections"][form.form_id]

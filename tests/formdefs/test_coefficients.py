@@ -103,7 +103,10 @@ def test_a_county_admin_appends_an_edition_and_sees_the_sources(seeded, client):
 @pytest.mark.parametrize(
     "change, message",
     [
-        ({"applies_from": "2019-12-31"}, "An edition cannot apply before 2020-01-01"),
+        (  # the county's today is 2026-11-28: 2026Q4 began on 2026-10-01 (issue 25, finding 14)
+            {"applies_from": "2026-09-30"},
+            "An edition may apply from the current quarter (from 2026-10-01) on",
+        ),
         ({"value": "-1"}, "A coefficient is a number of 0 or more"),
         ({"source": ""}, "This field is required."),
     ],

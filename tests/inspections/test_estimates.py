@@ -205,3 +205,36 @@ def test_a_measured_figure_overrides_the_estimate_also_on_edit(seeded, client, i
     edited = client.put(f"{URL}/{body['id']}", json=payload, headers=headers)
     assert edited.status_code == 200, edited.get_json()
     assert answer(seeded, body["id"], "manure", "produced_t") == (1300, None, "measured", None)
+
+
+def test_a_correction_keeps_the_editions_its_estimate_recorded(seeded, client, inspector):
+    """Issue 25, finding 14: an edition added after an inspection was stored (and applying to
+    its date) does not change its estimate when only the households are corrected; a new
+    inspection of the same day uses the new edition."""
+    user_id, headers = inspector
+    created = submit(client, headers, {"manure": {"pigs_turnoff": 100, "utilised_t": 0}})
+    body = created.get_json()
+    # 100 pigs: (2.0 + 3.3) × 199 × 100 ÷ 1000 = 105.47 t
+    assert body["sections"]["manure"]["produced_t"] == pytest.approx(105.47, abs=1e-9)
+    with seeded.app_context():
+        admin = db.session.get(User, user_id)
+        add_edition("manure.pig.days", 365, date(2026, 10, 1), admin, source="test: 365 d")
+        db.session.commit()
+    corrected = {
+        "client_uuid": body["client_uuid"],
+        "village_code": OWN_VILLAGE,
+        "inspected_on": "2026-11-20",
+        "households": 381,
+        "sections": {"manure": {"pigs_turnoff": 100, "utilised_t": 0}},
+    }
+    edited = client.put(f"{URL}/{body['id']}", json=corrected, headers=headers)
+    assert edited.status_code == 200, edited.get_json()
+    assert edited.get_json()["sections"]["manure"]["produced_t"] == pytest.approx(105.47, abs=1e-9)
+    days = {
+        c["key"]: c["value"]
+        for c in edited.get_json()["basis"]["manure"]["produced_t"]["coefficients"]
+    }
+    assert days["manure.pig.days"] == 199
+    fresh = submit(client, headers, {"manure": {"pigs_turnoff": 100, "utilised_t": 0}})
+    # 5.3 × 365 × 100 ÷ 1000 = 193.45 t
+    assert fresh.get_json()["sections"]["manure"]["produced_t"] == pytest.approx(193.45, abs=1e-9)

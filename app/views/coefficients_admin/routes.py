@@ -1,8 +1,6 @@
 """The coefficients page: editions with their sources, the form that appends one, and the
 county's count basis for each count the forms qualify (sheep and beef cattle)."""
 
-from datetime import date
-
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,7 +13,13 @@ from app.accounts.audit import record
 from app.accounts.policy import allow
 from app.clock import county_today
 from app.extensions import db
-from app.formdefs.coefficients import add_edition, coefficients_at, edition_bound, history
+from app.formdefs.coefficients import (
+    add_edition,
+    coefficients_at,
+    earliest_edition_day,
+    edition_bound,
+    history,
+)
 from app.formdefs.display import number_text
 from app.formdefs.registry import current_forms
 from app.i18n import current_lang
@@ -23,7 +27,6 @@ from app.models.coefficients import GRADES
 from app.settings import count_basis, count_basis_fields, set_count_basis
 from app.views.coefficients_admin.blueprint import bp
 
-EARLIEST = date(2020, 1, 1)  # the earliest inspection date the system accepts
 GRADE_LABELS = {
     "A": _l("A: two independent sources agree"),
     "B": _l("B: one source"),
@@ -56,8 +59,15 @@ class EditionForm(FlaskForm):
             )
 
     def validate_applies_from(self, field):
-        if field.data and field.data < EARLIEST:
-            raise ValidationError(_("An edition cannot apply before %(day)s", day=EARLIEST))
+        earliest = earliest_edition_day(county_today())
+        if field.data and field.data < earliest:
+            raise ValidationError(
+                _(
+                    "An edition may apply from the current quarter (from %(day)s) on, so that "
+                    "past periods keep their estimates",
+                    day=earliest.isoformat(),
+                )
+            )
 
 
 @bp.route("/admin/coefficients", methods=["GET", "POST"])
