@@ -1,6 +1,6 @@
 """Command-line tasks: `flask --app wsgi seed | import-villages | create-user | deactivate-user |
 reset-password | ensure-admin | backup | restore | rebuild-summary | summary-off |
-import-rescue | app-role-sql`.
+import-rescue | recompute-estimates | app-role-sql`.
 
 Each command is one transaction: it either does all its work or nothing; import-rescue alone
 stores entry by entry, since each entry is an inspector's work and none depends on another.
@@ -23,6 +23,7 @@ from app.extensions import db
 from app.formdefs.publication import FormVersionConflict, publish
 from app.formdefs.registry import current_forms
 from app.geography import county
+from app.inspections.reestimate import reestimate_all
 from app.inspections.rescue import RescueFileError, import_rescue, read_rescue_json
 from app.models import ROLES, County, Township, User
 from app.models.users import TOWNSHIP_ROLES
@@ -46,6 +47,7 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(app_role_sql_command)
+    app.cli.add_command(recompute_estimates_command)
 
 
 @click.command("seed")
@@ -266,3 +268,21 @@ def import_rescue_command(rescue_file, username):
     for line in report.lines():
         click.echo(line)
     click.echo(report.summary())
+
+
+@click.command("recompute-estimates")
+@click.option("--apply", is_flag=True, help="Write the new estimates (default: only list them).")
+@with_appcontext
+def recompute_estimates_command(apply):
+    """Estimate every stored estimate again with the editions in force on its inspection's date
+    (after correcting an edition, or to repair one stored before the finite-number checks)."""
+    changes = reestimate_all(current_forms().form_set, apply)
+    for c in changes:
+        after = c.problem if c.after is None else c.after
+        click.echo(f"{c.inspection_id}\t{c.section}.{c.field}\t{c.before}\t→ {after}")
+    written = sum(1 for c in changes if c.after is not None)
+    if apply:
+        db.session.commit()
+        click.echo(f"{written} estimates written, {len(changes) - written} could not be estimated")
+    else:
+        click.echo(f"{written} estimates would change (run again with --apply to write them)")

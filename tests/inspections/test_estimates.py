@@ -11,7 +11,7 @@ import pytest
 
 from app.extensions import db
 from app.formdefs.coefficients import add_edition
-from app.models import Answer, Coefficient, Inspection, User
+from app.models import Answer, AuditEvent, Coefficient, Inspection, User
 from tests.api_payloads import INSPECTOR_TOWNSHIP, OWN_VILLAGE, add_user, bearer
 
 URL = "/api/v1/inspections"
@@ -238,3 +238,46 @@ def test_a_correction_keeps_the_editions_its_estimate_recorded(seeded, client, i
     fresh = submit(client, headers, {"manure": {"pigs_turnoff": 100, "utilised_t": 0}})
     # 5.3 × 365 × 100 ÷ 1000 = 193.45 t
     assert fresh.get_json()["sections"]["manure"]["produced_t"] == pytest.approx(193.45, abs=1e-9)
+
+
+def test_recompute_estimates_lists_then_applies_the_editions_in_force(seeded, client, inspector):
+    """The repair command (issue 25): a dry run lists, --apply writes and audits, a second run
+    finds nothing; an infinity stored before the finite checks is repaired too."""
+    user_id, headers = inspector
+    first = submit(client, headers, {"manure": {"pigs_turnoff": 100, "utilised_t": 0}}).get_json()
+    second = submit(client, headers, {"manure": {"pigs_turnoff": 200, "utilised_t": 0}}).get_json()
+    with seeded.app_context():
+        add_edition(
+            "manure.pig.days", 365, date(2026, 10, 1), db.session.get(User, user_id), source="t"
+        )
+        db.session.execute(
+            db.update(Answer)
+            .where(Answer.inspection_id == second["id"], Answer.field == "produced_t")
+            .values(value_num=float("inf"))
+        )
+        db.session.commit()
+    runner = seeded.test_cli_runner()
+    dry = runner.invoke(args=["recompute-estimates"])
+    assert dry.exit_code == 0, dry.output
+    # 5.3 × 365 × 100 ÷ 1000 = 193.45 t; × 200 pigs = 386.9 t
+    assert f"{first['id']}\tmanure.produced_t\t105.47\t→ 193.45" in dry.output
+    assert f"{second['id']}\tmanure.produced_t\tinf\t→ 386.9" in dry.output
+    assert "2 estimates would change" in dry.output
+    assert answer(seeded, first["id"], "manure", "produced_t")[0] == pytest.approx(105.47)
+
+    applied = runner.invoke(args=["recompute-estimates", "--apply"])
+    assert applied.exit_code == 0 and "2 estimates written" in applied.output
+    assert answer(seeded, first["id"], "manure", "produced_t")[0] == pytest.approx(193.45)
+    assert answer(seeded, second["id"], "manure", "produced_t")[0] == pytest.approx(386.9)
+    with seeded.app_context():
+        audited = db.session.execute(
+            db.select(AuditEvent.object_id, AuditEvent.details)
+            .where(AuditEvent.action == "inspection.reestimate")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [(int(i), d["changes"][0]["before"]) for i, d in audited] == [
+        (first["id"], 105.47),
+        (second["id"], "inf"),
+    ]
+    again = runner.invoke(args=["recompute-estimates"])
+    assert "0 estimates would change" in again.output
