@@ -122,3 +122,35 @@ def test_a_non_finite_value_stored_before_does_not_break_the_rollup(seeded, make
     assert response.status_code == 200
     heating = response.get_json()["units"][0]["indicators"]["clean_heating"]
     assert (heating["numerator"], heating["denominator"]) == (65, 550)
+
+
+@pytest.mark.parametrize(
+    "literal, status, errors",
+    [
+        ("NaN", 400, None),  # not JSON (RFC 8259): malformed_json
+        ("Infinity", 400, None),
+        ("-Infinity", 400, None),
+        ("1e400", 422, ["sections.manure.produced_t"]),  # parses as inf: refused by its field
+        ("1e308", 422, ["sections.manure.produced_t"]),  # finite, above the field's max
+    ],
+)
+def test_a_non_finite_answer_is_refused_at_the_door(seeded, client, literal, status, errors):
+    """An answer is a finite number inside its field's min and max (forms/*.json), or the
+    submission is refused, naming the field where it parsed, and nothing is stored."""
+    user_id = add_user(seeded, "inspector", INSPECTOR_TOWNSHIP)
+    headers = {**bearer(seeded, user_id), "Accept-Language": "en"}
+    body = (
+        '{"client_uuid": "6b0f8a3e-7c0e-4a53-9f3e-2d3c4b5a6f70", "village_code": "%s", '
+        '"inspected_on": "2026-11-20", "households": 380, '
+        '"sections": {"manure": {"pigs_turnoff": 10, "produced_t": %s, "utilised_t": 0}}}'
+    ) % (OWN_VILLAGE, literal)
+    response = client.post(
+        "/api/v1/inspections", data=body, content_type="application/json", headers=headers
+    )
+    assert response.status_code == status, response.get_json()
+    if errors is None:
+        assert response.get_json()["error"]["code"] == "malformed_json"
+    else:
+        assert list(response.get_json()["errors"]) == errors
+    with seeded.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Inspection)) == 0

@@ -90,6 +90,10 @@ def test_adding_a_target_keeps_the_old_quarter_judged_by_the_old_one(admin_clien
         ({"applies_from": "2026Q2"}, "目标只能从本季度（2026Q3）起生效"),  # the past
         ({"applies_from": "next year"}, "请输入季度"),
         ({"value_percent": "150"}, "150"),
+        ({"value_percent": "NaN"}, ""),  # finite and inside 0–100 (issue 25)
+        ({"value_percent": "Infinity"}, ""),
+        ({"value_percent": "1e400"}, ""),
+        ({"baseline_percent": "NaN", "baseline_date": "2025-01-01", "deadline": "2027-01-01"}, ""),
         ({"value_percent": ""}, ""),
         ({"zone": "unknown"}, ""),
         ({"indicator": "nope"}, ""),
