@@ -129,7 +129,8 @@ def init_app(app: Flask) -> None:
     app.before_request(refuse_nul_characters)
     if app.config.get("PROXY_COUNT"):
         hops = int(app.config["PROXY_COUNT"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Not X-Forwarded-Host: nginx passes Host itself, so that header is the client's own.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.after_request

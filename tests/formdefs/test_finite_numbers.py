@@ -7,6 +7,7 @@ its unit's cap (app/data/coefficients.json `bounds`), and an estimate that still
 non-finite (a value stored before the bound) is refused at the door, never stored.
 """
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -139,11 +140,14 @@ def test_a_non_finite_answer_is_refused_at_the_door(seeded, client, literal, sta
     submission is refused, naming the field where it parsed, and nothing is stored."""
     user_id = add_user(seeded, "inspector", INSPECTOR_TOWNSHIP)
     headers = {**bearer(seeded, user_id), "Accept-Language": "en"}
-    body = (
-        '{"client_uuid": "6b0f8a3e-7c0e-4a53-9f3e-2d3c4b5a6f70", "village_code": "%s", '
-        '"inspected_on": "2026-11-20", "households": 380, '
-        '"sections": {"manure": {"pigs_turnoff": 10, "produced_t": %s, "utilised_t": 0}}}'
-    ) % (OWN_VILLAGE, literal)
+    document = {
+        "client_uuid": "6b0f8a3e-7c0e-4a53-9f3e-2d3c4b5a6f70",
+        "village_code": OWN_VILLAGE,
+        "inspected_on": "2026-11-20",
+        "households": 380,
+        "sections": {"manure": {"pigs_turnoff": 10, "produced_t": "LITERAL", "utilised_t": 0}},
+    }
+    body = json.dumps(document).replace('"LITERAL"', literal)  # what json.dumps never writes
     response = client.post(
         "/api/v1/inspections", data=body, content_type="application/json", headers=headers
     )
