@@ -107,6 +107,8 @@ def create_user_command(username, role, township_code, county_code, password, di
     # VARCHAR(64), whose error printed the new password's hash in the traceback.
     if not people.USERNAME.fullmatch(username or ""):
         raise click.ClickException(people.MESSAGES["username"]["en"])
+    if display_name and not people.DISPLAY_NAME.fullmatch(display_name):
+        raise click.ClickException(people.MESSAGES["display_name"]["en"])
     township = county = None
     if township_code:
         township = db.session.execute(

@@ -30,6 +30,9 @@ from app.models import County, Township, User
 from app.models.users import ROLES, TOWNSHIP_ROLES
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
+# A person's name as shown on pages: up to the column's 64 characters, none of them a control or
+# a bidirectional override (U+202E would turn the names after it around on every list).
+DISPLAY_NAME = re.compile(r"^[^\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]{1,64}$")
 # What a person with a one-time password may still open: the page to change it, sign-out, and
 # what those pages need.
 FIRST_PASSWORD_ENDPOINTS = frozenset({"web.change_password", "web.logout", "web.login", "static"})
@@ -37,6 +40,10 @@ MESSAGES = {
     "username": {
         "zh": "用户名为 2–64 个字母、数字或 _ . -",
         "en": "A username is 2–64 letters, digits or _ . -",
+    },
+    "display_name": {
+        "zh": "姓名最多 64 个字符，不含控制字符",
+        "en": "A name is at most 64 characters, without control characters",
     },
     "exists": {"zh": "此用户名已被使用", "en": "This username is taken"},
     "role": {"zh": "没有这个角色", "en": "No such role"},
@@ -142,6 +149,8 @@ def create_person(actor, username, role, township=None, county=None, display_nam
     """A new person with a one-time password; returns (user, password). The caller commits."""
     if not USERNAME.fullmatch(username or ""):
         raise PeopleError("username")
+    if display_name and not DISPLAY_NAME.fullmatch(display_name):
+        raise PeopleError("display_name")
     if db.session.execute(db.select(User.id).where(User.username == username)).first():
         raise PeopleError("exists")
     township, county = _placement(actor, role, township, county)

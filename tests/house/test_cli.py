@@ -169,6 +169,28 @@ def test_create_user_refuses_a_name_the_web_refuses(seeded, runner, name):
     assert user_row(seeded, name) is None
 
 
+@pytest.mark.parametrize("display_name", ["王" * 65, "王\u202e五", "line\nbreak"])
+def test_create_user_refuses_a_display_name_the_web_refuses(seeded, runner, display_name):
+    """65 characters reached PostgreSQL's VARCHAR(64) as the username once did (its traceback
+    printing the password's hash); a bidi override or a line break is refused as well."""
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "wangwu",
+            "--role",
+            "viewer",
+            "--password",
+            "another good one",
+            "--name",
+            display_name,
+        ]
+    )
+    assert result.exit_code != 0
+    assert "A name is at most 64 characters, without control characters" in result.output
+    assert "scrypt" not in result.output
+    assert user_row(seeded, "wangwu") is None
+
+
 def test_create_user_takes_password_option(seeded, runner):
     result = runner.invoke(
         args=[
