@@ -1,18 +1,25 @@
 // Cunjian service worker: the inspection form, its assets and the village list open with no
-// network after one online visit. Served from /sw.js (scope "/"); the server writes the hash of
-// the static files into VERSION and their URLs into PRECACHE, so a deploy that changes an asset
-// installs a new worker.
+// network. Served from /sw.js (scope "/"); the server writes the hash of the static files into
+// VERSION and their URLs into PRECACHE, so a deploy that changes an asset installs a new worker.
 //  - static assets: precached on install, then cache first (the version changes when they do);
-//  - form pages (new inspections and corrections, /inspect/edit/ID), the village list page and
-//    GET /api/v1/villages: network first (fresh CSRF
-//    token and village list when online), the cached copy when offline or after 4 s; a form
-//    page for a village never opened online is served from the last form page (the "shell"),
-//    which offline-queue.js points at the right village;
+//  - the form's code and data files (/inspect/code/…, /inspect/form-data/…, named by their
+//    content): cache first, kept in FORMS across worker versions (the newest KEEP_FORMS);
+//  - the village list page, GET /api/v1/villages, corrections (/inspect/edit/ID) and the
+//    problem form: network first (fresh CSRF token and list when online), the cached copy when
+//    offline or after 4 s;
+//  - a form page (a new inspection /inspect/<village>, or a correction) that cannot be fetched
+//    is built from data (issue 20): the form's shell with the village's own entry of the offline
+//    data (its name, township and register figures), or the returned inspection's (its answers,
+//    revision and comment), put into #offline-target for offline-shell.js. Form pages of new
+//    inspections are never kept as pages, so no village ever opens with another's figures. A
+//    page the phone was never given shows the offline-missing page (Chinese or English);
 //  - everything else (API writes, login, dashboards) goes to the network untouched.
+// Every online visit of a page with the queue posts "warm": the offline data is fetched again
+// (revalidated by its ETag), so a register change reaches the phone then; the shell, the form's
+// files and the missing page only when the shell's version (in its URL) changed.
 // The page cache is pruned whenever a page is kept: pages older than PAGE_MAX_AGE_MS go, then
-// all but the newest KEEP_PAGES (the shell and the warm-up mark stay: the shell stands in for
-// any form page pruned). Caches of other versions (assets, or pages kept by an older worker)
-// are deleted on activate.
+// all but the newest KEEP_PAGES (the shell, data, missing page and warm-up mark stay). Caches of
+// other versions (assets, or pages kept by an older worker) are deleted on activate.
 // Background Sync: the page registers "cunjian-send" whenever entries wait; the browser fires it
 // here when the network is back, even with the page closed, and the worker sends the queue with
 // the page's own code (offline-store.js, offline-send.js). A run that leaves entries waiting
@@ -20,15 +27,21 @@
 "use strict";
 var VERSION = "__VERSION__";
 var ASSETS = "cunjian-assets-" + VERSION;
-var PAGES = "cunjian-pages-2";  // 2: each page stamped with when it was kept (CACHED_AT)
+var PAGES = "cunjian-pages-3";  // 3: form pages built from data, never kept as pages
+var FORMS = "cunjian-forms-1";  // the form's code and data files, by their content-named URLs
+var KEEP_FORMS = 6;
 var CACHED_AT = "X-Cunjian-Cached-At";
 var KEEP_PAGES = 60;
 var PAGE_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
-var SHELL = "/inspect/__form__";
+var SHELL = "/inspect/__shell__";  // the newest shell, its URL in SHELL_URL
+var SHELL_URL = "X-Cunjian-Shell";
+var DATA = "/inspect/__offline_data__";
+var MISSING = "/inspect/__missing__";
+var FORM_FILE = /^\/inspect\/(code|form-data)\//;
 // The assets' URLs as the pages use them (with their content hash), written in by the server.
 var PRECACHE = __PRECACHE__;
 var FORM_PAGE = /^\/inspect\/\d{12}$/;
-var EDIT_PAGE = /^\/inspect\/edit\/\d+$/;  // a correction: cached as visited, never the shell
+var EDIT_PAGE = /^\/inspect\/edit\/\d+$/;  // a correction: from data if returned, else as visited
 var PROBLEM_PAGE = "/problems/new";  // recording a problem: problem-form.js keeps it offline
 var NETWORK_TIMEOUT_MS = 4000;
 var SYNC_TAG = "cunjian-send";
@@ -42,7 +55,7 @@ self.addEventListener("install", function (event) {
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (keys) {
     return Promise.all(keys.filter(function (k) {
-      return k.indexOf("cunjian-") === 0 && k !== ASSETS && k !== PAGES;
+      return k.indexOf("cunjian-") === 0 && k !== ASSETS && k !== PAGES && k !== FORMS;
     }).map(function (k) { return caches.delete(k); }));
   }).then(function () { return self.clients.claim(); }));
 });
@@ -53,11 +66,9 @@ function cacheable(response) {
 
 function remember(request, response) {
   var path = new URL(request.url).pathname;
-  var copy = stamped(response.clone());
+  if (FORM_PAGE.test(path)) return Promise.resolve();  // built from data offline, never kept
   return caches.open(PAGES).then(function (c) {
-    var puts = [c.put(path, copy)];
-    if (FORM_PAGE.test(path)) puts.push(c.put(SHELL, stamped(response.clone())));
-    return Promise.all(puts).then(function () { return prune(c); });
+    return c.put(path, stamped(response)).then(function () { return prune(c); });
   });
 }
 
@@ -73,7 +84,7 @@ function prune(cache) {
   return cache.keys().then(function (requests) {
     var pages = requests.filter(function (r) {
       var path = new URL(r.url).pathname;
-      return path !== SHELL && path !== WARMED;
+      return [SHELL, WARMED, DATA, MISSING].indexOf(path) < 0;
     });
     return Promise.all(pages.map(function (r) {
       return cache.match(r).then(function (hit) {
@@ -89,12 +100,57 @@ function prune(cache) {
   });
 }
 
+// What stands for a page offline: a form built from data, else the page as last kept.
 function fromCache(path) {
   return caches.open(PAGES).then(function (c) {
-    return c.match(path).then(function (hit) {
-      if (hit || !FORM_PAGE.test(path)) return hit;
-      return c.match(SHELL);
+    if (!FORM_PAGE.test(path) && !EDIT_PAGE.test(path)) return c.match(path);
+    return Promise.all([c.match(SHELL), c.match(DATA)]).then(function (hits) {
+      return (hits[1] ? hits[1].json() : Promise.resolve(null)).then(function (data) {
+        var target = data && targetOf(path, data);
+        if (hits[0] && target) return fromShell(hits[0], target);
+        return EDIT_PAGE.test(path) ? c.match(path) : null;
+      });
     });
+  });
+}
+
+// The entry of the offline data the address names, or null.
+function targetOf(path, data) {
+  var code = (path.match(/^\/inspect\/(\d{12})$/) || [])[1];
+  if (code) {
+    var village = (data.villages || []).filter(function (v) { return v.code === code; })[0];
+    return village ? {kind: "new", village: village} : null;
+  }
+  var id = Number((path.match(/^\/inspect\/edit\/(\d+)$/) || [])[1]);
+  var returned = (data.returned || []).filter(function (r) { return r.id === id; })[0];
+  return returned ? {kind: "edit", returned: returned} : null;
+}
+
+var TARGET_SLOT = '<script type="application/json" id="offline-target"></script>';
+function fromShell(shell, target) {
+  return shell.text().then(function (html) {
+    // JSON in a data block: "<" escaped so no text can close the block.
+    var json = JSON.stringify(target).replace(/</g, "\\u003c");
+    var slot = TARGET_SLOT.replace("></", ">" + json + "</");
+    var filled = html.replace(TARGET_SLOT, function () { return slot; });  // no "$" patterns
+    return new Response(filled, {status: 200, headers: {"Content-Type": "text/html; charset=utf-8"}});
+  });
+}
+
+// Offline with nothing kept for the address: the page that says what to do, in the person's
+// language (kept at the last online visit); a bare answer only for what is not a page.
+function missing(request) {
+  if (request.mode !== "navigate") {
+    return Promise.resolve(new Response("offline", {status: 503, headers: {"Content-Type": "text/plain"}}));
+  }
+  return caches.open(PAGES).then(function (c) { return c.match(MISSING); }).then(function (hit) {
+    if (hit) return hit;
+    return new Response('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" ' +
+      'content="width=device-width, initial-scale=1"><title>\u672a\u79bb\u7ebf\u4fdd\u5b58</title>' +
+      '<h1 id="offline-missing">\u6b64\u9875\u672a\u5728\u672c\u673a\u79bb\u7ebf\u4fdd\u5b58</h1>' +
+      '<p>\u8054\u7f51\u540e\u6253\u5f00\u4e00\u6b21\u6751\u5e84\u5217\u8868\uff0c\u5373\u53ef\u79bb\u7ebf\u4f7f\u7528\u3002</p>' +
+      '<p><a href="/inspect/">\u9009\u62e9\u6751\u5e84</a></p>',
+      {status: 503, headers: {"Content-Type": "text/html; charset=utf-8"}});
   });
 }
 
@@ -109,9 +165,7 @@ function networkFirst(event, path) {
       NETWORK_TIMEOUT_MS);
   });
   var offline = network.catch(function () {
-    return fromCache(path).then(function (hit) {
-      return hit || new Response("offline", {status: 503, headers: {"Content-Type": "text/plain"}});
-    });
+    return fromCache(path).then(function (hit) { return hit || missing(request); });
   });
   return Promise.race([offline, timeout]);
 }
@@ -128,6 +182,17 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (request.method !== "GET") return;
+  if (FORM_FILE.test(path)) {
+    event.respondWith(caches.open(FORMS).then(function (c) {
+      return c.match(request).then(function (hit) {
+        return hit || fetch(request).then(function (response) {
+          if (cacheable(response)) event.waitUntil(keepFormFile(c, request, response.clone()));
+          return response;
+        });
+      });
+    }));
+    return;
+  }
   if (path.indexOf("/static/") === 0 || path === "/manifest.webmanifest") {
     // This exact version if cached; else the network; offline, any cached version of the file.
     event.respondWith(caches.match(request).then(function (hit) {
@@ -145,34 +210,91 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
-// Each page asks for what it needs offline to be cached (the first visit happens before this
-// worker controls a page). Done at most once in 12 hours, so a repeat visit costs nothing.
+// Each page with the queue asks, on every online visit, for what it needs offline (the first
+// visit happens before this worker controls a page): the offline data every time (small, and
+// answered 304 when unchanged), the shell and the form's files when the shell's version changed,
+// the pages at most once in 12 hours.
 var WARMED = "/__warmed__";
 var WARM_EVERY_MS = 12 * 3600 * 1000;
 self.addEventListener("message", function (event) {
   var data = event.data || {};
-  if (data.type !== "warm" || !Array.isArray(data.paths)) return;
-  // A form page is warmed while no form shell is kept, even within the 12 hours: the village
-  // list (which registers the worker too) may have been the first visit.
-  var form = data.paths.some(function (p) { return FORM_PAGE.test(p); });
-  event.waitUntil(caches.open(PAGES).then(function (c) {
-    return Promise.all([c.match(WARMED), c.match(SHELL)]).then(function (hits) {
-      return (hits[0] ? hits[0].text() : Promise.resolve("0")).then(function (at) {
-        if (Date.now() - Number(at) < WARM_EVERY_MS && (hits[1] || !form)) return null;
+  if (data.type !== "warm") return;
+  var work = [];
+  if (data.offline && data.offline.data) work.push(warmOffline(data.offline));
+  if (Array.isArray(data.paths)) work.push(warmPages(data.paths));
+  event.waitUntil(Promise.all(work));
+});
+
+function warmPages(paths) {
+  return caches.open(PAGES).then(function (c) {
+    return c.match(WARMED).then(function (hit) {
+      return (hit ? hit.text() : Promise.resolve("0")).then(function (at) {
+        if (Date.now() - Number(at) < WARM_EVERY_MS) return null;
         return c.put(WARMED, new Response(String(Date.now()))).then(function () {
-          return Promise.all(data.paths.map(warm));
+          return Promise.all(paths.map(warm));
         });
       });
     });
-  }));
-});
+  });
+}
 
 function warm(path) {
-  if (!(path === "/inspect/" || FORM_PAGE.test(path) || EDIT_PAGE.test(path) || path === "/api/v1/villages")) return null;
+  if (!(path === "/inspect/" || EDIT_PAGE.test(path) || path === "/api/v1/villages")) return null;
   var request = new Request(path, {credentials: "same-origin"});
   return fetch(request).then(function (response) {
     if (cacheable(response)) return remember(request, response);
   }).catch(function () { /* offline: nothing to warm */ });
+}
+
+// The offline data, then (when its version changed) the shell, the missing page and the form's
+// two files. A failure leaves what was kept before in place.
+function warmOffline(urls) {
+  return caches.open(PAGES).then(function (c) {
+    var data = fetch(urls.data, {credentials: "same-origin", cache: "no-cache"}).then(function (response) {
+      if (cacheable(response)) return c.put(DATA, stamped(response));
+    }).catch(function () {});
+    var shell = c.match(SHELL).then(function (hit) {
+      if (hit && hit.headers.get(SHELL_URL) === urls.shell) return null;
+      return Promise.all([fetchInto(FORMS, urls.code), fetchInto(FORMS, urls.formData)]).then(function () {
+        return Promise.all([urls.shell, urls.missing].map(function (url) {
+          return fetch(url, {credentials: "same-origin"}).then(function (response) {
+            if (!cacheable(response)) return null;
+            var headers = new Headers(response.headers);
+            headers.set(SHELL_URL, url);
+            return response.text().then(function (body) {
+              return c.put(url === urls.shell ? SHELL : MISSING, new Response(body, {headers: headers}));
+            });
+          });
+        }));
+      }).then(function () { return caches.open(FORMS); }).then(pruneForms).catch(function () {});
+    });
+    return Promise.all([data, shell]);
+  });
+}
+
+function fetchInto(name, url) {
+  return caches.open(name).then(function (c) {
+    return c.match(url).then(function (hit) {
+      if (hit) return null;
+      return fetch(url).then(function (response) {
+        if (!cacheable(response)) throw new Error("not kept: " + url);
+        return keepFormFile(c, url, response);
+      });
+    });
+  });
+}
+
+function keepFormFile(cache, request, response) {
+  return cache.put(request, response).then(function () { return pruneForms(cache); });
+}
+
+// The newest KEEP_FORMS files (the cache keeps the order they were put in).
+function pruneForms(cache) {
+  return cache.keys().then(function (keys) {
+    return Promise.all(keys.slice(0, Math.max(0, keys.length - KEEP_FORMS)).map(function (k) {
+      return cache.delete(k);
+    }));
+  });
 }
 
 self.addEventListener("sync", function (event) {
