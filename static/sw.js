@@ -13,7 +13,8 @@
 //    revision and comment), put into #offline-target for offline-shell.js. Form pages of new
 //    inspections are never kept as pages, so no village ever opens with another's figures. A
 //    page the phone was never given shows the offline-missing page (Chinese or English);
-//  - everything else (API writes, login, dashboards) goes to the network untouched.
+//  - everything else (API writes, login, dashboards) goes to the network untouched, except that
+//    a page that cannot be fetched is answered with the offline-missing page.
 // Every online visit of a page with the queue posts "warm": the offline data is fetched again
 // (revalidated by its ETag), so a register change reaches the phone then; the shell, the form's
 // files and the missing page only when the shell's version (in its URL) changed.
@@ -207,6 +208,9 @@ self.addEventListener("fetch", function (event) {
   } else if (path === "/inspect/" || FORM_PAGE.test(path) || EDIT_PAGE.test(path) || path === "/api/v1/villages" ||
       path === PROBLEM_PAGE) {
     event.respondWith(networkFirst(event, path));
+  } else if (request.mode === "navigate") {
+    // Any other page: the network; offline, the page that says what to do, not the browser's.
+    event.respondWith(fetch(request).catch(function () { return missing(request); }));
   }
 });
 
