@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 
 import rjsmin
-from flask import abort, current_app, url_for
+from flask import abort, current_app, g, url_for
 from flask_babel import force_locale
 
 from app.accounts.policy import allow
@@ -64,17 +64,26 @@ def form_code() -> tuple[str, bytes]:
 
 
 def form_data(lang: str) -> tuple[str, bytes]:
-    """(digest, body) of the rules and calculations for `lang`, made once per language and day
-    (app/views/inspect/rules_view.py keeps the document; the coefficients depend on the day)."""
+    """(digest, body) of the rules and calculations for `lang`. The coefficients in force are
+    read on every call (one query, as when they rode in the page), so an edition set today
+    renames the file at once; the rest is made once per language, day and coefficient set."""
+    memo = g.setdefault("cunjian_form_data", {})  # a page names the file up to three times
+    if lang not in memo:
+        memo[lang] = _form_data(lang)
+    return memo[lang]
+
+
+def _form_data(lang: str) -> tuple[str, bytes]:
     today = county_today()
-    key = (lang, today, id(current_forms()))
+    calculations = phone_definitions(current_forms().form_set, today, lang)
+    coefficients = json.dumps(calculations["coefficients"], sort_keys=True)
+    key = (lang, today, id(current_forms()), coefficients)
     cache = current_app.extensions.setdefault(_DATA_KEY, {})
     if key not in cache:
         if len(cache) > 8:  # yesterday's are no longer asked for
             cache.clear()
         rules = dict(form_rules())
         rules.pop("today")  # the page's (see the module's docstring)
-        calculations = phone_definitions(current_forms().form_set, today, lang)
         text = json.dumps(
             {"rules": rules, "calculations": calculations},
             ensure_ascii=False,
