@@ -12,13 +12,10 @@ from app.inspections.listings import flagged
 from app.inspections.rescue import RescueFileError, import_rescue, read_rescue_json
 from app.views.offline.blueprint import bp
 
-# What the form needs offline, besides the pages the worker caches as they are visited.
+# What the pages with the queue need offline. The form's own scripts, rules and shell are fetched
+# by the worker's "warm" (app/views/inspect/offline_views.py), named by their content.
 PRECACHED_ASSETS = (
     "css/app.css",
-    "js/inspect.js",
-    "js/form-rules.js",
-    "js/form-check.js",
-    "js/calculate.js",
     "js/offline-store.js",
     "js/offline-send.js",
     "js/offline-panel.js",
