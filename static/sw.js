@@ -187,7 +187,7 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(caches.open(FORMS).then(function (c) {
       return c.match(request).then(function (hit) {
         return hit || fetch(request).then(function (response) {
-          if (cacheable(response)) event.waitUntil(keepFormFile(c, request, response.clone()));
+          if (named(response)) event.waitUntil(keepFormFile(c, request, response.clone()));
           return response;
         });
       });
@@ -281,11 +281,17 @@ function fetchInto(name, url) {
     return c.match(url).then(function (hit) {
       if (hit) return null;
       return fetch(url).then(function (response) {
-        if (!cacheable(response)) throw new Error("not kept: " + url);
+        if (!named(response)) throw new Error("not kept: " + url);
         return keepFormFile(c, url, response);
       });
     });
   });
+}
+
+// A form file is kept only as the version its URL names (the server answers an older digest with
+// today's file, marked no-cache: not to be kept under the old name).
+function named(response) {
+  return cacheable(response) && /immutable/.test(response.headers.get("Cache-Control") || "");
 }
 
 function keepFormFile(cache, request, response) {

@@ -52,12 +52,12 @@ def _digest(body: bytes) -> str:
 def form_code() -> tuple[str, bytes]:
     """(digest, body) of the minified scripts; made again only when a script file changes."""
     folder = Path(current_app.static_folder) / "js"
-    sources = [(folder / f"{name}.js").read_bytes() for name in FORM_SCRIPTS]
-    key = _digest(b"\0".join(sources))
+    paths = [folder / f"{name}.js" for name in FORM_SCRIPTS]
+    key = tuple(p.stat().st_mtime_ns for p in paths)  # read again only when a file changed
     cached = current_app.extensions.get(_CODE_KEY)
     if cached is None or cached[0] != key:
         # `;` between files: each is an IIFE, and the next one must not be read as a call.
-        body = b"\n;".join(rjsmin.jsmin(s.decode("utf-8")).encode("utf-8") for s in sources)
+        body = b"\n;".join(rjsmin.jsmin(p.read_text("utf-8")).encode("utf-8") for p in paths)
         cached = (key, _digest(body), body)
         current_app.extensions[_CODE_KEY] = cached
     return cached[1], cached[2]
