@@ -2,11 +2,11 @@
 
 A fresh phone signs in and shows only the village list online. Offline, three villages it never
 opened each open with their own name, township and household count (not the last village's:
-the bug stored 593 households for a village of 463), one is saved, and a correction of a
-returned inspection opens though its form was never opened online. Back online, the saved
-inspection is stored exactly once although two tabs send it and the first answer is lost after
-the server committed it. A page never kept says in Chinese what to do. A register change made
-online reaches the phone at its next online visit.
+the bug stored 593 households for a village of 463), one is saved, and a returned inspection's
+correction opens (though never opened online) and is corrected. Back online, the new inspection
+is stored exactly once, although two tabs send it and the first answer is lost after the server
+committed it, and the correction is revision 2. A page never kept says in Chinese what to do. A
+register change made online reaches the phone at its next online visit.
 """
 
 import time
@@ -139,6 +139,13 @@ def test_first_day_every_village_opens_offline_with_its_own_register(browser, tm
         assert page.input_value("[name=base_revision]") == "1"
         assert COMMENT in page.text_content("#review-comment")
         assert page.is_visible("#review-comment")
+        # Corrected offline: 30 → 35 households treated, kept as an edit of revision 1.
+        page.evaluate(
+            "document.getElementById('inspection-form')"
+            ".elements['sections.sewage.households_treated'].value = '35'"
+        )
+        submit(page, quick=True)
+        page.wait_for_url(f"{base}/inspect/")
 
         # A page never kept, and a village outside the township: a Chinese page saying what to do.
         for path in ("/inspect/mine", "/inspect/140225100216"):
@@ -163,7 +170,7 @@ def test_first_day_every_village_opens_offline_with_its_own_register(browser, tm
         for tab in (second, page):
             tab.evaluate("window.dispatchEvent(new Event('online'))")
         page.bring_to_front()
-        assert send_until_done(page, 1) == ["sent"]
+        assert send_until_done(page, 2) == ["sent", "sent"]
         second.reload()
         ready(second)
         page.wait_for_timeout(500)
@@ -174,6 +181,11 @@ def test_first_day_every_village_opens_offline_with_its_own_register(browser, tm
                 db.select(Inspection).join(Inspection.village).where(Village.code == saved)
             ).scalar_one()
             assert stored.revisions[-1].payload["households"] == 463
+            corrected = db.session.get(Inspection, returned_id)
+            assert [r.number for r in corrected.revisions] == [1, 2]
+            assert corrected.revisions[-1].payload["sections"]["sewage"]["households_treated"] == 35
+            assert corrected.revisions[-1].payload["households"] == 250  # untouched, kept
+        assert rows_of(app, RETURNED_VILLAGE) == 1
         context.close()
 
 
