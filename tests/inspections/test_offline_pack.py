@@ -72,11 +72,11 @@ def test_offline_data_is_never_stale_after_a_register_change(seeded, client, mak
 
 
 def test_offline_pages_say_who_may_have_them(seeded, client, make_user):
-    assert client.get("/inspect/offline-data").status_code in (302, 401)
-    assert client.get("/inspect/shell/0").status_code in (302, 401)
+    for path in ("/inspect/offline-data", "/inspect/shell/0", "/inspect/form-data/zh/0.js"):
+        assert client.get(path).status_code in (302, 401), path
     sign_in(client, make_user, role="township_lead", username="sun")
-    assert client.get("/inspect/offline-data").status_code == 403
-    assert client.get("/inspect/shell/0").status_code == 403
+    for path in ("/inspect/offline-data", "/inspect/shell/0", "/inspect/form-data/zh/0.js"):
+        assert client.get(path).status_code == 403, path
     # A lead's pages carry no offline forms to keep.
     assert 'name="cunjian-offline"' not in client.get("/").get_data(as_text=True)
 
@@ -106,7 +106,7 @@ def test_the_form_page_links_its_rules_and_code_instead_of_embedding_them(
     assert 'id="form-rules"' not in page and 'id="calculations"' not in page
     data_url = re.search(r'src="(/inspect/form-data/zh/[0-9a-f]{16}\.js)"', page).group(1)
     data = client.get(data_url)
-    assert data.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert data.headers["Cache-Control"] == "private, max-age=31536000, immutable"
     body = data.get_data(as_text=True)
     assert body.startswith("self.CunjianFormData={") and '"today"' not in body
     assert '"households"' in body and '"coefficients"' in body

@@ -5,9 +5,9 @@
   bytes (comments and indentation go; the static files themselves stay readable);
 - the form's data: the rules document (app/formdefs/rules.py, for static/js/form-rules.js) and
   the calculations with the coefficients in force (for static/js/calculate.js), as
-  `/inspect/form-data/<lang>/<digest>.js`. It was embedded in every form page (4.6 KB of a
-  page's 8.6 KB compressed); now a phone fetches it once per form version, language and
-  coefficient edition, and the service worker keeps it offline.
+  `/inspect/form-data/<lang>/<digest>.js`, for those who fill in the form. It was embedded in
+  every form page (4.0 KB of a page's 8.6 KB compressed); now a phone fetches it once per form
+  version, language and coefficient edition, and the service worker keeps it offline.
 
 The county's today is not in the data file (it would rename the file every day): the page gives
 it (`data-today` on the form) and form-rules.js takes the later of that and the phone's clock.
@@ -106,29 +106,29 @@ def form_data_url() -> str:
     return url_for("inspect.data_file", lang=lang, digest=form_data(lang)[0])
 
 
-def _script(body: bytes, digest: str, asked: str):
+def _script(body: bytes, digest: str, asked: str, who: str = "public"):
     response = current_app.response_class(body, mimetype="text/javascript")
     if digest == asked:
-        response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+        response.headers["Cache-Control"] = f"{who}, max-age={YEAR}, immutable"
     else:  # an older version was asked for (a page from before a change): today's, not kept
         response.headers["Cache-Control"] = "no-cache"
     return response
 
 
 @bp.get("/code/<digest>.js")
-@allow("public")
+@allow("public")  # the static scripts, minified: public like /static
 def code_file(digest: str):
     current, body = form_code()
     return _script(body, current, digest)
 
 
 @bp.get("/form-data/<lang>/<digest>.js")
-@allow("public")
+@allow("inspection.create")
 def data_file(lang: str, digest: str):
-    # Public like the static files: the rules and coefficients are the same for everyone, and
-    # the service worker fetches them while installing, before any sign-in is known.
+    # For the people who fill in the form, as the form page itself (the coefficients in force
+    # are not shown to anyone signed out); kept by the browser, not by shared caches.
     if lang not in current_app.config["LANGUAGES"]:
         abort(404)
     with force_locale(lang):
         current, body = form_data(lang)
-    return _script(body, current, digest)
+    return _script(body, current, digest, who="private")
