@@ -83,7 +83,7 @@ def estimate_inspection(
 
 
 def phone_definitions(form_set: FormSet, day, lang: str) -> dict:
-    """What static/js/calculate.js needs, embedded in the form page (so it works offline): each
+    """What static/js/calculate.js needs, in the form's data file (kept offline): each
     calculated input's definition, and the coefficient editions in force on `day`."""
     fields, keys = {}, set()
     for form in form_set.sections:

@@ -1,6 +1,6 @@
 // Calculated fields on the phone: the live estimate beside "manure produced", "collectable straw"
 // and "film used" as the inspector types head counts, areas and yields — offline too, since the
-// definitions and the coefficients in force come inside the page (#calculations).
+// definitions and the coefficients in force come in the form's data file, kept by the worker.
 //
 // The rules are app/formdefs/calculations.py's, line for line (tests/fixtures/calculate_cases.json runs
 // through both): a term is factor × fields × coefficients and counts only when all its fields
@@ -48,10 +48,10 @@
   window.CunjianCalc = {evaluate: evaluate};
 
   // ---- the form page -------------------------------------------------------------------------
-  var data = document.getElementById("calculations");
+  // The definitions come in the form's data file (app/views/inspect/form_assets.py).
+  var spec = self.CunjianFormData && self.CunjianFormData.calculations;
   var form = document.getElementById("inspection-form");
-  if (!data || !form) return;
-  var spec = JSON.parse(data.textContent);
+  if (!spec || !spec.fields || !Object.keys(spec.fields).length || !form) return;
   var lang = document.documentElement.lang === "en" ? "en" : "zh";
   var T = {
     zh: {blank: "留空即采用估算：", typed: "已填实测值；估算为 ", none: "填写上面的数量后显示估算",

@@ -1,5 +1,5 @@
 // The inspection form checks itself as the inspector types, with no network: form-rules.js
-// evaluates the server's rules (embedded in the page as #form-rules) and this shows each error
+// evaluates the server's rules (the form's data file, CunjianFormData) and this shows each error
 // beside its field, as the server's page would (same markup, aria-invalid, a summary on save).
 // A field shows its errors once it has been left (or its step, or on save); a field the server
 // marked keeps that mark until it is changed. Saving with an error stays on the form, at the step

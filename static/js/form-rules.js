@@ -217,7 +217,15 @@
     return p;
   }
 
+  // The rules come in the form's data file (self.CunjianFormData, app/views/inspect/form_assets.py),
+  // the county's today on the form (data-today); a page may also embed them (#form-rules).
   function load() {
+    var data = self.CunjianFormData, form = document.getElementById("inspection-form");
+    if (data && data.rules) {
+      var rules = JSON.parse(JSON.stringify(data.rules));
+      rules.today = (form && form.getAttribute("data-today")) || rules.today || "";
+      return rules;
+    }
     var el = document.getElementById("form-rules");
     try { return el ? JSON.parse(el.textContent) : null; } catch (e) { return null; }
   }

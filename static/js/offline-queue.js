@@ -331,19 +331,6 @@
     return window.CunjianPanel.render(panel, {needLogin: needLogin, justSaved: justSaved,
       username: username, onSend: sendAll});
   }
-  // ---- a form page served from the shell: point it at the village in the address ----------
-  function adoptVillage() {
-    if (!pathCode || pathCode === form.getAttribute("data-village-code")) return Promise.resolve();
-    form.setAttribute("data-village-code", pathCode);
-    return fetch("/api/v1/villages", {credentials: "same-origin"}).then(function (r) { return r.json(); })
-      .then(function (body) {
-        var v = (body.villages || []).filter(function (x) { return x.code === pathCode; })[0];
-        if (v) document.querySelector("h1").textContent = v.name;
-        var sub = document.querySelector("h1 + .muted");
-        if (sub) sub.textContent = pathCode;
-      }).catch(function () {});
-  }
-
   function locateIfAllowed() {
     if (editId || !navigator.permissions || !navigator.geolocation || form.lat.value) return;
     navigator.permissions.query({name: "geolocation"}).then(function (s) {
@@ -363,8 +350,14 @@
     if (!("serviceWorker" in navigator)) return noWorker();
     navigator.serviceWorker.register("/sw.js").then(function () { return navigator.serviceWorker.ready; })
       .then(function (reg) {
-        // The worker keeps what is needed offline: on the first visit, and twice a day after.
-        if (reg.active) reg.active.postMessage({type: "warm", paths: [location.pathname, "/inspect/", "/api/v1/villages"]});
+        // The worker keeps what is needed offline: the form's shell and the offline data (every
+        // village in scope, every returned inspection) on each online visit, the pages twice a day.
+        var meta = document.querySelector("meta[name=cunjian-offline]"), offline = null;
+        if (meta) offline = {shell: meta.getAttribute("data-shell"), data: meta.getAttribute("data-data"),
+          missing: meta.getAttribute("data-missing"), code: meta.getAttribute("data-code"),
+          formData: meta.getAttribute("data-form-data")};
+        if (reg.active && navigator.onLine) reg.active.postMessage({type: "warm", offline: offline,
+          paths: [location.pathname, "/inspect/", "/api/v1/villages"]});
       }).catch(noWorker);
   }
 
@@ -406,7 +399,7 @@
   S.open().then(function () {
     return reconcile();
   }).then(function () {
-    if (form) return adoptVillage().then(loadOrCreateDraft).then(setUpForm);
+    if (form) return loadOrCreateDraft().then(setUpForm);
   }).then(function () {
     (form || panel).setAttribute("data-queue", "ready");
     registerWorker();

@@ -34,14 +34,17 @@ def serving(
 
 
 OFFLINE_READY = """async () => !!navigator.serviceWorker.controller &&
-    !!(await caches.match('/inspect/__form__')) && !!(await caches.match('/inspect/')) &&
+    !!(await caches.match('/inspect/__shell__')) &&
+    !!(await caches.match('/inspect/__offline_data__')) &&
+    !!(await caches.match('/inspect/__missing__')) && !!(await caches.match('/inspect/')) &&
     !!(await caches.match('/api/v1/villages'))"""
 
 
 def wait_until_offline_ready(page, timeout_s: float = 20.0) -> None:
-    """Poll until the worker controls the page and has cached the form shell, the village list
-    page and the village list. (wait_for_function does not await an async predicate: a Promise is
-    truthy at once.)"""
+    """Poll until the worker controls the page and has cached the form's shell, the offline data
+    (every village in scope, the returned inspections), the page for what was never kept, the
+    village list page and the village list. (wait_for_function does not await an async
+    predicate: a Promise is truthy at once.)"""
     deadline = time.monotonic() + timeout_s
     while not page.evaluate(OFFLINE_READY):
         if time.monotonic() > deadline:

@@ -136,7 +136,9 @@ def test_the_page_cache_is_pruned_and_old_caches_deleted(chromium, tmp_path):
         ready(page)
         wait_until_offline_ready(page)
         names, real = page.evaluate(PAGE_CACHE)
-        assert len(names) == 2 and PAGES in names and names[0].startswith("cunjian-assets-")
+        # The assets of this version, the form's content-named files, the pages.
+        assert len(names) == 3 and PAGES in names and names[0].startswith("cunjian-assets-")
+        assert names[1] == "cunjian-forms-1"
         assert "cunjian-assets-0ld" not in names
 
         # 10 pages kept 40 days ago, and KEEP_PAGES kept 1 to KEEP_PAGES hours ago.
@@ -152,7 +154,8 @@ def test_the_page_cache_is_pruned_and_old_caches_deleted(chromium, tmp_path):
         )
         page.goto(f"{base}/inspect/")  # a page kept: the cache is pruned
         ready(page)
-        fresh = [p for p in real if p not in ("/inspect/__form__", "/__warmed__")]
+        unpruned = ("/inspect/__shell__", "/inspect/__offline_data__", "/inspect/__missing__")
+        fresh = [p for p in real if p not in (*unpruned, "/__warmed__")]
         # The real pages are the newest; the oldest fakes make room for them.
         kept_fakes = [f"/inspect/edit/{i}" for i in range(1, KEEP_PAGES - len(fresh) + 1)]
         expected = sorted(real + kept_fakes)
@@ -160,5 +163,6 @@ def test_the_page_cache_is_pruned_and_old_caches_deleted(chromium, tmp_path):
         while page.evaluate(PAGE_CACHE)[1] != expected and time.monotonic() < deadline:
             page.wait_for_timeout(200)
         assert page.evaluate(PAGE_CACHE)[1] == expected
-        assert len(expected) == KEEP_PAGES + 2  # the shell and the warm-up mark are not counted
+        # The shell, the offline data, the missing page and the warm-up mark are not counted.
+        assert len(expected) == KEEP_PAGES + 4
         context.close()

@@ -114,7 +114,9 @@ def test_form_page_is_chinese_labelled_and_carries_a_client_uuid(inspector, app)
     for input_id in ids:
         assert f'for="{input_id}"' in html, input_id
     assert "秸秆可收集量" in html and "（吨）" in html
-    assert "/static/js/inspect.js?v=" in html and "http" not in html.split("<body>")[1]
+    # The form's scripts (inspect.js first among them) in one content-named file.
+    assert re.search(r'src="/inspect/code/[0-9a-f]{16}\.js"', html)
+    assert "http" not in html.split("<body>")[1]
 
 
 def test_errors_are_shown_beside_their_fields_in_chinese_and_nothing_is_stored(inspector, app):

@@ -1,6 +1,7 @@
 """The service worker, the manifest and the session probe the offline queue relies on."""
 
 import json
+import re
 
 from tests.offline_helpers import YONGAN
 
@@ -45,7 +46,10 @@ def test_form_page_carries_the_offline_hooks(seeded, client, make_user):
     html = client.get("/inspect/140225100216").get_data(as_text=True)
     assert 'data-village-code="140225100216"' in html and 'data-username="qian"' in html
     assert 'id="queue-status"' in html and 'rel="manifest"' in html
-    assert "js/offline-queue.js" in html and "js/offline-store.js" in html
+    # The form's scripts in one content-named file, the offline queue's among them.
+    code = client.get(re.search(r'src="(/inspect/code/[0-9a-f]+\.js)"', html).group(1))
+    body = code.get_data(as_text=True)
+    assert "CunjianStore" in body and "cunjian-send" in body and "offline-target" in body
 
 
 def test_home_links_reviewers_to_the_flags_and_admins_to_the_rescue_import(

@@ -11,6 +11,8 @@ the inspection once.
 from app.views.inspect import (  # noqa: F401
     corrections_view,
     edit_routes,
+    form_assets,
+    offline_views,
     orientation,
     routes,
     rules_view,

@@ -13,7 +13,6 @@ from app.formdefs.registry import current_forms
 from app.i18n import current_lang
 from app.inspections.changes import find_inspection
 from app.inspections.document import inspection_document
-from app.inspections.estimates import phone_definitions
 from app.inspections.orientation import returned_to, village_list
 from app.inspections.photo_thumbs import photos_by_inspection
 from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
@@ -91,5 +90,4 @@ def _render_form(village, values, errors, conflict: Inspection | None = None, ed
         conflict=conflict,
         editing=editing,
         today=county_today().isoformat(),
-        calculations=phone_definitions(current_forms().form_set, county_today(), current_lang()),
     )

@@ -12,13 +12,10 @@ from app.inspections.listings import flagged
 from app.inspections.rescue import RescueFileError, import_rescue, read_rescue_json
 from app.views.offline.blueprint import bp
 
-# What the form needs offline, besides the pages the worker caches as they are visited.
+# What the pages with the queue need offline. The form's own scripts, rules and shell are fetched
+# by the worker's "warm" (app/views/inspect/offline_views.py), named by their content.
 PRECACHED_ASSETS = (
     "css/app.css",
-    "js/inspect.js",
-    "js/form-rules.js",
-    "js/form-check.js",
-    "js/calculate.js",
     "js/offline-store.js",
     "js/offline-send.js",
     "js/offline-panel.js",
@@ -38,8 +35,10 @@ def service_worker():
     source = (static / "sw.js").read_text(encoding="utf-8")
     precache = [url_for("static", filename=name) for name in PRECACHED_ASSETS]
     source = source.replace("__PRECACHE__", json.dumps(precache + ["/manifest.webmanifest"]))
-    # Background Sync sends the queue with the page's own scripts, imported by their hashed URL.
+    # Background Sync sends the queue with the page's own scripts, imported by their hashed URL;
+    # the offline forms (issue 20) are the worker's own, in a file of their own.
     sending = [url_for("static", filename=f"js/offline-{name}.js") for name in ("store", "send")]
+    sending.append(url_for("static", filename="js/sw-offline-forms.js"))
     source = source.replace("__SEND_SCRIPTS__", json.dumps(sending))
     response = current_app.response_class(
         source.replace("__VERSION__", assets_version(static)), mimetype="text/javascript"

@@ -1,0 +1,119 @@
+"""What the phone keeps so that every village of the inspector's township, and every inspection
+returned to them, opens offline on the first day (issue 20), built from data:
+
+- `/inspect/shell/<version>`: the form with no village in it, one per form version (the digests
+  of the form's code and data files and of the stylesheet, the language and the person, whose
+  name the queue stamps on entries). The service worker keeps the newest.
+- `/inspect/offline-data`: the villages in the person's scope with their own name, township and
+  register figures, and the inspections returned to them with their stored answers, revision and
+  the reviewer's comment. Small (a township: about 2 KB compressed), fetched again (revalidated
+  by its ETag) on every online visit, so a register change reaches the phone at its next visit.
+- `/inspect/offline-missing`: what the phone shows, in the person's language, for a page it was
+  never given (instead of a bare "offline").
+
+Offline, static/sw.js puts one entry of the data into the shell (`#offline-target`) and
+static/js/offline-shell.js fills the form from it before any other script runs.
+"""
+
+import hashlib
+
+from flask import current_app, g, render_template, request, url_for
+from marshmallow import Schema, fields
+
+from app.accounts.policy import allow, permitted
+from app.clock import county_today
+from app.formdefs.registry import current_forms
+from app.i18n import current_lang
+from app.inspections.offline_pack import returned_with_answers, villages_in_scope
+from app.views.inspect.blueprint import bp
+from app.views.inspect.edit_routes import form_values
+from app.views.inspect.form_assets import form_code, form_data
+
+
+class VillageEntry(Schema):
+    code = fields.String()
+    name = fields.String()
+    township = fields.Function(lambda v: v.township.name)
+    register = fields.Function(lambda v: {"households": v.households})
+
+
+class ReturnedEntry(Schema):
+    id = fields.Function(lambda r: r.inspection.id)
+    client_uuid = fields.Function(lambda r: str(r.inspection.client_uuid))
+    village_code = fields.Function(lambda r: r.inspection.village.code)
+    village_name = fields.Function(lambda r: r.inspection.village.name)
+    township = fields.Function(lambda r: r.inspection.village.township.name)
+    revision = fields.Integer()
+    comment = fields.Function(lambda r: r.inspection.review_comment or "")
+    values = fields.Function(lambda r: form_values(r.payload))
+    stored_sections = fields.Function(lambda r: sorted((r.payload.get("sections") or {}).keys()))
+
+
+def shell_version() -> str:
+    """Changes with the form's code, rules, coefficients, stylesheet, language or person."""
+    parts = (
+        form_code()[0],
+        form_data(current_lang())[0],
+        url_for("static", filename="css/app.css"),
+        current_lang(),
+        str(g.actor.id),
+    )
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+@bp.app_template_global()
+def offline_urls() -> dict[str, str] | None:
+    """What the service worker keeps for offline forms, for the page's `<meta>`; None for a
+    person who does not inspect."""
+    if g.get("actor") is None or not permitted(g.actor, "inspection.create"):
+        return None
+    return {
+        "shell": url_for("inspect.offline_shell", version=shell_version()),
+        "data": url_for("inspect.offline_data"),
+        "missing": url_for("inspect.offline_missing"),
+        "code": url_for("inspect.code_file", digest=form_code()[0]),
+        "formData": url_for(
+            "inspect.data_file", lang=current_lang(), digest=form_data(current_lang())[0]
+        ),
+    }
+
+
+@bp.get("/shell/<version>")
+@allow("inspection.create")
+def offline_shell(version: str):
+    html = render_template(
+        "inspect/form.html",
+        village=None,
+        shell=True,
+        values={},
+        errors={},
+        form_set=current_forms().form_set,
+        conflict=None,
+        editing=None,
+        today=county_today().isoformat(),
+    )
+    response = current_app.response_class(html, mimetype="text/html")
+    # The person's own copy (it carries their name), kept by their service worker; an old
+    # version asked for gets today's, not to be kept.
+    current = version == shell_version()
+    response.headers["Cache-Control"] = "private, max-age=86400" if current else "no-cache"
+    return response
+
+
+@bp.get("/offline-data")
+@allow("inspection.create")
+def offline_data():
+    body = {
+        "villages": VillageEntry(many=True).dump(villages_in_scope()),
+        "returned": ReturnedEntry(many=True).dump(returned_with_answers(g.actor.id)),
+    }
+    response = current_app.json.response(body)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.get("/offline-missing")
+@allow("public")
+def offline_missing():
+    return render_template("inspect/offline_missing.html")
