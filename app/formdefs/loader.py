@@ -16,6 +16,7 @@ from types import MappingProxyType
 
 from app.formdefs.calculations import Calculation, parse_calculation
 from app.formdefs.types import FieldType, parse_type
+from app.formdefs.xpath import XPathError, divisors, parse, references
 
 LANGS = ("zh", "en")
 PROFILE = "profile"
@@ -45,6 +46,11 @@ class FieldDef:
     # leaves it blank, the county's setting (app/settings.py) applies, `default` until changed.
     qualifies: str | None = None
     default: str | None = None
+    # A constraint of its own in the XPath subset (app/formdefs/xpath.py): its text, its parsed
+    # tree and its message, or None. Bounds and Σ ≤ limit rules have their own keys.
+    constraint: str | None = None
+    check: tuple | None = dataclasses.field(default=None, compare=False, repr=False)
+    constraint_message: dict[str, str] | None = None
 
     @property
     def path(self) -> str:
@@ -136,7 +142,39 @@ def load_forms(directory: str | Path) -> FormSet:
         for field in form.fields:
             if field.calculation:
                 _check_calculation(form_set, form, field)
+            if field.constraint:
+                check_expression_refs(form_set, form, field.check, f"{form.form_id} {field.key}")
     return form_set
+
+
+def check_expression_refs(form_set: FormSet, form: FormDef, tree, where: str) -> None:
+    """A constraint reads numeric answers of its own form or the profile, never a coefficient,
+    and divides only by a number that is not 0 or a field whose minimum is above 0."""
+    for kind, name in references(tree):
+        if kind == "coef":
+            raise ValueError(f"{where}: coef() belongs in a calculation, not a constraint")
+        if kind == "self":
+            continue
+        path = f"{PROFILE if kind == 'profile' else form.form_id}.{name}"
+        try:
+            used = form_set.field_at(path)
+        except ValueError:
+            raise ValueError(f"{where}: unknown field {name!r}") from None
+        if used.type.storage != "num":
+            raise ValueError(f"{where}: {name!r} is not a number")
+    for divisor in divisors(tree):
+        if not _never_zero(form_set, form, divisor):
+            raise ValueError(f"{where}: divides by something that may be zero")
+
+
+def _never_zero(form_set: FormSet, form: FormDef, tree) -> bool:
+    if tree[0] == "num":
+        return tree[1] != 0
+    if tree[0] in ("field", "profile"):
+        section = PROFILE if tree[0] == "profile" else form.form_id
+        used = form_set.field_at(f"{section}.{tree[1]}")
+        return used.min is not None and used.min > 0
+    return False
 
 
 def _check_calculation(form_set: FormSet, form: FormDef, field: FieldDef) -> None:
@@ -162,6 +200,7 @@ def _check_calculation(form_set: FormSet, form: FormDef, field: FieldDef) -> Non
 ROW_KEYS = frozenset(
     {"type", "name", "label", "hint", "unit", "required", "min", "max", "calculate"}
     | {"qualifies", "default"}  # a count's basis, set by the county (_county_choice)
+    | {"constraint", "constraint_message"}  # the field's own rule (app/formdefs/xpath.py)
 )
 CONSTRAINT_KEYS = frozenset({"name", "sum", "lte", "path", "message"})
 # A field name becomes part of a path (`sections.straw.produced_t`) and an HTML input name.
@@ -250,7 +289,22 @@ def _field(row: dict, form_id: str, choices: dict, where: str) -> FieldDef:
         choices=choices.get(list_name, ()),
         calculation=parse_calculation(row["calculate"], where) if "calculate" in row else None,
         **_county_choice(row, choices.get(list_name, ()), where),
+        **_own_constraint(row, where),
     )
+
+
+def _own_constraint(row: dict, where: str) -> dict:
+    if "constraint" not in row:
+        return {}
+    try:
+        tree = parse(row["constraint"])
+    except XPathError as exc:
+        raise ValueError(f"{where}: constraint {exc}") from None
+    return {
+        "constraint": row["constraint"],
+        "check": tree,
+        "constraint_message": _lang_text(row.get("constraint_message"), where),
+    }
 
 
 def _county_choice(row: dict, choices: tuple[Choice, ...], where: str) -> dict:

@@ -77,6 +77,9 @@ def constraint_text(row: dict, rule: dict | None) -> str:
     if rule:
         total = " + ".join(_ref(t, rule["path"]) for t in rule["sum"])
         clauses.append(f"{total} <= {_ref(rule['lte'])}")
+    if row.get("constraint"):  # the field's own rule, after the bounds and the sum
+        own = row["constraint"]
+        clauses.append(f"({own})" if " or " in own else own)
     return " and ".join(clauses)
 
 
@@ -112,7 +115,7 @@ def survey_rows(definition: dict) -> list[list]:
                 *_texts(row.get("hint")),
                 "yes" if row.get("required") else "no",
                 constraint_text(row, rule),
-                *_texts(rule["message"] if rule else None),
+                *_texts(row.get("constraint_message") or (rule or {}).get("message")),
                 calculation_text(row["calculate"]) if "calculate" in row else "",
                 row.get("default", ""),
                 *_texts(row.get("unit")),

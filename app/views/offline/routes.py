@@ -16,6 +16,7 @@ from app.views.offline.blueprint import bp
 PRECACHED_ASSETS = (
     "css/app.css",
     "js/inspect.js",
+    "js/xpath-eval.js",
     "js/form-rules.js",
     "js/form-check.js",
     "js/calculate.js",
