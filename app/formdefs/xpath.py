@@ -176,7 +176,8 @@ class _Parser:
         kind, key, key_at = self.take()
         pattern = _COEF if name == "coef" else _NAME
         if kind != "string" or not pattern.match(key):
-            raise XPathError(key_at, f"{name}() 需要一个带引号的名称", f"{name}() takes a quoted name")
+            zh, en = f"{name}() 需要一个带引号的名称", f"{name}() takes a quoted name"
+            raise XPathError(key_at, zh, en)
         self.expect(")")
         return [name, key]
 
@@ -223,7 +224,7 @@ def unparse(tree: list) -> str:
 
 
 def references(tree: list) -> list[tuple[str, str]]:
-    """Every (kind, name) the tree reads: ("field", …), ("profile", …), ("coef", …), ("self", "")."""
+    """Every (kind, name) the tree reads: field, profile, coef or ("self", "")."""
     op = tree[0]
     if op in ("field", "profile", "coef"):
         return [(op, tree[1])]

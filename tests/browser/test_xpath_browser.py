@@ -27,7 +27,8 @@ def test_phone_and_server_agree_on_every_case(chromium):
     ]
     phone = page.evaluate(
         """cases => cases.map(([t, h, a, p, k]) => [
-            window.CunjianXPath.evaluate(t, h, a, p, k), window.CunjianXPath.holds(t, h, a, p, k)])""",
+            window.CunjianXPath.evaluate(t, h, a, p, k),
+            window.CunjianXPath.holds(t, h, a, p, k)])""",
         inputs,
     )
     page.close()
