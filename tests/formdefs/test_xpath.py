@@ -47,8 +47,13 @@ def test_the_tree_and_its_spelling():
         ["<=", ["+", ["self"], ["field", "a"]], ["profile", "households"]],
     ]
     assert unparse(tree) == ". >= 0 and . <= 10000000 and . + ${a} <= profile('households')"
-    assert references(tree) == [("self", ""), ("self", ""), ("self", ""), ("field", "a"),
-                                ("profile", "households")]
+    assert references(tree) == [
+        ("self", ""),
+        ("self", ""),
+        ("self", ""),
+        ("field", "a"),
+        ("profile", "households"),
+    ]
     assert unparse(parse("(1 + 2) * 3 - (4 - 5)")) == "(1 + 2) * 3 - (4 - 5)"
     assert unparse(parse("1 - (2 - 3)")) == "1 - (2 - 3)"
     assert divisors(parse("${a} div (${b} + 1) > 2")) == [["+", ["field", "b"], ["num", 1.0]]]
