@@ -122,10 +122,17 @@ class FormSet:
 def load_forms(directory: str | Path) -> FormSet:
     directory = Path(directory)
     forms = [load_form(p) for p in sorted(directory.glob("*.json")) if p.stem != "indicators"]
-    forms.sort(key=lambda f: (f.position, f.form_id))
+    return form_set_of(forms, str(directory))
+
+
+def form_set_of(forms: list[FormDef], where: str = "forms") -> FormSet:
+    """The forms in display order, checked together (what a rule or an estimate names)."""
+    forms = sorted(forms, key=lambda f: (f.position, f.form_id))
     ids = [f.form_id for f in forms]
     if PROFILE not in ids:
-        raise ValueError(f"{directory}: no profile form")
+        raise ValueError(f"{where}: no profile form")
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"{where}: two forms with one form_id")
     form_set = FormSet(tuple(forms))
     for form in forms:
         for c in form.constraints:
@@ -208,16 +215,27 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
 def load_form(path: Path) -> FormDef:
-    raw = path.read_bytes()
     try:
-        data = json.loads(raw)
+        data = json.loads(path.read_bytes())
+    except ValueError as exc:
+        raise ValueError(f"{path.name}: not a form definition ({exc!r})") from None
+    return form_from_data(data, path.name, path.stem)
+
+
+def form_from_data(data, name: str, expected_id: str | None = None) -> FormDef:
+    """Check one form definition (forms/*.json's shape, already parsed) and build it. `name`
+    says where it came from in messages; `expected_id` is the form_id it must have."""
+    path = _Named(name)
+    try:
         settings = data["settings"]
         form_id = settings["form_id"]
         version = settings["version"]
     except (ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"{path.name}: not a form definition ({exc!r})") from None
-    if form_id != path.stem:
+    if expected_id is not None and form_id != expected_id:
         raise ValueError(f"{path.name}: form_id {form_id!r} does not match the file name")
+    if not isinstance(form_id, str) or not _NAME.match(form_id):
+        raise ValueError(f"{path.name}: form_id must be lower-case letters, digits and _")
     choices = {}
     for name, items in data.get("choices", {}).items():
         names = [c["name"] for c in items]
@@ -252,6 +270,13 @@ def load_form(path: Path) -> FormDef:
         constraints,
         definition,
     )
+
+
+@dataclass(frozen=True)
+class _Named:
+    """What the messages call the definition (a file name, or an uploaded workbook)."""
+
+    name: str
 
 
 def _field(row: dict, form_id: str, choices: dict, where: str) -> FieldDef:
