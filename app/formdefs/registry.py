@@ -7,10 +7,9 @@ forms from, and rebuilds them (forms, indicators, schemas) when another worker o
 published. `current_forms()` gives the views what they need without globals.
 """
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
-
-import json
 
 from flask import Flask, current_app, request
 from sqlalchemy.exc import SQLAlchemyError

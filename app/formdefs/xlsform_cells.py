@@ -58,10 +58,10 @@ def split_constraint(text: str, field: str) -> dict:
         if op == "<=" and "sum_rule" not in found:
             terms = [_ref_name(t, field) for t in _summands(left) or [["num"]]]
             limit = _ref_name(right, field) if right[0] != "self" else None
-            if terms and None not in terms and limit and not terms[0].startswith("profile."):
-                if all(not t.startswith("profile.") for t in terms):
-                    found["sum_rule"] = {"sum": terms, "lte": limit}
-                    continue
+            local = None not in terms and not any(t.startswith("profile.") for t in terms)
+            if terms and local and limit:
+                found["sum_rule"] = {"sum": terms, "lte": limit}
+                continue
         own.append(clause)
     if own:
         tree = own[0]
@@ -88,7 +88,8 @@ def _product(tree, out: dict) -> None:
         out["coefficients"].append(tree[1])
     else:
         raise CellError(
-            "估算须为“数 × 字段 × coef('…')”之和", "an estimate is a sum of number × field × coef('…')"
+            "估算须为“数 × 字段 × coef('…')”之和",
+            "an estimate is a sum of number × field × coef('…')",
         )
 
 

@@ -68,7 +68,10 @@ def changes(old: dict, new: dict) -> list[dict]:
     for name, row in after.items():
         if name not in before:
             out.append(
-                _said(f"新增字段 {name}“{_label(row, 'zh')}”", f"new field {name} ({row['label']['en']})")
+                _said(
+                    f"新增字段 {name}“{_label(row, 'zh')}”",
+                    f"new field {name} ({row['label']['en']})",
+                )
             )
             continue
         out.extend(_field_changes(name, before[name], row, old, new))
@@ -89,7 +92,9 @@ def changes(old: dict, new: dict) -> list[dict]:
         for name in now.keys() & was.keys():
             if now[name]["label"] != was[name]["label"]:
                 zh, en = "选项文字改变", "label changed"
-                out.append(_said(f"列表 {list_name} 选项 {name}：{zh}", f"{list_name}.{name}: {en}"))
+                out.append(
+                    _said(f"列表 {list_name} 选项 {name}：{zh}", f"{list_name}.{name}: {en}")
+                )
     return out
 
 
@@ -125,5 +130,7 @@ def _field_changes(name: str, was: dict, now: dict, old: dict, new: dict) -> lis
     calc_was = calculation_text(was["calculate"]) if "calculate" in was else ""
     calc_now = calculation_text(now["calculate"]) if "calculate" in now else ""
     if calc_was != calc_now:
-        out.append(_said(f"{name} 的估算改为 {calc_now or '无'}", f"{name}: estimate now {calc_now}"))
+        out.append(
+            _said(f"{name} 的估算改为 {calc_now or '无'}", f"{name}: estimate now {calc_now}")
+        )
     return out

@@ -121,7 +121,9 @@ def _type(sheet, number, cells, lists) -> str | None:
     head, _, list_name = raw.partition(" ")
     if head not in FIELD_TYPES or head == "boolean" or (head == "select_one") != bool(list_name):
         known = "integer, decimal, text, select_one LIST, select_one yes_no"
-        sheet.error(number, "type", f"不支持的类型 {raw!r}（可用：{known}）", f"unknown type {raw!r}")
+        sheet.error(
+            number, "type", f"不支持的类型 {raw!r}（可用：{known}）", f"unknown type {raw!r}"
+        )
         return None
     if list_name and list_name not in lists:
         sheet.error(number, "type", f"choices 表中没有列表 {list_name}", f"no list {list_name}")
@@ -154,11 +156,12 @@ def survey_row(sheet, number, cells, lists, rules) -> dict | None:
         row.update({k: parts[k] for k in ("min", "max", "constraint") if k in parts})
         message = _langs(sheet, number, cells, "constraint_message", False)
         if "sum_rule" in parts and "constraint" in parts:
-            sheet.error(number, "constraint", "一个字段只能有一条跨字段规则", "one cross-field rule")
-        elif "sum_rule" in parts or "constraint" in parts:
-            if message is None:
-                column = lang_columns("constraint_message")[0]
-                sheet.error(number, column, "跨字段规则须有两种语言的提示", "needs a message")
+            sheet.error(
+                number, "constraint", "一个字段只能有一条跨字段规则", "one cross-field rule"
+            )
+        elif ("sum_rule" in parts or "constraint" in parts) and message is None:
+            column = lang_columns("constraint_message")[0]
+            sheet.error(number, column, "跨字段规则须有两种语言的提示", "needs a message")
         if "constraint" in parts:
             row["constraint_message"] = message
         if "sum_rule" in parts:

@@ -83,7 +83,9 @@ def _check_references(sheet: _Sheet, numbers: dict, survey: list, rules: list, p
             for divisor in divisors(tree):
                 if not _never_zero(divisor, numeric):
                     shown = unparse(divisor)
-                    sheet.error(number, "constraint", f"除数 {shown} 可能为零", f"{shown} may be zero")
+                    sheet.error(
+                        number, "constraint", f"除数 {shown} 可能为零", f"{shown} may be zero"
+                    )
         for term_list in row.get("calculate", []):
             for term in term_list["terms"]:
                 check(number, "calculation", term.get("fields", []))

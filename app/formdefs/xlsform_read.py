@@ -91,7 +91,9 @@ def read_sheets(data: bytes, filename: str) -> dict[str, list[list]]:
             errors.append(SheetError(sheet.title, None, None, "隐藏的工作表", "a hidden sheet"))
         for merged in sheet.merged_cells.ranges:
             at = (sheet.title, merged.min_row, get_column_letter(merged.min_col))
-            errors.append(SheetError(*at, f"合并单元格 {merged.coord}", f"merged cells {merged.coord}"))
+            errors.append(
+                SheetError(*at, f"合并单元格 {merged.coord}", f"merged cells {merged.coord}")
+            )
         if sheet.max_row > MAX_ROWS or sheet.max_column > MAX_COLUMNS:
             errors.append(SheetError(sheet.title, None, None, "行或列过多", "too many rows"))
             continue
