@@ -41,7 +41,8 @@ def row_of(sheet, name: str) -> int:
 
 def set_cell(book, sheet: str, name: str, header: str, value) -> None:
     ws = book[sheet]
-    ws.cell(row=row_of(ws, name), column=column(ws, header), value=value)
+    # (ws.cell(..., value=None) would leave the old value: it sets only what is not None)
+    ws.cell(row=row_of(ws, name), column=column(ws, header)).value = value
 
 
 def add_question(book, after: str, cells: dict) -> int:

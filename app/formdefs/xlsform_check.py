@@ -88,7 +88,7 @@ def _langs(sheet: _Sheet, number: int, cells: dict, base: str, needed: bool) -> 
     zh, en = (text(cells.get(c)) for c in lang_columns(base))
     if not zh and not en and not needed:
         return None
-    if not zh or not en:
+    if (not zh or not en) and set(lang_columns(base)) <= set(sheet.columns):
         missing = lang_columns(base)[0 if not zh else 1]
         sheet.error(number, missing, "缺少这种语言的文字", "the text in this language is missing")
     return {"zh": zh, "en": en}

@@ -122,12 +122,14 @@ def definition_from_sheets(
     survey_sheet = _Sheet("survey", sheets["survey"], errors)
     survey, rules, numbers = [], [], {}
     for number, cells in survey_sheet.rows:
+        kept_rules = len(rules)
         row = survey_row(survey_sheet, number, cells, lists, rules)
-        if row is None:
-            continue
-        if row["name"] in numbers:
+        if row is not None and row["name"] in numbers:
             first = numbers[row["name"]]
             survey_sheet.error(number, "name", f"字段名与第 {first} 行重复", "duplicate name")
+            row = None
+        if row is None:
+            del rules[kept_rules:]  # a rule of a row that is not kept checks nothing
             continue
         numbers[row["name"]] = number
         survey.append(row)
