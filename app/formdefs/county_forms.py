@@ -139,6 +139,12 @@ def check_workbook(forms, forms_dir: str, data: bytes, filename: str, form_id: s
     if sheets(old) == sheets(definition):
         outcome.unchanged = True
         return outcome
+    refused = refusals(
+        old, definition, _answered(form_id), _indicator_fields(forms.indicators, form_id)
+    )
+    if refused:
+        outcome.errors = [SheetError("survey", None, "name", r["zh"], r["en"]) for r in refused]
+        return outcome
     definition["settings"]["version"] = next_version(
         current.version, {v.version for v in versions(form_id)}
     )
@@ -148,12 +154,6 @@ def check_workbook(forms, forms_dir: str, data: bytes, filename: str, form_id: s
         load_indicators(forms_dir, form_set_of([*others, new_form]))
     except (ValueError, KeyError, TypeError) as exc:
         outcome.errors = _as_errors(exc)
-        return outcome
-    refused = refusals(
-        old, definition, _answered(form_id), _indicator_fields(forms.indicators, form_id)
-    )
-    if refused:
-        outcome.errors = [SheetError("survey", None, "name", r["zh"], r["en"]) for r in refused]
         return outcome
     outcome.changes = changes(old, definition)
     outcome.definition = definition

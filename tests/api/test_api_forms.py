@@ -19,7 +19,7 @@ from tests.api_payloads import (
     seeded_module_app,
     valid_payload,
 )
-from tests.xlsform_helpers import exported, relabel_and_add
+from tests.xlsform_helpers import edit, exported, relabel_and_add, row_of, set_cell
 
 URL = "/api/v1/forms/film/xlsform"
 
@@ -140,4 +140,60 @@ def test_a_fifty_megabyte_upload_is_refused_cleanly(county):
     response = upload(county.test_client(), big, headers(county, "county_admin"), True)
     assert response.status_code == 413
     assert response.is_json
+    assert county_rows(county) == []
+
+
+def _current_workbook(client, head) -> bytes:
+    return client.get(URL, headers=head).data
+
+
+def test_what_answers_and_indicators_rest_on_cannot_change(county):
+    client, admin = county.test_client(), headers(county, "county_admin")
+
+    def drop_used(book):
+        set_cell(book, "survey", "recovered_t", "constraint", ". >= 0")
+        book["survey"].delete_rows(row_of(book["survey"], "used_t"))
+
+    gone = upload(client, edit(exported("film"), drop_used), admin, publish=True)
+    assert gone.status_code == 422
+    assert [e["message"] for e in gone.get_json()["errors"]] == [
+        "survey column name: used_t is read by an indicator: it cannot be removed or renamed"
+    ]
+    assert upload(client, relabel_and_add(exported("film")), admin, True).status_code == 201
+    sent = changed(valid_payload(), "sections.film.bags_collected", 40)
+    inspector = headers(county, "inspector")
+    assert client.post("/api/v1/inspections", json=sent, headers=inspector).status_code == 201
+    current = _current_workbook(client, admin)
+
+    def rename(book):
+        set_cell(book, "survey", "bags_collected", "name", "bags_gathered")
+
+    def retype(book):
+        set_cell(book, "survey", "bags_collected", "type", "decimal")
+
+    renamed = upload(client, edit(current, rename), admin, publish=True)
+    assert renamed.status_code == 422
+    assert [e["message"] for e in renamed.get_json()["errors"]] == [
+        "survey column name: bags_collected has answers: it cannot be removed or renamed "
+        "(add a new one)"
+    ]
+    retyped = upload(client, edit(current, retype), admin, publish=True)
+    assert [e["message_zh"] for e in retyped.get_json()["errors"]] == [
+        "survey name 列: 字段 bags_collected 已有答案，类型不能由 integer 改为 decimal"
+    ]
+    assert county_rows(county) == [("film", "2026.3")]  # nothing more published
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "film.xls"),
+        (b"garbage", "film.xlsx"),
+        (b"", "film.xlsx"),
+    ],
+)
+def test_bad_files_get_422_never_500(county, data, name):
+    response = upload(county.test_client(), data, headers(county, "county_admin", "zh"), True, name)
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["sheet"] == "workbook"
     assert county_rows(county) == []
