@@ -12,8 +12,22 @@ from app.accounts.audit import record
 from app.extensions import db
 from app.formdefs.county_forms import Outcome, check_workbook, publish
 from app.formdefs.registry import current_forms, refresh_county_forms
+from app.formdefs.xlsform_read import WorkbookRefused, read_sheets
 from app.formdefs.xlsform_sheets import sheets
 from app.formdefs.xlsform_workbook import workbook_bytes
+
+
+def workbook_form_id(data: bytes, filename: str) -> str | None:
+    """The form_id the workbook's settings sheet names, if it can be read."""
+    try:
+        rows = read_sheets(data, filename).get("settings") or []
+    except WorkbookRefused:
+        return None
+    header = [str(h).strip() if h else "" for h in (rows[0] if rows else [])]
+    if "form_id" not in header or len(rows) < 2:
+        return None
+    value = rows[1][header.index("form_id")]
+    return str(value).strip() if value else None
 
 
 def check(data: bytes, filename: str, form_id: str) -> Outcome:
