@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.extensions import db
 from app.formdefs import FormSet, load_forms
 from app.formdefs.build import build_inspection_schemas
-from app.formdefs.county_forms import generation, latest_county_definitions
+from app.formdefs.county_forms import definition_of, generation, latest_county_definitions
 from app.formdefs.indicators import IndicatorSet, load_indicators
 from app.formdefs.loader import form_from_data, form_set_of
 
@@ -91,3 +91,30 @@ def definition_json(form_id: str) -> dict:
 
 def current_forms() -> Forms:
     return current_app.extensions[EXTENSION_KEY]
+
+
+AS_ANSWERED_KEY = "cunjian.forms.as_answered"
+
+
+def forms_as_answered(form_versions: dict | None) -> FormSet:
+    """The forms an inspection was answered with: each at the version it recorded (read from
+    published_forms), the current one where that version is unknown; so an old inspection
+    shows the labels it was made under. Kept per set of versions (a handful in use)."""
+    current = current_forms().form_set
+    wanted = {f.form_id: (form_versions or {}).get(f.form_id, f.version) for f in current.forms}
+    if all(current.by_id[k].version == v for k, v in wanted.items()):
+        return current
+    cache = current_app.extensions.setdefault(AS_ANSWERED_KEY, {})
+    key = (id(current), frozenset(wanted.items()))
+    if key not in cache:
+        if len(cache) > 32:
+            cache.clear()
+        forms = []
+        for form in current.forms:
+            definition = None
+            if wanted[form.form_id] != form.version:
+                definition = definition_of(form.form_id, wanted[form.form_id])
+            where = f"{form.form_id} {wanted[form.form_id]}"
+            forms.append(form_from_data(definition, where) if definition else form)
+        cache[key] = FormSet(tuple(sorted(forms, key=lambda f: (f.position, f.form_id))))
+    return cache[key]
