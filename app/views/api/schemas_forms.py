@@ -2,11 +2,13 @@
 
 from marshmallow import Schema, fields
 
+from app.views.schema_fields import UTCDateTime
+
 
 class FormVersionSchema(Schema):
     version = fields.String()
     origin = fields.String()  # "file" (forms/*.json) or "county" (published from a workbook)
-    published_at = fields.DateTime()
+    published_at = UTCDateTime()  # SQLite hands back a naive UTC time
 
 
 class FormSummarySchema(Schema):
