@@ -27,7 +27,9 @@ def forms_server(tmp_path_factory):
             db.select(Township).where(Township.code == TOWNSHIP)
         ).scalar_one()
         for (name, password), role in ((ADMIN, "county_admin"), (INSPECTOR, "inspector")):
-            user = User(username=name, role=role, township=township if role == "inspector" else None)
+            user = User(
+                username=name, role=role, township=township if role == "inspector" else None
+            )
             user.set_password(password)
             db.session.add(user)
         db.session.commit()
@@ -73,7 +75,10 @@ def test_upload_preview_publish_and_the_phone_gets_it(forms_server, chromium, sc
         with admin.expect_navigation():
             admin.click("#form-film button[type=submit]")
         changes = admin.locator("#changes li").all_inner_texts()
-        assert changes == ["recovered_t 的标题改为“农膜回收总量”", "新增字段 bags_collected“回收袋数”"]
+        assert changes == [
+            "recovered_t 的标题改为“农膜回收总量”",
+            "新增字段 bags_collected“回收袋数”",
+        ]
         preview = admin.locator("#phone-preview")
         assert preview.get_by_label("回收袋数").is_visible()
         assert preview.get_by_label("农膜回收总量（吨）").is_visible()
