@@ -100,7 +100,8 @@ def test_the_rule_tells_a_pure_module_from_one_naming_another():
 
 
 def test_the_tree_has_the_blueprints_and_pure_modules_the_review_counted():
-    """12 blueprints (issue 22 added forms_admin); the pure modules are the eleven named before issue 19 less app.maps.build
+    """12 blueprints (issue 22 added forms_admin); the pure modules are the eleven named before
+    issue 19 less app.maps.build
     (its docstring says "No Flask, no database", not "pure"), the roll-up core and the ten the
     review found unchecked, and app.photos.refusals (the photo path's catalogue, which came with
     app.photos.images from app.inspections), and issue 22's six: the constraint language
