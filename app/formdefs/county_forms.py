@@ -18,11 +18,12 @@ from sqlalchemy import func, select
 
 from app.clock import utc_now
 from app.extensions import db
-from app.formdefs.indicators import load_indicators
+from app.formdefs.indicators import file_indicator_keys, load_indicators
 from app.formdefs.loader import form_from_data, form_set_of
-from app.formdefs.xlsform_changes import changes, refusals
+from app.formdefs.xlsform_changes import changes, indicator_changes, refusals
 from app.formdefs.xlsform_check import SheetError
 from app.formdefs.xlsform_import import definition_from_sheets
+from app.formdefs.xlsform_indicators import indicators_from_rows
 from app.formdefs.xlsform_read import WorkbookRefused, read_sheets
 from app.formdefs.xlsform_sheets import sheets
 from app.models import Answer, PublishedForm
@@ -107,10 +108,7 @@ def check_workbook(forms, forms_dir: str, data: bytes, filename: str, form_id: s
     """Everything an upload of `data` as form `form_id` would do, with nothing written.
     `forms`: the loaded Forms (app/formdefs/registry.py)."""
     outcome = Outcome(form_id)
-    current = forms.form_set.by_id.get(form_id)
-    if current is None:
-        outcome.errors = [SheetError("settings", None, "form_id", "没有这张表单", "no such form")]
-        return outcome
+    current = forms.form_set.by_id.get(form_id)  # None: a new section
     try:
         found = read_sheets(data, filename)
     except WorkbookRefused as refused:
@@ -122,6 +120,11 @@ def check_workbook(forms, forms_dir: str, data: bytes, filename: str, form_id: s
     )
     if outcome.errors:
         return outcome
+    outcome.errors = _county_indicators(found, definition, forms_dir)
+    if outcome.errors:
+        return outcome
+    if current is None:
+        return _new_section(forms, forms_dir, outcome, definition)
     if definition["settings"]["version"] != current.version:
         shown = definition["settings"]["version"]
         outcome.errors = [
@@ -136,7 +139,7 @@ def check_workbook(forms, forms_dir: str, data: bytes, filename: str, form_id: s
         ]
         return outcome
     old = json.loads(current.definition)
-    if sheets(old) == sheets(definition):
+    if sheets(old) == sheets(definition) and old.get("indicators") == definition.get("indicators"):
         outcome.unchanged = True
         return outcome
     refused = refusals(
@@ -155,7 +158,43 @@ def check_workbook(forms, forms_dir: str, data: bytes, filename: str, form_id: s
     except (ValueError, KeyError, TypeError) as exc:
         outcome.errors = _as_errors(exc)
         return outcome
-    outcome.changes = changes(old, definition)
+    outcome.changes = changes(old, definition) + indicator_changes(old, definition)
+    outcome.definition = definition
+    return outcome
+
+
+def _county_indicators(found: dict, definition: dict, forms_dir: str) -> list[SheetError]:
+    """The `cunjian_indicators` sheet: indicators.json's rows come back as they went (they are
+    the file's, listed for the reader); any other row is the county's own indicator over this
+    form, kept in the definition."""
+    form_id = definition["settings"]["form_id"]
+    rows, errors = indicators_from_rows(found.get("cunjian_indicators", []), form_id)
+    fixed = file_indicator_keys(forms_dir)
+    own = [indicator for _number, indicator in rows if indicator["key"] not in fixed]
+    if own:
+        definition["indicators"] = own
+    return errors
+
+
+def _new_section(forms, forms_dir: str, outcome: Outcome, definition: dict) -> Outcome:
+    """A form that is not yet in the set: a county's new section (version as the workbook
+    says, or the next free one)."""
+    form_id = outcome.form_id
+    version = definition["settings"]["version"] or "1"
+    taken = {v.version for v in versions(form_id)}
+    definition["settings"]["version"] = (
+        next_version(version, taken) if version in taken else version
+    )
+    try:
+        new_form = form_from_data(definition, f"{form_id} workbook", form_id)
+        load_indicators(forms_dir, form_set_of([*forms.form_set.forms, new_form]))
+    except (ValueError, KeyError, TypeError) as exc:
+        outcome.errors = _as_errors(exc)
+        return outcome
+    title = definition["settings"]["form_title"]
+    outcome.changes = [
+        {"zh": f"新增表单 {form_id}“{title['zh']}”", "en": f"new form {form_id} ({title['en']})"}
+    ] + indicator_changes(None, definition)
     outcome.definition = definition
     return outcome
 

@@ -134,3 +134,21 @@ def _field_changes(name: str, was: dict, now: dict, old: dict, new: dict) -> lis
             _said(f"{name} 的估算改为 {calc_now or '无'}", f"{name}: estimate now {calc_now}")
         )
     return out
+
+
+def indicator_changes(old: dict | None, new: dict) -> list[dict]:
+    """The county's own indicators of the form (its definition's `indicators`), in words."""
+    was = {i["key"]: i for i in (old or {}).get("indicators", [])}
+    now = {i["key"]: i for i in new.get("indicators", [])}
+    out = []
+    for key, indicator in now.items():
+        if key not in was:
+            label = indicator["label"]
+            out.append(
+                _said(f"新增指标 {key}“{label['zh']}”", f"new indicator {key} ({label['en']})")
+            )
+        elif was[key] != indicator:
+            out.append(_said(f"指标 {key} 有改动", f"indicator {key} changed"))
+    for key in was.keys() - now.keys():
+        out.append(_said(f"删除指标 {key}", f"indicator {key} removed"))
+    return out

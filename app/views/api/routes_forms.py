@@ -1,6 +1,8 @@
 """The forms as XLSForm workbooks (issue 22): list them, download the current version's
 workbook, and upload an edited one to check it (publish=false) or publish it (county admins)."""
 
+import re
+
 from flask import Response, abort, g, request
 from marshmallow import ValidationError
 
@@ -18,6 +20,8 @@ from app.views.api.schemas_forms import (
     workbook_errors_schema,
 )
 from app.views.forms_service import check, current_workbook, publish_outcome
+
+NEW_FORM_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
 @bp.get("/forms")
@@ -66,8 +70,8 @@ def _errors(found, lang: str):
 @bp.post("/forms/<form_id>/xlsform")
 @allow("forms.manage")
 def upload_xlsform(form_id):
-    if form_id not in current_forms().form_set.by_id:
-        abort(404)
+    if form_id not in current_forms().form_set.by_id and not NEW_FORM_ID.match(form_id):
+        abort(404)  # an unknown form_id is a county's new section, if it can be one
     lang = current_lang()
     upload = request.files.get("file")
     try:
