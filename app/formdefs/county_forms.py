@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from app.clock import utc_now
 from app.extensions import db
-from app.formdefs.indicators import file_indicator_keys, load_indicators
+from app.formdefs.indicators import file_indicators, load_indicators
 from app.formdefs.loader import form_from_data, form_set_of
 from app.formdefs.xlsform_changes import changes, indicator_changes, refusals
 from app.formdefs.xlsform_check import SheetError
@@ -169,11 +169,33 @@ def _county_indicators(found: dict, definition: dict, forms_dir: str) -> list[Sh
     form, kept in the definition."""
     form_id = definition["settings"]["form_id"]
     rows, errors = indicators_from_rows(found.get("cunjian_indicators", []), form_id)
-    fixed = file_indicator_keys(forms_dir)
+    fixed = file_indicators(forms_dir)
+    for number, indicator in rows:
+        if indicator["key"] in fixed and _shape(indicator) != _shape(fixed[indicator["key"]]):
+            errors.append(
+                SheetError(
+                    "cunjian_indicators",
+                    number,
+                    "key",
+                    "此指标由 indicators.json 定义，不能在工作簿中修改（可新增指标）",
+                    "this indicator is indicators.json's: it cannot change here (add a new one)",
+                )
+            )
     own = [indicator for _number, indicator in rows if indicator["key"] not in fixed]
     if own:
         definition["indicators"] = own
     return errors
+
+
+def _shape(indicator: dict) -> tuple:
+    """What the sheet says of an indicator (its targets and notes are not in the sheet)."""
+    return (
+        indicator["section"],
+        indicator["label"],
+        indicator["numerator"],
+        indicator["denominator"],
+        sorted(indicator.get("unit_kinds", ["village"])),
+    )
 
 
 def _new_section(forms, forms_dir: str, outcome: Outcome, definition: dict) -> Outcome:

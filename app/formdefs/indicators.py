@@ -128,10 +128,10 @@ def load_indicators(directory: str | Path, form_set: FormSet) -> IndicatorSet:
     return IndicatorSet(indicators)
 
 
-def file_indicator_keys(directory: str | Path) -> set[str]:
-    """The keys indicators.json defines: a county's workbook may not change those."""
+def file_indicators(directory: str | Path) -> dict[str, dict]:
+    """indicators.json's rows by key: a county's workbook may not change those."""
     data = json.loads((Path(directory) / "indicators.json").read_text())
-    return {row["key"] for row in data["indicators"]}
+    return {row["key"]: row for row in data["indicators"]}
 
 
 def _indicator(row: dict, form_set: FormSet) -> Indicator:

@@ -151,12 +151,16 @@ def settings_rows(definition: dict) -> list[list]:
     ]
 
 
+def _value_text(value) -> str:
+    return "true" if value is True else "false" if value is False else number_text(value)
+
+
 def _term_text(term: dict) -> str:
     if "sum" in term:
         return " + ".join(term["sum"])
     if "count_where" in term:
         conditions = [
-            f"{c['field']} {'=' if 'eq' in c else '!='} {c.get('eq', c.get('ne'))}"
+            f"{c['field']} {'=' if 'eq' in c else '!='} {_value_text(c.get('eq', c.get('ne')))}"
             for c in term["count_where"]
         ]
         return "count(" + " and ".join(conditions) + ")"

@@ -8,6 +8,7 @@ from app.formdefs.xlsform_sheets import sheets
 from app.formdefs.xlsform_workbook import workbook_bytes
 from tests.api_payloads import INSPECTOR_TOWNSHIP, add_user, bearer, valid_payload
 from tests.paths import FIXTURES
+from tests.xlsform_helpers import edit
 
 TOILETS = json.loads((FIXTURES / "extra_forms" / "toilets.json").read_text())
 INDICATOR = json.loads((FIXTURES / "extra_forms" / "indicator.json").read_text())
@@ -55,3 +56,32 @@ def test_an_indicator_over_an_unknown_field_is_refused(seeded):
     response = upload(seeded.test_client(), admin, workbook_bytes(sheets(TOILETS, [wrong])))
     assert response.status_code == 422
     assert "toilets.sanitory" in response.get_json()["errors"][0]["message"]
+
+
+def test_the_files_indicators_come_back_unchanged_and_cannot_be_edited(seeded):
+    admin = bearer(seeded, add_user(seeded, "county_admin"))
+    client = seeded.test_client()
+    current = client.get("/api/v1/forms/sewage/xlsform", headers=admin).data
+    same = client.post(
+        "/api/v1/forms/sewage/xlsform",
+        data={"file": (io.BytesIO(current), "sewage.xlsx"), "publish": "true"},
+        headers=admin,
+        content_type="multipart/form-data",
+    )
+    assert same.get_json() == {"form_id": "sewage", "unchanged": True}
+
+    def relabel(book):
+        book["cunjian_indicators"]["B2"] = "污水处理率"
+
+    with_sheet = client.get("/api/v1/forms/sewage/xlsform", headers=admin).data
+    edited = client.post(
+        "/api/v1/forms/sewage/xlsform",
+        data={"file": (io.BytesIO(edit(with_sheet, relabel)), "sewage.xlsx"), "publish": "true"},
+        headers={**admin, "Accept-Language": "zh"},
+        content_type="multipart/form-data",
+    )
+    assert edited.status_code == 422
+    assert [e["message"] for e in edited.get_json()["errors"]] == [
+        "cunjian_indicators 第 2 行 key 列: "
+        "此指标由 indicators.json 定义，不能在工作簿中修改（可新增指标）"
+    ]
