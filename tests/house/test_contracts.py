@@ -105,7 +105,8 @@ def test_the_tree_has_the_blueprints_and_pure_modules_the_review_counted():
     (its docstring says "No Flask, no database", not "pure"), the roll-up core and the ten the
     review found unchecked, and app.photos.refusals (the photo path's catalogue, which came with
     app.photos.images from app.inspections), and issue 22's seven: the constraint language
-    (app.formdefs.xpath) and the workbook's sheets, cells, checks, import, indicators and change list."""
+    (app.formdefs.xpath) and the workbook's sheets, cells, checks, import, indicators and
+    change list."""
     assert len(blueprint_packages()) == 12
     assert {"app.views.coefficients_admin", "app.views.people", "app.views.problems"} <= (
         blueprint_packages()
