@@ -73,6 +73,14 @@ def changes(old: dict, new: dict) -> list[dict]:
                     f"new field {name} ({row['label']['en']})",
                 )
             )
+            if row.get("required"):  # a phone's queued inspections do not have it
+                out.append(
+                    _said(
+                        f"注意：{name} 为必填，手机上按旧版填写、尚未发送的检查将被退回补填",
+                        f"note: {name} is required; inspections queued on phones under the old "
+                        "version will come back asking for it",
+                    )
+                )
             continue
         out.extend(_field_changes(name, before[name], row, old, new))
     for name in before:
@@ -115,8 +123,10 @@ def _field_changes(name: str, was: dict, now: dict, old: dict, new: dict) -> lis
             shown = now.get(key)
             if isinstance(shown, dict):
                 shown_zh, shown_en = shown["zh"], shown["en"]
+            elif isinstance(shown, bool):
+                shown_zh, shown_en = ("是", "yes") if shown else ("否", "no")
             else:
-                shown_zh = shown_en = "无" if shown is None else str(shown)
+                shown_zh = "无" if shown is None else str(shown)
                 shown_en = "none" if shown is None else str(shown)
             out.append(_said(f"{name} 的{zh}改为“{shown_zh}”", f"{name}: {en} now {shown_en!r}"))
     rule_was, rule_now = _rules(old).get(name), _rules(new).get(name)
