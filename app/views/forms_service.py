@@ -5,6 +5,7 @@ Shared by two blueprints (app/views/forms_admin, app/views/api), so it lives bes
 """
 
 import json
+import re
 
 from flask import current_app
 
@@ -15,6 +16,9 @@ from app.formdefs.registry import current_forms, refresh_county_forms
 from app.formdefs.xlsform_read import WorkbookRefused, read_sheets
 from app.formdefs.xlsform_sheets import sheets
 from app.formdefs.xlsform_workbook import workbook_bytes
+
+# What a new section's form_id may be (it becomes part of every answer's path).
+NEW_FORM_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
 def workbook_form_id(data: bytes, filename: str) -> str | None:

@@ -2,11 +2,15 @@
 publishing what was previewed; the page is a county admin's only."""
 
 import io
+import json
 import re
 
 from app.extensions import db
+from app.formdefs.xlsform_sheets import sheets
+from app.formdefs.xlsform_workbook import workbook_bytes
 from app.models import PublishedForm, User
 from tests.api_payloads import INSPECTOR_TOWNSHIP, add_user
+from tests.paths import FIXTURES
 from tests.xlsform_helpers import edit, exported, relabel_and_add, set_cell
 
 PASSWORD = "correct horse battery"
@@ -83,3 +87,20 @@ def test_only_a_county_admin_may_use_the_page(seeded):
         assert client.get("/admin/forms").status_code == 403
         assert send(client, relabel_and_add(exported("film"))).status_code == 403
     assert county_versions(seeded) == []
+
+
+def test_a_new_section_from_the_page(seeded):
+    toilets = json.loads((FIXTURES / "extra_forms" / "toilets.json").read_text())
+    client = signed_in(seeded, "county_admin")
+    preview = client.post(
+        "/admin/forms/new",
+        data={"file": (io.BytesIO(workbook_bytes(sheets(toilets))), "toilets.xlsx")},
+        content_type="multipart/form-data",
+    )
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert "新增表单 toilets“农村卫生厕所”" in page and "发布为版本 2026.1" in page
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    assert client.post("/admin/forms/toilets/publish", data={"token": token}).status_code == 303
+    assert county_versions(seeded) == ["2026.1"]
+    assert 'id="form-toilets"' in client.get("/admin/forms").get_data(as_text=True)

@@ -1,8 +1,6 @@
 """The forms as XLSForm workbooks (issue 22): list them, download the current version's
 workbook, and upload an edited one to check it (publish=false) or publish it (county admins)."""
 
-import re
-
 from flask import Response, abort, g, request
 from marshmallow import ValidationError
 
@@ -19,9 +17,7 @@ from app.views.api.schemas_forms import (
     upload_schema,
     workbook_errors_schema,
 )
-from app.views.forms_service import check, current_workbook, publish_outcome
-
-NEW_FORM_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+from app.views.forms_service import NEW_FORM_ID, check, current_workbook, publish_outcome
 
 
 @bp.get("/forms")

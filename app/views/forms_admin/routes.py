@@ -25,7 +25,13 @@ from app.formdefs.xlsform_sheets import sheets
 from app.formdefs.xlsform_workbook import XLSX_MIMETYPE, workbook_bytes
 from app.i18n import current_lang
 from app.views.forms_admin.blueprint import bp
-from app.views.forms_service import check, current_workbook, publish_outcome
+from app.views.forms_service import (
+    NEW_FORM_ID,
+    check,
+    current_workbook,
+    publish_outcome,
+    workbook_form_id,
+)
 
 
 def _signer() -> URLSafeSerializer:
@@ -74,18 +80,31 @@ def upload(form_id):
     return _preview(form_id, outcome)
 
 
+@bp.post("/admin/forms/new")
+@allow("forms.manage")
+def upload_new():
+    """A workbook of a new section: its form_id is the one its settings sheet names."""
+    sent = request.files.get("file")
+    data = sent.read() if sent is not None and sent.filename else b""
+    form_id = workbook_form_id(data, sent.filename) if data else None
+    if not form_id or not NEW_FORM_ID.match(form_id):
+        flash(_("Choose an .xlsx workbook to upload"))
+        return redirect(url_for("forms_admin.list_forms"), code=303)
+    return _preview(form_id, check(data, sent.filename, form_id))
+
+
 def _preview(form_id: str, outcome):
     lang = current_lang()
-    current = current_forms().form_set.by_id[form_id]
+    current = current_forms().form_set.by_id.get(form_id)  # None: a new section
     context = {"form_id": form_id, "current": current, "outcome": outcome, "lang": lang}
     if outcome.publishable:
         based_on = json.loads(json.dumps(outcome.definition))
-        based_on["settings"]["version"] = current.version
+        if current is not None:
+            based_on["settings"]["version"] = current.version
         context["token"] = _signer().dumps(based_on)
         context["preview"] = form_from_data(outcome.definition, "preview", form_id)
-        context["new_fields"] = {row["name"] for row in outcome.definition["survey"]} - {
-            f.key for f in current.fields
-        }
+        known = {f.key for f in current.fields} if current else set()
+        context["new_fields"] = {row["name"] for row in outcome.definition["survey"]} - known
     status = 422 if outcome.errors else 200
     return render_template("forms/preview.html", **context), status
 
@@ -93,7 +112,7 @@ def _preview(form_id: str, outcome):
 @bp.post("/admin/forms/<form_id>/publish")
 @allow("forms.manage")
 def publish(form_id):
-    if form_id not in current_forms().form_set.by_id:
+    if form_id not in current_forms().form_set.by_id and not NEW_FORM_ID.match(form_id):
         abort(404)
     try:
         definition = _signer().loads(request.form.get("token", ""))
