@@ -51,7 +51,7 @@ class SheetError:
         return f"{where}: {text}"
 
 
-class _Sheet:
+class Sheet:
     """One sheet's rows as {column: value}, with the spreadsheet's row numbers."""
 
     def __init__(self, name: str, rows: list[list], errors: list):
@@ -84,7 +84,7 @@ def text(value) -> str:
     return str(value).strip()
 
 
-def _langs(sheet: _Sheet, number: int, cells: dict, base: str, needed: bool) -> dict | None:
+def _langs(sheet: Sheet, number: int, cells: dict, base: str, needed: bool) -> dict | None:
     zh, en = (text(cells.get(c)) for c in lang_columns(base))
     if not zh and not en and not needed:
         return None
@@ -94,7 +94,7 @@ def _langs(sheet: _Sheet, number: int, cells: dict, base: str, needed: bool) -> 
     return {"zh": zh, "en": en}
 
 
-def read_choices(sheet: _Sheet) -> dict[str, list]:
+def read_choices(sheet: Sheet) -> dict[str, list]:
     lists: dict[str, list] = {}
     for number, cells in sheet.rows:
         list_name, name = text(cells.get("list_name")), text(cells.get("name"))

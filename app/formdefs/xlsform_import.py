@@ -8,8 +8,8 @@ sentence.
 """
 
 from app.formdefs.xlsform_check import (
+    Sheet,
     SheetError,
-    _Sheet,
     read_choices,
     survey_row,
     text,
@@ -19,7 +19,7 @@ from app.formdefs.xpath import XPathError, divisors, parse, references, unparse
 SHEETS = ("survey", "choices", "settings")
 
 
-def _settings(sheet: _Sheet, form_id: str) -> dict:
+def _settings(sheet: Sheet, form_id: str) -> dict:
     if not sheet.rows:
         sheet.error(2, None, "settings 表没有内容", "the settings sheet is empty")
         return {}
@@ -47,7 +47,7 @@ def _settings(sheet: _Sheet, form_id: str) -> dict:
     }
 
 
-def _check_references(sheet: _Sheet, numbers: dict, survey: list, rules: list, profile: dict):
+def _check_references(sheet: Sheet, numbers: dict, survey: list, rules: list, profile: dict):
     """Every ${field} and profile('field') a constraint, a Σ rule or an estimate names exists and
     is a number; a division is by a number not 0 or a field whose minimum is above 0."""
     fields = {row["name"]: row for row in survey}
@@ -117,9 +117,9 @@ def definition_from_sheets(
             errors.append(SheetError(name, None, None, "缺少此工作表", "this sheet is missing"))
     if errors:
         return None, errors
-    lists = read_choices(_Sheet("choices", sheets["choices"], errors))
-    settings = _settings(_Sheet("settings", sheets["settings"], errors), form_id)
-    survey_sheet = _Sheet("survey", sheets["survey"], errors)
+    lists = read_choices(Sheet("choices", sheets["choices"], errors))
+    settings = _settings(Sheet("settings", sheets["settings"], errors), form_id)
+    survey_sheet = Sheet("survey", sheets["survey"], errors)
     survey, rules, numbers = [], [], {}
     for number, cells in survey_sheet.rows:
         kept_rules = len(rules)
