@@ -1,6 +1,6 @@
 """Command-line tasks: `flask --app wsgi seed | import-villages | create-user | deactivate-user |
 reset-password | ensure-admin | backup | restore | rebuild-summary | summary-off |
-import-rescue | recompute-estimates | app-role-sql`.
+import-rescue | recompute-estimates | app-role-sql | import-form`.
 
 Each command is one transaction: it either does all its work or nothing; import-rescue alone
 stores entry by entry, since each entry is an inspector's work and none depends on another.
@@ -28,6 +28,7 @@ from app.inspections.rescue import RescueFileError, import_rescue, read_rescue_j
 from app.models import ROLES, County, Township, User
 from app.models.users import TOWNSHIP_ROLES
 from app.rollups.summary import quarter as quarter_summary
+from app.views.forms_service import check, publish_outcome, workbook_form_id
 
 
 def init_app(app: Flask) -> None:
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
         rebuild_summary_command,
         summary_off_command,
         import_rescue_command,
+        import_form_command,
     ):
         app.cli.add_command(command)
     app.cli.add_command(demo_data_command)
@@ -288,3 +290,30 @@ def recompute_estimates_command(apply):
         click.echo(f"{written} estimates written, {len(changes) - written} could not be estimated")
     else:
         click.echo(f"{written} estimates would change (run again with --apply to write them)")
+
+
+@click.command("import-form")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--publish", "publish_it", is_flag=True, help="publish it if it passes")
+@click.option("--form", "form_id", default=None, help="the form (default: settings' form_id)")
+@with_appcontext
+def import_form_command(path, publish_it, form_id):
+    """Check an XLSForm workbook of a form (issue 22) and, with --publish, publish it as the
+    form's next version. Without --publish nothing is written: the changes are listed."""
+    data = path.read_bytes()
+    form_id = form_id or workbook_form_id(data, path.name)
+    outcome = check(data, path.name, form_id or "")
+    if outcome.errors:
+        for error in outcome.errors:
+            click.echo(f"{error.message('zh')}\n  {error.message('en')}", err=True)
+        raise click.ClickException(f"{len(outcome.errors)} error(s): nothing published")
+    if outcome.unchanged:
+        click.echo(f"{form_id}: identical to the current version; nothing published")
+        return
+    for change in outcome.changes:
+        click.echo(f"- {change['zh']} / {change['en']}")
+    if not publish_it:
+        click.echo(f"{form_id}: {len(outcome.changes)} change(s); run with --publish to publish")
+        return
+    version = publish_outcome(outcome, "cli")
+    click.echo(f"{form_id}: published version {version}")

@@ -68,6 +68,10 @@ POLICY: dict[str, frozenset[str]] = {
     "problem.report_fix": frozenset({"township_lead", "county_admin"}),
     "problem.recheck": frozenset({"inspector", "county_admin"}),
     "todo.read": frozenset({"inspector", "township_lead", "county_admin"}),
+    # The forms as XLSForm workbooks (issue 22): every official may read and download them; a
+    # county admin uploads, previews and publishes a new version.
+    "forms.read": ALL_ROLES,
+    "forms.manage": COUNTY_ADMIN,
 }
 
 
@@ -81,6 +85,7 @@ DEPLOYMENT_WIDE = frozenset(
         "audit.read",
         "rescue.import",
         "map.boundaries",
+        "forms.manage",
     }
 )
 TOWNSHIP_ROLES = frozenset({"inspector", "township_lead"})

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from app.formdefs.calculations import applies
 from app.formdefs.loader import PROFILE, FormDef, FormSet, SumConstraint
 from app.formdefs.messages import message
+from app.formdefs.xpath import holds
 
 RELATIVE_TOLERANCE = 1e-12
 SHOWN_DECIMALS = 3
@@ -109,9 +110,22 @@ def cross_field_errors(form_set: FormSet, sections: dict, data: dict, sent, lang
             continue
         errors = dict(unestimable(form, answers, data, lang, sent(form.form_id)))
         errors.update(broken_sums(form, answers, data, lang))
+        errors.update(broken_checks(form, answers, data, lang))
         if errors:
             found[form.form_id] = {key: [text] for key, text in errors.items()}
     return found
+
+
+def broken_checks(form: FormDef, answers: dict, profile: dict, lang: str) -> dict[str, str]:
+    """{field: message} for each answered field whose own constraint (an XPath-subset tree,
+    app/formdefs/xpath.py) is worked out to false. The phone walks the same tree."""
+    return {
+        f.key: f.constraint_message[lang]
+        for f in form.fields
+        if f.check
+        and answers.get(f.key) is not None
+        and not holds(f.check, answers[f.key], answers, profile, {})
+    }
 
 
 def estimable_fields(form_set: FormSet) -> Iterator[tuple[FormDef, object]]:

@@ -114,12 +114,24 @@ class IndicatorSet:
 
 
 def load_indicators(directory: str | Path, form_set: FormSet) -> IndicatorSet:
+    """indicators.json's, then those a county published with a form (its definition's
+    `indicators`, issue 22), checked against `form_set`."""
     data = json.loads((Path(directory) / "indicators.json").read_text())
-    indicators = tuple(_indicator(row, form_set) for row in data["indicators"])
+    rows = list(data["indicators"])
+    for form in form_set.forms:
+        if '"indicators"' in form.definition:
+            rows += json.loads(form.definition).get("indicators", [])
+    indicators = tuple(_indicator(row, form_set) for row in rows)
     keys = [i.key for i in indicators]
     if len(set(keys)) != len(keys):
         raise ValueError("indicators.json: duplicate indicator key")
     return IndicatorSet(indicators)
+
+
+def file_indicators(directory: str | Path) -> dict[str, dict]:
+    """indicators.json's rows by key: a county's workbook may not change those."""
+    data = json.loads((Path(directory) / "indicators.json").read_text())
+    return {row["key"]: row for row in data["indicators"]}
 
 
 def _indicator(row: dict, form_set: FormSet) -> Indicator:

@@ -16,6 +16,7 @@ from types import MappingProxyType
 
 from app.formdefs.calculations import Calculation, parse_calculation
 from app.formdefs.types import FieldType, parse_type
+from app.formdefs.xpath import XPathError, divisors, parse, references
 
 LANGS = ("zh", "en")
 PROFILE = "profile"
@@ -45,6 +46,11 @@ class FieldDef:
     # leaves it blank, the county's setting (app/settings.py) applies, `default` until changed.
     qualifies: str | None = None
     default: str | None = None
+    # A constraint of its own in the XPath subset (app/formdefs/xpath.py): its text, its parsed
+    # tree and its message, or None. Bounds and Σ ≤ limit rules have their own keys.
+    constraint: str | None = None
+    check: tuple | None = dataclasses.field(default=None, compare=False, repr=False)
+    constraint_message: dict[str, str] | None = None
 
     @property
     def path(self) -> str:
@@ -116,10 +122,17 @@ class FormSet:
 def load_forms(directory: str | Path) -> FormSet:
     directory = Path(directory)
     forms = [load_form(p) for p in sorted(directory.glob("*.json")) if p.stem != "indicators"]
-    forms.sort(key=lambda f: (f.position, f.form_id))
+    return form_set_of(forms, str(directory))
+
+
+def form_set_of(forms: list[FormDef], where: str = "forms") -> FormSet:
+    """The forms in display order, checked together (what a rule or an estimate names)."""
+    forms = sorted(forms, key=lambda f: (f.position, f.form_id))
     ids = [f.form_id for f in forms]
     if PROFILE not in ids:
-        raise ValueError(f"{directory}: no profile form")
+        raise ValueError(f"{where}: no profile form")
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"{where}: two forms with one form_id")
     form_set = FormSet(tuple(forms))
     for form in forms:
         for c in form.constraints:
@@ -136,7 +149,39 @@ def load_forms(directory: str | Path) -> FormSet:
         for field in form.fields:
             if field.calculation:
                 _check_calculation(form_set, form, field)
+            if field.constraint:
+                check_expression_refs(form_set, form, field.check, f"{form.form_id} {field.key}")
     return form_set
+
+
+def check_expression_refs(form_set: FormSet, form: FormDef, tree, where: str) -> None:
+    """A constraint reads numeric answers of its own form or the profile, never a coefficient,
+    and divides only by a number that is not 0 or a field whose minimum is above 0."""
+    for kind, name in references(tree):
+        if kind == "coef":
+            raise ValueError(f"{where}: coef() belongs in a calculation, not a constraint")
+        if kind == "self":
+            continue
+        path = f"{PROFILE if kind == 'profile' else form.form_id}.{name}"
+        try:
+            used = form_set.field_at(path)
+        except ValueError:
+            raise ValueError(f"{where}: unknown field {name!r}") from None
+        if used.type.storage != "num":
+            raise ValueError(f"{where}: {name!r} is not a number")
+    for divisor in divisors(tree):
+        if not _never_zero(form_set, form, divisor):
+            raise ValueError(f"{where}: divides by something that may be zero")
+
+
+def _never_zero(form_set: FormSet, form: FormDef, tree) -> bool:
+    if tree[0] == "num":
+        return tree[1] != 0
+    if tree[0] in ("field", "profile"):
+        section = PROFILE if tree[0] == "profile" else form.form_id
+        used = form_set.field_at(f"{section}.{tree[1]}")
+        return used.min is not None and used.min > 0
+    return False
 
 
 def _check_calculation(form_set: FormSet, form: FormDef, field: FieldDef) -> None:
@@ -162,6 +207,7 @@ def _check_calculation(form_set: FormSet, form: FormDef, field: FieldDef) -> Non
 ROW_KEYS = frozenset(
     {"type", "name", "label", "hint", "unit", "required", "min", "max", "calculate"}
     | {"qualifies", "default"}  # a count's basis, set by the county (_county_choice)
+    | {"constraint", "constraint_message"}  # the field's own rule (app/formdefs/xpath.py)
 )
 CONSTRAINT_KEYS = frozenset({"name", "sum", "lte", "path", "message"})
 # A field name becomes part of a path (`sections.straw.produced_t`) and an HTML input name.
@@ -169,16 +215,27 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
 def load_form(path: Path) -> FormDef:
-    raw = path.read_bytes()
     try:
-        data = json.loads(raw)
+        data = json.loads(path.read_bytes())
+    except ValueError as exc:
+        raise ValueError(f"{path.name}: not a form definition ({exc!r})") from None
+    return form_from_data(data, path.name, path.stem)
+
+
+def form_from_data(data, name: str, expected_id: str | None = None) -> FormDef:
+    """Check one form definition (forms/*.json's shape, already parsed) and build it. `name`
+    says where it came from in messages; `expected_id` is the form_id it must have."""
+    path = _Named(name)
+    try:
         settings = data["settings"]
         form_id = settings["form_id"]
         version = settings["version"]
     except (ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"{path.name}: not a form definition ({exc!r})") from None
-    if form_id != path.stem:
+    if expected_id is not None and form_id != expected_id:
         raise ValueError(f"{path.name}: form_id {form_id!r} does not match the file name")
+    if not isinstance(form_id, str) or not _NAME.match(form_id):
+        raise ValueError(f"{path.name}: form_id must be lower-case letters, digits and _")
     choices = {}
     for name, items in data.get("choices", {}).items():
         names = [c["name"] for c in items]
@@ -213,6 +270,13 @@ def load_form(path: Path) -> FormDef:
         constraints,
         definition,
     )
+
+
+@dataclass(frozen=True)
+class _Named:
+    """What the messages call the definition (a file name, or an uploaded workbook)."""
+
+    name: str
 
 
 def _field(row: dict, form_id: str, choices: dict, where: str) -> FieldDef:
@@ -250,7 +314,22 @@ def _field(row: dict, form_id: str, choices: dict, where: str) -> FieldDef:
         choices=choices.get(list_name, ()),
         calculation=parse_calculation(row["calculate"], where) if "calculate" in row else None,
         **_county_choice(row, choices.get(list_name, ()), where),
+        **_own_constraint(row, where),
     )
+
+
+def _own_constraint(row: dict, where: str) -> dict:
+    if "constraint" not in row:
+        return {}
+    try:
+        tree = parse(row["constraint"])
+    except XPathError as exc:
+        raise ValueError(f"{where}: constraint {exc}") from None
+    return {
+        "constraint": row["constraint"],
+        "check": tree,
+        "constraint_message": _lang_text(row.get("constraint_message"), where),
+    }
 
 
 def _county_choice(row: dict, choices: tuple[Choice, ...], where: str) -> dict:

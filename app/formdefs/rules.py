@@ -59,6 +59,7 @@ def rules_document(form_set: FormSet, schema: Schema, lang: str, today: date, tz
         "booleans": _boolean_words(sections),
         "estimable": _estimable(form_set, lang),
         "constraints": _constraints(form_set, lang),
+        "checks": _checks(form_set, lang),
         "sum_rule": SUM_RULE,
         "labels": _labels(form_set, lang),
     }
@@ -162,6 +163,22 @@ def _constraints(form_set: FormSet, lang: str) -> list[dict]:
                 }
             )
     return out
+
+
+def _checks(form_set: FormSet, lang: str) -> list[dict]:
+    """Each field's own constraint as its parsed tree, walked by static/js/xpath-eval.js as
+    app/formdefs/constraints.py `broken_checks` walks it."""
+    return [
+        {
+            "section": form.form_id,
+            "field": f.key,
+            "tree": f.check,
+            "message": f.constraint_message[lang],
+        }
+        for form in form_set.sections
+        for f in form.fields
+        if f.check
+    ]
 
 
 def _labels(form_set: FormSet, lang: str) -> list[list[str]]:

@@ -19,3 +19,7 @@ class PublishedForm(db.Model):
     # canonical JSON of the forms/ file
     definition: Mapped[str] = mapped_column(db.Text, nullable=False)
     published_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), nullable=False)
+    # "file": read from forms/ at start; "county": published from a workbook on the web or the
+    # CLI (issue 22). A county's latest version of a form wins over the file's.
+    origin: Mapped[str] = mapped_column(db.String(8), nullable=False, server_default="file")
+    published_by: Mapped[str | None] = mapped_column(db.String(64), nullable=True)

@@ -177,6 +177,14 @@
           c.message.replace("{limit}", c.limit_is_integer ? String(limit) : shownLimit(rules.sum_rule, limit)));
       }
     });
+    // Each field's own constraint: the server's parsed tree, walked by xpath-eval.js.
+    (rules.checks || []).forEach(function (c) {
+      var answers = sections[c.section];
+      if (!answers || answers[c.field] === undefined || answers[c.field] === null || !window.CunjianXPath) return;
+      if (!window.CunjianXPath.holds(c.tree, answers[c.field], answers, data, {})) {
+        add(errors, "sections." + c.section + "." + c.field, c.message);
+      }
+    });
     return errors;
   }
 

@@ -12,7 +12,8 @@ Two kinds of rule cannot be stated in OpenAPI 3.0 and are left out of the positi
 the rules between query parameters, which the operations' descriptions state and
 `breaks_query_rules` applies to the generated cases; and the inspection body's rules between
 answers from forms/*.json (e.g. the five straw routes cannot exceed the straw produced) and
-its date window, so the create and edit operations are held to the other checks only.
+its date window, so the create and edit operations are held to the other checks only; nor can
+an uploaded XLSForm workbook's content (issue 22).
 """
 
 import io
@@ -44,7 +45,14 @@ CHECKS = [
 ]
 # Bodies whose validity rests on rules between answers (see above), or on a village existing
 # (a problem is recorded against a real village: 422 "no such village" otherwise).
-CROSS_FIELD_BODIES = {"POST /inspections", "PUT /inspections/{inspection_id}", "POST /problems"}
+CROSS_FIELD_BODIES = {
+    "POST /inspections",
+    "PUT /inspections/{inspection_id}",
+    "POST /problems",
+    # a workbook's content (sheets, rows, XPath) is no more stateable in OpenAPI than the
+    # rules between answers: any binary `file` is valid to the document
+    "POST /forms/{form_id}/xlsform",
+}
 DIGITS = {"province": 6, "county": 6, "township": 9, "village": 12}
 
 

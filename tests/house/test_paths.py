@@ -61,6 +61,8 @@ def mention_exists(mention: str) -> bool:
         return any(ROOT.glob(re.sub(r"\*\*(?!/)", "**/*", mention)))
     if (ROOT / mention).exists() or (ROOT / f"{mention}.py").exists():
         return True
+    if mention.endswith(".html") and (ROOT / "app/templates" / mention).exists():
+        return True  # a template's name (`forms/index.html`) beside a top folder's
     folder, _, last = mention.rpartition("/")
     module, dot, _attribute = last.partition(".")
     return bool(dot) and not FILE_SUFFIX.search(last) and (ROOT / folder / f"{module}.py").exists()

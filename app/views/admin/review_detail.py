@@ -13,7 +13,7 @@ from app.accounts.policy import allow
 from app.clock import county_time
 from app.extensions import db
 from app.formdefs.display import answer_text
-from app.formdefs.registry import current_forms
+from app.formdefs.registry import forms_as_answered
 from app.i18n import current_lang
 from app.inspections.changes import ChangedSinceSeen, find_inspection, review_inspection
 from app.inspections.document import inspection_document
@@ -34,15 +34,16 @@ def review_one(inspection_id: int):
     inspection = find_inspection(g.actor, inspection_id)
     if inspection is None:
         abort(404)
-    forms = current_forms()
+    # shown with the labels of the versions it was answered under
+    form_set = forms_as_answered(inspection.form_versions)
     return render_template(
         "admin/review_one.html",
         inspection=inspection,
-        document=inspection_document(inspection, forms.form_set),
+        document=inspection_document(inspection, form_set),
         evidence=evidence(inspection),
         photos=photos_of(inspection),
         problems=problems_of_inspection(inspection.id),
-        form_set=forms.form_set,
+        form_set=form_set,
         answer_text=answer_text,
         lang=current_lang(),
         county_time=county_time,

@@ -13,6 +13,7 @@ from app.views.api import (  # noqa: F401
     routes_auth,
     routes_changes,
     routes_coefficients,
+    routes_forms,
     routes_geography,
     routes_inspections,
     routes_photos,

@@ -18,9 +18,16 @@ from werkzeug.routing import IntegerConverter
 from app.accounts.policy import allow
 from app.clock import county_today
 from app.formdefs.registry import current_forms
+from app.formdefs.xlsform_workbook import XLSX_MIMETYPE
 from app.inspections.photos import photo_sections
 from app.views import problem_schemas as schemas_problems
-from app.views.api import schemas, schemas_coefficients, schemas_offline, schemas_rollup
+from app.views.api import (
+    schemas,
+    schemas_coefficients,
+    schemas_forms,
+    schemas_offline,
+    schemas_rollup,
+)
 from app.views.api.blueprint import bp
 
 ERRORS = (400, 401, 403, 404, 405, 409, 413, 415, 429, 503)  # 503: a form changed in place
@@ -55,6 +62,7 @@ class PhotoList(Schema):
 
 
 IMAGE = "image"  # an answer that is the image file itself
+XLSX = "xlsx"  # an answer that is an XLSForm workbook
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 
@@ -66,6 +74,38 @@ def _ops():
         **_inspection_ops(),
         **_photo_ops(),
         **_problem_ops(),
+        **_form_ops(),
+    }
+
+
+def _form_ops():
+    """The forms as XLSForm workbooks (issue 22)."""
+    upload = {"multipart/form-data": schemas_forms.WorkbookUploadSchema}
+    return {
+        "api.list_forms": (
+            "Every form, its current version, title and every published version",
+            None,
+            None,
+            {200: schemas_forms.FormListSchema},
+        ),
+        "api.download_xlsform": (
+            "The current version of a form as an XLSForm workbook (.xlsx)",
+            None,
+            None,
+            {200: XLSX},
+        ),
+        "api.upload_xlsform": (
+            "Check an edited XLSForm workbook (publish=false: the changes in words) or publish "
+            "it as the form's next version (201); identical: 200 unchanged; 422: every error "
+            "with its sheet, row and column. County admins only.",
+            upload,
+            None,
+            {
+                200: schemas_forms.UploadAnswerSchema,
+                201: schemas_forms.UploadAnswerSchema,
+                422: schemas_forms.WorkbookErrorsSchema,
+            },
+        ),
     }
 
 
@@ -308,6 +348,7 @@ def _schema_name(schema) -> str:
         "app.views.api.schemas_offline",
         "app.views.problem_schemas",
         "app.views.api.schemas_coefficients",
+        "app.views.api.schemas_forms",
         __name__,
     )
     return name if cls.__module__ in answers else name + "Input"
@@ -331,8 +372,8 @@ def _operation(rule, summary, body, query, answers) -> dict:
         parameters.append({"in": "query", "schema": query})
     responses = {str(code): _json(schema) for code, schema in answers.items()}
     for code in ERRORS:
-        responses[str(code)] = _json("Error")
-    responses["422"] = _json("ValidationErrors")
+        responses.setdefault(str(code), _json("Error"))
+    responses.setdefault("422", _json("ValidationErrors"))
     operation = {"summary": summary, "parameters": parameters, "responses": responses}
     if rule.endpoint in QUERY_RULES:
         operation["description"] = QUERY_RULES[rule.endpoint]
@@ -350,9 +391,10 @@ def _operation(rule, summary, body, query, answers) -> dict:
 
 
 def _json(schema):
-    if schema == IMAGE:
+    if schema in (IMAGE, XLSX):
         binary = {"schema": {"type": "string", "format": "binary"}}
-        return {"description": "", "content": dict.fromkeys(IMAGE_TYPES, binary)}
+        types = IMAGE_TYPES if schema == IMAGE else (XLSX_MIMETYPE,)
+        return {"description": "", "content": dict.fromkeys(types, binary)}
     content = (
         {"application/json": {"schema": schema}} if schema is not None else {"application/json": {}}
     )

@@ -33,6 +33,7 @@ from app.views.inspect.rules_view import form_rules
 FORM_SCRIPTS = (
     "offline-shell",  # first: an offline form is filled in before the others look at it
     "inspect",
+    "xpath-eval",  # the constraint language (app/formdefs/xpath.py), before the rules use it
     "form-rules",
     "form-check",
     "calculate",
@@ -77,7 +78,10 @@ def _form_data(lang: str) -> tuple[str, bytes]:
     today = county_today()
     calculations = phone_definitions(current_forms().form_set, today, lang)
     coefficients = json.dumps(calculations["coefficients"], sort_keys=True)
-    key = (lang, today, id(current_forms()), coefficients)
+    # The forms' versions, not the object's id: a county's published version (issue 22) makes
+    # new forms in every worker, and a freed object's id can be reused.
+    versions = json.dumps(current_forms().form_set.versions, sort_keys=True)
+    key = (lang, today, versions, coefficients)
     cache = current_app.extensions.setdefault(_DATA_KEY, {})
     if key not in cache:
         if len(cache) > 8:  # yesterday's are no longer asked for

@@ -9,7 +9,7 @@ from app.accounts.access import village_or_abort
 from app.accounts.policy import allow
 from app.clock import county_today
 from app.formdefs.display import answer_text
-from app.formdefs.registry import current_forms
+from app.formdefs.registry import current_forms, forms_as_answered
 from app.i18n import current_lang
 from app.inspections.changes import find_inspection
 from app.inspections.document import inspection_document
@@ -68,11 +68,12 @@ def saved(inspection_id: int):
     inspection = find_inspection(g.actor, inspection_id)
     if inspection is None:
         abort(404)
-    document = inspection_document(inspection, current_forms().form_set)
+    form_set = forms_as_answered(inspection.form_versions)  # with the labels it was made under
+    document = inspection_document(inspection, form_set)
     return render_template(
         "inspect/saved.html",
         inspection=document,
-        form_set=current_forms().form_set,
+        form_set=form_set,
         answer_text=answer_text,
         **village_list(),  # where to go next
         photos=photos_by_inspection([inspection.id]).get(inspection.id, []),

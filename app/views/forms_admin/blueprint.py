@@ -1,0 +1,6 @@
+"""The `forms_admin` blueprint object, apart from the package so route modules import it
+without importing the package that imports them."""
+
+from flask import Blueprint
+
+bp = Blueprint("forms_admin", __name__)
