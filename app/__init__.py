@@ -56,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
     from app.views.coefficients_admin import bp as coefficients_admin_bp
     from app.views.dashboard import bp as dashboard_bp
     from app.views.inspect import bp as inspect_bp
+    from app.views import menu
     from app.views.maps import bp as maps_bp
     from app.views.offline import bp as offline_bp
     from app.views.people import bp as people_bp
@@ -74,3 +75,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp)
     app.register_blueprint(problems_web_bp)
     app.register_blueprint(coefficients_admin_bp)
+    menu.init_app(app)
