@@ -51,12 +51,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.views import menu
     from app.views.admin import bp as admin_bp
     from app.views.api import bp as api_bp
     from app.views.coefficients_admin import bp as coefficients_admin_bp
     from app.views.dashboard import bp as dashboard_bp
     from app.views.inspect import bp as inspect_bp
-    from app.views import menu
     from app.views.maps import bp as maps_bp
     from app.views.offline import bp as offline_bp
     from app.views.people import bp as people_bp
