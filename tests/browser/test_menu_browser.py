@@ -45,6 +45,27 @@ NOT_PAGES = {
     "offline.service_worker",
     "dashboard.bulletin_pdf",
 }
+# What each page must hold (WCAG 2.1.1 and the HTML rules axe and the validator check): every
+# box that scrolls sideways can be reached by keyboard and is named; a required single select
+# opens on an empty option; one <main>; an icon link.
+PAGE_FAULTS = """() => {
+  const faults = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const style = getComputedStyle(el);
+    if (!['auto', 'scroll'].includes(style.overflowX) || el.scrollWidth <= el.clientWidth) continue;
+    const named = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+    if (el.tabIndex < 0 || el.getAttribute('role') !== 'region' || !named)
+      faults.push('scrolls without keyboard: ' + el.outerHTML.slice(0, 80));
+  }
+  for (const select of document.querySelectorAll('select[required]:not([multiple])')) {
+    if (select.options.length && select.options[0].value !== '')
+      faults.push('required select opens on a value: ' + select.name);
+  }
+  if (document.querySelectorAll('main').length !== 1) faults.push('main elements: ' +
+    document.querySelectorAll('main').length);
+  if (!document.querySelector('link[rel=icon]')) faults.push('no icon link');
+  return faults;
+}"""
 LAYOUT_SHIFTS = """window.__shift = 0;
 new PerformanceObserver(list => { for (const e of list.getEntries()) {
   if (!e.hadRecentInput) window.__shift += e.value; } })
@@ -209,7 +230,9 @@ def test_no_page_of_any_role_is_wider_than_the_phone(chromium, site, username):
     context.set_default_timeout(20_000)
     page = context.new_page()
     sign_in(page, base, username)
-    too_wide = {}
+    not_found = []
+    page.on("response", lambda r: r.status == 404 and not_found.append(r.url))
+    too_wide, faults = {}, {}
     for url in urls:
         answer = page.goto(base + url)
         assert answer.status == 200, (username, url, answer.status)
@@ -217,5 +240,10 @@ def test_no_page_of_any_role_is_wider_than_the_phone(chromium, site, username):
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 360:
             too_wide[url] = width
+        found = page.evaluate(PAGE_FAULTS)
+        if found:
+            faults[url] = found
     context.close()
     assert too_wide == {}, username
+    assert faults == {}, username
+    assert not_found == [], username  # no missing icon (or anything else) on any page
