@@ -247,3 +247,28 @@ def test_no_page_of_any_role_is_wider_than_the_phone(chromium, site, username):
     assert too_wide == {}, username
     assert faults == {}, username
     assert not_found == [], username  # no missing icon (or anything else) on any page
+
+
+CHOICE_BOXES = """() => Array.from(document.querySelectorAll(
+    'main input[type=checkbox], main input[type=radio]')).map(box => {
+  const own = box.getBoundingClientRect(), label = box.closest('label').getBoundingClientRect();
+  return {name: box.name, width: own.width, labelHeight: label.height,
+          inline: own.top >= label.top && own.bottom <= label.bottom && label.width > own.width};
+})"""
+
+
+def test_check_boxes_and_radios_are_normal_size_beside_their_label(chromium, site):
+    _app, base, _ids = site
+    context = chromium.new_context(**PHONE)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    sign_in(page, base, "zhao")
+    seen = []
+    for path in ("/admin/settings", "/admin/coefficients"):
+        page.goto(base + path)
+        seen += page.evaluate(CHOICE_BOXES)
+    context.close()
+    assert len(seen) >= 4
+    for box in seen:
+        assert 16 <= box["width"] <= 24, box  # not stretched across the screen
+        assert box["inline"] and box["labelHeight"] <= 72, box  # on its label's line
