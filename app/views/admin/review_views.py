@@ -63,9 +63,9 @@ def _queue_query() -> dict:
 def _render_queue(error: str | None = None):
     query = _queue_query() if request.method == "GET" else {"page": 1}
     townships = townships_in_scope()
-    township = _one(townships, query.get("township"), "township")
+    township = _one(townships, query.get("township"))
     villages = villages_in_scope(township)
-    village = _one(villages, query.get("village"), "village")
+    village = _one(villages, query.get("village"))
     wanted = QueueFilter(
         township_id=township.id if township else None,
         status=query.get("status"),
@@ -90,14 +90,14 @@ def _render_queue(error: str | None = None):
     )
 
 
-def _one(units, code: str | None, what: str):
+def _one(units, code: str | None):
     """The unit of `units` with `code`; 404 for a code outside the list (not the actor's)."""
     if code is None:
         return None
     for unit in units:
         if unit.code == code:
             return unit
-    abort(404, f"no {what} {code}")
+    abort(404)
 
 
 @bp.post("/review/<int:inspection_id>/<any(approve, return):action>")
