@@ -51,6 +51,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.views import menu
     from app.views.admin import bp as admin_bp
     from app.views.api import bp as api_bp
     from app.views.coefficients_admin import bp as coefficients_admin_bp
@@ -76,3 +77,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(problems_web_bp)
     app.register_blueprint(coefficients_admin_bp)
     app.register_blueprint(forms_admin_bp)
+    menu.init_app(app)

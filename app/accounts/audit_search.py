@@ -2,6 +2,9 @@
 written by app/accounts/audit.py and never changed."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 from app.extensions import db
 from app.models import AuditEvent
@@ -17,7 +20,7 @@ EXACT_FILTERS = (
 
 def audit_page(query: dict, page: int, page_size: int) -> tuple[list[AuditEvent], bool]:
     """Page `page` (from 1) of the events matching `query` (action, actor, object_type,
-    object_id; since and until as dates, both days included), and whether more follow."""
+    object_id; since and until as the county's days, both included), and whether more follow."""
     statement = db.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     for name, column in EXACT_FILTERS:
         if name in query:
@@ -35,4 +38,6 @@ def audit_page(query: dict, page: int, page_size: int) -> tuple[list[AuditEvent]
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time(), UTC)
+    """The county's midnight opening `day` (the page shows the county's times), in UTC."""
+    zone = ZoneInfo(current_app.config["COUNTY_TIMEZONE"])
+    return datetime.combine(day, time(), zone).astimezone(UTC)

@@ -2,7 +2,10 @@
 (public data), villages within the reader's scope (app/accounts/access.py), and the names the
 exports put beside codes."""
 
+from flask import g
+
 from app.accounts.access import limit_to_scope
+from app.accounts.policy import scope_of
 from app.extensions import db
 from app.models import County, Township, Village
 
@@ -99,3 +102,24 @@ def village_names(village_ids) -> list[tuple[int, str, str, str]]:
         .order_by(Village.code)
     )
     return db.session.execute(statement).all()
+
+
+def townships_in_scope() -> list[Township]:
+    """The townships a reader may choose among (the review queue's filter): those of their
+    county or of the whole deployment; none for a township role, whose scope is one township."""
+    if scope_of(g.actor).level == "township":
+        return []
+    statement = limit_to_scope(db.select(Township), Township.id).order_by(Township.code)
+    return db.session.execute(statement).scalars().all()
+
+
+def villages_in_scope(township: Township | None) -> list[Village]:
+    """The villages a reader may choose among: `township`'s, or with none chosen a township
+    role's own; none otherwise (a county's hundreds make no list to pick from)."""
+    if township is not None:
+        statement = db.select(Village).where(Village.township_id == township.id)
+    elif scope_of(g.actor).level == "township":
+        statement = limit_to_scope(db.select(Village))
+    else:
+        return []
+    return db.session.execute(statement.order_by(Village.code)).scalars().all()

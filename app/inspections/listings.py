@@ -1,43 +1,13 @@
-"""The inspections as the pages list them: the review queue and the GPS flags within the actor's
-scope (app/accounts/access.py), a village's inspections and a township's latest per village,
-and whether a period holds demo inspections (the dashboard's banner)."""
-
-from sqlalchemy.orm import joinedload, selectinload
+"""The inspections as the pages list them: the GPS flags within the actor's scope
+(app/accounts/access.py), a village's inspections and a township's latest per village, and
+whether a period holds demo inspections (the dashboard's banner). The review queue is
+app/inspections/review_queue.py."""
 
 from app.accounts.access import limit_to_scope
 from app.extensions import db
 from app.inspections.changes import live
-from app.inspections.review import REVIEWABLE
 from app.models import Inspection, InspectionFlag, Township, Village
 from app.periods import parse_period
-
-
-def waiting_for_review(limit: int) -> tuple[list[Inspection], int]:
-    """The oldest `limit` inspections waiting for review (with their village, township,
-    inspector, flags and revisions loaded) and how many wait in all."""
-    statement = (
-        db.select(Inspection)
-        .join(Inspection.village)
-        .where(live(), Inspection.status.in_(sorted(REVIEWABLE)))
-        .order_by(Inspection.created_at, Inspection.id)
-        .limit(limit)
-        .options(
-            joinedload(Inspection.village).joinedload(Village.township),
-            joinedload(Inspection.inspector),
-            selectinload(Inspection.flags),
-            selectinload(Inspection.revisions),
-        )
-    )
-    waiting = db.session.execute(limit_to_scope(statement)).scalars().all()
-    total = db.session.scalar(
-        limit_to_scope(
-            db.select(db.func.count())
-            .select_from(Inspection)
-            .join(Inspection.village)
-            .where(live(), Inspection.status.in_(sorted(REVIEWABLE)))
-        )
-    )
-    return waiting, total
 
 
 def flagged(limit: int) -> list:

@@ -14,3 +14,11 @@ ZONE_LABELS = {
 def zone_text(zone: str) -> str:
     """ "plain/mountain" → "平原/山区"."""
     return "/".join(str(ZONE_LABELS.get(z, z)) for z in zone.split("/") if z)
+
+
+def with_placeholder(choices: list) -> list:
+    """A required select's choices after an empty first option (「请选择」): HTML requires a
+    required single select to open on an empty option, and nothing is chosen by default."""
+    from wtforms.fields.choices import SelectChoice
+
+    return [SelectChoice("", _l("Choose…")), *choices]

@@ -70,7 +70,7 @@ def test_an_admin_adds_and_deactivates_an_inspector_on_a_phone(people_server, ch
     try:
         admin, phone = admin_context.new_page(), phone_context.new_page()
         sign_in(admin, url, *ADMIN)
-        submit(admin, "text=人员管理")
+        submit(admin, "#home-menu >> text=人员管理")  # the home page lists the menu
         submit(admin, "text=添加人员")
         assert fits(admin)
         admin.fill("#username", "zhao")

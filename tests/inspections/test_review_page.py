@@ -154,13 +154,16 @@ def test_the_batch_approves_only_clean_inspections(seeded, make_user, auth_heade
     assert approvals == 2  # the August one in the set-up, and the clean one
 
 
-def test_the_queue_shows_the_oldest_25_and_how_many_more_wait(seeded, make_user, auth_headers):
+def test_the_queue_shows_the_newest_20_and_pages_to_the_rest(seeded, make_user, auth_headers):
     world = make_world(seeded, make_user)
     h = auth_headers(world.users["inspector"], lang="en")
     client = seeded.test_client()
     ids = [_post(client, h, world.village, f"2026-10-{day:02d}")["id"] for day in range(1, 28)]
-    queue = sign_in(seeded, "lead").get("/review").get_data(as_text=True)
-    assert re.findall(r'<section class="review" id="inspection-(\d+)"', queue) == [
-        str(i) for i in ids[:25]
-    ]
-    assert "另有 2 份检查在这些之后等待审核" in queue
+    lead = sign_in(seeded, "lead")
+    queue = lead.get("/review").get_data(as_text=True)
+    shown = re.findall(r'<section class="review" id="inspection-(\d+)"', queue)
+    assert shown == [str(i) for i in reversed(ids[7:])]  # the 20 sent last, newest first
+    assert "共 27 份待审核，最新的在前 · 第 1 / 2 页" in queue and "另有" not in queue
+    rest = lead.get("/review?page=2").get_data(as_text=True)
+    shown = re.findall(r'<section class="review" id="inspection-(\d+)"', rest)
+    assert shown == [str(i) for i in reversed(ids[:7])]

@@ -5,19 +5,21 @@ CSRF tokens; the same state machine and audit as the API (app/inspections/change
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from app.accounts.policy import allow
 from app.clock import county_time
 from app.extensions import db
+from app.geography.listings import townships_in_scope, villages_in_scope
 from app.inspections.changes import ChangedSinceSeen, find_inspection, review_inspection
-from app.inspections.listings import waiting_for_review
-from app.inspections.review import COMMENT_MAX, OwnInspection, TransitionRefused
+from app.inspections.review import COMMENT_MAX, REVIEWABLE, OwnInspection, TransitionRefused
+from app.inspections.review_queue import PAGE_SIZE, QueueFilter, review_page
 from app.rollups.review_evidence import evidence
 from app.views.admin.blueprint import bp
 
-# Each row reads its evidence (its previous inspection and two small village-scoped roll-ups: about
-# five queries a row): the oldest 25 are shown, with how many more wait behind them.
-QUEUE_MAX = 25
+# Each row reads its evidence (its previous inspection and the village's figures: about four
+# statements a row), so a page is kept short; the filters, search and paging reach the rest.
+QUEUE_PAGE_SIZE = PAGE_SIZE
 
 
 def seen_revision(form, key: str = "revision") -> int | None:
@@ -26,23 +28,76 @@ def seen_revision(form, key: str = "revision") -> int | None:
     return int(value) if value.isdigit() and int(value) > 0 else None
 
 
+class QueueQuerySchema(Schema):
+    """The queue's filters as the page's GET form sends them (codes, not ids)."""
+
+    class Meta:
+        unknown = EXCLUDE  # the language switch and the like ride along
+
+    township = fields.String(validate=validate.Length(max=16))
+    status = fields.String(validate=validate.OneOf(sorted(REVIEWABLE)))
+    village = fields.String(validate=validate.Length(max=16))
+    since = fields.Date()
+    until = fields.Date()
+    q = fields.String(validate=validate.Length(max=64))
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
+
+
+queue_query_schema = QueueQuerySchema()
+
+
 @bp.get("/review")
 @allow("inspection.review")
 def review_queue():
     return _render_queue()
 
 
+def _queue_query() -> dict:
+    raw = {k: v.strip() for k, v in request.args.items() if v.strip()}
+    try:
+        return queue_query_schema.load(raw)
+    except ValidationError:
+        abort(400)
+
+
 def _render_queue(error: str | None = None):
-    waiting, total = waiting_for_review(QUEUE_MAX)
+    query = _queue_query() if request.method == "GET" else {"page": 1}
+    townships = townships_in_scope()
+    township = _one(townships, query.get("township"))
+    villages = villages_in_scope(township)
+    village = _one(villages, query.get("village"))
+    wanted = QueueFilter(
+        township_id=township.id if township else None,
+        status=query.get("status"),
+        village_id=village.id if village else None,
+        since=query.get("since"),
+        until=query.get("until"),
+        search=query.get("q"),
+    )
+    found = review_page(wanted, query["page"], QUEUE_PAGE_SIZE)
     memo: dict = {}
     return render_template(
         "admin/review.html",
-        waiting=[(i, evidence(i, memo)) for i in waiting],
-        more=total - len(waiting),
+        waiting=[(i, evidence(i, memo)) for i in found.rows],
+        found=found,
+        query={k: v for k, v in request.args.items() if k != "page" and v.strip()},
+        townships=townships,
+        villages=villages,
+        statuses=sorted(REVIEWABLE, reverse=True),
         error=error,
         comment_max=COMMENT_MAX,
         county_time=county_time,
     )
+
+
+def _one(units, code: str | None):
+    """The unit of `units` with `code`; 404 for a code outside the list (not the actor's)."""
+    if code is None:
+        return None
+    for unit in units:
+        if unit.code == code:
+            return unit
+    abort(404)
 
 
 @bp.post("/review/<int:inspection_id>/<any(approve, return):action>")

@@ -26,6 +26,7 @@ from app.i18n import current_lang
 from app.models.coefficients import GRADES
 from app.settings import count_basis, count_basis_fields, set_count_basis
 from app.views.coefficients_admin.blueprint import bp
+from app.views.labels import with_placeholder
 
 GRADE_LABELS = {
     "A": _l("A: two independent sources agree"),
@@ -42,7 +43,7 @@ class EditionForm(FlaskForm):
     applies_from = DateField(_l("Applies from"), validators=[DataRequired()])
     grade = SelectField(
         _l("Confidence"),
-        choices=[SelectChoice(k, GRADE_LABELS[k]) for k in GRADES],
+        choices=with_placeholder([SelectChoice(k, GRADE_LABELS[k]) for k in GRADES]),
         validators=[DataRequired()],
     )
     scope = StringField(_l("Scope"), validators=[Length(max=200)])
@@ -76,7 +77,9 @@ def manage_coefficients():
     rows = history()
     form = EditionForm()
     labels = {r.key: r.label_zh if current_lang() == "zh" else r.label_en for r in rows}
-    form.key.choices = [SelectChoice(k, f"{k} · {label}") for k, label in sorted(labels.items())]
+    form.key.choices = with_placeholder(
+        [SelectChoice(k, f"{k} · {label}") for k, label in sorted(labels.items())]
+    )
     if form.validate_on_submit():
         row = add_edition(
             form.key.data,

@@ -6,7 +6,7 @@ from flask import abort, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from app.accounts.access import village_or_abort
-from app.accounts.policy import allow
+from app.accounts.policy import allow, permitted
 from app.clock import county_today
 from app.formdefs.display import answer_text
 from app.formdefs.registry import current_forms, forms_as_answered
@@ -17,6 +17,8 @@ from app.inspections.orientation import returned_to, village_list
 from app.inspections.photo_thumbs import photos_by_inspection
 from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
 from app.models import Inspection
+from app.problems.ledger import FIX_REPORTED
+from app.problems.queries import problems_for
 from app.views.error_shape import flatten
 from app.views.inspect.blueprint import bp
 from app.views.inspect.formdata import errors_by_input, payload_from_form
@@ -25,9 +27,18 @@ from app.views.inspect.formdata import errors_by_input, payload_from_form
 @bp.get("/")
 @allow("inspection.create")
 def choose_village():
+    """The inspector's home: the day's tasks (villages not inspected this quarter, what was
+    returned, the re-checks due, recording a problem), the phone's queue, the village list."""
     # What a lead sent back to this inspector, with the comment saying what to fix.
     returned = returned_to(g.actor.id)
-    return render_template("inspect/choose.html", returned=returned, **village_list())
+    listing = village_list()
+    due = sum(1 for state in listing["states"].values() if state == "not_inspected")
+    rechecks = 0
+    if permitted(g.actor, "problem.recheck"):
+        rechecks = len(problems_for(g.actor, county_today(), status=FIX_REPORTED, limit=None))
+    return render_template(
+        "inspect/choose.html", returned=returned, due=due, rechecks=rechecks, **listing
+    )
 
 
 @bp.get("/<village_code>")

@@ -22,6 +22,7 @@ from app.accounts.people import (
 )
 from app.accounts.placements import placement_options, placement_rows
 from app.accounts.policy import allow, scope_of
+from app.clock import county_time
 from app.extensions import db
 from app.i18n import current_lang
 from app.models import User
@@ -92,7 +93,9 @@ def _one_time_password_page(user: User, password: str, created: bool):
 @allow("people.manage")
 def list_people():
     people = managed_people(g.actor)
-    return render_template("people/list.html", people=people, roles=ROLE_LABELS)
+    return render_template(
+        "people/list.html", people=people, roles=ROLE_LABELS, county_time=county_time
+    )
 
 
 @bp.route("/admin/people/new", methods=["GET", "POST"])

@@ -108,7 +108,7 @@ def export_ledger(fmt: str):
             p.deadline.isoformat(),
             _(p.status),
             _("Yes") if ledger.is_overdue(p.status, p.deadline, today) else _("No"),
-            p.created_by.username,
+            p.created_by.display_name or p.created_by.username,
             county_time(p.created_at),
             county_time(p.closed_at),
         ]

@@ -17,13 +17,14 @@ from wtforms.validators import (
 
 from app.accounts.audit import record
 from app.accounts.policy import allow
-from app.clock import county_today
+from app.clock import county_time, county_today
 from app.extensions import db
 from app.formdefs.registry import current_forms
 from app.i18n import current_lang
 from app.periods import parse_period, quarter_of
 from app.rollups.target_path import TargetPath
 from app.rollups.targets import TARGET_ZONES, add_target, history, targets_at
+from app.views.labels import with_placeholder
 from app.views.targets_admin.blueprint import bp
 
 ZONE_LABELS = {
@@ -38,7 +39,7 @@ class TargetForm(FlaskForm):
     indicator = SelectField(_l("Indicator of the target"), validators=[DataRequired()])
     zone = SelectField(
         _l("Target zone"),
-        choices=[SelectChoice(z, ZONE_LABELS[z]) for z in TARGET_ZONES],
+        choices=with_placeholder([SelectChoice(z, ZONE_LABELS[z]) for z in TARGET_ZONES]),
         validators=[DataRequired()],
     )
     value_percent = DecimalField(
@@ -99,7 +100,9 @@ def manage_targets():
     indicators = current_forms().indicators
     lang = current_lang()
     form = TargetForm()
-    form.indicator.choices = [SelectChoice(i.key, i.label[lang]) for i in indicators]
+    form.indicator.choices = with_placeholder(
+        [SelectChoice(i.key, i.label[lang]) for i in indicators]
+    )
     if form.validate_on_submit():
         row = add_target(
             form.indicator.data,
@@ -132,5 +135,6 @@ def manage_targets():
         current=current,
         labels={i.key: i.label[lang] for i in indicators},
         zone_labels=ZONE_LABELS,
+        county_time=county_time,
         today=county_today(),
     ), 422 if form.errors else 200

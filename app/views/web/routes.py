@@ -28,6 +28,13 @@ def health():
     return {"status": "ok"}
 
 
+@bp.get("/favicon.ico")
+@allow("public")
+def favicon():
+    # Asked for by browsers on pages that name no icon (a PDF, a JSON answer): never a 404.
+    return redirect(url_for("static", filename="img/favicon.svg"), code=301)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @allow("public")
 def login():
