@@ -13,7 +13,6 @@ from sqlalchemy.orm import contains_eager, joinedload
 from app.accounts.policy import scope_of
 from app.extensions import db
 from app.models import Problem, Township, Village
-from app.periods import parse_period
 from app.problems import ledger
 from app.problems.categories import label
 
@@ -171,10 +170,3 @@ def photo_document(photo) -> dict:
         "url": url_for("api.problem_photo_file", photo_id=photo.id),
         "created_at": photo.created_at,
     }
-
-
-def counts_for_period(actor, period_code: str, today: date, zone: str) -> dict:
-    """The dashboard's table: counts per township, "closed" meaning closed within the period
-    (county dates), "open" and "overdue" as of today."""
-    period = parse_period(period_code)
-    return counts_by_township(actor, today, *utc_bounds(period.start, period.end, zone))

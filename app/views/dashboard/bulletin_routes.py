@@ -13,9 +13,9 @@ from flask import Response, abort, current_app, g, render_template, request
 
 from app.accounts.access import county_or_abort, home_county, township_or_abort
 from app.accounts.policy import allow
-from app.clock import county_today
+from app.clock import county_now, county_today
 from app.i18n import current_lang
-from app.problems.queries import counts_for_period
+from app.problems.as_of import counts_at_period_end
 from app.rollups.status_labels import status_labels
 from app.settings import reports_scope_approved_only
 from app.views.dashboard.blueprint import bp
@@ -58,8 +58,8 @@ def _bulletin():
 def _problems(township) -> list[dict]:
     """The ledger's counts per township for the bulletin (open and overdue today, closed in the
     period), the same as the county page's table; one township's row in its own bulletin."""
-    counts = counts_for_period(
-        g.actor, chosen_period(), county_today(), current_app.config["COUNTY_TIMEZONE"]
+    counts = counts_at_period_end(
+        g.actor, chosen_period(), county_now(), current_app.config["COUNTY_TIMEZONE"]
     )
     rows = [{"code": code, **c} for code, c in counts.items()]
     return [r for r in rows if township is None or r["code"] == township.code]

@@ -13,12 +13,12 @@ from app.accounts.access import (
     village_or_abort,
 )
 from app.accounts.policy import allow, permitted
-from app.clock import county_today
+from app.clock import county_now
 from app.formdefs.registry import current_forms
 from app.inspections.document import inspection_document
 from app.inspections.listings import has_demo_inspections, latest_by_village, village_inspections
 from app.inspections.photo_thumbs import photos_by_inspection
-from app.problems.queries import counts_for_period
+from app.problems.as_of import counts_at_period_end
 from app.rollups import reports
 from app.rollups.estimated_shares import estimated_shares
 from app.rollups.status_labels import status_labels
@@ -110,8 +110,8 @@ def county(code: str | None = None):
         township_of=township_code_of,
         scope=township,
         demo=has_demo_inspections(period, county_id=county_row.id),
-        problem_counts=counts_for_period(
-            g.actor, period, county_today(), current_app.config["COUNTY_TIMEZONE"]
+        problem_counts=counts_at_period_end(
+            g.actor, period, county_now(), current_app.config["COUNTY_TIMEZONE"]
         ),
         estimated=_estimated(period, ("county", county_row.id)),
         estimated_scope={"county": county_row.code},
