@@ -15,9 +15,11 @@ from app.accounts.access import (
 from app.accounts.policy import allow, permitted
 from app.clock import county_now
 from app.formdefs.registry import current_forms
+from app.i18n import current_lang
 from app.inspections.document import inspection_document
 from app.inspections.listings import has_demo_inspections, latest_by_village, village_inspections
 from app.inspections.photo_thumbs import photos_by_inspection
+from app.periods import period_name
 from app.problems.as_of import counts_at_period_end
 from app.rollups import reports
 from app.rollups.estimated_shares import estimated_shares
@@ -43,7 +45,8 @@ def _sorting() -> tuple[str, bool]:
 def _trend_lines(level: str, code: str, unit, period: str) -> dict[str, Markup]:
     """One sparkline per indicator over the last eight quarters, from reports.trend."""
     quarters = trend_quarters(period, current_quarter())
-    lines = {}
+    lines, lang = {}, current_lang()
+    span = f"{period_name(quarters[0], lang)}–{period_name(quarters[-1], lang)}"
     for info in indicator_infos():
         points = reports.trend(info.key, level, code, quarters)
         target = unit.indicators[info.key].target if info.key in unit.indicators else None
@@ -51,7 +54,7 @@ def _trend_lines(level: str, code: str, unit, period: str) -> dict[str, Markup]:
             sparkline(
                 [(q, r.rate) for q, r in points],
                 target=target,
-                title=f"{info.label} {quarters[0]}–{quarters[-1]}",
+                title=f"{info.label} {span}",
             )
         )
     return lines
