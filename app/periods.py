@@ -70,3 +70,11 @@ def period_name(code: str, lang: str = "zh") -> str:
     if lang == "zh":
         return f"{year}年第{QUARTER_NUMERALS[quarter - 1]}季度"
     return f"{year} Q{quarter}"
+
+
+def previous_period(code: str) -> str:
+    """The period before: the quarter before a quarter, the year before a year."""
+    period = parse_period(code)
+    if period.is_quarter:
+        return previous_quarters(period.code, 2)[0]
+    return str(period.start.year - 1)
