@@ -97,8 +97,8 @@ def rows(
         row += [unit.villages_reported, unit.villages_total]
         for key, _label in indicators:
             result = unit.indicators.get(key)
-            if result is None:
-                row += [None, None, None, None, words.status_labels.get("no_data", "")]
+            if result is None:  # the indicator does not count this unit's kind: no figure
+                row += [None, None, None, None, words.status_labels.get("not_counted", "")]
                 continue
             row += [
                 figures.amount(result.numerator),
