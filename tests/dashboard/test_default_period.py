@@ -73,3 +73,15 @@ def test_the_map_opens_on_the_last_complete_quarter(scenario, client):
     login(client, "viewer")
     html = client.get("/map").get_data(as_text=True)
     assert '<option value="2026Q3" selected>2026年第三季度</option>' in html
+
+
+def test_an_empty_dashboard_says_how_to_load_the_demo_data(seeded, client):
+    """Issue 20, finding 17: no inspection stored at all → the command, once there is one → no
+    hint."""
+    login(client, "viewer")
+    hint = "想先用演示数据看看，请在服务器上运行：.venv/bin/flask --app wsgi demo-data"
+    assert hint in client.get("/dashboard/").get_data(as_text=True)
+    inspector = sc.quick_user(seeded, "inspector", township=sc.YONGAN, username="wang")
+    sc.build(seeded, inspector)
+    html = client.get("/dashboard/").get_data(as_text=True)
+    assert 'id="empty-hint"' not in html

@@ -4,11 +4,11 @@ from flask import g, redirect, render_template, request, url_for
 
 from app.accounts.audit import record
 from app.accounts.policy import allow
+from app.bulletin_head import KEYS as HEAD_KEYS
+from app.bulletin_head import clean
 from app.extensions import db
 from app.settings import get_setting, reports_scope_approved_only, set_setting
 from app.views.admin.blueprint import bp
-from app.views.dashboard.bulletin_head import KEYS as HEAD_KEYS
-from app.views.dashboard.bulletin_head import clean
 
 
 @bp.get("/admin/settings")

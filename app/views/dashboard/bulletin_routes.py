@@ -13,6 +13,7 @@ from flask import Response, abort, current_app, g, render_template, request
 
 from app.accounts.access import county_or_abort, home_county, township_or_abort
 from app.accounts.policy import allow
+from app.bulletin_head import bulletin_head
 from app.clock import county_now, county_today
 from app.i18n import current_lang
 from app.problems.as_of import counts_at_period_end
@@ -21,7 +22,6 @@ from app.views.dashboard import bulletin_words
 from app.views.dashboard.blueprint import bp
 from app.views.dashboard.bulletin import build
 from app.views.dashboard.bulletin_cache import RETRY_AFTER_S, Busy, cached_pdf
-from app.views.dashboard.bulletin_head import bulletin_head
 from app.views.dashboard.context import chosen_period, indicator_infos, own_township, periods
 from app.views.error_shape import error_response
 from app.views.labels import zone_text

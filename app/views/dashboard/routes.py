@@ -14,6 +14,7 @@ from app.accounts.access import (
 )
 from app.accounts.policy import allow, permitted
 from app.clock import county_now
+from app.demo.hint import CLEAR_COMMAND, DEMO_COMMAND, nothing_recorded
 from app.formdefs.registry import current_forms
 from app.i18n import current_lang
 from app.inspections.document import inspection_document
@@ -75,6 +76,8 @@ def _page(template: str, **context):
         approved_only=reports_scope_approved_only(),
         province_home=home_county() is None,
         summary_stale=g.actor.role == "county_admin" and reports.summary_freshness() == "stale",
+        nothing_recorded=nothing_recorded(),
+        demo_commands=(DEMO_COMMAND, CLEAR_COMMAND),
         **context,
     )
 
