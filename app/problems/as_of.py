@@ -10,7 +10,7 @@ so "the state at T" is the last step taken before T. Overdue is the ledger's rul
 overdue in Q3, one of 09-29 is. For the unfinished quarter the moment is now and the day today.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func
@@ -24,14 +24,17 @@ from app.problems.queries import scoped, utc_bounds
 
 def as_of(period_code: str, now: datetime, zone: str) -> tuple[datetime, datetime, date]:
     """(the period's first instant, the moment its state is read at, the county day overdue is
-    judged on): the period's end, or `now` while the period is not over."""
+    judged on): the period's end, or `now` while the period is not over. Steps taken before the
+    moment count; the period's end is 00:00 of the next county day."""
     period = parse_period(period_code)
     start, end = utc_bounds(period.start, period.end, zone)
     now = now.astimezone(UTC)
     if now >= end:
         return start, end, period.end
     today = now.astimezone(ZoneInfo(zone)).date()
-    return start, max(now, start), min(max(today, period.start), period.end)
+    # steps are read before the moment (exclusive), so a step taken this very instant counts
+    moment = max(now + timedelta(microseconds=1), start)
+    return start, moment, min(max(today, period.start), period.end)
 
 
 def counts_at_period_end(actor, period_code: str, now: datetime, zone: str) -> dict:
