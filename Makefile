@@ -4,6 +4,10 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 8000
 WORKERS ?= 4
+# The address gunicorn listens on: loopback by default, so only this machine (and an nginx in
+# front of it, docs/deployment.md) reaches it; HOST=0.0.0.0 to listen on every address (a trial
+# on the office network), or one address of this machine's.
+HOST ?= 127.0.0.1
 
 .PHONY: run test install install-test translations migrate seed bench lint format clean system-packages
 
@@ -40,7 +44,7 @@ seed: migrate
 
 run: seed
 	$(FLASK) ensure-admin
-	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind 0.0.0.0:$(PORT) --access-logfile - wsgi:app
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 test: install-test
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -48,3 +48,33 @@ def previous_quarters(code: str, count: int) -> list[str]:
     year, q = period.start.year, (period.start.month - 1) // 3 + 1
     index = year * 4 + q - 1
     return [f"{i // 4}Q{i % 4 + 1}" for i in range(index - count + 1, index + 1)]
+
+
+def last_complete_quarter(day: date) -> str:
+    """The latest quarter that has ended by `day`: what the dashboard and the bulletin open on,
+    since the quarter under way has too few inspections to judge anything (数据不足)."""
+    return previous_quarters(quarter_of(day), 2)[0]
+
+
+QUARTER_NUMERALS = "一二三四"
+
+
+def period_name(code: str, lang: str = "zh") -> str:
+    """A period as a reader names it: `2026Q3` → 2026年第三季度 (2026 Q3 in English), `2026` →
+    2026年 (2026). Codes stay in URLs and file names; people read names."""
+    period = parse_period(code)
+    year = period.start.year
+    if not period.is_quarter:
+        return f"{year}年" if lang == "zh" else str(year)
+    quarter = (period.start.month - 1) // 3 + 1
+    if lang == "zh":
+        return f"{year}年第{QUARTER_NUMERALS[quarter - 1]}季度"
+    return f"{year} Q{quarter}"
+
+
+def previous_period(code: str) -> str:
+    """The period before: the quarter before a quarter, the year before a year."""
+    period = parse_period(code)
+    if period.is_quarter:
+        return previous_quarters(period.code, 2)[0]
+    return str(period.start.year - 1)

@@ -18,6 +18,12 @@ DEFAULTS = {
     "reports.approved_only": False,
     # a figure from fewer than this share of its units reads 数据不足 (app/rollups/coverage.py)
     "reports.coverage_threshold": 0.8,
+    # the quarterly bulletin's head (app/bulletin_head.py): the issuing office
+    # ("" → the county's name), the document number with {year} and {quarter} (1–4) filled in,
+    # and the date line ("" → the day it is printed, county time)
+    "bulletin.issuer": "",
+    "bulletin.number": "〔{year}〕{quarter}号",
+    "bulletin.date_line": "",
 }
 
 

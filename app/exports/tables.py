@@ -29,6 +29,13 @@ UTF8_BOM = b"\xef\xbb\xbf"
 CSV_ROWS_PER_CHUNK = 200  # ~40 KB of a village table: small chunks, few writes to the socket
 FROZEN_COLUMNS_AND_ROWS = (2, 1)  # code and name, and the header: the pane frozen at C2
 
+# The Content-Type of each format, whole: sent as `content_type=` (as is), never `mimetype=`,
+# to which Werkzeug adds "; charset=utf-8" a second time for a text type.
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
 
 @dataclass(frozen=True)
 class Words:
@@ -97,8 +104,8 @@ def rows(
         row += [unit.villages_reported, unit.villages_total]
         for key, _label in indicators:
             result = unit.indicators.get(key)
-            if result is None:
-                row += [None, None, None, None, words.status_labels.get("no_data", "")]
+            if result is None:  # the indicator does not count this unit's kind: no figure
+                row += [None, None, None, None, words.status_labels.get("not_counted", "")]
                 continue
             row += [
                 figures.amount(result.numerator),

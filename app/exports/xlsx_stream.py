@@ -4,10 +4,12 @@ An XLSX is a zip of XML parts. A zip's directory comes last, but each member can
 without knowing its size beforehand (a "data descriptor" after the data carries the sizes), and
 Python's zipfile does so when its output cannot seek. So the workbook goes out in order: the
 small fixed parts first (content types, relationships, workbook, styles), before the caller's
-rows are asked for; then the sheet's XML a row at a time as the rows come; then the directory.
-Nothing here grows with the number of rows: a batch of row XML, the compressor's window, one
-chunk of output and a bounded cache of text cells at most. Every part carries zipfile's default
-date (1980-01-01), so the same table always gives the same bytes.
+rows are asked for; then the sheet; then the directory. The sheet opens with its <dimension>
+(the used range, A1:N214), which needs the row count, so its rows are gathered first in a
+spooled temporary file (memory up to SPOOL_BYTES, then disk) and then sent in chunks. Nothing
+held in memory grows with the number of rows: a batch of row XML, the spool's bounded buffer, the
+compressor's window, one chunk of output and a bounded cache of text cells. Every part carries
+zipfile's default date (1980-01-01), so the same table always gives the same bytes.
 
 Pure (no Flask, no database, no openpyxl): values in, bytes out. Text goes in as inline strings
 (no shared-string table, which would have to be complete before the sheet), numbers as numbers.
@@ -17,6 +19,7 @@ surrogates) are dropped, so odd input cannot make a file Excel refuses to open.
 
 import math
 import re
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -26,6 +29,10 @@ ROW_XML_BATCH = 32 * 1024  # characters of sheet XML handed to the compressor at
 TEXT_CACHE_SIZE = 1024  # distinct texts whose cell XML is kept: the repeated ones (statuses)
 # zlib's fastest level: a fifth of the default's time for a file about a third larger (bench).
 COMPRESS_LEVEL = 1
+# The sheet's rows are gathered before its XML is written, since <dimension> (the used range,
+# which readers such as openpyxl's read-only mode size the sheet by) comes first and needs the
+# row count; up to this many bytes in memory, the rest in a temporary file.
+SPOOL_BYTES = 4 * 1024 * 1024
 
 # Styles (cellXfs indices in STYLES_XML): header cells are bold; quoted cells keep text that a
 # spreadsheet would otherwise run as a formula as text even after someone edits the cell.
@@ -114,23 +121,42 @@ def iter_workbook(
             with archive.open(name, "w") as part:
                 part.write(text.encode("utf-8"))
         yield sink.take()
-        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            columns, texts = _Columns(), _TextCells(quoted)
-            header_xml = _row_xml(1, header, columns.first(len(header)), _TextCells(quoted, BOLD))
-            batch, size = [_sheet_start(frozen), header_xml], 0
-            for number, row in enumerate(rows, start=2):
-                xml = _row_xml(number, row, columns.first(len(row)), texts)
-                batch.append(xml)
-                size += len(xml)
-                if size >= ROW_XML_BATCH:
-                    sheet.write("".join(batch).encode("utf-8"))
-                    batch.clear()
-                    size = 0
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+            last_row, width = _spool_rows(spool, header, rows, quoted)
+            spool.seek(0)
+            with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+                sheet.write(_sheet_start(frozen, _dimension(last_row, width)).encode("utf-8"))
+                while data := spool.read(ROW_XML_BATCH):
+                    sheet.write(data)
                     if sink.size >= CHUNK_BYTES:
                         yield sink.take()
-            batch.append("</sheetData></worksheet>")
-            sheet.write("".join(batch).encode("utf-8"))
+                sheet.write(b"</sheetData></worksheet>")
     yield sink.take()
+
+
+def _spool_rows(spool, header: Sequence[str], rows: Iterable[Sequence], quoted) -> tuple[int, int]:
+    """The rows' XML into `spool`; (the last row's number, the widest row's cells)."""
+    columns, texts = _Columns(), _TextCells(quoted)
+    batch = [_row_xml(1, header, columns.first(len(header)), _TextCells(quoted, BOLD))]
+    size, last_row, width = 0, 1, len(header)
+    for last_row, row in enumerate(rows, start=2):  # noqa: B007 - the count is wanted
+        xml = _row_xml(last_row, row, columns.first(len(row)), texts)
+        width = max(width, len(row))
+        batch.append(xml)
+        size += len(xml)
+        if size >= ROW_XML_BATCH:
+            spool.write("".join(batch).encode("utf-8"))
+            batch.clear()
+            size = 0
+    spool.write("".join(batch).encode("utf-8"))
+    return last_row, width
+
+
+def _dimension(last_row: int, width: int) -> str:
+    """The sheet's used range, A1:<last column><last row> (A1 for an empty sheet)."""
+    if width == 0:
+        return "A1"
+    return f"A1:{_Columns().letter(width - 1)}{last_row}"
 
 
 class _Sink:
@@ -173,7 +199,7 @@ def _workbook_xml(sheet_title: str) -> str:
     )
 
 
-def _sheet_start(frozen: tuple[int, int]) -> str:
+def _sheet_start(frozen: tuple[int, int], dimension: str) -> str:
     columns, rows = frozen
     view = '<sheetView workbookViewId="0"/>'
     if columns or rows:
@@ -185,7 +211,10 @@ def _sheet_start(frozen: tuple[int, int]) -> str:
             f'activePane="{pane}" state="frozen"/>'
             f'<selection pane="{pane}" activeCell="{corner}" sqref="{corner}"/></sheetView>'
         )
-    return XML_DECL + f'<worksheet xmlns="{MAIN_NS}"><sheetViews>{view}</sheetViews><sheetData>'
+    return (
+        XML_DECL + f'<worksheet xmlns="{MAIN_NS}"><dimension ref="{dimension}"/>'
+        f"<sheetViews>{view}</sheetViews><sheetData>"
+    )
 
 
 def _row_xml(number: int, values: Sequence, letters: list[str], texts: "_TextCells") -> str:

@@ -72,6 +72,8 @@ def village_records(period: str, indicator: str, scope_code: str | None):
     fixes = first_gps_fixes([v.id for v, _t in rows if v.lat is None or v.lon is None])
     located, unlocated, from_gps = [], [], set()
     for village, township in rows:
+        if village.code in results and results[village.code] is None:
+            continue  # the indicator does not count this kind of unit (a community)
         result = results.get(village.code)
         status = display_status(result)
         rate = result.rate if result else None
@@ -159,7 +161,8 @@ def township_records(period: str, indicator: str, scope_code: str | None):
                 numerator=result.numerator if reported else None,
                 denominator=result.denominator if reported else None,
                 target=result.target if result else None,
-                villages_total=unit.villages_total,
+                # the units the indicator counts, as the dashboard's card: 22 / 25, not / 36
+                villages_total=result.units if result and result.units is not None else 0,
                 villages_reported=result.villages_reported if result else 0,
                 boundary=boundaries.get(township.id),
             )

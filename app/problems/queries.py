@@ -1,7 +1,7 @@
 """Reading the ledger: the problems in a person's scope (filtered), one problem as a document,
-and the counts per township (open, overdue, closed in a period) that the dashboard, the map and
-the to-do page show. Overdue is the ledger's rule (app/problems/ledger.py) in SQL: not closed and
-deadline before the county's today."""
+and the villages with a problem not closed that the map marks. Overdue is the ledger's rule
+(app/problems/ledger.py) in SQL: not closed and deadline before the county's today. The counts
+per township at a period's end (dashboard, bulletin) are app/problems/as_of.py."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -13,7 +13,6 @@ from sqlalchemy.orm import contains_eager, joinedload
 from app.accounts.policy import scope_of
 from app.extensions import db
 from app.models import Problem, Township, Village
-from app.periods import parse_period
 from app.problems import ledger
 from app.problems.categories import label
 
@@ -79,36 +78,6 @@ def utc_bounds(first: date, last: date, zone: str) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def counts_by_township(actor, today: date, closed_from: datetime, closed_until: datetime):
-    """{township code: {"name", "open", "overdue", "closed"}} for the townships of the actor's
-    scope that have any problem; "open" counts every problem not closed (fix reported too)."""
-    not_closed = Problem.status != ledger.CLOSED
-    closed_in = (
-        (Problem.status == ledger.CLOSED)
-        & (Problem.closed_at >= closed_from)
-        & (Problem.closed_at < closed_until)
-    )
-    statement = (
-        db.select(
-            Township.code,
-            Township.name,
-            func.sum(case((not_closed, 1), else_=0)),
-            func.sum(case((overdue_clause(today), 1), else_=0)),
-            func.sum(case((closed_in, 1), else_=0)),
-        )
-        .select_from(Problem)
-        .join(Problem.village)
-        .join(Village.township)
-        .group_by(Township.code, Township.name)
-        .order_by(Township.code)
-    )
-    rows = db.session.execute(scoped(statement, actor)).all()
-    return {
-        code: {"name": name, "open": int(o or 0), "overdue": int(d or 0), "closed": int(c or 0)}
-        for code, name, o, d, c in rows
-    }
-
-
 def villages_with_problems(actor, today: date) -> dict[str, str]:
     """{village code: "overdue" | "open"} for villages with a problem not closed."""
     statement = (
@@ -171,10 +140,3 @@ def photo_document(photo) -> dict:
         "url": url_for("api.problem_photo_file", photo_id=photo.id),
         "created_at": photo.created_at,
     }
-
-
-def counts_for_period(actor, period_code: str, today: date, zone: str) -> dict:
-    """The dashboard's table: counts per township, "closed" meaning closed within the period
-    (county dates), "open" and "overdue" as of today."""
-    period = parse_period(period_code)
-    return counts_by_township(actor, today, *utc_bounds(period.start, period.end, zone))

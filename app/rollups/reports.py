@@ -55,7 +55,9 @@ def rollup(
     digits) or a township code (9 digits): level county with a county scope is that county
     only, level township with a county scope its townships, level village its villages, and so
     on. `approved_only` defaults to the deployment's setting (app/settings.py); deleted
-    inspections never count."""
+    inspections never count. A village-level unit holds only the indicators that count its kind
+    (forms/indicators.json `unit_kinds`): an urban community has no sewage or manure figure, so
+    no page, export, ranking or map shows one for it."""
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}")
     place = place_of(scope) if scope else None
@@ -79,9 +81,11 @@ def rollup(
     for unit_id, (code, name, zones) in units.items():
         indicator_results = {}
         for ind in indicators:
+            units_counted = counted(kinds.get(unit_id, {}), ind)
+            if level == "village" and not units_counted:
+                continue  # a community on a rural indicator: no figure, not even "no data"
             tally = rolled[ind.key].get(unit_id, Tally())
             result = indicator_result(tally, *_fallbacks(targets, ind.key, zones))
-            units_counted = counted(kinds.get(unit_id, {}), ind)
             indicator_results[ind.key] = honest(result, units_counted, threshold)
         results.append(
             UnitResult(

@@ -22,6 +22,8 @@ def status_labels() -> dict[str, str]:
         "no_target": _("No target set"),
         "no_data": _("No data (nothing to measure)"),
         "not_reported": _("Section not reported"),
+        # a unit whose kind the indicator does not count (a community on a rural indicator)
+        "not_counted": _("Not counted in this indicator"),
         # against the target's path (app/rollups/target_path.py)
         "met": _("Target met"),
         "on_track": _("On track"),

@@ -45,7 +45,9 @@ def scenario(seeded):
 
 def test_the_page_holds_the_headline_rankings_and_completeness(scenario, client):
     login(client, "viewer")
-    html = client.get(f"/dashboard/bulletin?period={sc.PERIOD}&lang=en").get_data(as_text=True)
+    html = client.get(f"/dashboard/bulletin?period={sc.PERIOD}&scope=all&lang=en").get_data(
+        as_text=True
+    )
     assert '<p class="county" id="bulletin-county">浑源县</p>' in html
     completeness = html.split('id="completeness-table"')[1].split("</table>")[0]
     assert len(re.findall(r'data-township="\d{9}"', completeness)) == TOWNSHIP_COUNT
@@ -63,8 +65,10 @@ def test_the_page_holds_the_headline_rankings_and_completeness(scenario, client)
 
 def test_a_township_role_gets_its_own_townships_bulletin(scenario, client):
     login(client, "township_lead", township=sc.XIFANGCHENG)
-    html = client.get(f"/dashboard/bulletin?period={sc.PERIOD}&lang=en").get_data(as_text=True)
-    assert "西坊城镇 · Quarterly bulletin" in html
+    html = client.get(f"/dashboard/bulletin?period={sc.PERIOD}&scope=all&lang=en").get_data(
+        as_text=True
+    )
+    assert "西坊城镇 · 2026 Q4 · Quarterly bulletin" in html
     refused = client.get(f"/dashboard/bulletin?period={sc.PERIOD}&township={sc.YONGAN}")
     assert refused.status_code == 403
 
@@ -72,7 +76,7 @@ def test_a_township_role_gets_its_own_townships_bulletin(scenario, client):
 @needs_cjk_font
 def test_the_pdf_opens_and_holds_the_dashboards_figures(scenario, client):
     login(client, "viewer")
-    response = client.get(f"/dashboard/bulletin.pdf?period={sc.PERIOD}")
+    response = client.get(f"/dashboard/bulletin.pdf?period={sc.PERIOD}&scope=all")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(response.data))
     text = "\n".join(page.extract_text() for page in reader.pages)

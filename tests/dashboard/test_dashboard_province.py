@@ -59,7 +59,7 @@ def crumbs(html: str) -> list[tuple[str, str | None]]:
 def test_the_home_is_the_province_with_a_row_per_county(province):
     client = sign_in(province, "county_admin")
     html = client.get(f"/dashboard/?{Q1}&lang=en").get_data(as_text=True)
-    assert "<h1>山西省 · 2026Q1</h1>" in html
+    assert "<h1>山西省 · 2026 Q1</h1>" in html
     # 1130/1450 = 77.9 % against 1270/1450 = 87.6 %: near
     assert card(html, "clean_heating") == {
         "rate": "77.9%",
@@ -83,7 +83,7 @@ def test_the_home_is_the_province_with_a_row_per_county(province):
 def test_a_county_page_is_the_county_page_of_its_townships(province):
     client = sign_in(province, "viewer")
     html = client.get(f"/dashboard/county/{ps.A}?{Q1}&lang=en").get_data(as_text=True)
-    assert "<h1>甲县 · 2026Q1</h1>" in html
+    assert "<h1>甲县 · 2026 Q1</h1>" in html
     assert card(html, "clean_heating")["fraction"] == "580 / 750 households"
     assert card(html, "clean_heating")["reported"] == "4 / 5"
     assert rows(html) == [ps.A1, ps.A2]
@@ -105,7 +105,7 @@ def test_a_county_page_is_the_county_page_of_its_townships(province):
 def test_a_county_scoped_viewer_starts_at_their_county(province):
     client = sign_in(province, "viewer", county=ps.B)
     html = client.get(f"/dashboard/?{Q1}&lang=en").get_data(as_text=True)
-    assert "<h1>乙县 · 2026Q1</h1>" in html and rows(html) == [ps.B1, ps.B2]
+    assert "<h1>乙县 · 2026 Q1</h1>" in html and rows(html) == [ps.B1, ps.B2]
     assert card(html, "clean_heating")["fraction"] == "550 / 700 households"
     assert crumbs(html) == [("山西省", None), ("乙县", None)]  # the province is not their page
     assert ">County</a>" in html

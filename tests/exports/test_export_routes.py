@@ -123,3 +123,24 @@ def test_control_characters_in_a_name_do_not_break_the_xlsx(scenario, client):
     assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
     rows = {r[0]: r for r in load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True)}
     assert rows[sc.C][1:3] == ("西坊城村", "西坊城镇")
+
+
+def test_every_csv_says_its_charset_once_and_every_xlsx_its_used_range(scenario, client):
+    """Issue 20, finding 17: "text/csv; charset=utf-8", not "…; charset=utf-8; charset=utf-8";
+    the villages XLSX states its used range: 224 village rows under the header."""
+    login(client, "county_admin")
+    for url in (
+        "/dashboard/export/villages.csv?period=2026Q4",
+        "/dashboard/export/townships.csv?period=2026Q4",
+        "/dashboard/export/ranking.csv?period=2026Q4&indicator=manure_utilisation",
+        "/problems/export.csv",
+    ):
+        with client.get(url) as response:  # a streamed body is read and closed in turn
+            assert response.status_code == 200, url
+            assert response.headers["Content-Type"] == "text/csv; charset=utf-8", url
+            response.get_data()
+    response = client.get("/dashboard/export/villages.xlsx?period=2026Q4")
+    assert response.headers["Content-Type"] == XLSX_TYPE
+    sheet = zipfile.ZipFile(io.BytesIO(response.get_data())).read("xl/worksheets/sheet1.xml")
+    # code, name, township, reported, total + 8 indicators × 5 = 45 columns: A…Z, AA…AS
+    assert b'<dimension ref="A1:AS225"/>' in sheet

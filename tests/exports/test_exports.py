@@ -26,6 +26,7 @@ WORDS = exports.Words(
         "behind": "落后",
         "no_data": "无数据",
         "no_target": "无目标",
+        "not_counted": "不计入此项指标",
     },
 )
 INDICATORS = [("manure_utilisation", "畜禽粪污综合利用率"), ("film_recovery", "农膜回收率")]
@@ -156,7 +157,8 @@ def test_xlsx_streams_before_the_rows_are_made():
 
 
 def many_units(count):
-    # Every unit: 粪污 150/200 = 75.0 % vs 80 % → near; film missing → no data.
+    # Every unit: 粪污 150/200 = 75.0 % vs 80 % → near; no film figure (the indicator does not
+    # count the unit's kind, as a community on a rural indicator) → empty cells, not counted.
     return (
         SimpleNamespace(
             code=f"140225101{n:03d}",
@@ -181,4 +183,15 @@ def test_csv_streams_in_chunks_with_one_bom_and_the_same_figures():
     parsed = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
     assert len(parsed) == 451
     assert parsed[450][:2] == ["140225101449", "村449"]
-    assert parsed[450][4:14] == ["150", "200", "75.0", "80.0", "接近", "", "", "", "", "无数据"]
+    assert parsed[450][4:14] == [
+        "150",
+        "200",
+        "75.0",
+        "80.0",
+        "接近",
+        "",
+        "",
+        "",
+        "",
+        "不计入此项指标",
+    ]

@@ -65,31 +65,52 @@ def test_first_chunk_holds_the_fixed_parts_and_leaves_before_any_row():
     assert [c.value for c in sheet[3]] == ["140225100001", "村1·7919", 1, 0.125]
 
 
-def test_a_large_sheet_goes_out_in_bounded_chunks_as_its_rows_come():
-    """30,000 rows: later chunks leave while rows are still to come, none much over
-    CHUNK_BYTES (the writer holds a chunk and a batch of rows, never the sheet)."""
+def test_a_large_sheet_goes_out_in_bounded_chunks(monkeypatch):
+    """30,000 rows: the sheet leaves in several chunks, none much over CHUNK_BYTES, its rows
+    gathered first (its <dimension> needs their count) in a spool that goes to disk past
+    SPOOL_BYTES (made small here so this sheet crosses it)."""
+    monkeypatch.setattr(xlsx_stream, "SPOOL_BYTES", 256 * 1024)
     total = 30_000
     rows = RowsAfterFirstChunk(village_rows(total))
     chunks = xlsx_stream.iter_workbook("村", ["代码", "名称", "数", "率"], rows)
     received = [next(chunks)]
     rows.first_chunk_taken = True
-    taken_at_second_chunk = None
-    for chunk in chunks:
-        if taken_at_second_chunk is None:
-            taken_at_second_chunk = rows.taken
-        received.append(chunk)
-    assert 0 < taken_at_second_chunk < total // 2
+    received += list(chunks)
+    assert rows.taken == total
     assert len(received) > 4
     assert max(len(c) for c in received) < 2 * xlsx_stream.CHUNK_BYTES
     data = b"".join(received)
     assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
     sheet = load_workbook(io.BytesIO(data), read_only=True).active
+    # read-only openpyxl sizes the sheet by <dimension>: 4 columns, the header and 30,000 rows
+    assert (sheet.max_row, sheet.max_column) == (total + 1, 4)
     count, last = 0, None
     for count, last in enumerate(sheet.iter_rows(values_only=True), start=1):  # noqa: B007
         pass
     assert count == total + 1
     # The last row, n = 29,999: 29,999·7919 % 100003 = 54,956; 29,999 / 8 = 3749.875.
     assert last == ("140225129999", "村29999·54956", 29999, 3749.875)
+
+
+def sheet_xml(data: bytes) -> str:
+    return zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_the_sheet_states_its_used_range():
+    """<dimension> comes first in the sheet, before <sheetViews> (the schema's order): three
+    rows under a four-column header span A1:D4; a header alone A1:D1; a row wider than the
+    header (six cells) widens it to F."""
+    three = b"".join(xlsx_stream.iter_workbook("村", ["a", "b", "c", "d"], village_rows(3)))
+    xml = sheet_xml(three)
+    assert (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<dimension ref="A1:D4"/><sheetViews>' in xml
+    )
+    assert load_workbook(io.BytesIO(three), read_only=True).active.calculate_dimension() == "A1:D4"
+    empty = b"".join(xlsx_stream.iter_workbook("村", ["a", "b", "c", "d"], []))
+    assert '<dimension ref="A1:D1"/>' in sheet_xml(empty)
+    wide = b"".join(xlsx_stream.iter_workbook("村", ["a"], [[1, 2, 3, 4, 5, 6]]))
+    assert '<dimension ref="A1:F2"/>' in sheet_xml(wide)
 
 
 def test_control_characters_are_dropped_and_line_breaks_kept():

@@ -54,6 +54,7 @@ def test_each_status_has_one_wording_in_each_language(app):
             "no_target": "未设目标",
             "no_data": "无数据（分母为零）",
             "not_reported": "未报告该项",
+            "not_counted": "不计入此项指标",
             "insufficient_data": "数据不足",
             "met": "已达标",
             "on_track": "按进度",

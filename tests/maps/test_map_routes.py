@@ -89,8 +89,8 @@ def test_villages_without_location_are_listed_with_their_status(admin, client):
     # beside the rate: its own target, the gap to it and the zone (issue 15)
     assert 'data-col="target">80.0%<' in row and 'data-col="gap">-40.0<' in row
     assert 'data-col="zone">片区未定<' in row
-    # 224 units − 12 placed = 212 listed; nothing dropped.
-    assert html.count("<tr data-code=") == 212
+    # 224 units − 11 communities (manure counts villages only) − 12 placed = 201 listed.
+    assert html.count("<tr data-code=") == 201
     # sorted by gap, furthest behind first: the unlocated village (−40.0) leads
     assert re.findall(r'<tr data-code="(\d+)">', html)[0] == UNLOCATED
 
@@ -129,10 +129,11 @@ def test_township_circles_carry_the_township_rollup(admin, client):
     names = {t["name"]: t for t in data["townships"]}
     assert len(names) == 16
     yongan = names["永安镇"]
-    # 永安镇: 90+75+40+95 = 300 of 100·4 = 400 → 0.75, 5 points below 0.80 → near; 36 units.
+    # 永安镇: 90+75+40+95 = 300 of 100·4 = 400 → 0.75, 5 points below 0.80 → near; of its 36
+    # units manure counts the 25 villages, not the 11 communities (the dashboard's "4 / 25").
     assert (yongan["num"], yongan["den"], yongan["rate"]) == (300, 400, 0.75)
     assert data["statuses"][yongan["status"]] == "near"
-    assert (yongan["total"], yongan["reported"]) == (36, 4)
+    assert (yongan["total"], yongan["reported"]) == (25, 4)
     assert data["statuses"][names["官儿乡"]["status"]] == "not_reported"
 
 
@@ -164,7 +165,7 @@ def test_township_roles_see_only_their_township(seeded, client, make_user, role)
     assert set(village_statuses(html)) == {CODES["meets"], CODES["near"], GPS_PLACED}
     assert [t["name"] for t in payload(html)["townships"]] == ["永安镇"]
     assert "文家庄" not in html and "蔡村镇" not in html
-    assert html.count("<tr data-code=") == 36 - 3
+    assert html.count("<tr data-code=") == 25 - 3  # 永安镇's villages (no community), 3 placed
 
 
 def test_viewer_reads_the_whole_county(seeded, client, make_user):

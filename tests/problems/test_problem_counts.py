@@ -16,7 +16,8 @@ from datetime import date
 
 from app.extensions import db
 from app.models import User
-from app.problems.queries import counts_by_township, utc_bounds, villages_with_problems
+from app.problems.as_of import counts_at_period_end
+from app.problems.queries import villages_with_problems
 from tests.problem_world import at, fix, ledger_world, recheck, record
 
 XIFANG, CAICUN = "140225101", "140225102"
@@ -37,13 +38,13 @@ def build(seeded, make_user, auth_headers):
     return world, h, client, ids
 
 
-def counts(seeded, user_id):
+def counts(seeded, user_id, period="2026Q4"):
+    """The counts of `period` read at the county clock's now (2026Q4 is under way)."""
     with seeded.test_request_context():
-        from app.clock import county_today
+        from app.clock import county_now
 
         actor = db.session.get(User, user_id)
-        first, last = utc_bounds(date(2026, 10, 1), date(2026, 12, 31), "Asia/Shanghai")
-        found = counts_by_township(actor, county_today(), first, last)
+        found = counts_at_period_end(actor, period, county_now(), "Asia/Shanghai")
         return {code: (c["open"], c["overdue"], c["closed"]) for code, c in found.items()}
 
 
@@ -63,16 +64,15 @@ def test_counts_per_township_across_the_hunyuan_midnight(seeded, make_user, auth
 
 
 def test_closed_counts_only_inside_the_period(seeded, make_user, auth_headers):
+    """#3 was closed 2026-12-02 10:00 Hunyuan (02:00 UTC): in 2026Q4, and in 2027Q1 (read on
+    2027-01-05) it is closed but not closed in that period; nothing was recorded in 2026Q3."""
     world, h, client, ids = build(seeded, make_user, auth_headers)
-    with seeded.test_request_context():
-        actor = db.session.get(User, world.users["county_admin"])
-        # Closed 2026-12-02 10:00 Hunyuan = 02:00 UTC: inside a period that starts on the 2nd,
-        # outside one that ends on the 1st.
-        december_2 = utc_bounds(date(2026, 12, 2), date(2026, 12, 2), "Asia/Shanghai")
-        until_1st = utc_bounds(date(2026, 11, 1), date(2026, 12, 1), "Asia/Shanghai")
-        today = date(2026, 12, 2)
-        assert counts_by_township(actor, today, *december_2)[XIFANG]["closed"] == 1
-        assert counts_by_township(actor, today, *until_1st)[XIFANG]["closed"] == 0
+    admin = world.users["county_admin"]
+    assert counts(seeded, admin)[XIFANG][2] == 1
+    at(seeded, "2027-01-05T04:00")
+    # every deadline (12-01 … 12-20) has passed by 2027-01-05: all four not closed are overdue
+    assert counts(seeded, admin, "2027Q1") == {XIFANG: (2, 2, 0), CAICUN: (2, 2, 0)}
+    assert counts(seeded, admin, "2026Q3") == {}
 
 
 def test_villages_with_open_or_overdue_problems(seeded, make_user, auth_headers):

@@ -122,10 +122,10 @@ def test_a_community_in_a_rural_indicator_changes_nothing(world):
     heating = unit.indicators["clean_heating"]
     assert (heating.numerator, heating.denominator, heating.units) == (500, 500, 6)
     assert (heating.villages_reported, heating.status) == (1, "insufficient_data")
-    # and the community's own village-level row: no manure figure at all
+    # and the community's own village-level row: no manure figure at all, not even "no data"
     row = next(u for u in rollup("2026Q1", "village", TOWNSHIP) if u.code == COMMUNITY)
-    assert row.indicators["manure_utilisation"].status == "no_data"
-    assert row.indicators["manure_utilisation"].units == 0
+    assert "manure_utilisation" not in row.indicators
+    assert row.indicators["clean_heating"].numerator == 500
 
 
 def test_the_plans_heating_path_in_2022q2(world):

@@ -116,3 +116,16 @@ def test_a_whole_province_with_the_summary_on_is_not_worked_out(shares, client, 
     assert client.get(url, headers=headers).get_json()["estimated"] is None
     county = client.get(f"{url}&county=140225", headers=headers).get_json()
     assert county["estimated"][0]["share"] == pytest.approx(1265.64 / 2041.4)
+
+
+def test_the_bulletin_marks_a_rate_that_sums_an_estimate(shares, client):
+    """Manure utilisation divides by manure produced, of which 62.0 % is estimated: its headline
+    reads 含估算; film recovery sums nothing estimated and does not (scope=all: unreviewed)."""
+    login(client, "viewer")
+    html = client.get("/dashboard/bulletin?period=2026Q4&scope=all").get_data(as_text=True)
+
+    def indicator_cell(key):
+        return html.split(f'<tr data-indicator="{key}"><th>')[1].split("</th>")[0]
+
+    assert "（含估算）" in indicator_cell("manure_utilisation")
+    assert "含估算" not in indicator_cell("film_recovery")

@@ -13,21 +13,22 @@ from flask import Response, abort, current_app, g, render_template, request
 
 from app.accounts.access import county_or_abort, home_county, township_or_abort
 from app.accounts.policy import allow
-from app.clock import county_today
+from app.bulletin_head import bulletin_head
+from app.clock import county_now, county_today
 from app.i18n import current_lang
-from app.problems.queries import counts_for_period
+from app.problems.as_of import counts_at_period_end
 from app.rollups.status_labels import status_labels
-from app.settings import reports_scope_approved_only
+from app.views.dashboard import bulletin_words
 from app.views.dashboard.blueprint import bp
 from app.views.dashboard.bulletin import build
 from app.views.dashboard.bulletin_cache import RETRY_AFTER_S, Busy, cached_pdf
-from app.views.dashboard.context import chosen_period, indicator_infos, own_township
+from app.views.dashboard.context import chosen_period, indicator_infos, own_township, periods
 from app.views.error_shape import error_response
 from app.views.labels import zone_text
 
 STYLESHEET = "css/bulletin.css"
 # The only parameters the page passes on to its PDF link (never the whole query string).
-LINK_ARGS = ("period", "township", "county", "lang")
+LINK_ARGS = ("period", "township", "county", "lang", "scope")
 BUSY = {
     True: {
         "zh": "您的上一份通报 PDF 正在生成，请稍候再试",
@@ -52,32 +53,41 @@ def _bulletin():
         abort(404)  # a deployment-wide actor names the county: ?county=
     period = chosen_period()
     indicators = [(i.key, i.label) for i in indicator_infos()]
-    return build(period, county, township, indicators), township
+    approved_only = request.args.get("scope") != "all"
+    return build(period, county, township, indicators, approved_only), township
 
 
 def _problems(township) -> list[dict]:
     """The ledger's counts per township for the bulletin (open and overdue today, closed in the
     period), the same as the county page's table; one township's row in its own bulletin."""
-    counts = counts_for_period(
-        g.actor, chosen_period(), county_today(), current_app.config["COUNTY_TIMEZONE"]
+    counts = counts_at_period_end(
+        g.actor, chosen_period(), county_now(), current_app.config["COUNTY_TIMEZONE"]
     )
     rows = [{"code": code, **c} for code, c in counts.items()]
     return [r for r in rows if township is None or r["code"] == township.code]
 
 
 def _render(inline_css: str | None = None) -> str:
+    """The page, or the PDF's HTML: the PDF cache is keyed on this text, so everything that
+    changes the document (figures, head settings, scope, demo mark, language, day) is in it."""
     bulletin, township = _bulletin()
     return render_template(
         "dashboard/bulletin.html",
         b=bulletin,
         township=township,
+        head=bulletin_head(bulletin.period, bulletin.county_name, county_today()),
+        summary=bulletin_words.summary(bulletin),
+        lagging=bulletin_words.lagging_townships,
+        change=bulletin_words.change_text,
         problems=_problems(township),
         statuses=status_labels(),
         zone_text=zone_text,
-        approved_only=reports_scope_approved_only(),
-        today=county_today(),
         inline_css=inline_css,
         stylesheet=STYLESHEET,
+        periods=periods(),
+        picker_args={
+            k: request.args[k] for k in ("township", "county", "lang") if request.args.get(k)
+        },
         pdf_args={k: request.args[k] for k in LINK_ARGS if request.args.get(k)},
     )
 

@@ -13,7 +13,7 @@ from app.clock import county_today
 from app.formdefs.registry import current_forms
 from app.i18n import current_lang
 from app.models import County, Township
-from app.periods import parse_period, quarter_of
+from app.periods import last_complete_quarter, parse_period, quarter_of
 from app.views.dashboard.tables import period_options
 
 
@@ -54,9 +54,14 @@ def current_quarter() -> str:
     return quarter_of(county_today())
 
 
+def default_period() -> str:
+    """The last complete quarter in the county; the picker still offers the current one."""
+    return last_complete_quarter(county_today())
+
+
 def chosen_period() -> str:
-    """`?period=` when it is a valid quarter or year, else the county's current quarter."""
-    code = request.args.get("period") or current_quarter()
+    """`?period=` when it is a valid quarter or year, else the last complete quarter."""
+    code = request.args.get("period") or default_period()
     try:
         return parse_period(code).code
     except ValueError:

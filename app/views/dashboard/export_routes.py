@@ -26,10 +26,7 @@ from app.views.dashboard.blueprint import bp
 from app.views.dashboard.context import chosen_period, indicator_infos
 from app.views.dashboard.tables import township_code_of
 
-MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+MEDIA_TYPES = exports.MEDIA_TYPES
 
 
 def _words() -> exports.Words:
@@ -59,7 +56,7 @@ def _send(header, rows, fmt: str, filename: str, sheet_title: str) -> Response:
         if fmt == "csv"
         else exports.iter_xlsx(header, rows, sheet_title)
     )
-    return Response(stream_with_context(chunks), mimetype=MEDIA_TYPES[fmt], headers=headers)
+    return Response(stream_with_context(chunks), content_type=MEDIA_TYPES[fmt], headers=headers)
 
 
 @bp.get("/export/counties.<fmt>")

@@ -4,6 +4,8 @@ use, so page and download can never disagree."""
 
 from urllib.parse import urlencode
 
+from app.i18n import current_lang
+from app.periods import period_name
 from app.rollups import figures
 from app.views.dashboard.blueprint import bp
 
@@ -29,3 +31,9 @@ def urlencode_merge(args, **changes):
     merged = {k: v for k, v in args.items() if k not in changes}
     merged.update(changes)
     return urlencode(merged)
+
+
+@bp.app_template_filter("period_name")
+def period_name_filter(code):
+    """`2026Q3` → 2026年第三季度 on a Chinese page (app/periods.period_name)."""
+    return period_name(code, current_lang()) if code else ""

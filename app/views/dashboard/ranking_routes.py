@@ -127,4 +127,4 @@ def export_ranking(fmt: str):
         "Content-Disposition": f'attachment; filename="{name}.{fmt}"',
         "Cache-Control": "no-store",
     }
-    return Response(stream_with_context(chunks), mimetype=MEDIA_TYPES[fmt], headers=headers)
+    return Response(stream_with_context(chunks), content_type=MEDIA_TYPES[fmt], headers=headers)

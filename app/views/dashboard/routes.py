@@ -13,12 +13,15 @@ from app.accounts.access import (
     village_or_abort,
 )
 from app.accounts.policy import allow, permitted
-from app.clock import county_today
+from app.clock import county_now
+from app.demo.hint import CLEAR_COMMAND, DEMO_COMMAND, nothing_recorded
 from app.formdefs.registry import current_forms
+from app.i18n import current_lang
 from app.inspections.document import inspection_document
 from app.inspections.listings import has_demo_inspections, latest_by_village, village_inspections
 from app.inspections.photo_thumbs import photos_by_inspection
-from app.problems.queries import counts_for_period
+from app.periods import period_name
+from app.problems.as_of import counts_at_period_end
 from app.rollups import reports
 from app.rollups.estimated_shares import estimated_shares
 from app.rollups.status_labels import status_labels
@@ -43,7 +46,8 @@ def _sorting() -> tuple[str, bool]:
 def _trend_lines(level: str, code: str, unit, period: str) -> dict[str, Markup]:
     """One sparkline per indicator over the last eight quarters, from reports.trend."""
     quarters = trend_quarters(period, current_quarter())
-    lines = {}
+    lines, lang = {}, current_lang()
+    span = f"{period_name(quarters[0], lang)}–{period_name(quarters[-1], lang)}"
     for info in indicator_infos():
         points = reports.trend(info.key, level, code, quarters)
         target = unit.indicators[info.key].target if info.key in unit.indicators else None
@@ -51,7 +55,7 @@ def _trend_lines(level: str, code: str, unit, period: str) -> dict[str, Markup]:
             sparkline(
                 [(q, r.rate) for q, r in points],
                 target=target,
-                title=f"{info.label} {quarters[0]}–{quarters[-1]}",
+                title=f"{info.label} {span}",
             )
         )
     return lines
@@ -72,6 +76,8 @@ def _page(template: str, **context):
         approved_only=reports_scope_approved_only(),
         province_home=home_county() is None,
         summary_stale=g.actor.role == "county_admin" and reports.summary_freshness() == "stale",
+        nothing_recorded=nothing_recorded(),
+        demo_commands=(DEMO_COMMAND, CLEAR_COMMAND),
         **context,
     )
 
@@ -110,8 +116,8 @@ def county(code: str | None = None):
         township_of=township_code_of,
         scope=township,
         demo=has_demo_inspections(period, county_id=county_row.id),
-        problem_counts=counts_for_period(
-            g.actor, period, county_today(), current_app.config["COUNTY_TIMEZONE"]
+        problem_counts=counts_at_period_end(
+            g.actor, period, county_now(), current_app.config["COUNTY_TIMEZONE"]
         ),
         estimated=_estimated(period, ("county", county_row.id)),
         estimated_scope={"county": county_row.code},

@@ -25,7 +25,7 @@ from app.maps.records import (
     village_records,
 )
 from app.models import Township
-from app.periods import parse_period, previous_quarters, quarter_of
+from app.periods import last_complete_quarter, parse_period, previous_quarters, quarter_of
 from app.problems.mapping import with_problems
 from app.rollups.status_labels import status_labels
 from app.security import inline_scripts
@@ -99,7 +99,7 @@ def _filters() -> dict:
     indicators = current_forms().indicators
     default_indicator = next((i.key for i in indicators if i.targets), indicators.keys[0])
     indicator = request.args.get("indicator") or default_indicator
-    period = request.args.get("period") or quarter_of(county_today())
+    period = request.args.get("period") or last_complete_quarter(county_today())
     county = request.args.get("county") or None
     township = request.args.get("township") or None
     if indicator not in indicators.keys:

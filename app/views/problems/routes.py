@@ -43,10 +43,7 @@ from app.views.problem_schemas import (
 )
 from app.views.problems.blueprint import bp
 
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+EXPORT_TYPES = exports.MEDIA_TYPES
 
 
 def _found(problem_id: int):
@@ -123,7 +120,7 @@ def export_ledger(fmt: str):
         "Content-Disposition": f'attachment; filename="problems-{today.isoformat()}.{fmt}"',
         "Cache-Control": "no-store",
     }
-    return Response(chunks, mimetype=EXPORT_TYPES[fmt], headers=headers)
+    return Response(chunks, content_type=EXPORT_TYPES[fmt], headers=headers)
 
 
 @bp.get("/problems/new")
