@@ -9,9 +9,14 @@ from flask_babel import gettext as _
 from app.accounts.policy import allow
 from app.clock import county_time
 from app.extensions import db
-from app.inspections.changes import ChangedSinceSeen, find_inspection, review_inspection
+from app.inspections.changes import (
+    ChangedSinceSeen,
+    find_inspection,
+    review_inspection,
+    revision_authors,
+)
 from app.inspections.listings import waiting_for_review
-from app.inspections.review import COMMENT_MAX, OwnInspection, TransitionRefused
+from app.inspections.review import COMMENT_MAX, OwnInspection, TransitionRefused, authorship
 from app.rollups.review_evidence import evidence
 from app.views.admin.blueprint import bp
 
@@ -24,6 +29,16 @@ def seen_revision(form, key: str = "revision") -> int | None:
     """The revision number the page showed (a hidden field); None when absent or not a number."""
     value = form.get(key, "")
     return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def own_reason(how: str) -> str:
+    """Why an author may not decide (the page says it next to the refused decision)."""
+    if how == "edited":
+        return _(
+            "You changed this inspection's figures, so you are one of its authors: "
+            "another reviewer decides on it"
+        )
+    return _("Nobody reviews an inspection they entered themselves")
 
 
 @bp.get("/review")
@@ -42,6 +57,7 @@ def _render_queue(error: str | None = None):
         error=error,
         comment_max=COMMENT_MAX,
         county_time=county_time,
+        author_how=lambda i: authorship(i.inspector_id, revision_authors(i), g.actor.id),
     )
 
 
@@ -64,8 +80,8 @@ def review_decide(inspection_id: int, action: str):
         db.session.rollback()
         flash(_("It changed while you were looking at it: look at the new version and decide"))
         return redirect(url_for("admin.review_one", inspection_id=inspection_id), code=303)
-    except OwnInspection:
-        return _render_queue(_("Nobody reviews an inspection they entered themselves")), 403
+    except OwnInspection as own:
+        return _render_queue(own_reason(own.how)), 403
     db.session.commit()
     done = {"approve": _("Approved"), "return": _("Returned to the inspector")}[action]
     flash(f"{done}: {inspection.village.name} {inspection.inspected_on}")

@@ -44,8 +44,15 @@ STATUS_REFUSED = {
 }
 STALE_MESSAGE = CORRECTION_MESSAGES["stale"]
 OWN_INSPECTION = {
-    "zh": "不能审核自己录入的检查",
-    "en": "Nobody reviews an inspection they entered themselves",
+    "entered": {
+        "zh": "不能审核自己录入的检查",
+        "en": "Nobody reviews an inspection they entered themselves",
+    },
+    "edited": {
+        "zh": "您修改过此检查的数据，是其作者之一，不能审核：请由其他审核人决定",
+        "en": "You changed this inspection's figures, so you are one of its authors: "
+        "another reviewer decides on it",
+    },
 }
 CHANGED_SINCE_SEEN = {
     "zh": "您查看的是第 {seen} 版，此检查已改为第 {current} 版，请查看后再决定",
@@ -158,8 +165,8 @@ def _review(inspection_id: int, action: str, read_body):
         return _refused(error)
     except ChangedSinceSeen as changed:
         return _changed_since_seen(changed)
-    except OwnInspection:
-        return error_response(403, OWN_INSPECTION[current_lang()], code="own_inspection")
+    except OwnInspection as own:
+        return error_response(403, OWN_INSPECTION[own.how][current_lang()], code="own_inspection")
     return _document(inspection)
 
 
