@@ -3,7 +3,7 @@ field its label with the old and the new answer (`户数: 463 户 → 593 户`).
 
 Pure: takes the revisions' payloads (the validated submissions, as stored) and the form set;
 the review page and the stale-edit page show the result. Keys outside the forms (the envelope:
-date, village, location, notes) are labelled here, in both languages.
+date, village, location, notes) take their labels from app/formdefs/messages.py.
 """
 
 from dataclasses import dataclass
@@ -12,16 +12,8 @@ from datetime import datetime
 from app.formdefs import FormSet
 from app.formdefs.display import answer_text
 from app.formdefs.loader import PROFILE
-
-ENVELOPE_LABELS = {
-    "inspected_on": {"zh": "检查日期", "en": "Date of inspection"},
-    "village_code": {"zh": "村庄", "en": "Village"},
-    "notes": {"zh": "备注", "en": "Notes"},
-    "location.lat": {"zh": "纬度", "en": "Latitude"},
-    "location.lon": {"zh": "经度", "en": "Longitude"},
-    "location.accuracy_m": {"zh": "定位精度（米）", "en": "GPS accuracy (m)"},
-}
-UNCOMPARED = frozenset({"client_uuid"})  # the same for every revision of one inspection
+from app.formdefs.messages import ENVELOPE_LABELS
+from app.inspections.merge import UNCOMPARED, flatten
 
 
 @dataclass(frozen=True)
@@ -40,24 +32,12 @@ class RevisionEntry:
     changes: tuple[FieldChange, ...]  # empty for the first revision (it entered everything)
 
 
-def flatten(payload: dict, prefix: str = "") -> dict:
-    """{"sections.straw.area_mu": 120, "households": 463, ...}: one key per answer."""
-    out = {}
-    for key, value in (payload or {}).items():
-        path = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(flatten(value, path + "."))
-        elif path not in UNCOMPARED:
-            out[path] = value
-    return out
-
-
 def label_of(path: str, form_set: FormSet, lang: str) -> str:
     field = _field(path, form_set)
     if field is not None:
         section = form_set.by_id[field.section].title[lang]
         return f"{section} · {field.label[lang]}" if field.section != PROFILE else field.label[lang]
-    return ENVELOPE_LABELS.get(path, {}).get(lang, path)
+    return ENVELOPE_LABELS.get(path.rsplit(".", 1)[-1], {}).get(lang, path)
 
 
 def value_text(path: str, value, form_set: FormSet, lang: str) -> str:
@@ -72,7 +52,11 @@ def field_changes(
 ) -> tuple[FieldChange, ...]:
     """Every answer that differs between two payloads, in the forms' order."""
     old, new = flatten(before), flatten(after)
-    paths = [p for p in _ordered(set(old) | set(new), form_set) if old.get(p) != new.get(p)]
+    paths = [
+        p
+        for p in _ordered(set(old) | set(new), form_set)
+        if old.get(p) != new.get(p) and p not in UNCOMPARED
+    ]
     return tuple(
         FieldChange(
             p,

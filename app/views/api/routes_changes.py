@@ -126,6 +126,14 @@ def _stale(stale: StaleRevision):
         "base_revision": stale.base,
         "stored": inspection_schema.dump(document),
         "yours": stale.yours,
+        # The three-way merge (app/inspections/merge.py): `merged` keeps their changes and
+        # yours; PUT it with `base_revision` = stored.revision once `conflicts` are decided.
+        "merge": {
+            "merged": stale.merge.merged,
+            "theirs_kept": list(stale.merge.theirs_kept),
+            "yours_kept": list(stale.merge.mine_kept),
+            "conflicts": list(stale.merge.conflicts),
+        },
     }, 409
 
 
