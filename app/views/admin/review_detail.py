@@ -22,6 +22,7 @@ from app.inspections.changes import (
     revision_authors,
 )
 from app.inspections.document import inspection_document
+from app.inspections.gps_checks import distance_check
 from app.inspections.photos import photos_of
 from app.inspections.review import (
     COMMENT_MAX,
@@ -63,6 +64,7 @@ def review_one(inspection_id: int):
         comment_max=COMMENT_MAX,
         reviewable=inspection.status in REVIEWABLE,
         own=_own_reason(inspection),
+        distance=distance_check(inspection.lat, inspection.lon, inspection.village),
         history=revision_history(inspection.revisions, forms.form_set, current_lang()),
     )
 

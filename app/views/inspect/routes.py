@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from app.accounts.access import village_or_abort
@@ -14,6 +14,7 @@ from app.i18n import current_lang
 from app.inspections.changes import find_inspection
 from app.inspections.document import inspection_document
 from app.inspections.estimates import phone_definitions
+from app.inspections.gps_checks import distance_check
 from app.inspections.orientation import returned_to, village_list
 from app.inspections.photo_thumbs import photos_by_inspection
 from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
@@ -77,6 +78,7 @@ def saved(inspection_id: int):
         answer_text=answer_text,
         **village_list(),  # where to go next
         photos=photos_by_inspection([inspection.id]).get(inspection.id, []),
+        distance=distance_check(inspection.lat, inspection.lon, inspection.village),
     )
 
 
@@ -90,6 +92,7 @@ def _render_form(village, values, errors, conflict: Inspection | None = None, ed
         form_set=current_forms().form_set,
         conflict=conflict,
         editing=editing,
+        gps_limit_km=float(current_app.config["GPS_FLAG_DISTANCE_M"]) / 1000,
         today=county_today().isoformat(),
         calculations=phone_definitions(current_forms().form_set, county_today(), current_lang()),
     )
