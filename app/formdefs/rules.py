@@ -19,7 +19,7 @@ from app.formdefs.build import EARLIEST_DATE, CalendarDate
 from app.formdefs.constraints import SUM_RULE, estimable_fields
 from app.formdefs.loader import FormSet
 from app.formdefs.messages import ENVELOPE_LABELS, message
-from app.formdefs.types import WholeNumber
+from app.formdefs.types import THOUSANDS_PATTERN, THOUSANDS_SEPARATORS, WholeNumber
 
 # Which JS check each marshmallow field class stands for (most specific first).
 _KINDS = (
@@ -61,6 +61,7 @@ def rules_document(form_set: FormSet, schema: Schema, lang: str, today: date, tz
         "constraints": _constraints(form_set, lang),
         "sum_rule": SUM_RULE,
         "labels": _labels(form_set, lang),
+        "thousands": {"pattern": THOUSANDS_PATTERN, "separators": THOUSANDS_SEPARATORS},
     }
 
 

@@ -68,6 +68,7 @@
     if (!el || typeof el.value !== "string") return null;
     var text = el.value.trim();
     if (!text) return null;
+    if (self.CunjianRules) text = self.CunjianRules.withoutThousands(self.CunjianRules.load(), text);
     var n = Number(text);
     return isFinite(n) ? n : null;
   }

@@ -38,6 +38,12 @@
     if (SPECIAL.test(s)) return Infinity;
     return FLOAT.test(s) ? Number(s.replace(/_/g, "")) : NaN;
   }
+  // "2,978" → "2978": the server's rule and pattern (app/formdefs/types.py), from the document.
+  function withoutThousands(rules, v) {
+    var t = rules && rules.thousands;
+    if (typeof v !== "string" || !t || !new RegExp(t.pattern).test(strip(v))) return v;
+    return strip(v).replace(new RegExp(t.separators, "g"), "");
+  }
   function pyUuid(text) {
     var hex = text.replace(/urn:/g, "").replace(/uuid:/g, "").replace(/^[{}]+|[{}]+$/g, "").replace(/-/g, "");
     return hex.length === 32 && HEX.test(asciiDigits(strip(hex)));
@@ -57,6 +63,7 @@
     var m = f.messages, n;
     if (f.kind === "obj") return loadSchema(f.schema, v, path, errors, ctx, f.drop_blank);
     if (f.kind === "int" || f.kind === "num") {
+      v = withoutThousands(ctx.rules, v);
       if (typeof v === "boolean" || (typeof v !== "number" && typeof v !== "string")) return fail(m.invalid);
       if (typeof v === "number") n = v;
       else if (f.kind === "int") {
@@ -222,5 +229,6 @@
     try { return el ? JSON.parse(el.textContent) : null; } catch (e) { return null; }
   }
 
-  self.CunjianRules = {check: check, fromForm: fromForm, load: load, countyToday: countyToday};
+  self.CunjianRules = {check: check, fromForm: fromForm, load: load, countyToday: countyToday,
+    withoutThousands: withoutThousands};
 })();
