@@ -158,6 +158,11 @@ def _constraints(form_set: FormSet, lang: str) -> list[dict]:
                     "limit": key,
                     "limit_in_profile": limit_form.form_id == "profile",
                     "limit_is_integer": limit_form.field(key).type.name == "integer",
+                    # a sum of whole numbers adds "the figures entered add up to N"
+                    "sum_typed": message("sum_typed", lang, sum="{sum}")
+                    if len(c.terms) > 1
+                    and all(form.field(t).type.name == "integer" for t in c.terms)
+                    else "",
                     "path": c.path,
                     "message": c.message[lang],
                 }

@@ -181,7 +181,8 @@
       var total = terms.reduce(function (s, t) { return s + answers[t]; }, 0);
       if (exceeds(rules.sum_rule, total, limit)) {
         add(errors, "sections." + c.section + "." + c.path,
-          c.message.replace("{limit}", c.limit_is_integer ? String(limit) : shownLimit(rules.sum_rule, limit)));
+          c.message.replace("{limit}", c.limit_is_integer ? String(limit) : shownLimit(rules.sum_rule, limit)) +
+          (c.sum_typed ? c.sum_typed.replace("{sum}", String(total)) : ""));
       }
     });
     return errors;
