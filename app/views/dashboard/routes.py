@@ -14,6 +14,7 @@ from app.accounts.access import (
 )
 from app.accounts.policy import allow, permitted
 from app.clock import county_today
+from app.formdefs.display import field_number
 from app.formdefs.registry import current_forms
 from app.inspections.document import inspection_document
 from app.inspections.listings import has_demo_inspections, latest_by_village, village_inspections
@@ -190,6 +191,7 @@ def village(code: str):
         inspections=documents,
         photos=photos_by_inspection(i.id for i, _doc in documents),
         form_set=form_set,
+        field_number=field_number,
         may_read_inspections=may_read,
         estimated=_estimated(period, ("village", village_row.id)),
         estimated_scope={"township": village_row.township.code},
