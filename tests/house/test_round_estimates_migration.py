@@ -46,7 +46,5 @@ def test_0019_rounds_estimated_answers_only(migrated_app):  # noqa: F811
     up = runner.invoke(args=["db", "upgrade"])
     assert up.exit_code == 0, up.output
     with migrated_app.app_context():
-        values = dict(
-            db.session.execute(db.text("SELECT field, value_num FROM answers")).all()
-        )
+        values = dict(db.session.execute(db.text("SELECT field, value_num FROM answers")).all())
     assert values == {"used_t": 0.765, "mulched_mu": 150.12345, "recovered_t": 0.1234567}
