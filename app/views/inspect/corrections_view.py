@@ -23,6 +23,10 @@ def editing_of(inspection: Inspection, merge: Merge | None = None, base: int | N
         "revision": current.number,
         "stored_sections": stored_sections,
         "stale": None,
+        # what the reviewer asked to fix, while the inspection is (or was just) returned
+        "comment": inspection.review_comment
+        if inspection.status in ("returned", "resubmitted")
+        else None,
     }
     if merge is not None and base is not None:
         # A stale save's page stays based on the inspector's base: saving it again merges again

@@ -6,12 +6,12 @@ answered 409 with the merge (app/inspections/merge.py): who changed what and whe
 kept in the form, and a choice only for the fields both changed. A section left blank keeps its
 stored answers; one is removed only when its "remove" box is ticked (and confirmed)."""
 
-from flask import abort, g, redirect, url_for
+from flask import abort, g, make_response, redirect, render_template, url_for
 from flask import request as http_request
 from marshmallow import ValidationError
 
 from app.accounts.policy import allow
-from app.clock import county_today
+from app.clock import county_time, county_today
 from app.extensions import db
 from app.formdefs.display import number_text
 from app.formdefs.registry import current_forms
@@ -60,7 +60,11 @@ def _editable(inspection_id: int):
     except NotYours:
         abort(403)
     if inspection.status not in EDITABLE:
-        abort(409)
+        # Not a bare 409: say it is approved, by whom, and who may reopen it.
+        page = render_template(
+            "inspect/locked.html", inspection=inspection, county_time=county_time
+        )
+        abort(make_response(page, 409))
     return inspection
 
 
