@@ -85,10 +85,21 @@ def _document(inspection, status=200):
     return inspection_schema.dump(document), status
 
 
+# The statuses in words (the pages' catalogue says the same), so a Chinese message never reads
+# “approved”.
+STATUS_WORDS = {
+    "submitted": {"zh": "已提交", "en": "submitted"},
+    "returned": {"zh": "已退回", "en": "returned"},
+    "resubmitted": {"zh": "已重新提交", "en": "resubmitted"},
+    "approved": {"zh": "已通过", "en": "approved"},
+    "deleted": {"zh": "已删除", "en": "deleted"},
+}
+
+
 def _refused(error: TransitionRefused):
-    return error_response(
-        409, STATUS_REFUSED[current_lang()].format(status=error.status), code="status"
-    )
+    lang = current_lang()
+    status = STATUS_WORDS.get(error.status, {}).get(lang, error.status)
+    return error_response(409, STATUS_REFUSED[lang].format(status=status), code="status")
 
 
 @bp.put("/inspections/<int:inspection_id>")

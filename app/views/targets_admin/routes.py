@@ -24,6 +24,7 @@ from app.i18n import current_lang
 from app.periods import parse_period, quarter_of
 from app.rollups.target_path import TargetPath
 from app.rollups.targets import TARGET_ZONES, add_target, history, targets_at
+from app.views.labels import source_text
 from app.views.targets_admin.blueprint import bp
 
 ZONE_LABELS = {
@@ -132,5 +133,6 @@ def manage_targets():
         current=current,
         labels={i.key: i.label[lang] for i in indicators},
         zone_labels=ZONE_LABELS,
+        source_text=source_text,
         today=county_today(),
     ), 422 if form.errors else 200
