@@ -17,7 +17,8 @@
 
   function counted(alternative, answers) {
     return alternative.filter(function (term) {
-      return term.fields.every(function (f) { return isAnswered(answers[f]); });
+      return term.fields.every(function (f) { return isAnswered(answers[f]); }) &&
+        (term.unless || []).every(function (f) { return !isAnswered(answers[f]); });
     });
   }
 

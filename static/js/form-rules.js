@@ -200,7 +200,9 @@
       return v !== undefined && v !== null;
     };
     var applies = e.calculate.some(function (alternative) {
-      return alternative.terms.some(function (term) { return term.fields.every(answered); });
+      return alternative.terms.some(function (term) {
+        return term.fields.every(answered) && !(term.unless || []).some(answered);
+      });
     });
     if (!applies) add(errors, "sections." + e.section + "." + e.field, e.message);
   }
