@@ -111,6 +111,7 @@ def apply_correction(
     keep_untouched: bool,
     lang: str,
     choices: dict[str, str] | None = None,
+    merged_against: int | None = None,
 ) -> bool:
     """Edit `inspection` with `correction` (validated by `schema`); False when nothing changed
     (or it was stored before). Raises TransitionRefused, StaleRevision, ValidationError, and
@@ -119,7 +120,8 @@ def apply_correction(
     A stale correction is merged with what was stored since its base (app/inspections/merge.py).
     Without `choices` it is refused (StaleRevision, carrying the merge) so the person first sees
     who changed what; with `choices` (the page's answers about the fields both changed: "theirs"
-    or "mine") the merge is stored once no conflict is left unsettled."""
+    or "mine") the merge is stored once no conflict is left unsettled, and only if nothing was
+    stored since the page showed it (`merged_against`, the revision it was made against)."""
     # The row is locked (PostgreSQL; SQLite's writer is one already) before its revision is
     # judged, so two corrections from the same base cannot both pass as current.
     lock_current(inspection, "edit")
@@ -139,7 +141,7 @@ def apply_correction(
             return False  # this correction was stored already; its answer was lost
         stored = inspection.revisions[-1].payload
         merge = three_way(inspection.revisions[base - 1].payload, stored, yours, choices)
-        if choices is None or merge.conflicts:
+        if choices is None or merge.conflicts or merged_against != current:
             raise StaleRevision(inspection, base, yours, merge)
         data = schema.load(merge.merged)  # the merged answers obey every rule, or are refused
     return edit_inspection(inspection, data, actor, form_set)

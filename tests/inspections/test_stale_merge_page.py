@@ -120,3 +120,22 @@ def test_the_api_answers_the_merge_with_its_409(world):
     stored = put(world, inspection_id, dict(merged, base_revision=2))
     assert stored.status_code == 200
     assert (stored.get_json()["households"], stored.get_json()["revision"]) == (150, 3)
+
+
+def test_a_change_stored_after_the_merge_page_is_shown_before_anything_is_saved(world):
+    app, browser, inspection_id, answer = _stale_page(
+        world, **{"sections.sewage.households_treated": "41"}
+    )
+    html = answer.get_data(as_text=True)
+    assert 'name="merging" value="2"' in html
+    # the county admin changes it once more (revision 3) while the page is open
+    with app.app_context():
+        latest = dict(db.session.get(Inspection, inspection_id).revisions[-1].payload)
+    latest["notes"] = "第三次修改"
+    assert put(world, inspection_id, latest, who="county_admin").status_code == 200
+    again = browser.post(f"/inspect/edit/{inspection_id}", data=form_post(html))
+    assert again.status_code == 409  # shown again, with revision 3, not stored unseen
+    page = again.get_data(as_text=True)
+    assert '<li id="revision-3">' not in page and "第 3 版 · admin" in _text(page)
+    assert 'name="merging" value="3"' in page
+    assert revision_count(app, inspection_id) == 3

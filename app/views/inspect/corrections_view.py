@@ -42,6 +42,7 @@ def stale_view(inspection: Inspection, merge: Merge, base: int) -> dict:
     history = revision_history(inspection.revisions, form_set, lang)
     theirs, mine = flatten(inspection.revisions[-1].payload), flatten(merge.merged)
     return {
+        "against": inspection.revisions[-1].number,  # the stored revision this merge is with
         "others": [
             {
                 "number": r.number,
@@ -65,9 +66,15 @@ def stale_view(inspection: Inspection, merge: Merge, base: int) -> dict:
     }
 
 
+def merge_against(form) -> int | None:
+    """The stored revision the stale page's merge was made against (None: an ordinary save)."""
+    value = form.get("merging", "")
+    return int(value) if value.isdigit() else None
+
+
 def merge_choices(form) -> dict[str, str] | None:
     """The stale page's answers ({path: "theirs" | "mine"}); None for an ordinary save."""
-    if form.get("merging") != "1":
+    if merge_against(form) is None:
         return None
     return {
         key.removeprefix(RESOLVE_PREFIX): choice

@@ -22,7 +22,7 @@ from app.inspections.review import EDITABLE
 from app.inspections.store import OutOfScope, VillageNotFound
 from app.views.error_shape import flatten
 from app.views.inspect.blueprint import bp
-from app.views.inspect.corrections_view import editing_of, merge_choices
+from app.views.inspect.corrections_view import editing_of, merge_against, merge_choices
 from app.views.inspect.formdata import errors_by_input, payload_from_form
 from app.views.inspect.routes import _render_form
 
@@ -110,6 +110,7 @@ def edit_submit(inspection_id: int):
             keep_untouched=True,
             lang=lang,
             choices=merge_choices(http_request.form),
+            merged_against=merge_against(http_request.form),
         )
     except ValidationError as error:
         errors = errors_by_input(flatten(error.messages))
