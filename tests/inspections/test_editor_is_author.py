@@ -83,6 +83,9 @@ def test_the_review_page_lists_each_revision_with_its_changes(seeded, make_user,
         stored = db.session.get(Inspection, inspection_id).revisions[1].created_at
     county = stored.replace(tzinfo=stored.tzinfo or UTC).astimezone(ZoneInfo("Asia/Shanghai"))
     assert f"第 2 版 · admin · {county:%Y-%m-%d %H:%M}" in _text(second)
+    entered = _text(re.search(r'<p class="muted" id="entered">(.*?)</p>', page, re.S).group(1))
+    # not only who entered it: who changed it last
+    assert "insp 于" in entered and "录入" in entered and "修改人 admin" in entered
     changes = [_text(c).strip() for c in re.findall(r'<li class="change">(.*?)</li>', second)]
     assert changes == [
         "户数：100 户 → 130 户",
