@@ -52,6 +52,7 @@ class Words:
     target: str
     status: str
     status_labels: dict[str, str]  # "meets" → "达标", ...
+    estimated: str = ""  # the title of the villages table's "partly estimated" column
 
 
 def table(
@@ -68,7 +69,10 @@ def table(
 
 
 def header(
-    indicators: Sequence[tuple[str, str]], words: Words, with_township: bool = False
+    indicators: Sequence[tuple[str, str]],
+    words: Words,
+    with_township: bool = False,
+    with_estimates: bool = False,
 ) -> list[str]:
     """The column titles: code, name, (township), villages reported and total, and per
     indicator its numerator, denominator, rate (%), target (%) and status.
@@ -86,6 +90,8 @@ def header(
             f"{label} · {words.target} (%)",
             f"{label} · {words.status}",
         ]
+    if with_estimates:
+        titles.append(words.estimated)
     return titles
 
 
@@ -94,9 +100,11 @@ def rows(
     indicators: Sequence[tuple[str, str]],
     words: Words,
     township_names: dict[str, str] | None = None,
+    estimate_notes: dict[str, str] | None = None,
 ) -> Iterator[list]:
     """One row per unit (township or village), made as it is asked for. `township_names`
-    (village code → township name) adds a township column to a village table."""
+    (village code → township name) adds a township column to a village table; `estimate_notes`
+    (village code → which figures are partly estimated, and how much) a last column."""
     for unit in units:
         row = [unit.code, unit.name]
         if township_names is not None:
@@ -114,6 +122,8 @@ def rows(
                 figures.percent(result.target),
                 words.status_labels.get(result.status, result.status),
             ]
+        if estimate_notes is not None:
+            row.append(estimate_notes.get(unit.code, ""))
         yield row
 
 

@@ -14,7 +14,8 @@ as "manure produced" is then an estimate worked out from those counts and publis
 
 No expression language and nothing eval-ed: a term is a product of field answers, named
 coefficients and one constant; an alternative is a sum of terms. A term counts only when every
-field it names is answered (a species nobody counted adds nothing); an alternative applies when
+field it names is answered (a species nobody counted adds nothing) and none it names `unless`
+(亩 × a default 单产 counts only while the yield is blank); an alternative applies when
 at least one of its terms counts; the first alternative that applies gives the estimate
 (film: from kg bought if known, else from the area mulched). A coefficient an applied term
 names but the table lacks makes the estimate unavailable rather than silently smaller.
@@ -28,7 +29,7 @@ order, in IEEE doubles, with no rounding. Pure: no Flask, no database.
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-TERM_KEYS = frozenset({"fields", "coefficients", "factor"})
+TERM_KEYS = frozenset({"fields", "coefficients", "factor", "unless"})
 ALTERNATIVE_KEYS = frozenset({"terms"})
 
 
@@ -37,6 +38,9 @@ class CalcTerm:
     fields: tuple[str, ...]  # "key" of this form, or "profile.key"
     coefficients: tuple[str, ...]
     factor: float = 1.0
+    # The term counts only while these answers are blank: 亩 × a default 单产 (a coefficient)
+    # stands in for 亩 × the yield the inspector did not give, never beside it.
+    unless: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ class Calculation:
 
     @property
     def field_refs(self) -> tuple[str, ...]:
-        refs = [f for alt in self.alternatives for t in alt for f in t.fields]
+        refs = [f for alt in self.alternatives for t in alt for f in (*t.fields, *t.unless)]
         return tuple(dict.fromkeys(refs))
 
     @property
@@ -62,6 +66,7 @@ class Calculation:
                         "fields": list(t.fields),
                         "coefficients": list(t.coefficients),
                         "factor": t.factor,
+                        **({"unless": list(t.unless)} if t.unless else {}),
                     }
                     for t in alternative
                 ]
@@ -94,13 +99,18 @@ def parse_calculation(spec, where: str) -> Calculation:
 def _term(spec, where: str) -> CalcTerm:
     if not isinstance(spec, dict) or not set(spec) <= TERM_KEYS or not spec.get("fields"):
         raise ValueError(f"{where}: a term is {{fields, coefficients?, factor?}} with fields")
-    names = [*spec["fields"], *spec.get("coefficients", [])]
+    names = [*spec["fields"], *spec.get("coefficients", []), *spec.get("unless", [])]
     if not all(isinstance(n, str) and n for n in names):
         raise ValueError(f"{where}: fields and coefficients are names")
     factor = spec.get("factor", 1)
     if isinstance(factor, bool) or not isinstance(factor, int | float):
         raise ValueError(f"{where}: factor must be a number")
-    return CalcTerm(tuple(spec["fields"]), tuple(spec.get("coefficients", [])), float(factor))
+    return CalcTerm(
+        tuple(spec["fields"]),
+        tuple(spec.get("coefficients", [])),
+        float(factor),
+        tuple(spec.get("unless", [])),
+    )
 
 
 def applies(calc: Calculation, answers: Mapping[str, float | None]) -> bool:
@@ -133,4 +143,9 @@ def evaluate(
 
 
 def _counted(alternative, answers) -> list[CalcTerm]:
-    return [t for t in alternative if all(answers.get(f) is not None for f in t.fields)]
+    return [
+        t
+        for t in alternative
+        if all(answers.get(f) is not None for f in t.fields)
+        and all(answers.get(f) is None for f in t.unless)
+    ]

@@ -84,7 +84,12 @@ def _broken_sum(c: SumConstraint, answers: dict, profile: dict, lang: str) -> st
     terms = [answers[t] for t in c.terms if answers.get(t) is not None]
     if limit is None or not terms or not exceeds(total(terms), limit):
         return None
-    return c.message[lang].format(limit=shown_limit(limit))
+    text = c.message[lang].format(limit=shown_limit(limit))
+    # A sum of counts says what the typed counts add up to (the inspector looks for the slip).
+    # Only whole-number terms: a decimal sum would need the phone to round as Python does.
+    if len(c.terms) > 1 and all(isinstance(t, int) for t in terms):
+        text += message("sum_typed", lang, sum=total(terms))
+    return text
 
 
 def unestimable(form: FormDef, answers: dict, profile: dict, lang: str, sent: set[str]):

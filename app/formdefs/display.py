@@ -16,8 +16,19 @@ def answer_text(field: FieldDef, value, lang: str) -> str:
     if field.choices:
         label = next((c.label[lang] for c in field.choices if c.name == value), None)
         return label if label is not None else str(value)
-    text = number_text(value) if isinstance(value, int | float) else str(value)
+    text = field_number(field, value)
     return f"{text} {field.unit[lang]}" if field.unit else text
+
+
+def field_number(field: FieldDef, value) -> str:
+    """A numeric answer at its field's precision (`decimals` in the form: an estimate's 3),
+    without a trailing ".0"; anything else as text. Stored estimates are rounded already; this
+    also rounds what was stored before they were (0.7649999999999999 → "0.765")."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if field.decimals is not None and isinstance(value, float):
+        value = round(value, field.decimals)
+    return number_text(value)
 
 
 def number_text(value: int | float) -> str:

@@ -51,6 +51,9 @@ class FieldDef:
     constraint: str | None = None
     check: tuple | None = dataclasses.field(default=None, compare=False, repr=False)
     constraint_message: dict[str, str] | None = None
+    # The decimals an estimate of this field is stored at (3 for tonnes: to the kg), so a
+    # product of coefficients is never stored as 0.7649999999999999.
+    decimals: int | None = None
 
     @property
     def path(self) -> str:
@@ -205,7 +208,7 @@ def _check_calculation(form_set: FormSet, form: FormDef, field: FieldDef) -> Non
 
 # The XLSForm columns a survey row may have; anything else is a typo that would be ignored.
 ROW_KEYS = frozenset(
-    {"type", "name", "label", "hint", "unit", "required", "min", "max", "calculate"}
+    {"type", "name", "label", "hint", "unit", "required", "min", "max", "calculate", "decimals"}
     | {"qualifies", "default"}  # a count's basis, set by the county (_county_choice)
     | {"constraint", "constraint_message"}  # the field's own rule (app/formdefs/xpath.py)
 )
@@ -301,6 +304,14 @@ def _field(row: dict, form_id: str, choices: dict, where: str) -> FieldDef:
         raise ValueError(f"{where}: min and max apply to numbers only")
     if None not in bounds and bounds[0] > bounds[1]:
         raise ValueError(f"{where}: min is above max")
+    calculation = parse_calculation(row["calculate"], where) if "calculate" in row else None
+    decimals = row.get("decimals")
+    # (a calculated field that is not a decimal is refused as such, by _check_calculation)
+    wrong_type = ftype.name != "decimal" and calculation is None
+    if decimals is not None and (
+        wrong_type or isinstance(decimals, bool) or decimals not in range(7)
+    ):
+        raise ValueError(f"{where}: decimals is a whole number from 0 to 6, on a decimal field")
     return FieldDef(
         section=form_id,
         key=row["name"],
@@ -312,7 +323,8 @@ def _field(row: dict, form_id: str, choices: dict, where: str) -> FieldDef:
         min=bounds[0],
         max=bounds[1],
         choices=choices.get(list_name, ()),
-        calculation=parse_calculation(row["calculate"], where) if "calculate" in row else None,
+        calculation=calculation,
+        decimals=decimals,
         **_county_choice(row, choices.get(list_name, ()), where),
         **_own_constraint(row, where),
     )

@@ -39,6 +39,7 @@ MESSAGES = {
         "zh": "含有无法保存的字符（如 NUL 或不成对的代理字符）",
         "en": "Contains a character that cannot be stored (NUL or an unpaired surrogate)",
     },
+    "sum_typed": {"zh": "；您填写的合计为 {sum}", "en": "; the figures entered add up to {sum}"},
     "malformed": {"zh": "请求内容不是有效的 JSON", "en": "The request body is not valid JSON"},
 }
 

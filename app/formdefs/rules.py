@@ -19,7 +19,7 @@ from app.formdefs.build import EARLIEST_DATE, CalendarDate
 from app.formdefs.constraints import SUM_RULE, estimable_fields
 from app.formdefs.loader import FormSet
 from app.formdefs.messages import ENVELOPE_LABELS, message
-from app.formdefs.types import WholeNumber
+from app.formdefs.types import THOUSANDS_PATTERN, THOUSANDS_SEPARATORS, WholeNumber
 
 # Which JS check each marshmallow field class stands for (most specific first).
 _KINDS = (
@@ -62,6 +62,7 @@ def rules_document(form_set: FormSet, schema: Schema, lang: str, today: date, tz
         "checks": _checks(form_set, lang),
         "sum_rule": SUM_RULE,
         "labels": _labels(form_set, lang),
+        "thousands": {"pattern": THOUSANDS_PATTERN, "separators": THOUSANDS_SEPARATORS},
     }
 
 
@@ -158,6 +159,11 @@ def _constraints(form_set: FormSet, lang: str) -> list[dict]:
                     "limit": key,
                     "limit_in_profile": limit_form.form_id == "profile",
                     "limit_is_integer": limit_form.field(key).type.name == "integer",
+                    # a sum of whole numbers adds "the figures entered add up to N"
+                    "sum_typed": message("sum_typed", lang, sum="{sum}")
+                    if len(c.terms) > 1
+                    and all(form.field(t).type.name == "integer" for t in c.terms)
+                    else "",
                     "path": c.path,
                     "message": c.message[lang],
                 }

@@ -12,6 +12,20 @@ from types import MappingProxyType
 from marshmallow import fields
 
 _ASCII_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+# A number typed with thousands separators ("2,978", "1,200.5", or the full-width "2，978" of a
+# Chinese keyboard) is read without them: only groups of exactly three digits, so "12,34" (a
+# decimal comma?) stays an error. The one rule: the phone applies the same pattern, which the
+# rules document carries (app/formdefs/rules.py), before checking a number.
+THOUSANDS_PATTERN = r"^[+-]?[0-9]{1,3}(?:[,，][0-9]{3})+(?:\.[0-9]+)?$"
+THOUSANDS_SEPARATORS = "[,，]"
+_THOUSANDS = re.compile(THOUSANDS_PATTERN)
+
+
+def without_thousands(value):
+    """ "2,978" → "2978"; anything else unchanged."""
+    if isinstance(value, str) and _THOUSANDS.match(value.strip()):
+        return re.sub(THOUSANDS_SEPARATORS, "", value.strip())
+    return value
 
 
 class WholeNumber(fields.Integer):
@@ -34,11 +48,18 @@ class WholeNumber(fields.Integer):
                 raise self.make_error("invalid", input=value)
             return int(value)
         if isinstance(value, str):
-            text = value.strip()
+            text = without_thousands(value).strip()
             if not _ASCII_INTEGER.match(text):
                 raise self.make_error("invalid", input=value)
             value = text
         return super()._validated(value)
+
+
+class DecimalNumber(fields.Float):
+    """A float that reads "1,200.5" as 1200.5 (thousands separators, the rule above)."""
+
+    def _validated(self, value):
+        return super()._validated(without_thousands(value))
 
 
 @dataclass(frozen=True)
@@ -54,7 +75,7 @@ class FieldType:
 FIELD_TYPES = MappingProxyType(
     {
         "integer": FieldType("integer", "num", WholeNumber, "number", "numeric", "1"),
-        "decimal": FieldType("decimal", "num", fields.Float, "number", "decimal", "any"),
+        "decimal": FieldType("decimal", "num", DecimalNumber, "number", "decimal", "any"),
         # Not an XLSForm type: exported to ODK as `select_one yes_no`.
         "boolean": FieldType("boolean", "num", fields.Boolean, "boolean"),
         "select_one": FieldType("select_one", "text", fields.String, "select"),

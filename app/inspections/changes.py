@@ -61,6 +61,11 @@ def live():
     return Inspection.deleted_at.is_(None)
 
 
+def revision_authors(inspection: Inspection) -> set[int]:
+    """Everyone who stored a version of its figures (the inspector, and whoever edited it)."""
+    return {revision.author_id for revision in inspection.revisions}
+
+
 def find_inspection(actor: User, inspection_id: int, include_deleted=False) -> Inspection | None:
     inspection = db.session.get(Inspection, inspection_id)
     if inspection is None or not in_scope(actor, inspection.village.township):
@@ -145,10 +150,10 @@ def review_inspection(
     seen_revision: int | None = None,
 ) -> None:
     """approve / return / reopen. Returning needs a comment; the schema checks that. Nobody
-    approves or returns their own inspection (OwnInspection). `seen_revision`, the revision the
-    reviewer looked at, must still be the current one (ChangedSinceSeen)."""
-    check_not_own(action, inspection.inspector_id, actor.id)
-    lock_current(inspection, action)
+    approves or returns an inspection they entered or edited (OwnInspection). `seen_revision`,
+    the revision the reviewer looked at, must still be the current one (ChangedSinceSeen)."""
+    lock_current(inspection, action)  # the authors are read after it: an edit can't slip by
+    check_not_own(action, inspection.inspector_id, revision_authors(inspection), actor.id)
     if seen_revision is not None and seen_revision != len(inspection.revisions):
         raise ChangedSinceSeen(inspection, seen_revision)
     before = inspection.status

@@ -24,6 +24,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from app.formdefs import FormSet
 from app.inspections.changes import edit_inspection, lock_current
+from app.inspections.merge import Merge, three_way
 from app.inspections.review import status_after_edit
 from app.inspections.store import canonical, content_hash
 from app.models import Inspection, User
@@ -43,11 +44,12 @@ MESSAGES = {
 
 
 class StaleRevision(Exception):
-    """The correction was made from an older revision than the stored one."""
+    """The correction was made from an older revision than the stored one. `merge` is the
+    three-way merge of base, stored and yours (app/inspections/merge.py)."""
 
-    def __init__(self, inspection: Inspection, base: int, yours: dict):
+    def __init__(self, inspection: Inspection, base: int, yours: dict, merge: Merge):
         super().__init__(f"inspection {inspection.id}: base revision {base} is stale")
-        self.inspection, self.base, self.yours = inspection, base, yours
+        self.inspection, self.base, self.yours, self.merge = inspection, base, yours, merge
 
 
 @dataclass(frozen=True)
@@ -108,10 +110,18 @@ def apply_correction(
     *,
     keep_untouched: bool,
     lang: str,
+    choices: dict[str, str] | None = None,
+    merged_against: int | None = None,
 ) -> bool:
     """Edit `inspection` with `correction` (validated by `schema`); False when nothing changed
     (or it was stored before). Raises TransitionRefused, StaleRevision, ValidationError, and
-    what edit_inspection raises. The caller commits."""
+    what edit_inspection raises. The caller commits.
+
+    A stale correction is merged with what was stored since its base (app/inspections/merge.py).
+    Without `choices` it is refused (StaleRevision, carrying the merge) so the person first sees
+    who changed what; with `choices` (the page's answers about the fields both changed: "theirs"
+    or "mine") the merge is stored once no conflict is left unsettled, and only if nothing was
+    stored since the page showed it (`merged_against`, the revision it was made against)."""
     # The row is locked (PostgreSQL; SQLite's writer is one already) before its revision is
     # judged, so two corrections from the same base cannot both pass as current.
     lock_current(inspection, "edit")
@@ -129,5 +139,9 @@ def apply_correction(
         digest = content_hash(yours)
         if any(content_hash(r.payload) == digest for r in inspection.revisions[base:]):
             return False  # this correction was stored already; its answer was lost
-        raise StaleRevision(inspection, base, yours)
+        stored = inspection.revisions[-1].payload
+        merge = three_way(inspection.revisions[base - 1].payload, stored, yours, choices)
+        if choices is None or merge.conflicts or merged_against != current:
+            raise StaleRevision(inspection, base, yours, merge)
+        data = schema.load(merge.merged)  # the merged answers obey every rule, or are refused
     return edit_inspection(inspection, data, actor, form_set)

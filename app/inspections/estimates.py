@@ -71,8 +71,11 @@ def estimate_inspection(
             text = OUT_OF_RANGE[_lang()].format(label=field.label[_lang()])
             errors.setdefault(form.form_id, {})[field.key] = [text]
             continue
+        value = estimate.value
+        if field.decimals is not None:  # stored as the form says: tonnes to the kg
+            value = round(value, field.decimals) + 0.0
         out[(form.form_id, field.key)] = StoredEstimate(
-            estimate.value,
+            value,
             json_used(table, estimate.coefficients),
             any(table.editions[k].unverified for k in estimate.coefficients),
         )

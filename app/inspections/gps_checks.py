@@ -9,6 +9,7 @@ the map is built (app/maps/records.py) and marked unconfirmed until an admin con
 phone's fix never silently becomes the reference other fixes are judged against.
 """
 
+from dataclasses import dataclass
 from functools import cache
 
 from flask import current_app
@@ -43,6 +44,28 @@ def location_flags(lat, lon, village) -> list[dict]:
                 {"kind": "far_from_village", "distance_m": round(distance, 1), "limit_m": limit}
             )
     return flags
+
+
+@dataclass(frozen=True)
+class DistanceCheck:
+    """What the reviewer and the inspector are told about a fix: `state` is "no_fix" (none was
+    recorded), "unchecked" (the village has no known location: nothing to check against),
+    "near" or "far" (more than the limit, GPS_FLAG_DISTANCE_M, the flag's one threshold)."""
+
+    state: str
+    distance_km: float | None
+    limit_km: float
+
+
+def distance_check(lat, lon, village) -> DistanceCheck:
+    limit_km = float(current_app.config["GPS_FLAG_DISTANCE_M"]) / 1000
+    if lat is None or lon is None:
+        return DistanceCheck("no_fix", None, limit_km)
+    if village.lat is None or village.lon is None:
+        return DistanceCheck("unchecked", None, limit_km)
+    distance_m = geo.haversine_m(lat, lon, village.lat, village.lon)
+    state = "far" if distance_m > limit_km * 1000 else "near"
+    return DistanceCheck(state, round(distance_m / 1000, 1), limit_km)
 
 
 def recheck_flags(inspection, village) -> None:

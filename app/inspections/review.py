@@ -6,7 +6,8 @@
 
 An approved inspection is frozen for every role: editing it, withdrawing (deleting) it or adding a
 photo to it needs a county admin to reopen it first, so a figure that was reported upwards cannot
-change silently. Nobody approves or returns an inspection they entered themselves.
+change silently. Nobody approves or returns an inspection they are an author of: whoever entered
+it, and whoever changed its figures since (the author of any of its revisions).
 """
 
 REVIEWABLE = frozenset({"submitted", "resubmitted"})
@@ -28,15 +29,36 @@ class TransitionRefused(Exception):
 
 
 class OwnInspection(Exception):
-    """A reviewer deciding on their own inspection (answered as 403)."""
+    """A reviewer deciding on an inspection they are an author of (answered as 403).
+    `how` says why: "entered" (they entered it) or "edited" (they changed its figures)."""
+
+    def __init__(self, action: str, how: str):
+        super().__init__(f"cannot {action} an inspection one {how}")
+        self.action, self.how = action, how
 
 
 SELF_REVIEW_BARRED = frozenset({"approve", "return"})
 
 
-def check_not_own(action: str, inspector_id: int, reviewer_id: int) -> None:
-    if action in SELF_REVIEW_BARRED and inspector_id == reviewer_id:
-        raise OwnInspection(action)
+def check_not_own(
+    action: str, inspector_id: int, revision_authors: set[int], reviewer_id: int
+) -> None:
+    """Refuse a decision by the inspector or by the author of any revision (an edit)."""
+    if action not in SELF_REVIEW_BARRED:
+        return
+    if inspector_id == reviewer_id:
+        raise OwnInspection(action, "entered")
+    if reviewer_id in revision_authors:
+        raise OwnInspection(action, "edited")
+
+
+def authorship(inspector_id: int, revision_authors: set[int], reviewer_id: int) -> str | None:
+    """ "entered", "edited" or None: how `reviewer_id` is an author of the inspection."""
+    try:
+        check_not_own("approve", inspector_id, revision_authors, reviewer_id)
+    except OwnInspection as own:
+        return own.how
+    return None
 
 
 def check_unlocked(action: str, status: str) -> None:

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from app.extensions import db
 from app.formdefs.indicators import Indicator, Term
 from app.formdefs.registry import current_forms
+from app.models import Village
 from app.periods import parse_period
+from app.rollups.figures import percent_text
 from app.rollups.summary.quarter import reads_summary
 from app.rollups.summary.state import is_on
 from app.rollups.tallies import village_figures
@@ -94,3 +96,52 @@ def estimated_shares(period: str, place, approved_only: bool) -> list[Share] | N
             )
         )
     return out
+
+
+def partly_estimated(period: str, place, approved_only: bool) -> dict[str, float]:
+    """{indicator key: the estimated share of the calculated figure it sums} for each indicator
+    whose numerator or denominator sums a calculated field that is partly estimated in `place`
+    (manure utilisation's denominator, the manure produced). For a bulletin or a page that says
+    a rate rests partly on estimates; {} where none does (or while a province reads the
+    summary: estimated_shares answers None)."""
+    shares = estimated_shares(period, place, approved_only) or []
+    estimated = {s.path: s.share for s in shares if s.share}
+    out = {}
+    for indicator in current_forms().indicators:
+        paths = (*indicator.numerator.fields, *indicator.denominator.fields)
+        found = [estimated[p] for p in paths if p in estimated]
+        if found:
+            out[indicator.key] = max(found)
+    return out
+
+
+def village_estimate_notes(period: str, place, approved_only: bool, lang: str) -> dict[str, str]:
+    """{village code: "粪污产生量 估算 100.0%；…"} for the villages whose calculated figures are
+    partly estimated: the villages export's column. Not worked out ({}) for the whole
+    deployment while the summary is on (a province: see estimated_shares)."""
+    if place is None and reads_summary() and is_on(db.session.connection()):
+        return {}
+    fields, by_village = village_shares(period, place, approved_only)
+    if not by_village:
+        return {}
+    codes = dict(
+        db.session.execute(
+            db.select(Village.id, Village.code).where(Village.id.in_(list(by_village)))
+        ).all()
+    )
+    word = ESTIMATED_WORD[lang]
+    notes = {}
+    for village_id, figures in by_village.items():
+        parts = [
+            f"{field.label[lang]} {word} {percent_text(e / t)}"
+            for field, figure in zip(fields, figures, strict=True)
+            if figure is not None
+            for e, t in [figure]
+            if e and t
+        ]
+        if parts:
+            notes[codes[village_id]] = "；".join(parts)
+    return notes
+
+
+ESTIMATED_WORD = {"zh": "估算", "en": "estimated"}

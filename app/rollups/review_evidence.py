@@ -9,7 +9,8 @@ one village share a day, the later one's figures show and the page says so (`sam
 
 A "large jump" is a change of at least LARGE_JUMP_POINTS percentage points in any indicator from
 the previous inspection: such an inspection, or one with a GPS flag, is left out of a batch
-approval and must be looked at on its own.
+approval and must be looked at on its own. An indicator counting villages is a yes/no for one
+village: its change is a flip (否 → 是), shown as such, and never a jump of magnitude.
 """
 
 from dataclasses import dataclass
@@ -36,6 +37,9 @@ class RateRow:
     previous: float | None
     delta_points: float | None  # (rate − previous) in percentage points, one decimal
     large_jump: bool
+    # A village's yes/no (an indicator counting villages: its rate for one village is 0 or 1):
+    # a flip is shown as 否 → 是, not as "+100", and is no jump of magnitude.
+    yes_no: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,12 @@ def previous_inspection(inspection: Inspection) -> Inspection | None:
     ).scalar_one_or_none()
 
 
+def counts_villages(indicator) -> bool:
+    """An indicator whose denominator counts villages (forms/indicators.json `"count": true`):
+    for one village its rate is yes (1) or no (0)."""
+    return indicator.denominator.kind == "count"
+
+
 def _rate(figure, target):
     if figure is None:
         return None, status(None, target)
@@ -119,10 +129,11 @@ def evidence(inspection: Inspection, memo: dict | None = None) -> Evidence:
         target = targets.for_zone(indicator.key, inspection.village.zone)
         rate, verdict = _rate(now.get(indicator.key), target)
         old, _old_status = _rate(before.get(indicator.key), target)
+        yes_no = counts_villages(indicator)
         delta = None if rate is None or old is None else round(percent(rate) - percent(old), 1)
-        jump = delta is not None and abs(delta) >= LARGE_JUMP_POINTS
+        jump = delta is not None and abs(delta) >= LARGE_JUMP_POINTS and not yes_no
         rows.append(
-            RateRow(indicator.key, indicator.label, rate, target, verdict, old, delta, jump)
+            RateRow(indicator.key, indicator.label, rate, target, verdict, old, delta, jump, yes_no)
         )
     later = db.session.scalar(
         db.select(db.func.count())

@@ -1,6 +1,9 @@
 """Words the pages of several blueprints share, kept apart from any one blueprint so none
 imports another (pyproject.toml's import contracts)."""
 
+import re
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 ZONE_LABELS = {
@@ -22,3 +25,15 @@ def with_placeholder(choices: list) -> list:
     from wtforms.fields.choices import SelectChoice
 
     return [SelectChoice("", _l("Choose…")), *choices]
+
+
+_PLAN_SECTION = re.compile(r"^plan §\s*([0-9.]+)$")
+
+
+def source_text(source: str | None) -> str:
+    """A target's source as the page's language says it: the seeded "plan §5.4" (the county's
+    2021–2025 plan, forms/indicators.json) → "规划第 5.4 节"; one an admin typed, as typed."""
+    if not source:
+        return ""
+    found = _PLAN_SECTION.match(source.strip())
+    return _("Plan §%(section)s", section=found.group(1)) if found else source

@@ -17,7 +17,8 @@
 
   function counted(alternative, answers) {
     return alternative.filter(function (term) {
-      return term.fields.every(function (f) { return isAnswered(answers[f]); });
+      return term.fields.every(function (f) { return isAnswered(answers[f]); }) &&
+        (term.unless || []).every(function (f) { return !isAnswered(answers[f]); });
     });
   }
 
@@ -68,6 +69,7 @@
     if (!el || typeof el.value !== "string") return null;
     var text = el.value.trim();
     if (!text) return null;
+    if (self.CunjianRules) text = self.CunjianRules.withoutThousands(self.CunjianRules.load(), text);
     var n = Number(text);
     return isFinite(n) ? n : null;
   }

@@ -38,6 +38,12 @@
     if (SPECIAL.test(s)) return Infinity;
     return FLOAT.test(s) ? Number(s.replace(/_/g, "")) : NaN;
   }
+  // "2,978" → "2978": the server's rule and pattern (app/formdefs/types.py), from the document.
+  function withoutThousands(rules, v) {
+    var t = rules && rules.thousands;
+    if (typeof v !== "string" || !t || !new RegExp(t.pattern).test(strip(v))) return v;
+    return strip(v).replace(new RegExp(t.separators, "g"), "");
+  }
   function pyUuid(text) {
     var hex = text.replace(/urn:/g, "").replace(/uuid:/g, "").replace(/^[{}]+|[{}]+$/g, "").replace(/-/g, "");
     return hex.length === 32 && HEX.test(asciiDigits(strip(hex)));
@@ -57,6 +63,7 @@
     var m = f.messages, n;
     if (f.kind === "obj") return loadSchema(f.schema, v, path, errors, ctx, f.drop_blank);
     if (f.kind === "int" || f.kind === "num") {
+      v = withoutThousands(ctx.rules, v);
       if (typeof v === "boolean" || (typeof v !== "number" && typeof v !== "string")) return fail(m.invalid);
       if (typeof v === "number") n = v;
       else if (f.kind === "int") {
@@ -174,7 +181,8 @@
       var total = terms.reduce(function (s, t) { return s + answers[t]; }, 0);
       if (exceeds(rules.sum_rule, total, limit)) {
         add(errors, "sections." + c.section + "." + c.path,
-          c.message.replace("{limit}", c.limit_is_integer ? String(limit) : shownLimit(rules.sum_rule, limit)));
+          c.message.replace("{limit}", c.limit_is_integer ? String(limit) : shownLimit(rules.sum_rule, limit)) +
+          (c.sum_typed ? c.sum_typed.replace("{sum}", String(total)) : ""));
       }
     });
     // Each field's own constraint: the server's parsed tree, walked by xpath-eval.js.
@@ -200,7 +208,9 @@
       return v !== undefined && v !== null;
     };
     var applies = e.calculate.some(function (alternative) {
-      return alternative.terms.some(function (term) { return term.fields.every(answered); });
+      return alternative.terms.some(function (term) {
+        return term.fields.every(answered) && !(term.unless || []).some(answered);
+      });
     });
     if (!applies) add(errors, "sections." + e.section + "." + e.field, e.message);
   }
@@ -238,5 +248,6 @@
     try { return el ? JSON.parse(el.textContent) : null; } catch (e) { return null; }
   }
 
-  self.CunjianRules = {check: check, fromForm: fromForm, load: load, countyToday: countyToday};
+  self.CunjianRules = {check: check, fromForm: fromForm, load: load, countyToday: countyToday,
+    withoutThousands: withoutThousands};
 })();

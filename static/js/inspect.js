@@ -92,8 +92,41 @@
         form.accuracy_m.value = Math.round(p.coords.accuracy);
         form.setAttribute("data-fix-at", String(Date.now()));  // its age: offline-queue.js
         locate.textContent = label;
+        warnIfFar();
       }, function () { locate.textContent = text.denied; }, {enableHighAccuracy: true, timeout: 20000});
     });
+  }
+
+  // A fix far from the village is said before saving (never refused): the threshold, the words
+  // and the village's location come from the server (app/inspections/gps_checks.py), and the
+  // distance is the same haversine on the same mean Earth radius (app/geography/geo.py).
+  var farFix = document.getElementById("far-fix");
+  function haversineM(lat1, lon1, lat2, lon2) {
+    var rad = Math.PI / 180, p1 = lat1 * rad, p2 = lat2 * rad;
+    var a = Math.pow(Math.sin((p2 - p1) / 2), 2) +
+      Math.cos(p1) * Math.cos(p2) * Math.pow(Math.sin((lon2 - lon1) * rad / 2), 2);
+    return 2 * 6371008.8 * Math.asin(Math.sqrt(Math.min(1, a)));
+  }
+  function warnIfFar() {
+    if (!farFix || !farFix.hasAttribute("data-village-lat")) return;
+    var lat = parseFloat(form.lat.value), lon = parseFloat(form.lon.value);
+    var far = false, metres = 0;
+    if (isFinite(lat) && isFinite(lon)) {
+      metres = haversineM(lat, lon, parseFloat(farFix.getAttribute("data-village-lat")),
+        parseFloat(farFix.getAttribute("data-village-lon")));
+      far = metres > Number(farFix.getAttribute("data-limit-m"));
+    }
+    farFix.textContent = far ? farFix.getAttribute("data-text").replace("{km}", (metres / 1000).toFixed(1)) : "";
+    farFix.hidden = !far;
+  }
+  if (farFix) {
+    ["change", "input"].forEach(function (type) {
+      form.lat.addEventListener(type, warnIfFar);
+      form.lon.addEventListener(type, warnIfFar);
+    });
+    // offline-queue.js takes the fix itself (stamping data-fix-at) without an input event
+    new MutationObserver(warnIfFar).observe(form, {attributes: true, attributeFilter: ["data-fix-at"]});
+    warnIfFar();
   }
 
   // One tap stores one inspection: the button is disabled once the form is sent (the hidden

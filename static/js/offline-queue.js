@@ -39,6 +39,7 @@
   var editId = form && form.getAttribute("data-edit-id");
   var pageRevision = form && Number(form.getAttribute("data-base-revision")) || null;
   var LOCATION = ["lat", "lon", "accuracy_m"], FIX_MAX_AGE_MS = 10 * 60 * 1000;
+  var PT = {zh: {photo: "照片", remove: "删除这张照片"}, en: {photo: "Photo", remove: "Remove this photo"}}[lang];
   var ET = {
     zh: {unsaved: "您在 {t} 有未保存的修改。", keep: "继续我 {t} 未保存的修改", stored: "使用已保存的内容"},
     en: {unsaved: "You have unsaved changes from {t}.", keep: "Continue my unsaved changes from {t}",
@@ -175,10 +176,26 @@
         var list = input.parentNode.querySelector(".photo-list");
         list.textContent = "";
         photos.filter(function (p) { return p.section === input.getAttribute("data-section"); })
-          .forEach(function (p) {
-            var li = document.createElement("li");
+          .forEach(function (p, k) {
+            // a thumbnail of the photo itself (its blob, no request) and a way to take it back
+            var li = document.createElement("li"), img = document.createElement("img");
+            var remove = document.createElement("button");
             li.className = "photo-item";
-            li.textContent = Math.round(p.size / 1024) + " KB";
+            img.src = URL.createObjectURL(p.blob);
+            img.width = 64;
+            img.height = 48;
+            img.alt = PT.photo + " " + (k + 1);
+            img.onload = function () { URL.revokeObjectURL(img.src); };
+            remove.type = "button";
+            remove.className = "secondary photo-remove";
+            remove.textContent = PT.remove;
+            remove.addEventListener("click", function () {
+              tx(["photos"], "readwrite", function (t) { t.objectStore("photos").delete(p.client_photo_id); })
+                .then(showDraftPhotos);
+            });
+            li.appendChild(img);
+            li.appendChild(document.createTextNode(" " + Math.round(p.size / 1024) + " KB "));
+            li.appendChild(remove);
             list.appendChild(li);
           });
       });

@@ -36,6 +36,13 @@
   }
 
   var removable = form.querySelectorAll(".remove-section");
+  // The village's own location for the far-fix warning (static/js/inspect.js), or none.
+  function locate(location) {
+    var far = document.getElementById("far-fix");
+    if (!far || !location) return;
+    far.setAttribute("data-village-lat", String(location[0]));
+    far.setAttribute("data-village-lon", String(location[1]));
+  }
   var today = countyToday();
   form.setAttribute("data-today", today);
   var date = form.elements.inspected_on;
@@ -46,6 +53,7 @@
     text("form-place", v.township + " · " + v.code);
     document.title = v.name + " · " + document.title.split(" · ").pop();
     form.setAttribute("data-village-code", v.code);
+    locate(v.location);
     set("inspected_on", today);
     Object.keys(v.register || {}).forEach(function (k) {
       var value = v.register[k];
@@ -60,6 +68,7 @@
   text("form-place", r.township + " · " + r.village_code);
   document.title = r.village_name + " · " + document.title.split(" · ").pop();
   form.setAttribute("data-village-code", r.village_code);
+  locate(r.location);
   form.setAttribute("data-edit-id", String(r.id));
   form.setAttribute("data-base-revision", String(r.revision));
   form.base_revision.disabled = false;

@@ -74,7 +74,10 @@ def test_an_added_inspector_changes_the_one_time_password_before_anything_else(s
     assert phone.get("/api/v1/session").status_code == 403
     assert phone.get("/account/password").status_code == 200
     form = {"current": password, "new": OWN_PASSWORD, "confirm": OWN_PASSWORD}
-    assert phone.post("/account/password", data=form).status_code == 200
+    changed = phone.post("/account/password", data=form)
+    # a way onward (issue 20): on to the role's home, which for an inspector is the village list
+    assert (changed.status_code, changed.headers["Location"]) == (303, "/")
+    assert phone.get("/").headers["Location"] == "/inspect/"
     assert phone.get("/inspect/").status_code == 200
     login["password"] = OWN_PASSWORD
     assert api.post("/api/v1/auth/token", json=login).status_code == 201

@@ -273,20 +273,21 @@ def test_an_offline_correction_made_stale_meanwhile_is_kept_and_shown(browser, t
         assert not page.is_visible("#draft-choice")
         to_last_step(page)
         page.click("#submit")
-        page.wait_for_selector("#stale")  # the server shows the stored and the phone's versions
+        page.wait_for_selector("#stale")  # the server shows who changed what, and merges
         assert page.input_value("#households") == "220"
-        rows = page.eval_on_selector_all(
-            "#stale tr[data-path]",
-            "rs => rs.map(r => [r.dataset.path, r.cells[1].textContent, r.cells[2].textContent])",
+        changes = page.eval_on_selector_all(
+            "#their-changes li[data-path]", "ls => ls.map(l => l.dataset.path)"
         )
-        assert rows == [["households", "200 户", "220 户"], ["notes", "checked by the county", "—"]]
+        assert changes == ["notes"]  # the county's change; the phone changed households only
+        assert page.locator("#stale tr[data-path]").count() == 0  # nothing both changed
+        assert page.is_visible("#no-conflict")
         to_last_step(page)
         page.click("#submit")
         page.wait_for_url(f"**/inspect/saved/{inspection_id}")
         state = server_state(app)
         assert [(i, n) for i, n, _p in state] == [(inspection_id, 3)]
-        # saved again knowingly: the inspector's version, as the table showed it
-        assert (state[0][2]["households"], state[0][2]["notes"]) == (220, "")
+        # both kept: the phone's households and the county's notes (no silent revert)
+        assert (state[0][2]["households"], state[0][2]["notes"]) == (220, "checked by the county")
         context.close()
 
 

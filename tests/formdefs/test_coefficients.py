@@ -30,7 +30,7 @@ def test_every_seeded_coefficient_is_listed_with_its_grade(seeded, client):
     assert response.status_code == 200
     body = response.get_json()
     listed = {c["key"]: c for c in body["coefficients"]}
-    assert len(body["coefficients"]) == len(SEEDED) == 29
+    assert len(body["coefficients"]) == len(SEEDED) == 32  # 29 + 3 default yields (issue 20)
     assert {k: (c["value"], c["grade"]) for k, c in listed.items()} == {
         s["key"]: (float(s["value"]), s["grade"]) for s in SEEDED
     }
@@ -50,6 +50,9 @@ def test_every_seeded_coefficient_is_listed_with_its_grade(seeded, client):
         "manure.pe.p_kg_a",
         "manure.pe.poultry",
         "manure.pe.sheep",
+        "straw.maize.yield_kg_mu",
+        "straw.soybean.yield_kg_mu",
+        "straw.wheat.yield_kg_mu",
     ]
 
 
@@ -63,7 +66,7 @@ def test_a_county_admin_appends_an_edition_and_sees_the_sources(seeded, client):
     login(client, seeded, "county_admin")
     page = client.get("/admin/coefficients?lang=en").get_data(as_text=True)
     assert "Bi Y.Y., doctoral thesis, CAAS 2010" in page  # the source of straw.collectable
-    assert page.count('class="flag-unverified"') == 6  # the six U values
+    assert page.count('class="flag-unverified"') == 9  # the nine U values
     with seeded.app_context():
         before = db.session.scalar(db.select(db.func.count()).select_from(Coefficient))
     response = client.post(

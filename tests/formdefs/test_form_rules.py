@@ -44,6 +44,14 @@ def film(used, recovered):
 # What a phone can type into the form (strings), and values at the edges of the parsers.
 TYPED = [
     changed(valid_payload(), "households", " 12 "),
+    # thousands separators (issue 20): read without them on both sides, only in groups of three
+    changed(valid_payload(), "households", "2,978"),
+    changed(valid_payload(), "households", "2，978"),  # a Chinese keyboard's comma
+    changed(valid_payload(), "households", "12,34"),  # not a thousands group: refused
+    changed(valid_payload(), "households", "1,2345"),
+    changed(valid_payload(), "households", "1,200.0"),  # a whole number with a fraction: refused
+    changed(valid_payload(), "sections.film.used_t", "1,200.5"),
+    changed(valid_payload(), "sections.film.used_t", "1,2"),
     changed(valid_payload(), "households", "１２"),  # full-width digits: not ASCII, refused
     changed(valid_payload(), "households", "+0012"),
     changed(valid_payload(), "households", "1_000"),

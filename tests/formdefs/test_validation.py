@@ -551,8 +551,9 @@ RULES = [
         "sections.heating.coal",
         61,
         "sections.heating.central",
-        "各类取暖户数合计不能超过本村户数（120）",
-        "Households by heating type together cannot exceed the village's households (120)",
+        "各类取暖户数合计不能超过本村户数（120）；您填写的合计为 121",
+        "Households by heating type together cannot exceed the village's households (120)"
+        "; the figures entered add up to 121",
     ),
     # fewer households: heating's 120 > 100 (sewage's 30 still fits)
     (
@@ -560,8 +561,9 @@ RULES = [
         "households",
         100,
         "sections.heating.central",
-        "各类取暖户数合计不能超过本村户数（100）",
-        "Households by heating type together cannot exceed the village's households (100)",
+        "各类取暖户数合计不能超过本村户数（100）；您填写的合计为 120",
+        "Households by heating type together cannot exceed the village's households (100)"
+        "; the figures entered add up to 120",
     ),
     (
         "sewage over households",

@@ -191,30 +191,6 @@ def test_the_correction_form_keeps_untouched_sections_and_removes_only_when_tick
         assert {a.section for a in inspection.answers} == {"profile", "sewage"}
 
 
-def test_a_stale_correction_form_shows_both_versions(world):
-    body, inspection_id = create(world)
-    app = world.client.application
-    browser = sign_in(app, "insp")
-    page = browser.get(f"/inspect/edit/{inspection_id}?lang=en").get_data(as_text=True)
-    theirs = put(world, inspection_id, dict(body, households=150), who="county_admin")
-    assert theirs.status_code == 200
-    answer = browser.post(f"/inspect/edit/{inspection_id}", data=form_post(page, households="104"))
-    assert answer.status_code == 409
-    html = answer.get_data(as_text=True)
-    row = re.search(r'<tr data-path="households">(.*?)</tr>', html, re.S).group(1)
-    assert re.findall(r'<td class="(stored|yours)">([^<]*)</td>', row) == [
-        ("stored", "150 households"),
-        ("yours", "104 households"),
-    ]
-    assert 'value="104"' in html  # the inspector's answer is still in the form
-    assert 'name="base_revision" value="2"' in html  # saving again stores it, knowingly
-    assert revision_count(app, inspection_id) == 2
-    again = form_post(html)
-    assert browser.post(f"/inspect/edit/{inspection_id}", data=again).status_code == 303
-    with app.app_context():
-        assert db.session.get(Inspection, inspection_id).revisions[-1].payload["households"] == 104
-
-
 # ---- GPS flags after an edit -------------------------------------------------------------
 
 

@@ -165,7 +165,8 @@ def test_an_estimate_that_breaks_a_rule_is_refused(seeded, client, inspector):
 
 def test_nothing_to_estimate_from_is_required(seeded, client, inspector):
     _user, headers = inspector
-    response = submit(client, headers, {"straw": {"maize_mu": 2400, "fertiliser_t": 10}})
+    # millet has no default 单产: its area alone estimates nothing (maize's would: see below)
+    response = submit(client, headers, {"straw": {"millet_mu": 2400, "fertiliser_t": 10}})
     assert response.status_code == 422
     assert response.get_json()["errors"] == {
         "sections.straw.produced_t": [
@@ -281,3 +282,18 @@ def test_recompute_estimates_lists_then_applies_the_editions_in_force(seeded, cl
     ]
     again = runner.invoke(args=["recompute-estimates"])
     assert "0 estimates would change" in again.output
+
+
+def test_maize_area_alone_is_estimated_from_the_default_yield(seeded, client, inspector):
+    """Issue 20: 亩 alone gives a straw estimate from the default 单产 (435.5 kg/亩, grade U,
+    so the estimate is marked as using unverified coefficients): 2,400 亩 × 435.5 kg ÷ 1,000 =
+    1,045.2 t × 1.2 × 0.77 = 965.7648 t, stored to the kg as 965.765."""
+    _user, headers = inspector
+    response = submit(client, headers, {"straw": {"maize_mu": 2400, "fertiliser_t": 10}})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["sections"]["straw"]["produced_t"] == 965.765
+    basis = body["basis"]["straw"]["produced_t"]
+    assert (basis["basis"], basis["unverified"]) == ("estimated", True)
+    used = [c["key"] for c in basis["coefficients"]]
+    assert used == ["straw.maize.yield_kg_mu", "straw.maize.ratio", "straw.collectable"]

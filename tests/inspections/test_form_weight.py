@@ -4,12 +4,15 @@ on a first visit and a repeat one, and nothing from another host.
 
 Budgets written beside the test, from the figures measured when the rules and the form's code
 moved into content-named files (issue 21 item 2: 30.1 KB and 4.6 KB, down from 40.9 KB and
-8.6 KB). The issue's aims are 25 KB and 3 KB; see docs/offline.md for what stands between."""
+8.6 KB). The same round's other work then added 2.6 KB of script to the form (the XPath
+constraints of issue 22, the far-fix warning, thousands separators and photo list of issue 20,
+the entry times of issue 24): 32.7 KB and 5.1 KB when merged. The issue's aims are 25 KB and
+3 KB; see docs/offline.md for what stands between."""
 
 from bench.bench_form_weight import cacheable, gzipped, visit
 
-FIRST_VISIT_BUDGET = 31 * 1024
-REPEAT_VISIT_BUDGET = 5 * 1024
+FIRST_VISIT_BUDGET = 33 * 1024
+REPEAT_VISIT_BUDGET = 5 * 1024 + 256
 VILLAGE = "140225101200"
 
 

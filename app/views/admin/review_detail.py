@@ -15,15 +15,28 @@ from app.extensions import db
 from app.formdefs.display import answer_text
 from app.formdefs.registry import forms_as_answered
 from app.i18n import current_lang
-from app.inspections.changes import ChangedSinceSeen, find_inspection, review_inspection
+from app.inspections.changes import (
+    ChangedSinceSeen,
+    find_inspection,
+    review_inspection,
+    revision_authors,
+)
 from app.inspections.document import inspection_document
+from app.inspections.gps_checks import distance_check
 from app.inspections.photos import photos_of
-from app.inspections.review import COMMENT_MAX, REVIEWABLE, OwnInspection, TransitionRefused
+from app.inspections.review import (
+    COMMENT_MAX,
+    REVIEWABLE,
+    OwnInspection,
+    TransitionRefused,
+    authorship,
+)
+from app.inspections.revision_history import revision_history
 from app.problems.categories import label as category_label
 from app.problems.queries import problems_of_inspection
 from app.rollups.review_evidence import LARGE_JUMP_POINTS, evidence
 from app.views.admin.blueprint import bp
-from app.views.admin.review_views import seen_revision
+from app.views.admin.review_views import own_reason, seen_revision
 
 BATCH_MAX = 100
 
@@ -51,8 +64,16 @@ def review_one(inspection_id: int):
         jump_points=LARGE_JUMP_POINTS,
         comment_max=COMMENT_MAX,
         reviewable=inspection.status in REVIEWABLE,
-        own=inspection.inspector_id == g.actor.id,
+        own=_own_reason(inspection),
+        distance=distance_check(inspection.lat, inspection.lon, inspection.village),
+        history=revision_history(inspection.revisions, form_set, current_lang()),
     )
+
+
+def _own_reason(inspection) -> str | None:
+    """Why the reader may not decide on it (they entered or edited it), or None."""
+    how = authorship(inspection.inspector_id, revision_authors(inspection), g.actor.id)
+    return own_reason(how) if how else None
 
 
 @bp.post("/review/<int:inspection_id>/reopen")
@@ -77,7 +98,7 @@ def review_batch():
     """Approve each checked inspection that is still waiting, clean, and not the reviewer's own;
     the rest are named as skipped, never approved silently."""
     wanted = [int(v) for v in request.form.getlist("inspection") if v.isdigit()][:BATCH_MAX]
-    approved, skipped = [], []
+    approved, skipped, authored = [], [], []
     for inspection_id in wanted:
         inspection = find_inspection(g.actor, inspection_id)
         if inspection is None:
@@ -89,7 +110,10 @@ def review_batch():
         try:
             seen = seen_revision(request.form, f"revision-{inspection_id}")
             review_inspection(inspection, "approve", g.actor, seen_revision=seen)
-        except (TransitionRefused, OwnInspection, ChangedSinceSeen):
+        except OwnInspection:
+            authored.append(name)
+            continue
+        except (TransitionRefused, ChangedSinceSeen):
             skipped.append(name)
             continue
         approved.append(name)
@@ -97,4 +121,11 @@ def review_batch():
     flash(_("Approved %(count)d inspections", count=len(approved)))
     if skipped:
         flash(_("Not approved (look at each one): %(names)s", names="、".join(skipped)))
+    if authored:
+        flash(
+            _(
+                "Not approved, you entered or changed them (another reviewer decides): %(names)s",
+                names="、".join(authored),
+            )
+        )
     return redirect(url_for("admin.review_queue"), code=303)

@@ -11,8 +11,19 @@ from app.accounts.policy import allow
 from app.clock import county_time
 from app.extensions import db
 from app.geography.listings import townships_in_scope, villages_in_scope
-from app.inspections.changes import ChangedSinceSeen, find_inspection, review_inspection
-from app.inspections.review import COMMENT_MAX, REVIEWABLE, OwnInspection, TransitionRefused
+from app.inspections.changes import (
+    ChangedSinceSeen,
+    find_inspection,
+    review_inspection,
+    revision_authors,
+)
+from app.inspections.review import (
+    COMMENT_MAX,
+    REVIEWABLE,
+    OwnInspection,
+    TransitionRefused,
+    authorship,
+)
 from app.inspections.review_queue import PAGE_SIZE, QueueFilter, review_page
 from app.rollups.review_evidence import evidence
 from app.views.admin.blueprint import bp
@@ -44,6 +55,16 @@ class QueueQuerySchema(Schema):
 
 
 queue_query_schema = QueueQuerySchema()
+
+
+def own_reason(how: str) -> str:
+    """Why an author may not decide (the page says it next to the refused decision)."""
+    if how == "edited":
+        return _(
+            "You changed this inspection's figures, so you are one of its authors: "
+            "another reviewer decides on it"
+        )
+    return _("Nobody reviews an inspection they entered themselves")
 
 
 @bp.get("/review")
@@ -87,6 +108,7 @@ def _render_queue(error: str | None = None):
         error=error,
         comment_max=COMMENT_MAX,
         county_time=county_time,
+        author_how=lambda i: authorship(i.inspector_id, revision_authors(i), g.actor.id),
     )
 
 
@@ -119,8 +141,8 @@ def review_decide(inspection_id: int, action: str):
         db.session.rollback()
         flash(_("It changed while you were looking at it: look at the new version and decide"))
         return redirect(url_for("admin.review_one", inspection_id=inspection_id), code=303)
-    except OwnInspection:
-        return _render_queue(_("Nobody reviews an inspection they entered themselves")), 403
+    except OwnInspection as own:
+        return _render_queue(own_reason(own.how)), 403
     db.session.commit()
     done = {"approve": _("Approved"), "return": _("Returned to the inspector")}[action]
     flash(f"{done}: {inspection.village.name} {inspection.inspected_on}")

@@ -192,7 +192,8 @@ def _inspection_ops():
         "api.get_inspection": ("One inspection", None, None, one),
         "api.edit": (
             "Replace an inspection's content (a new revision). Optional `base_revision` (409 "
-            "`stale_revision` with `stored` and `yours` when it is not the current one; "
+            "`stale_revision` with `stored`, `yours` and their three-way `merge` when it is not "
+            "the current one; "
             "a missing section is then unchanged) and `remove_sections`",
             inspection_body,
             None,

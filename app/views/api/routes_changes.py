@@ -44,8 +44,15 @@ STATUS_REFUSED = {
 }
 STALE_MESSAGE = CORRECTION_MESSAGES["stale"]
 OWN_INSPECTION = {
-    "zh": "不能审核自己录入的检查",
-    "en": "Nobody reviews an inspection they entered themselves",
+    "entered": {
+        "zh": "不能审核自己录入的检查",
+        "en": "Nobody reviews an inspection they entered themselves",
+    },
+    "edited": {
+        "zh": "您修改过此检查的数据，是其作者之一，不能审核：请由其他审核人决定",
+        "en": "You changed this inspection's figures, so you are one of its authors: "
+        "another reviewer decides on it",
+    },
 }
 CHANGED_SINCE_SEEN = {
     "zh": "您查看的是第 {seen} 版，此检查已改为第 {current} 版，请查看后再决定",
@@ -78,10 +85,21 @@ def _document(inspection, status=200):
     return inspection_schema.dump(document), status
 
 
+# The statuses in words (the pages' catalogue says the same), so a Chinese message never reads
+# “approved”.
+STATUS_WORDS = {
+    "submitted": {"zh": "已提交", "en": "submitted"},
+    "returned": {"zh": "已退回", "en": "returned"},
+    "resubmitted": {"zh": "已重新提交", "en": "resubmitted"},
+    "approved": {"zh": "已通过", "en": "approved"},
+    "deleted": {"zh": "已删除", "en": "deleted"},
+}
+
+
 def _refused(error: TransitionRefused):
-    return error_response(
-        409, STATUS_REFUSED[current_lang()].format(status=error.status), code="status"
-    )
+    lang = current_lang()
+    status = STATUS_WORDS.get(error.status, {}).get(lang, error.status)
+    return error_response(409, STATUS_REFUSED[lang].format(status=status), code="status")
 
 
 @bp.put("/inspections/<int:inspection_id>")
@@ -119,6 +137,14 @@ def _stale(stale: StaleRevision):
         "base_revision": stale.base,
         "stored": inspection_schema.dump(document),
         "yours": stale.yours,
+        # The three-way merge (app/inspections/merge.py): `merged` keeps their changes and
+        # yours; PUT it with `base_revision` = stored.revision once `conflicts` are decided.
+        "merge": {
+            "merged": stale.merge.merged,
+            "theirs_kept": list(stale.merge.theirs_kept),
+            "yours_kept": list(stale.merge.mine_kept),
+            "conflicts": list(stale.merge.conflicts),
+        },
     }, 409
 
 
@@ -158,8 +184,8 @@ def _review(inspection_id: int, action: str, read_body):
         return _refused(error)
     except ChangedSinceSeen as changed:
         return _changed_since_seen(changed)
-    except OwnInspection:
-        return error_response(403, OWN_INSPECTION[current_lang()], code="own_inspection")
+    except OwnInspection as own:
+        return error_response(403, OWN_INSPECTION[own.how][current_lang()], code="own_inspection")
     return _document(inspection)
 
 

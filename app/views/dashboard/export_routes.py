@@ -20,8 +20,11 @@ from app.accounts.audit_apart import record_apart
 from app.accounts.policy import allow
 from app.exports import tables as exports
 from app.geography.listings import township_names_by_code
+from app.i18n import current_lang
 from app.rollups import reports
+from app.rollups.estimated_shares import village_estimate_notes
 from app.rollups.status_labels import status_labels
+from app.settings import reports_scope_approved_only
 from app.views.dashboard.blueprint import bp
 from app.views.dashboard.context import chosen_period, indicator_infos
 from app.views.dashboard.tables import township_code_of
@@ -42,6 +45,7 @@ def _words() -> exports.Words:
         target=_("Target"),
         status=_("Status"),
         status_labels=status_labels(),
+        estimated=_("Partly estimated (estimated share)"),
     )
 
 
@@ -126,7 +130,10 @@ def _village_rows(period: str, code: str | None, indicators, words):
     # The township names only: a second (township) roll-up would double the work.
     names = township_names_by_code()
     township_names = {u.code: names.get(township_code_of(u.code), "") for u in units}
-    yield from exports.rows(units, indicators, words, township_names)
+    # Which calculated figures rest partly on estimates, village by village (issue 20).
+    place = reports.place_of(code) if code else None
+    notes = village_estimate_notes(period, place, reports_scope_approved_only(), current_lang())
+    yield from exports.rows(units, indicators, words, township_names, notes)
 
 
 @bp.get("/export/villages.<fmt>")
@@ -146,7 +153,7 @@ def export_villages(fmt: str):
         code = unit.code if unit else None
     indicators = [(i.key, i.label) for i in indicator_infos()]
     words = _words()
-    header = exports.header(indicators, words, with_township=True)
+    header = exports.header(indicators, words, with_township=True, with_estimates=True)
     rows = _village_rows(period, code, indicators, words)
     _audit("villages", fmt, period, code)
     suffix = f"-{code}" if code else ""

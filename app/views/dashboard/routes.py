@@ -15,6 +15,7 @@ from app.accounts.access import (
 from app.accounts.policy import allow, permitted
 from app.clock import county_now
 from app.demo.hint import CLEAR_COMMAND, DEMO_COMMAND, nothing_recorded
+from app.formdefs.display import field_number
 from app.formdefs.registry import current_forms
 from app.i18n import current_lang
 from app.inspections.document import inspection_document
@@ -196,6 +197,7 @@ def village(code: str):
         inspections=documents,
         photos=photos_by_inspection(i.id for i, _doc in documents),
         form_set=form_set,
+        field_number=field_number,
         may_read_inspections=may_read,
         estimated=_estimated(period, ("village", village_row.id)),
         estimated_scope={"township": village_row.township.code},

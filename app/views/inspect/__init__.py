@@ -10,6 +10,7 @@ the inspection once.
 # Importing the route modules registers their routes on `bp`.
 from app.views.inspect import (  # noqa: F401
     corrections_view,
+    delete_routes,
     edit_routes,
     form_assets,
     offline_views,

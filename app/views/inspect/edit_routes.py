@@ -2,16 +2,16 @@
 in the same form, validated by the same schema as the API's PUT. The edit adds a revision; an
 approved inspection is refused (409) until a county admin reopens it. The page carries the
 revision it shows (`base_revision`): a correction of a version someone else has changed since is
-answered 409 with both versions side by side (app/inspections/corrections.py). A section left blank
-keeps
-its stored answers; one is removed only when its "remove" box is ticked (and confirmed)."""
+answered 409 with the merge (app/inspections/merge.py): who changed what and when, their changes
+kept in the form, and a choice only for the fields both changed. A section left blank keeps its
+stored answers; one is removed only when its "remove" box is ticked (and confirmed)."""
 
-from flask import abort, g, redirect, url_for
+from flask import abort, g, make_response, redirect, render_template, url_for
 from flask import request as http_request
 from marshmallow import ValidationError
 
 from app.accounts.policy import allow
-from app.clock import county_today
+from app.clock import county_time, county_today
 from app.extensions import db
 from app.formdefs.display import number_text
 from app.formdefs.registry import current_forms
@@ -22,7 +22,7 @@ from app.inspections.review import EDITABLE
 from app.inspections.store import OutOfScope, VillageNotFound
 from app.views.error_shape import flatten
 from app.views.inspect.blueprint import bp
-from app.views.inspect.corrections_view import editing_of
+from app.views.inspect.corrections_view import editing_of, merge_against, merge_choices
 from app.views.inspect.formdata import errors_by_input, payload_from_form
 from app.views.inspect.routes import _render_form
 
@@ -60,7 +60,11 @@ def _editable(inspection_id: int):
     except NotYours:
         abort(403)
     if inspection.status not in EDITABLE:
-        abort(409)
+        # Not a bare 409: say it is approved, by whom, and who may reopen it.
+        page = render_template(
+            "inspect/locked.html", inspection=inspection, county_time=county_time
+        )
+        abort(make_response(page, 409))
     return inspection
 
 
@@ -98,19 +102,35 @@ def edit_submit(inspection_id: int):
             forms.form_set,
         )
         apply_correction(
-            inspection, correction, g.actor, forms.form_set, schema, keep_untouched=True, lang=lang
+            inspection,
+            correction,
+            g.actor,
+            forms.form_set,
+            schema,
+            keep_untouched=True,
+            lang=lang,
+            choices=merge_choices(http_request.form),
+            merged_against=merge_against(http_request.form),
         )
     except ValidationError as error:
         errors = errors_by_input(flatten(error.messages))
         return _render_form(inspection.village, values, errors, editing=editing_of(inspection)), 422
     except StaleRevision as stale:
         db.session.rollback()
-        editing = editing_of(inspection, stale=stale)
-        return _render_form(inspection.village, values, {}, editing=editing), 409
+        # The form shows the merge: their changes kept, mine kept, a conflict showing mine.
+        merged = {**values, **form_values(stale.merge.merged)}
+        for key in set(values) - set(form_values(stale.merge.merged)):
+            if key.startswith("sections.") or key in ANSWER_INPUTS:
+                merged.pop(key)  # an answer the merge left out (removed) is not shown
+        editing = editing_of(inspection, merge=stale.merge, base=stale.base)
+        return _render_form(inspection.village, merged, {}, editing=editing), 409
     except (VillageNotFound, OutOfScope):
         abort(404)
     db.session.commit()
     return redirect(url_for("inspect.saved", inspection_id=inspection.id), code=303)
+
+
+ANSWER_INPUTS = frozenset({"households", "inspected_on", "notes", "lat", "lon", "accuracy_m"})
 
 
 def _base_revision(text: str | None) -> int | None:

@@ -35,6 +35,8 @@ class VillageEntry(Schema):
     name = fields.String()
     township = fields.Function(lambda v: v.township.name)
     register = fields.Function(lambda v: {"households": v.households})
+    # For the far-fix warning offline (issue 20, finding 9); null where the village has none.
+    location = fields.Function(lambda v: None if v.lat is None else [v.lat, v.lon])
 
 
 class ReturnedEntry(Schema):
@@ -42,6 +44,13 @@ class ReturnedEntry(Schema):
     client_uuid = fields.Function(lambda r: str(r.inspection.client_uuid))
     village_code = fields.Function(lambda r: r.inspection.village.code)
     village_name = fields.Function(lambda r: r.inspection.village.name)
+    location = fields.Function(
+        lambda r: (
+            None
+            if r.inspection.village.lat is None
+            else [r.inspection.village.lat, r.inspection.village.lon]
+        )
+    )
     township = fields.Function(lambda r: r.inspection.village.township.name)
     revision = fields.Integer()
     comment = fields.Function(lambda r: r.inspection.review_comment or "")
@@ -91,6 +100,7 @@ def offline_shell(version: str):
         conflict=None,
         editing=None,
         today=county_today().isoformat(),
+        gps_limit_km=float(current_app.config["GPS_FLAG_DISTANCE_M"]) / 1000,
     )
     response = current_app.response_class(html, mimetype="text/html")
     # The person's own copy (it carries their name), kept by their service worker; an old

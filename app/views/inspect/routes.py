@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from app.accounts.access import village_or_abort
@@ -13,6 +13,7 @@ from app.formdefs.registry import current_forms, forms_as_answered
 from app.i18n import current_lang
 from app.inspections.changes import find_inspection
 from app.inspections.document import inspection_document
+from app.inspections.gps_checks import distance_check
 from app.inspections.orientation import returned_to, village_list
 from app.inspections.photo_thumbs import photos_by_inspection
 from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFound, store_inspection
@@ -88,6 +89,7 @@ def saved(inspection_id: int):
         answer_text=answer_text,
         **village_list(),  # where to go next
         photos=photos_by_inspection([inspection.id]).get(inspection.id, []),
+        distance=distance_check(inspection.lat, inspection.lon, inspection.village),
     )
 
 
@@ -101,5 +103,6 @@ def _render_form(village, values, errors, conflict: Inspection | None = None, ed
         form_set=current_forms().form_set,
         conflict=conflict,
         editing=editing,
+        gps_limit_km=float(current_app.config["GPS_FLAG_DISTANCE_M"]) / 1000,
         today=county_today().isoformat(),
     )

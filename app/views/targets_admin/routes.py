@@ -24,7 +24,7 @@ from app.i18n import current_lang
 from app.periods import parse_period, quarter_of
 from app.rollups.target_path import TargetPath
 from app.rollups.targets import TARGET_ZONES, add_target, history, targets_at
-from app.views.labels import with_placeholder
+from app.views.labels import source_text, with_placeholder
 from app.views.targets_admin.blueprint import bp
 
 ZONE_LABELS = {
@@ -136,5 +136,6 @@ def manage_targets():
         labels={i.key: i.label[lang] for i in indicators},
         zone_labels=ZONE_LABELS,
         county_time=county_time,
+        source_text=source_text,
         today=county_today(),
     ), 422 if form.errors else 200

@@ -6,7 +6,7 @@ sign in again. A one-time password (app/accounts/people.py) is changed here too.
 The current-password check is a password guess like a sign-in (a stolen session could try them):
 it shares the sign-in throttle (app/accounts/throttle.py) and every wrong one is audited."""
 
-from flask import g, render_template
+from flask import g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
@@ -58,6 +58,7 @@ def change_password():
                 MESSAGES[p][current_lang()] for p in password_problems(form.new.data, user.username)
             ]
         if not errors:
+            forced = user.must_change_password
             user.set_password(form.new.data)
             user.must_change_password = False
             revoked = revoke_tokens(user, None)
@@ -66,6 +67,8 @@ def change_password():
             db.session.commit()
             keep_this_session(user)
             done = True
+            if forced:  # the first sign-in's change: on to the role's home, not a dead end
+                return redirect(url_for("web.home"), code=303)
     elif form.errors:
         errors.append(_("Fill in every field"))
     status = 422 if errors else 200
