@@ -8,6 +8,7 @@ it)."""
 from dataclasses import dataclass
 
 from app.extensions import db
+from app.inspections.integrity.photos import photo_arrived, print_of_problem_photo
 from app.models import Problem, ProblemPhoto, User
 from app.photos.images import CleanImage
 from app.photos.refusals import PhotoRefused
@@ -43,7 +44,11 @@ class ProblemPhotos:
         return photo.problem_id == self.problem.id
 
     def new_row(self, columns: dict, image: CleanImage) -> ProblemPhoto:
-        return ProblemPhoto(**columns, problem_id=self.problem.id, stage=self.stage)
+        return ProblemPhoto(
+            **columns, problem_id=self.problem.id, stage=self.stage, phash=image.phash
+        )
 
     def recorded(self, photo: ProblemPhoto) -> None:
-        pass  # the problem's own events say what was done; the photo row says who added it
+        # The problem's own events say what was done; the photo row says who added it. A photo
+        # reusing another inspection's is flagged on the problem's inspection.
+        photo_arrived(print_of_problem_photo(photo, self.problem))
