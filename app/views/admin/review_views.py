@@ -14,6 +14,7 @@ from app.inspections.listings import waiting_for_review
 from app.inspections.review import COMMENT_MAX, OwnInspection, TransitionRefused
 from app.rollups.review_evidence import evidence
 from app.views.admin.blueprint import bp
+from app.views.labels import flag_label
 
 # Each row reads its evidence (its previous inspection and two small village-scoped roll-ups: about
 # five queries a row): the oldest 25 are shown, with how many more wait behind them.
@@ -42,6 +43,7 @@ def _render_queue(error: str | None = None):
         error=error,
         comment_max=COMMENT_MAX,
         county_time=county_time,
+        flag_label=flag_label,
     )
 
 
