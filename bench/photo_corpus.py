@@ -13,6 +13,8 @@ cropped by 10 %.
 import io
 import random
 
+import numpy
+
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter
 
 SIZE = (960, 720)
@@ -28,7 +30,12 @@ def scene(seed: int, variant: int = 0, size=SIZE) -> Image.Image:
     sky = tuple(layout.randrange(120, 250) for _ in range(3))
     horizon = int(height * layout.uniform(0.25, 0.5))
 
-    noise = Image.effect_noise((width // 8, height // 8), 40 + (variant % 5)).resize(size)
+    # Pillow's effect_noise draws from an unseeded generator: numpy's, seeded, keeps a scene
+    # the same picture every time it is drawn.
+    grain = numpy.random.default_rng(seed * 7919 + variant).normal(
+        128, 40, (height // 8, width // 8)
+    )
+    noise = Image.fromarray(grain.clip(0, 255).astype(numpy.uint8), "L").resize(size)
     base = Image.new("RGB", size, ground)
     base = Image.blend(base, Image.merge("RGB", (noise, noise, noise)), 0.35)
     draw = ImageDraw.Draw(base)

@@ -18,6 +18,9 @@ from PIL import Image
 
 HASH_SIZE = 8
 SAMPLE = HASH_SIZE * 4  # pHash's 4× oversampling: the DCT sees 32 × 32 pixels
+# Below this spread of grey levels (of 255) the 32 × 32 sample is featureless (a blank frame, a
+# covered lens): its hash is rounding noise, matching every other blank frame, so it has none.
+FEATURELESS_STD = 2.0
 
 
 @cache
@@ -28,10 +31,13 @@ def _dct_matrix(n: int) -> numpy.ndarray:
     return 2.0 * numpy.cos(numpy.pi * k * (2 * j + 1) / (2 * n))
 
 
-def phash(image: Image.Image) -> str:
-    """The picture's pHash as 16 hex digits (imagehash's str() of the same hash)."""
+def phash(image: Image.Image) -> str | None:
+    """The picture's pHash as 16 hex digits (imagehash's str() of the same hash); None for a
+    featureless picture."""
     grey = image.convert("L").resize((SAMPLE, SAMPLE), Image.Resampling.LANCZOS)
     pixels = numpy.asarray(grey, dtype=numpy.float64)
+    if pixels.std() < FEATURELESS_STD:
+        return None
     matrix = _dct_matrix(SAMPLE)
     low = (matrix @ pixels @ matrix.T)[:HASH_SIZE, :HASH_SIZE]
     bits = (low > numpy.median(low)).flatten()

@@ -47,7 +47,7 @@ class CleanImage:
     width: int
     height: int
     taken_at: str | None  # "YYYY:MM:DD HH:MM:SS" as the camera wrote it
-    phash: str  # 16 hex digits (app/photos/fingerprint.py)
+    phash: str | None  # 16 hex digits (app/photos/fingerprint.py); None: featureless
 
 
 def sniff(head: bytes) -> str | None:
@@ -90,7 +90,7 @@ def _taken_at(image: Image.Image) -> str | None:
     return None
 
 
-def _encode(image: Image.Image, fmt: str, taken_at: str | None, fingerprint: str) -> CleanImage:
+def _encode(image: Image.Image, fmt: str, taken_at: str | None, fingerprint) -> CleanImage:
     exif = Image.Exif()
     if taken_at:
         exif[DATETIME] = taken_at
