@@ -1,6 +1,6 @@
 """Command-line tasks: `flask --app wsgi seed | import-villages | create-user | deactivate-user |
 reset-password | ensure-admin | backup | restore | rebuild-summary | summary-off |
-import-rescue`.
+import-rescue | rebuild-flags`.
 
 Each command is one transaction: it either does all its work or nothing; import-rescue alone
 stores entry by entry, since each entry is an inspector's work and none depends on another.
@@ -22,6 +22,7 @@ from app.extensions import db
 from app.formdefs.publication import FormVersionConflict, publish
 from app.formdefs.registry import current_forms
 from app.geography import county
+from app.inspections.integrity.rebuild import rebuild_flags
 from app.inspections.rescue import RescueFileError, import_rescue, read_rescue_json
 from app.models import ROLES, County, Township, User
 from app.models.users import TOWNSHIP_ROLES
@@ -41,6 +42,7 @@ def init_app(app: Flask) -> None:
         rebuild_summary_command,
         summary_off_command,
         import_rescue_command,
+        rebuild_flags_command,
     ):
         app.cli.add_command(command)
     app.cli.add_command(demo_data_command)
@@ -264,3 +266,17 @@ def import_rescue_command(rescue_file, username):
     for line in report.lines():
         click.echo(line)
     click.echo(report.summary())
+
+
+@click.command("rebuild-flags")
+@with_appcontext
+def rebuild_flags_command():
+    """Hash the photos stored without a hash and recompute every live inspection's integrity
+    flags (photo_reused, photo_old, too_fast, copied_answers, same_place)."""
+    report = rebuild_flags()
+    db.session.commit()
+    counts = ", ".join(f"{kind} {n}" for kind, n in sorted(report.flags.items())) or "none"
+    click.echo(
+        f"{report.hashed} photos hashed ({report.unreadable} unreadable); "
+        f"{report.inspections} inspections checked; flagged: {counts}"
+    )

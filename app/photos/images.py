@@ -80,6 +80,19 @@ def clean(data: bytes, max_pixels: int) -> CleanImage:
     return _encode(upright, declared, taken_at, phash(upright))
 
 
+def fingerprint_of(data: bytes, max_pixels: int) -> str | None:
+    """The hash of a photo stored before hashes were kept (its cleaned copy, already upright):
+    for `flask rebuild-flags`."""
+    declared = sniff(data[:16])
+    if declared is None:
+        raise NotAnImage("not a JPEG, PNG or WebP file")
+    with Image.open(io.BytesIO(data), formats=[declared]) as image:
+        if image.width * image.height > max_pixels:
+            raise BrokenImage(f"{image.width}×{image.height} pixels is too many")
+        image.load()
+        return phash(image)
+
+
 def _taken_at(image: Image.Image) -> str | None:
     exif = image.getexif()
     value = exif.get_ifd(EXIF_IFD).get(DATETIME_ORIGINAL) or exif.get(DATETIME)

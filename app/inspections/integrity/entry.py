@@ -55,8 +55,8 @@ def numeric_answers(answers) -> dict[tuple[str, str], float]:
 
 
 def copies_of(inspection_id: int, village_id: int, quarter: str, filled: dict) -> list[int]:
-    """Ids of other villages' live inspections of `quarter` whose filled numeric answers are
-    exactly `filled`."""
+    """Ids of other villages' live inspections of `quarter`, stored before this one, whose
+    filled numeric answers are exactly `filled`."""
     if len(filled) < COPY_MIN_FIELDS:
         return []
     equal = or_(
@@ -72,7 +72,7 @@ def copies_of(inspection_id: int, village_id: int, quarter: str, filled: dict) -
             Inspection.deleted_at.is_(None),
             Inspection.quarter == quarter,
             Inspection.village_id != village_id,
-            Inspection.id != inspection_id,
+            Inspection.id < inspection_id,  # the earlier is the original (so too on a rebuild)
             Answer.value_num.is_not(None),
             or_(Answer.basis.is_(None), Answer.basis != "estimated"),
         )
@@ -84,10 +84,12 @@ def copies_of(inspection_id: int, village_id: int, quarter: str, filled: dict) -
     return list(rows)
 
 
-def check_copies(inspection_id: int, village_id: int, quarter: str, answers) -> None:
-    others = copies_of(inspection_id, village_id, quarter, numeric_answers(answers))
+def copy_evidence(inspection_id: int, village_id: int, quarter: str, answers) -> dict | None:
+    """The `copied_answers` evidence, or None."""
+    filled = numeric_answers(answers)
+    others = copies_of(inspection_id, village_id, quarter, filled)
     if not others:
-        return
+        return None
     codes = dict(
         db.session.execute(
             db.select(Inspection.id, Village.code)
@@ -95,9 +97,14 @@ def check_copies(inspection_id: int, village_id: int, quarter: str, answers) -> 
             .where(Inspection.id.in_(others))
         ).all()
     )
-    evidence = {
+    return {
         "others": [{"inspection": i, "village": codes[i]} for i in others],
-        "fields": len(numeric_answers(answers)),
+        "fields": len(filled),
         "quarter": quarter,
     }
-    raise_flag(inspection_id, "copied_answers", evidence)
+
+
+def check_copies(inspection_id: int, village_id: int, quarter: str, answers) -> None:
+    evidence = copy_evidence(inspection_id, village_id, quarter, answers)
+    if evidence is not None:
+        raise_flag(inspection_id, "copied_answers", evidence)
