@@ -100,10 +100,10 @@ def test_flags_are_counted_per_quarter_township_and_inspector(seeded, client, re
     page = sign_in(seeded, "lead").get("/admin/data-quality?lang=en").get_data(as_text=True)
     row = page[page.index('data-quarter="2026Q4" data-inspector="insp"') :]
     row = row[: row.index("</tr>")]
-    assert '<td class="num" data-kind="photo_reused">1 / 1</td>' in row
-    assert '<td class="num" data-kind="same_place"></td>' in row
+    assert '<td class="num" data-count="photo_reused">1 / 1</td>' in row
+    assert '<td class="num" data-count="same_place"></td>' in row
     flags_page = sign_in(seeded, "lead").get("/inspect/flags?lang=en").get_data(as_text=True)
-    assert '<td class="num" data-kind="photo_reused">1 / 1</td>' in flags_page
+    assert '<td class="num" data-count="photo_reused">1 / 1</td>' in flags_page
     other = sign_in(seeded, "lead_o").get("/admin/data-quality?lang=en").get_data(as_text=True)
     assert "data-quarter=" not in other  # nothing of 西坊城镇 for 蔡村镇's lead
     assert sign_in(seeded, "insp").get("/admin/data-quality").status_code == 403
