@@ -151,6 +151,12 @@
   function stampTimes(entry) {
     entry.payload.opened_at = isoWithOffset(draft.opened_at || OPENED_AT);
     entry.payload.saved_at = isoWithOffset(entry.saved_at);
+    ["opened_at", "saved_at"].forEach(function (name) {  // online, the plain post carries them
+      var input = form.elements[name] || form.appendChild(document.createElement("input"));
+      input.type = "hidden";
+      input.name = name;
+      input.value = entry.payload[name];
+    });
   }
 
   // ---- photos: resized on the phone, kept as blobs until the server has them --------------
