@@ -59,7 +59,9 @@ def scene(seed: int, variant: int = 0, size=SIZE) -> Image.Image:
 
 def jpeg(image: Image.Image, quality: int = 90, exif: Image.Exif | None = None) -> bytes:
     out = io.BytesIO()
-    image.convert("RGB").save(out, "JPEG", quality=quality, **({"exif": exif.tobytes()} if exif else {}))
+    image.convert("RGB").save(
+        out, "JPEG", quality=quality, **({"exif": exif.tobytes()} if exif else {})
+    )
     return out.getvalue()
 
 

@@ -36,7 +36,9 @@ def as_before_the_checks(app):
 
 def test_the_rebuild_finds_what_arrival_found(seeded, runner, stored):
     fw, a, b, copied = stored
-    before = {i: sorted(flags_of(seeded, i)) for i in (a["id"], b["id"], *[c["id"] for c in copied])}
+    before = {
+        i: sorted(flags_of(seeded, i)) for i in (a["id"], b["id"], *[c["id"] for c in copied])
+    }
     assert before[b["id"]] == ["photo_reused"] and before[copied[1]["id"]] == ["copied_answers"]
     as_before_the_checks(seeded)
     result = runner.invoke(args=["rebuild-flags"])
