@@ -102,14 +102,14 @@ def test_the_rule_tells_a_pure_module_from_one_naming_another():
 def test_the_tree_has_the_blueprints_and_pure_modules_the_review_counted():
     """11 blueprints; the pure modules are the eleven named before issue 19 less app.maps.build
     (its docstring says "No Flask, no database", not "pure"), the roll-up core and the ten the
-    review found unchecked, and app.photos.refusals (the photo path's catalogue, which came with
-    app.photos.images from app.inspections)."""
+    review found unchecked, app.photos.refusals (the photo path's catalogue, which came with
+    app.photos.images from app.inspections) and app.photos.fingerprint (issue 24's photo hash)."""
     assert len(blueprint_packages()) == 11
     assert {"app.views.coefficients_admin", "app.views.people", "app.views.problems"} <= (
         blueprint_packages()
     )
     pure = modules_calling_themselves_pure()
-    assert len(pure) == 22
+    assert len(pure) == 23
     assert {"app.rollups.ranking", "app.problems.ledger", "app.formdefs.calculations"} <= pure
     assert "app.rollups.reports" not in pure and "app.problems" not in pure
 
