@@ -14,7 +14,6 @@ import io
 import random
 
 import numpy
-
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter
 
 SIZE = (960, 720)
