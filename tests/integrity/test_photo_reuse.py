@@ -139,3 +139,15 @@ def test_a_problem_photo_of_what_its_own_inspection_found_is_no_reuse(seeded, cl
     )
     assert sent.status_code == 201
     assert flags_of(seeded, a["id"]) == {}
+
+
+def test_last_quarters_photo_of_the_same_village_sent_again_is_flagged(
+    seeded, client, fw, original
+):
+    h = fw.headers["inspector"]
+    summer = submit(client, h, fw.villages[0], inspected_on="2026-08-14")
+    autumn = submit(client, h, fw.villages[0])
+    send_photo(client, h, summer["client_uuid"], original)
+    send_photo(client, h, autumn["client_uuid"], photo_corpus.reencoded(original))
+    (match,) = flags_of(seeded, autumn["id"])["photo_reused"].evidence["matches"]
+    assert match["original_inspection"] == summer["id"]
