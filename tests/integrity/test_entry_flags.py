@@ -117,3 +117,16 @@ def test_a_photo_taken_30_days_before_the_inspection_is_old(seeded, client, fw, 
         "photos": [{"photo": photo["id"], "taken_at": taken, "days": 30}],
         "limit_days": 30,
     }
+
+
+def test_an_edit_that_makes_the_answers_differ_withdraws_the_copy_flag(seeded, client, fw):
+    copy_of(client, fw, fw.villages[0], "2026-10-01")
+    body = payload(fw.villages[1], households=150, treated=60)
+    body["inspected_on"] = "2026-11-02"
+    h = fw.headers["inspector"]
+    copied = client.post("/api/v1/inspections", json=body, headers=h).get_json()
+    assert "copied_answers" in flags_of(seeded, copied["id"])
+    body["sections"]["manure"]["utilised_t"] = 6.0  # what the inspector really counted
+    edited = client.put(f"/api/v1/inspections/{copied['id']}", json=body, headers=h)
+    assert edited.status_code == 200, edited.get_json()
+    assert flags_of(seeded, copied["id"]) == {}
