@@ -1,6 +1,6 @@
 """Command-line tasks: `flask --app wsgi seed | import-villages | create-user | deactivate-user |
 reset-password | ensure-admin | backup | restore | rebuild-summary | summary-off |
-import-rescue | recompute-estimates | app-role-sql | import-form`.
+import-rescue | recompute-estimates | app-role-sql | import-form | rebuild-flags`.
 
 Each command is one transaction: it either does all its work or nothing; import-rescue alone
 stores entry by entry, since each entry is an inspector's work and none depends on another.
@@ -23,6 +23,7 @@ from app.extensions import db
 from app.formdefs.publication import FormVersionConflict, publish
 from app.formdefs.registry import current_forms
 from app.geography import county
+from app.inspections.integrity.rebuild import rebuild_flags
 from app.inspections.reestimate import reestimate_all
 from app.inspections.rescue import RescueFileError, import_rescue, read_rescue_json
 from app.models import ROLES, County, Township, User
@@ -45,6 +46,7 @@ def init_app(app: Flask) -> None:
         summary_off_command,
         import_rescue_command,
         import_form_command,
+        rebuild_flags_command,
     ):
         app.cli.add_command(command)
     app.cli.add_command(demo_data_command)
@@ -317,3 +319,17 @@ def import_form_command(path, publish_it, form_id):
         return
     version = publish_outcome(outcome, "cli")
     click.echo(f"{form_id}: published version {version}")
+
+
+@click.command("rebuild-flags")
+@with_appcontext
+def rebuild_flags_command():
+    """Hash the photos stored without a hash and recompute every live inspection's integrity
+    flags (photo_reused, photo_old, too_fast, copied_answers, same_place)."""
+    report = rebuild_flags()
+    db.session.commit()
+    counts = ", ".join(f"{kind} {n}" for kind, n in sorted(report.flags.items())) or "none"
+    click.echo(
+        f"{report.hashed} photos hashed ({report.unreadable} unreadable); "
+        f"{report.inspections} inspections checked; flagged: {counts}"
+    )

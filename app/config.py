@@ -39,6 +39,14 @@ DEFAULTS = {
     "PROVINCE_CODE": "140000",
     "PROVINCE_NAME": "山西省",
     "GPS_FLAG_DISTANCE_M": 2000,
+    # The integrity flags (app/inspections/integrity/, docs/integrity.md). Two photos are the
+    # same picture when their 64-bit hashes differ in at most this many bits (measured:
+    # `python -m bench photo_hash`).
+    "PHOTO_REUSE_MAX_BITS": 10,
+    "PHOTO_OLD_DAYS": 30,  # a photo taken this many days before the inspection date or more
+    "ENTRY_MIN_SECONDS": 180,  # a full inspection entered faster than this (opened → saved)
+    "SAME_PLACE_RADIUS_M": 50,  # fixes this close, from one inspector on one county day…
+    "SAME_PLACE_VILLAGES_M": 2000,  # …for villages at least this far apart
     "PHOTO_MAX_BYTES": 1_500_000,  # after the phone's resize a photo is ~300 KB
     # Refused from the header before any decoding (the phone sends ≤ 1600 px, ~2 Mpx).
     "PHOTO_MAX_PIXELS": 5_000_000,
@@ -85,6 +93,11 @@ ENV_INTS = (
     "DATABASE_POOL_SIZE",
     "DATABASE_MAX_OVERFLOW",
     "GPS_FLAG_DISTANCE_M",
+    "PHOTO_REUSE_MAX_BITS",
+    "PHOTO_OLD_DAYS",
+    "ENTRY_MIN_SECONDS",
+    "SAME_PLACE_RADIUS_M",
+    "SAME_PLACE_VILLAGES_M",
     "PHOTO_MAX_BYTES",
     "PHOTO_MAX_PIXELS",
     "PHOTO_MAX_PER_INSPECTION",

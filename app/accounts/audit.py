@@ -10,7 +10,7 @@ fail, so a bug cannot quietly rewrite history.
 Actions in use (dot-separated, object first): auth.login, auth.login_failed, auth.throttled and
 auth.throttled_total (app/accounts/throttle_audit.py), auth.password_check_failed, auth.token,
 auth.revoke, inspection.create / edit / approve / return / reopen / delete / restore / reestimate,
-photo.create, problem_photo.create, settings.change, target.change, village.locate,
+photo.create, problem_photo.create, flag.clear, settings.change, target.change, village.locate,
 boundary.upload, rescue.import, export (written apart from the request's transaction,
 app/accounts/audit_apart.py) and user.password_change.
 """

@@ -56,6 +56,8 @@ POLICY: dict[str, frozenset[str]] = {
     "coefficients.manage": COUNTY_ADMIN,
     "photo.read": frozenset({"inspector", "township_lead", "county_admin"}),
     "flags.read": frozenset({"township_lead", "county_admin"}),
+    # A lead clears a flag with a reason (within scope: their township; a county admin's county).
+    "flags.clear": frozenset({"township_lead", "county_admin"}),
     "rescue.import": frozenset({"county_admin"}),
     # People of the admin's own county (all of them for an admin without a county): the
     # object-level rule is app/accounts/people.py may_manage.

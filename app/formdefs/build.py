@@ -144,12 +144,20 @@ def _envelope_fields(form_set: FormSet, words: _Words) -> dict:
             ],
             error_messages=errors("text", label("notes")),
         ),
+        # When the phone opened the form and saved it (its clock, with its offset): recorded
+        # for the review (app/inspections/integrity/), never a reason to refuse.
+        "opened_at": _phone_time(errors("datetime", label("opened_at"))),
+        "saved_at": _phone_time(errors("datetime", label("saved_at"))),
         "sections": fields.Nested(
             _sections_schema(form_set, words),
             required=True,
             error_messages={**errors("object", label("sections")), "type": message("object", lang)},
         ),
     }
+
+
+def _phone_time(error_messages: dict) -> fields.AwareDateTime:
+    return fields.AwareDateTime(allow_none=True, load_default=None, error_messages=error_messages)
 
 
 def _inspection_base(form_set: FormSet, words: _Words) -> type[Schema]:

@@ -23,6 +23,10 @@ MESSAGES = {
     },
     "uuid": {"zh": "“{label}”须为 UUID", "en": "{label} must be a UUID"},
     "date": {"zh": "“{label}”须为日期（年-月-日）", "en": "{label} must be a date (YYYY-MM-DD)"},
+    "datetime": {
+        "zh": "“{label}”须为带时区的时间（ISO 8601）",
+        "en": "{label} must be a time with its offset (ISO 8601)",
+    },
     "future": {
         "zh": "“{label}”不能晚于今天（{today}）",
         "en": "{label} cannot be after today ({today})",
@@ -53,6 +57,8 @@ ENVELOPE_LABELS = {
     "lon": {"zh": "经度", "en": "Longitude"},
     "accuracy_m": {"zh": "定位精度", "en": "Accuracy"},
     "notes": {"zh": "备注", "en": "Notes"},
+    "opened_at": {"zh": "表单打开时间", "en": "Form opened at"},
+    "saved_at": {"zh": "表单保存时间", "en": "Form saved at"},
     "sections": {"zh": "检查部分", "en": "Sections"},
 }
 

@@ -66,8 +66,19 @@ def rules_document(form_set: FormSet, schema: Schema, lang: str, today: date, tz
     }
 
 
+# Recorded by the phone itself (when the form was opened and saved), never typed in: nothing for
+# the browser to check, and the server's use of them is not the phone's to know.
+RECORDED_NOT_ENTERED = frozenset({"opened_at", "saved_at"})
+
+
 def _schema_rules(schema: Schema, drops_blank: bool = False) -> dict:
-    return {"fields": {name: _field_rules(f, drops_blank) for name, f in schema.fields.items()}}
+    return {
+        "fields": {
+            name: _field_rules(f, drops_blank)
+            for name, f in schema.fields.items()
+            if name not in RECORDED_NOT_ENTERED
+        }
+    }
 
 
 def _field_rules(field: fields.Field, dropped_if_blank: bool) -> dict:

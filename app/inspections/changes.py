@@ -19,6 +19,7 @@ from app.formdefs.coefficients import editions_recorded
 from app.formdefs.publication import ensure_published
 from app.inspections.estimates import estimate_inspection
 from app.inspections.gps_checks import recheck_flags
+from app.inspections.integrity.submission import recheck_after_edit
 from app.inspections.review import (
     TransitionRefused,
     check_not_own,
@@ -128,6 +129,7 @@ def edit_inspection(inspection: Inspection, data: dict, actor: User, form_set: F
     inspection.answers.clear()
     db.session.flush()
     inspection.answers = list(answer_rows(counted, form_set, estimates))
+    recheck_after_edit(inspection)  # copied answers and old photos, on what it now says
     number = len(inspection.revisions) + 1
     inspection.revisions.append(
         InspectionRevision(number=number, payload=payload, author_id=actor.id, created_at=now)

@@ -15,7 +15,8 @@ keys) sees it:
 With a base revision (and always from the web form) a section missing from the body is
 *unchanged*: its answers are kept as they were in the base revision. A section is removed only
 when it is listed in `remove_sections`, so a correction never silently drops what it did not
-touch. The envelope (date, households, location, notes) is always taken whole from the body.
+touch. The envelope (date, households, location, notes) is always taken whole from the body,
+but for the phone's opened/saved times, which the base revision keeps when the body has none.
 """
 
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from app.inspections.store import canonical, content_hash
 from app.models import Inspection, User
 
 CORRECTION_KEYS = ("base_revision", "remove_sections")
+PHONE_TIMES = ("opened_at", "saved_at")  # when the form was first opened and saved (issue 24)
 MESSAGES = {
     "base": {"zh": "基础版本号无效", "en": "Not a revision of this inspection"},
     "both": {
@@ -91,7 +93,11 @@ def merged_body(inspection: Inspection, correction: Correction, lang: str) -> di
     if both:
         raise ValidationError({f"sections.{s}": [MESSAGES["both"][lang]] for s in both})
     base = correction.base_revision or len(inspection.revisions)
-    stored = inspection.revisions[base - 1].payload.get("sections") or {}
+    base_payload = inspection.revisions[base - 1].payload
+    for key in PHONE_TIMES:  # the first entry's times stay its own: a correction is not timed
+        if key not in body and key in base_payload:
+            body[key] = base_payload[key]
+    stored = base_payload.get("sections") or {}
     kept = {
         s: answers
         for s, answers in stored.items()

@@ -4,14 +4,20 @@ API schema and the pages alike."""
 import json
 
 from app.formdefs import FormSet
+from app.inspections.integrity.evidence import flag_document
 from app.inspections.store import Stored, answers_by_section
 from app.models import Inspection
 
 
-def inspection_document(inspection: Inspection, form_set: FormSet) -> dict:
+def inspection_document(inspection: Inspection, form_set: FormSet, with_flags=False) -> dict:
+    """`with_flags`: the flags too, `[{kind, …evidence, cleared…}]`, for those who review them
+    (the phone is told nothing of how the checks work beyond what it records)."""
     sections = answers_by_section(inspection.answers, form_set)
     document = _document(inspection, sections, len(inspection.revisions))
-    return {**document, "basis": answer_bases(inspection.answers)}
+    document["basis"] = answer_bases(inspection.answers)
+    if with_flags:
+        document["flags"] = [flag_document(f) for f in inspection.flags]
+    return document
 
 
 def answer_bases(answers) -> dict:

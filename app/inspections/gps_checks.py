@@ -18,7 +18,7 @@ from app.clock import utc_now
 from app.extensions import db
 from app.geography import geo
 from app.geography.county import OUTLINE_FILE
-from app.models import InspectionFlag
+from app.models import LOCATION_FLAG_KINDS, InspectionFlag
 
 
 @cache
@@ -71,12 +71,15 @@ def distance_check(lat, lon, village) -> DistanceCheck:
 def recheck_flags(inspection, village) -> None:
     """After an edit: replace the inspection's flags with those its current fix earns against
     `village` (none once the fix is removed), so a moved or removed position is judged again and
-    no flag outlives the position it was about."""
-    for flag in list(inspection.flags):
-        db.session.delete(flag)
+    no flag outlives the position it was about. Only the location kinds: the integrity flags
+    (app/inspections/integrity/) are about other things and stay."""
+    kept = [f for f in inspection.flags if f.kind not in LOCATION_FLAG_KINDS]
+    for flag in inspection.flags:
+        if flag.kind in LOCATION_FLAG_KINDS:
+            db.session.delete(flag)
     db.session.flush()  # the (inspection, kind) key: old rows go before new ones come
     now = utc_now()
-    inspection.flags = [
+    inspection.flags = kept + [
         InspectionFlag(**flag, created_at=now)
         for flag in location_flags(inspection.lat, inspection.lon, village)
     ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from app.accounts.audit import record
 from app.extensions import db
 from app.formdefs import FormSet
+from app.inspections.integrity.photos import check_old, photo_arrived, print_of_inspection_photo
 from app.models import Inspection, Photo, User
 from app.photos.images import CleanImage
 from app.photos.refusals import PhotoRefused
@@ -64,9 +65,13 @@ class InspectionPhotos:
             inspection_id=self.inspection.id,
             section=self.section,
             taken_at=image.taken_at,
+            phash=image.phash,
         )
 
     def recorded(self, photo: Photo) -> None:
+        # Judged as it arrives (never refused): the same picture sent before, or an old one.
+        photo_arrived(print_of_inspection_photo(photo))
+        check_old(photo, self.inspection)
         record(
             "photo.create",
             photo,

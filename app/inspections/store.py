@@ -16,6 +16,7 @@ waits for it, then does nothing (or inserts, if the first rolled back).
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import UTC
 from functools import cache
 from types import SimpleNamespace
 from typing import NamedTuple
@@ -31,6 +32,7 @@ from app.formdefs import FormSet
 from app.formdefs.publication import ensure_published
 from app.inspections.estimates import estimate_inspection
 from app.inspections.gps_checks import location_flags
+from app.inspections.integrity.submission import check_new_inspection
 from app.inspections.writes import NewRows, insert_new
 from app.models import Answer, Inspection, Township, User, Village
 from app.periods import quarter_of
@@ -136,6 +138,7 @@ def store_inspection(data: dict, actor: User, form_set: FormSet) -> Stored:
             raise RuntimeError(f"client_uuid {uuid} conflicted but is not stored")
         return _replay(existing, digest)
     note_written_places(db.session, [(village.id, values["quarter"])])  # the summary's recount
+    check_new_inspection(inspection_id, values, answers, form_set, village.code)
     _commit_keeping_loaded()
     return Stored(inspection_id, True, _as_loaded(values, inspection_id, village, actor), answers)
 
@@ -155,6 +158,8 @@ def _inspection_values(data: dict, uuid, village, actor: User, digest: str, form
         "lat": location.get("lat"),
         "lon": location.get("lon"),
         "accuracy_m": location.get("accuracy_m"),
+        "opened_at": _utc(data.get("opened_at")),
+        "saved_at": _utc(data.get("saved_at")),
         "content_hash": digest,
         "form_versions": form_set.versions,
         "is_demo": False,
@@ -162,6 +167,11 @@ def _inspection_values(data: dict, uuid, village, actor: User, digest: str, form
         "created_at": now,
         "updated_at": now,
     }
+
+
+def _utc(moment):
+    """Stored in UTC, as every time is (SQLite keeps no offset)."""
+    return None if moment is None else moment.astimezone(UTC)
 
 
 def _as_loaded(values: dict, inspection_id: int, village, actor: User) -> SimpleNamespace:

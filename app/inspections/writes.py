@@ -54,6 +54,8 @@ INSPECTION_COLUMNS = (
     "lat",
     "lon",
     "accuracy_m",
+    "opened_at",
+    "saved_at",
     "content_hash",
     "form_versions",
     "is_demo",

@@ -7,7 +7,14 @@ from app.models.coefficients import Coefficient
 from app.models.forms import PublishedForm
 from app.models.geography import ZONES, County, Township, Village
 from app.models.inspections import Answer, Inspection, InspectionRevision
-from app.models.photos import FLAG_KINDS, PHOTO_TYPES, InspectionFlag, Photo
+from app.models.photos import (
+    FLAG_KINDS,
+    INTEGRITY_FLAG_KINDS,
+    LOCATION_FLAG_KINDS,
+    PHOTO_TYPES,
+    InspectionFlag,
+    Photo,
+)
 from app.models.problems import Problem, ProblemEvent, ProblemPhoto
 from app.models.settings import Setting
 from app.models.summary import (
@@ -47,6 +54,8 @@ __all__ = [
     "InspectionFlag",
     "PHOTO_TYPES",
     "FLAG_KINDS",
+    "INTEGRITY_FLAG_KINDS",
+    "LOCATION_FLAG_KINDS",
     "Problem",
     "ProblemEvent",
     "ProblemPhoto",

@@ -56,6 +56,10 @@ class Inspection(db.Model):
     lon: Mapped[float | None] = mapped_column(db.Float)
     accuracy_m: Mapped[float | None] = mapped_column(db.Float)
     notes: Mapped[str] = mapped_column(db.Text, nullable=False, default="")
+    # When the phone opened the form and saved it (its clock, sent with the first submission;
+    # NULL from older phones): how long the entry took (the too_fast flag) and its county day.
+    opened_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
+    saved_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
     # SHA-256 of the canonical submitted content: a retry with the same UUID is compared by it.
     content_hash: Mapped[str] = mapped_column(db.String(64), nullable=False)
     # {"sewage": "2026.1", ...}

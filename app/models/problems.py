@@ -120,6 +120,8 @@ class ProblemPhoto(db.Model):
     width: Mapped[int] = mapped_column(db.Integer, nullable=False)
     height: Mapped[int] = mapped_column(db.Integer, nullable=False)
     upload_sha256: Mapped[str] = mapped_column(db.String(64), nullable=False)
+    # perceptual hash (app/photos/fingerprint.py): a reused inspection photo is found
+    phash: Mapped[str | None] = mapped_column(db.String(16))
     uploader_id: Mapped[int] = mapped_column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), nullable=False)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps
 
+from app.photos.fingerprint import phash
 from app.photos.refusals import PhotoRefused
 
 EXIF_IFD = 0x8769
@@ -46,6 +47,7 @@ class CleanImage:
     width: int
     height: int
     taken_at: str | None  # "YYYY:MM:DD HH:MM:SS" as the camera wrote it
+    phash: str | None  # 16 hex digits (app/photos/fingerprint.py); None: featureless
 
 
 def sniff(head: bytes) -> str | None:
@@ -75,7 +77,20 @@ def clean(data: bytes, max_pixels: int) -> CleanImage:
     # Pillow writes a JPEG comment (COM), an ICC profile and XMP back out from `info`: a copy
     # without them keeps only the pixels and the time set below.
     upright.info = {}
-    return _encode(upright, declared, taken_at)
+    return _encode(upright, declared, taken_at, phash(upright))
+
+
+def fingerprint_of(data: bytes, max_pixels: int) -> str | None:
+    """The hash of a photo stored before hashes were kept (its cleaned copy, already upright):
+    for `flask rebuild-flags`."""
+    declared = sniff(data[:16])
+    if declared is None:
+        raise NotAnImage("not a JPEG, PNG or WebP file")
+    with Image.open(io.BytesIO(data), formats=[declared]) as image:
+        if image.width * image.height > max_pixels:
+            raise BrokenImage(f"{image.width}×{image.height} pixels is too many")
+        image.load()
+        return phash(image)
 
 
 def _taken_at(image: Image.Image) -> str | None:
@@ -88,7 +103,7 @@ def _taken_at(image: Image.Image) -> str | None:
     return None
 
 
-def _encode(image: Image.Image, fmt: str, taken_at: str | None) -> CleanImage:
+def _encode(image: Image.Image, fmt: str, taken_at: str | None, fingerprint) -> CleanImage:
     exif = Image.Exif()
     if taken_at:
         exif[DATETIME] = taken_at
@@ -104,4 +119,6 @@ def _encode(image: Image.Image, fmt: str, taken_at: str | None) -> CleanImage:
     else:
         image.save(out, "WEBP", quality=85, exif=exif.tobytes() if taken_at else b"")
     content_type, extension = FORMATS[fmt]
-    return CleanImage(out.getvalue(), content_type, extension, image.width, image.height, taken_at)
+    return CleanImage(
+        out.getvalue(), content_type, extension, image.width, image.height, taken_at, fingerprint
+    )

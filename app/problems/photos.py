@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from app.accounts.audit import record
 from app.extensions import db
+from app.inspections.integrity.photos import photo_arrived, print_of_problem_photo
 from app.models import Problem, ProblemEvent, ProblemPhoto, User
 from app.photos.images import CleanImage
 from app.photos.refusals import PhotoRefused
@@ -63,7 +64,9 @@ class ProblemPhotos:
         return photo.problem_id == self.problem.id
 
     def new_row(self, columns: dict, image: CleanImage) -> ProblemPhoto:
-        return ProblemPhoto(**columns, problem_id=self.problem.id, stage=self.stage)
+        return ProblemPhoto(
+            **columns, problem_id=self.problem.id, stage=self.stage, phash=image.phash
+        )
 
     def recorded(self, photo: ProblemPhoto) -> None:
         record(
@@ -73,3 +76,5 @@ class ProblemPhotos:
             problem=self.problem.id,
             stage=self.stage,
         )
+        # A photo reusing another inspection's is flagged on the problem's inspection.
+        photo_arrived(print_of_problem_photo(photo, self.problem))

@@ -55,11 +55,12 @@ class Evidence:
 
     @property
     def flagged(self) -> bool:
-        return bool(self.inspection.flags)
+        """A flag no lead has cleared (a cleared one has been looked at)."""
+        return any(f.cleared_at is None for f in self.inspection.flags)
 
     @property
     def clean(self) -> bool:
-        """May go into a batch approval: no GPS flag and no large jump."""
+        """May go into a batch approval: no open flag and no large jump."""
         return not self.flagged and not self.large_jump
 
 

@@ -37,3 +37,19 @@ def source_text(source: str | None) -> str:
         return ""
     found = _PLAN_SECTION.match(source.strip())
     return _("Plan §%(section)s", section=found.group(1)) if found else source
+
+
+# One label per flag kind (app/models/photos.py FLAG_KINDS; tests/integrity check they match).
+FLAG_LABELS = {
+    "far_from_village": _l("Far from the village"),
+    "outside_county": _l("Outside the county"),
+    "photo_reused": _l("Photo sent before"),
+    "photo_old": _l("Old photo"),
+    "too_fast": _l("Entered too fast"),
+    "copied_answers": _l("Answers copied"),
+    "same_place": _l("Same place as other villages"),
+}
+
+
+def flag_label(kind: str) -> str:
+    return str(FLAG_LABELS.get(kind, kind))

@@ -45,6 +45,7 @@
     en: {unsaved: "You have unsaved changes from {t}.", keep: "Continue my unsaved changes from {t}",
       stored: "Start from what is stored"}
   }[lang];
+  var OPENED_AT = Date.now();  // this page's opening: a new draft's opened_at
   var justSaved = sessionStorage.getItem("cunjian-saved") === "1";
   sessionStorage.removeItem("cunjian-saved");
 
@@ -73,7 +74,10 @@
           s.put(found);
         };
       };
-    }).then(function () { return found; });
+    }).then(function () {
+      if (!found.opened_at) found.opened_at = OPENED_AT;  // kept with the draft from its next save
+      return found;
+    });
   }
   function formValues() {
     var values = {};
@@ -134,6 +138,26 @@
     });
     if (Object.keys(loc).length) p.location = loc;
     return p;
+  }
+
+  // ---- when the form was opened and saved (issue 24): recorded with the phone's own offset;
+  // the server judges them, the phone does not. Opened = when this draft was first made here.
+  function isoWithOffset(ms) {
+    var d = new Date(ms), off = -d.getTimezoneOffset(), a = Math.abs(off);
+    function p(n) { return (n < 10 ? "0" : "") + n; }
+    return d.getFullYear() + "-" + p(d.getMonth() + 1) + "-" + p(d.getDate()) + "T" + p(d.getHours()) +
+      ":" + p(d.getMinutes()) + ":" + p(d.getSeconds()) + (off >= 0 ? "+" : "-") +
+      p(Math.floor(a / 60)) + ":" + p(a % 60);
+  }
+  function stampTimes(entry) {
+    entry.payload.opened_at = isoWithOffset(draft.opened_at || OPENED_AT);
+    entry.payload.saved_at = isoWithOffset(entry.saved_at);
+    ["opened_at", "saved_at"].forEach(function (name) {  // online, the plain post carries them
+      var input = form.elements[name] || form.appendChild(document.createElement("input"));
+      input.type = "hidden";
+      input.name = name;
+      input.value = entry.payload[name];
+    });
   }
 
   // ---- photos: resized on the phone, kept as blobs until the server has them --------------
@@ -218,6 +242,7 @@
         photo_ids: photos.map(function (p) { return p.client_photo_id; }),
         saved_at: Date.now(), username: username, lang: document.documentElement.lang,
         kind: editId ? "edit" : "new", draft_key: draft.key, page: location.pathname};
+      if (!editId) stampTimes(entry);
       if (editId) {
         entry.inspection_id = Number(editId);
         entry.base_revision = Number(form.base_revision.value);

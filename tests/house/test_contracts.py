@@ -103,17 +103,17 @@ def test_the_tree_has_the_blueprints_and_pure_modules_the_review_counted():
     """12 blueprints (issue 22 added forms_admin); the pure modules are the eleven named before
     issue 19 less app.maps.build
     (its docstring says "No Flask, no database", not "pure"), the roll-up core and the ten the
-    review found unchecked, and app.photos.refusals (the photo path's catalogue, which came with
-    app.photos.images from app.inspections), issue 22's seven: the constraint language
-    (app.formdefs.xpath) and the workbook's sheets, cells, checks, import, indicators and
-    change list, and issue 20's three-way merge and revision history
-    (app.inspections.merge, app.inspections.revision_history)."""
+    review found unchecked, app.photos.refusals (the photo path's catalogue, which came with
+    app.photos.images from app.inspections) and app.photos.fingerprint (issue 24's photo hash),
+    issue 22's seven: the constraint language (app.formdefs.xpath) and the workbook's sheets,
+    cells, checks, import, indicators and change list, and issue 20's three-way merge and
+    revision history (app.inspections.merge, app.inspections.revision_history)."""
     assert len(blueprint_packages()) == 12
     assert {"app.views.coefficients_admin", "app.views.people", "app.views.problems"} <= (
         blueprint_packages()
     )
     pure = modules_calling_themselves_pure()
-    assert len(pure) == 31
+    assert len(pure) == 32
     assert {"app.rollups.ranking", "app.problems.ledger", "app.formdefs.calculations"} <= pure
     assert "app.rollups.reports" not in pure and "app.problems" not in pure
 

@@ -58,7 +58,7 @@ def test_home_links_reviewers_to_the_flags_and_admins_to_the_rescue_import(
     make_user("township_lead", township=YONGAN, username="sun", password="pw-sun-12345")
     client.post("/login", data={"username": "sun", "password": "pw-sun-12345"})
     html = client.get("/").get_data(as_text=True)
-    assert 'href="/inspect/flags"' in html and "定位异常" in html
+    assert 'href="/inspect/flags"' in html and "异常标记" in html
     assert 'href="/admin/rescue"' not in html
     client.post("/logout")
     make_user("county_admin", username="zhou", password="pw-zhou-1234")

@@ -4,6 +4,8 @@ audit log (/admin/audit, read-only) and county settings (/admin/settings)."""
 # Importing the route modules registers their routes on `bp`.
 from app.views.admin import (  # noqa: F401
     audit_views,
+    data_quality,
+    flag_views,
     review_detail,
     review_views,
     settings_views,

@@ -1,7 +1,8 @@
 """/review/<id>: one inspection with the evidence a reviewer needs (app/rollups/review_evidence.py)
 —
 every answer with its unit, its rates against the targets, the change since the village's last
-inspection, GPS flags, photos, who entered it and when, and the problems recorded on it — with
+inspection, GPS flags, the integrity flags with their evidence (app/views/admin/flag_views.py
+clears one), photos, who entered it and when, and the problems recorded on it — with
 Approve (confirmed in a second step) and Return (a comment required). /review/batch approves in
 one go the checked inspections that carry no flag and no large jump (checked again here).
 """
@@ -23,6 +24,7 @@ from app.inspections.changes import (
 )
 from app.inspections.document import inspection_document
 from app.inspections.gps_checks import distance_check
+from app.inspections.integrity.evidence import others_named, reuse_pairs
 from app.inspections.photos import photos_of
 from app.inspections.review import (
     COMMENT_MAX,
@@ -32,11 +34,13 @@ from app.inspections.review import (
     authorship,
 )
 from app.inspections.revision_history import revision_history
+from app.models import INTEGRITY_FLAG_KINDS
 from app.problems.categories import label as category_label
 from app.problems.queries import problems_of_inspection
 from app.rollups.review_evidence import LARGE_JUMP_POINTS, evidence
 from app.views.admin.blueprint import bp
 from app.views.admin.review_views import own_reason, seen_revision
+from app.views.labels import flag_label
 
 BATCH_MAX = 100
 
@@ -67,6 +71,8 @@ def review_one(inspection_id: int):
         own=_own_reason(inspection),
         distance=distance_check(inspection.lat, inspection.lon, inspection.village),
         history=revision_history(inspection.revisions, form_set, current_lang()),
+        integrity=integrity_flags(inspection),
+        flag_label=flag_label,
     )
 
 
@@ -74,6 +80,19 @@ def _own_reason(inspection) -> str | None:
     """Why the reader may not decide on it (they entered or edited it), or None."""
     how = authorship(inspection.inspector_id, revision_authors(inspection), g.actor.id)
     return own_reason(how) if how else None
+
+
+def integrity_flags(inspection) -> list[dict]:
+    """Each integrity flag with what its evidence names, looked up."""
+    return [
+        {
+            "flag": flag,
+            "pairs": reuse_pairs(flag) if flag.kind == "photo_reused" else [],
+            "others": others_named(flag),
+        }
+        for flag in inspection.flags
+        if flag.kind in INTEGRITY_FLAG_KINDS
+    ]
 
 
 @bp.post("/review/<int:inspection_id>/reopen")

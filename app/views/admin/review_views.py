@@ -27,6 +27,7 @@ from app.inspections.review import (
 from app.inspections.review_queue import PAGE_SIZE, QueueFilter, review_page
 from app.rollups.review_evidence import evidence
 from app.views.admin.blueprint import bp
+from app.views.labels import flag_label
 
 # Each row reads its evidence (its previous inspection and the village's figures: about four
 # statements a row), so a page is kept short; the filters, search and paging reach the rest.
@@ -109,6 +110,7 @@ def _render_queue(error: str | None = None):
         comment_max=COMMENT_MAX,
         county_time=county_time,
         author_how=lambda i: authorship(i.inspector_id, revision_authors(i), g.actor.id),
+        flag_label=flag_label,
     )
 
 

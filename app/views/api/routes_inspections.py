@@ -3,7 +3,7 @@
 from flask import abort, g
 
 from app.accounts.access import village_or_abort
-from app.accounts.policy import allow
+from app.accounts.policy import allow, permitted
 from app.clock import county_today
 from app.formdefs.registry import current_forms
 from app.i18n import current_lang
@@ -41,7 +41,8 @@ def list_inspections():
     village = village_or_abort(query["village"])
     inspections = village_inspections(village.id, query.get("period"))
     form_set = current_forms().form_set
-    documents = [inspection_document(i, form_set) for i in inspections]
+    flags = permitted(g.actor, "flags.read")
+    documents = [inspection_document(i, form_set, with_flags=flags) for i in inspections]
     return {"inspections": inspections_schema.dump(documents)}
 
 
@@ -55,4 +56,7 @@ def get_inspection(inspection_id: int):
     )
     if inspection is None:
         abort(404)
-    return inspection_schema.dump(inspection_document(inspection, current_forms().form_set))
+    document = inspection_document(
+        inspection, current_forms().form_set, with_flags=permitted(g.actor, "flags.read")
+    )
+    return inspection_schema.dump(document)

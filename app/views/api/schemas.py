@@ -132,6 +132,9 @@ class InspectionSchema(Schema):
     delete_reason = fields.String(allow_none=True)
     created_at = UTCDateTime()
     updated_at = UTCDateTime()
+    # For reviewers only: [{kind, …evidence, cleared, cleared_at, clear_reason, created_at}]
+    # (kinds: app/models/photos.py FLAG_KINDS; evidence: app/inspections/integrity/).
+    flags = fields.List(fields.Dict())
 
 
 class ReviewSchema(Schema):

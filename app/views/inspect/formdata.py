@@ -3,7 +3,8 @@ inspection schema validates. Pure: no Flask."""
 
 from app.formdefs import FormSet
 
-ENVELOPE_INPUTS = ("client_uuid", "village_code", "inspected_on", "notes")
+# opened_at / saved_at: hidden inputs the phone's script fills when it saves (issue 24).
+ENVELOPE_INPUTS = ("client_uuid", "village_code", "inspected_on", "notes", "opened_at", "saved_at")
 LOCATION_INPUTS = ("lat", "lon", "accuracy_m")
 
 

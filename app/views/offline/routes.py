@@ -8,8 +8,11 @@ from pathlib import Path
 from flask import current_app, render_template, request, url_for
 
 from app.accounts.policy import allow
+from app.inspections.integrity.counts import flag_counts
 from app.inspections.listings import flagged
 from app.inspections.rescue import RescueFileError, import_rescue, read_rescue_json
+from app.models import FLAG_KINDS
+from app.views.labels import flag_label
 from app.views.offline.blueprint import bp
 
 # What the pages with the queue need offline. The form's own scripts, rules and shell are fetched
@@ -96,7 +99,12 @@ def manifest():
 def flags():
     rows = flagged(limit=500)
     return render_template(
-        "offline/flags.html", rows=rows, limit_m=current_app.config["GPS_FLAG_DISTANCE_M"]
+        "offline/flags.html",
+        rows=rows,
+        limit_m=current_app.config["GPS_FLAG_DISTANCE_M"],
+        counts=flag_counts(),
+        flag_kinds=FLAG_KINDS,
+        flag_label=flag_label,
     )
 
 
