@@ -10,6 +10,7 @@ from app.models.inspections import Answer, Inspection, InspectionRevision
 from app.models.photos import FLAG_KINDS, PHOTO_TYPES, InspectionFlag, Photo
 from app.models.problems import Problem, ProblemEvent, ProblemPhoto
 from app.models.settings import Setting
+from app.models.sites import SamplingDraw, Site, SiteInspection, SiteInspectionRevision
 from app.models.summary import (
     AreaQuarterFigure,
     AreaVillageCount,
@@ -50,4 +51,8 @@ __all__ = [
     "Problem",
     "ProblemEvent",
     "ProblemPhoto",
+    "Site",
+    "SiteInspection",
+    "SiteInspectionRevision",
+    "SamplingDraw",
 ]
