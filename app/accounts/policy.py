@@ -68,6 +68,18 @@ POLICY: dict[str, frozenset[str]] = {
     "problem.report_fix": frozenset({"township_lead", "county_admin"}),
     "problem.recheck": frozenset({"inspector", "county_admin"}),
     "todo.read": frozenset({"inspector", "township_lead", "county_admin"}),
+    # Sites other than villages (issue 23; app/sites): the kinds are open to every official;
+    # registers, inspections and the sampling plan follow the villages' scope; a county admin
+    # keeps the registers and adjusts the plan.
+    "site.kinds": ALL_ROLES,
+    "site.read": frozenset({"inspector", "township_lead", "county_admin"}),
+    "site.manage": COUNTY_ADMIN,
+    "site_inspection.create": frozenset({"inspector", "county_admin"}),
+    "site_inspection.read": frozenset({"inspector", "township_lead", "county_admin"}),
+    "site_inspection.edit": frozenset({"inspector", "county_admin"}),
+    "site_inspection.review": frozenset({"township_lead", "county_admin"}),
+    "sampling.read": frozenset({"inspector", "township_lead", "county_admin"}),
+    "sampling.manage": COUNTY_ADMIN,
 }
 
 

@@ -33,6 +33,8 @@ class SamplingRule:
     every: str  # "month" (a quarter rule would say "quarter")
     share: float  # at least ⌈share × open sites⌉ per township and period
     due_day: int  # the day of the month a drawn site is due by
+    # the answer that says the visit sampled the site (None: any visit counts)
+    sampled_when: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,11 @@ def _kind(path: Path) -> SiteKind:
     if rule:
         if rule["every"] != "month" or not 0 < rule["share"] <= 1:
             raise ValueError(f"{where}: sampling needs every=month and 0 < share <= 1")
-        sampling = SamplingRule(rule["every"], float(rule["share"]), int(rule["due_day"]))
+        sampling = SamplingRule(
+            rule["every"], float(rule["share"]), int(rule["due_day"]), rule.get("sampled_when")
+        )
+        if sampling.sampled_when is not None and sampling.sampled_when not in keys:
+            raise ValueError(f"{where}: sampled_when names no field of its form")
     return SiteKind(
         path.stem,
         dict(data["label"]),

@@ -20,11 +20,9 @@ from app.periods import parse_month
 from app.sites.draw import Candidate, draw, required
 from app.sites.kinds import SiteKind
 
-SAMPLED_WHEN = {"coal_seller": "sample_taken"}
-
 
 def _sampled(kind: SiteKind, answers: dict) -> bool:
-    field = SAMPLED_WHEN.get(kind.key)
+    field = kind.sampling.sampled_when if kind.sampling else None
     return True if field is None else answers.get(field) is True
 
 
@@ -46,7 +44,7 @@ def open_sites(kind: SiteKind, township_id: int, on: date) -> list[Site]:
     return list(db.session.execute(statement).scalars())
 
 
-def sampled_codes(kind: SiteKind, site_ids: list[int], start: date, end: date) -> set[int]:
+def sampled_ids(kind: SiteKind, site_ids: list[int], start: date, end: date) -> set[int]:
     """Ids of the sites sampled between start and end (inclusive)."""
     if not site_ids:
         return set()
@@ -71,7 +69,7 @@ def month_draw(kind: SiteKind, month: str, township: Township) -> list[SamplingD
     ids = [s.id for s in sites]
     year_start = period.start.replace(month=1, day=1)
     before = date.fromordinal(period.start.toordinal() - 1)
-    sampled = sampled_codes(kind, ids, year_start, before) if period.start.month > 1 else set()
+    sampled = sampled_ids(kind, ids, year_start, before) if period.start.month > 1 else set()
     earlier = _earlier_draws(kind, month, ids)
     candidates = [Candidate(s.code, s.id in sampled, earlier.get(s.id, 0)) for s in sites]
     chosen = draw(kind.key, month, township.code, kind.sampling.share, candidates)
@@ -102,7 +100,7 @@ def required_count(kind: SiteKind, month: str, township: Township) -> int:
     ids = [s.id for s in sites]
     before = date.fromordinal(period.start.toordinal() - 1)
     year_start = period.start.replace(month=1, day=1)
-    sampled = sampled_codes(kind, ids, year_start, before) if period.start.month > 1 else set()
+    sampled = sampled_ids(kind, ids, year_start, before) if period.start.month > 1 else set()
     return required(kind.sampling.share, len(sites), len(ids) - len(sampled), period.start.month)
 
 

@@ -20,7 +20,13 @@ from app.clock import county_today
 from app.formdefs.registry import current_forms
 from app.inspections.photos import photo_sections
 from app.views import problem_schemas as schemas_problems
-from app.views.api import schemas, schemas_coefficients, schemas_offline, schemas_rollup
+from app.views.api import (
+    schemas,
+    schemas_coefficients,
+    schemas_offline,
+    schemas_rollup,
+    schemas_sites,
+)
 from app.views.api.blueprint import bp
 
 ERRORS = (400, 401, 403, 404, 405, 409, 413, 415, 429, 503)  # 503: a form changed in place
@@ -66,6 +72,7 @@ def _ops():
         **_inspection_ops(),
         **_photo_ops(),
         **_problem_ops(),
+        **_site_ops(),
     }
 
 
@@ -221,6 +228,83 @@ def _problem_ops():
             sp.RecheckSchema,
             None,
             one,
+        ),
+    }
+
+
+def _site_ops():
+    """Sites other than villages (app/views/api/routes_sites.py, issue 23)."""
+    ss = schemas_sites
+    visit = {200: ss.SiteInspectionSchema}
+    register_file = {
+        "multipart/form-data": {
+            "type": "object",
+            "required": ["file"],
+            "additionalProperties": False,
+            "properties": {"file": {"type": "string", "format": "binary"}},
+        }
+    }
+    return {
+        "api.list_site_kinds": (
+            "The site kinds, their registers, forms and rules",
+            None,
+            None,
+            {200: ss.SiteKindListSchema},
+        ),
+        "api.list_sites": (
+            "Sites in the caller's scope, by kind and township",
+            None,
+            ss.SiteQuerySchema,
+            {200: ss.SiteListSchema},
+        ),
+        "api.add_site": (
+            "Add a site to a register (county admin)",
+            ss.SiteInputSchema,
+            None,
+            {201: ss.SiteSchema},
+        ),
+        "api.edit_site": (
+            "Edit, close (status closed with date and reason) or reopen a site",
+            ss.SiteInputSchema,
+            None,
+            {200: ss.SiteSchema},
+        ),
+        "api.import_sites": (
+            "Import a register (XLSX or CSV, field file): all rows or none",
+            register_file,
+            ss.KindQuerySchema,
+            {200: ss.ImportResultSchema},
+        ),
+        "api.record_site_inspection": (
+            "Record a site inspection (idempotent by client_uuid)",
+            ss.SiteInspectionInputSchema,
+            None,
+            {201: ss.SiteInspectionSchema, 200: ss.SiteInspectionSchema},
+        ),
+        "api.get_site_inspection": ("One site inspection", None, None, visit),
+        "api.edit_site_inspection": (
+            "Correct a site inspection on its base_revision (409 if stale)",
+            ss.SiteInspectionInputSchema,
+            None,
+            visit,
+        ),
+        "api.review_site_inspection": (
+            "Approve, return or reopen a site inspection",
+            ss.SiteReviewSchema,
+            None,
+            visit,
+        ),
+        "api.get_sampling_plan": (
+            "The month's sampling draw (kept once drawn) and how many the rule requires",
+            None,
+            ss.SamplingQuerySchema,
+            {200: ss.SamplingPlanSchema},
+        ),
+        "api.adjust_sampling_plan": (
+            "Add a site to a month's draw or take it out (county admin)",
+            ss.SamplingAdjustSchema,
+            None,
+            {200: ss.SamplingPlanSchema},
         ),
     }
 
