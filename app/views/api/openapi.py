@@ -273,7 +273,11 @@ def _site_ops():
             "Import a register (XLSX or CSV, field file): all rows or none",
             register_file,
             ss.KindQuerySchema,
-            {200: ss.ImportResultSchema},
+            {
+                200: ss.ImportResultSchema,
+                # refused rows (each with row and message), or a bad query
+                422: {"oneOf": [ss.ImportResultSchema, schemas.ValidationErrorSchema]},
+            },
         ),
         "api.record_site_inspection": (
             "Record a site inspection (idempotent by client_uuid)",
@@ -331,7 +335,8 @@ def _photo_upload_body() -> dict:
 # operation's description (the server answers 422 when they are broken).
 QUERY_RULES = {
     "api.get_rollup": "Give county or township, not both; township only with level township or "
-    "village; county not with level province.",
+    "village; county not with level province; a month (2026-12) only with level county or "
+    "township.",
     "api.list_villages": "Give county or township, not both.",
     "api.get_trend": "The code has as many digits as its level's codes (province and county 6, "
     "township 9, village 12).",
@@ -416,7 +421,7 @@ def _operation(rule, summary, body, query, answers) -> dict:
     responses = {str(code): _json(schema) for code, schema in answers.items()}
     for code in ERRORS:
         responses[str(code)] = _json("Error")
-    responses["422"] = _json("ValidationErrors")
+    responses.setdefault("422", _json("ValidationErrors"))  # unless the operation says its own
     operation = {"summary": summary, "parameters": parameters, "responses": responses}
     if rule.endpoint in QUERY_RULES:
         operation["description"] = QUERY_RULES[rule.endpoint]

@@ -8,7 +8,10 @@ status that forbids the step or a reused uuid; 422 for bad input, a closed site 
 outside the inspector's township (with the reason).
 """
 
+from datetime import date
+
 from flask import abort, g, request
+from marshmallow import ValidationError
 
 from app.accounts.access import township_or_abort
 from app.accounts.policy import allow, in_scope
@@ -41,6 +44,7 @@ from app.views.api.schemas_sites import (
     SiteSchema,
 )
 
+EARLIEST = date(2020, 1, 1)
 MESSAGES = {
     "duplicate": {"zh": "编号“{code}”已存在", "en": "Code {code} already exists"},
     "closed": {"zh": "场所“{code}”已关闭（停业/拆除），不能检查", "en": "Site {code} is closed"},
@@ -60,6 +64,10 @@ MESSAGES = {
     },
     "step": {"zh": "当前状态不能执行此操作", "en": "Not possible in the current status"},
     "own": {"zh": "不能审核自己的检查", "en": "Nobody reviews their own inspection"},
+    "date": {
+        "zh": "检查日期须在 2020-01-01 至今天（{today}）之间",
+        "en": "The inspection date must be from 2020-01-01 to today ({today})",
+    },
     "no_file": {"zh": "请上传文件（字段 file）", "en": "Upload the file (field file)"},
 }
 
@@ -151,9 +159,10 @@ def add_site():
     return SiteSchema().dump(site_document(site)), 201
 
 
-@bp.put("/sites/<code>")
+@bp.put("/sites/<site_code>")
 @allow("site.manage")
-def edit_site(code: str):
+def edit_site(site_code: str):
+    code = site_code
     site = registry.find_site(g.actor, code)
     if site is None:
         abort(404)
@@ -207,6 +216,8 @@ def _visit_input():
     site = registry.find_site(g.actor, body["site_code"])
     if site is None:
         raise registry.SiteRefused("not_yours", code=body["site_code"])
+    if not EARLIEST <= body["inspected_on"] <= county_today():
+        raise ValidationError({"inspected_on": [_say("date", today=county_today().isoformat())]})
     body["answers"] = check_answers(site_kinds()[site.kind], body["answers"], current_lang())
     return body
 

@@ -10,10 +10,15 @@ from app.views.schema_fields import UTCDateTime
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 TEXT = validate.Length(min=1, max=100)
+MONTH = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
 
 
 def _kinds():
     return validate.OneOf(list(site_kinds()))
+
+
+def _sampled_kinds():
+    return validate.OneOf([k.key for k in site_kinds().values() if k.sampling is not None])
 
 
 def _month(value: str) -> None:
@@ -142,8 +147,8 @@ class SamplingQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    kind = fields.String(required=True, validate=_kinds())
-    month = fields.String(required=True, validate=_month)
+    kind = fields.String(required=True, validate=_sampled_kinds())
+    month = fields.String(required=True, validate=[validate.Regexp(MONTH), _month])
     township = fields.String(validate=validate.Regexp(r"^\d{9}$"))
 
 
@@ -167,8 +172,8 @@ class SamplingAdjustSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    kind = fields.String(required=True, validate=_kinds())
-    month = fields.String(required=True, validate=_month)
+    kind = fields.String(required=True, validate=_sampled_kinds())
+    month = fields.String(required=True, validate=[validate.Regexp(MONTH), _month])
     site_code = fields.String(required=True, validate=CODE)
     drawn = fields.Boolean(required=True)
 
