@@ -26,6 +26,11 @@ class Column:
     choices: tuple[str, ...] = ()
     min: float | None = None
     max: float | None = None
+    choice_labels: tuple[tuple[str, dict[str, str]], ...] = ()
+    unit: dict[str, str] | None = None
+
+    def choice_label(self, name, lang: str) -> str:
+        return dict(self.choice_labels).get(name, {}).get(lang, name)
 
 
 @dataclass(frozen=True)
@@ -75,9 +80,11 @@ def _kind(path: Path) -> SiteKind:
                 c["type"],
                 dict(c["label"]),
                 bool(c.get("required", False)),
-                tuple(c.get("choices", ())),
+                tuple(choice["name"] for choice in c.get("choices", ())),
                 c.get("min"),
                 c.get("max"),
+                tuple((choice["name"], dict(choice["label"])) for choice in c.get("choices", ())),
+                c.get("unit"),
             )
         )
     form = load_form(DIRECTORY / "forms" / f"{data['form']}.json")
