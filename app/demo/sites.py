@@ -54,6 +54,12 @@ def load_demo_sites(user: User, today: date) -> int:
     if not villages:
         return 0
     now = utc_now()
+    sites = _registers(rng, villages, townships, now)
+    db.session.flush()
+    return _visits(sites, townships, rng, user, today, now)
+
+
+def _registers(rng, villages, townships, now) -> list[Site]:
     sites = []
 
     def add(code, kind, name, village, attributes):
@@ -105,7 +111,11 @@ def load_demo_sites(user: User, today: date) -> int:
             village,
             {"licence_no": f"91140225MA{n:06d}"},
         )
-    db.session.flush()
+    return sites
+
+
+def _visits(sites, townships, rng, user, today, now) -> int:
+    """A visit a quarter to each farm and built station; each month's drawn sellers."""
     months = _months_back(today, 12)
     count = 0
     for site in sites:

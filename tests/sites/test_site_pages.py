@@ -77,6 +77,7 @@ def test_the_inspector_sees_the_seller_due_and_records_a_sample(county, sellers)
 
 def test_registers_and_the_plan_for_the_county_admin(county, sellers):
     admin = browser(county, "county_admin")
+    assert 'href="/sites"' in admin.get("/").get_data(as_text=True)  # on the home menu
     assert "民用散煤销售点" in admin.get("/sites").get_data(as_text=True)
     register = admin.get("/sites/coal_seller").get_data(as_text=True)
     assert 'id="site-CS-1"' in register and 'id="site-CS-2"' in register

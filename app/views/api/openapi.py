@@ -73,6 +73,7 @@ def _ops():
         **_photo_ops(),
         **_problem_ops(),
         **_site_ops(),
+        **_site_visit_ops(),
     }
 
 
@@ -233,9 +234,8 @@ def _problem_ops():
 
 
 def _site_ops():
-    """Sites other than villages (app/views/api/routes_sites.py, issue 23)."""
+    """The registers of sites other than villages (app/views/api/routes_sites.py, issue 23)."""
     ss = schemas_sites
-    visit = {200: ss.SiteInspectionSchema}
     register_file = {
         "multipart/form-data": {
             "type": "object",
@@ -279,6 +279,14 @@ def _site_ops():
                 422: {"oneOf": [ss.ImportResultSchema, schemas.ValidationErrorSchema]},
             },
         ),
+    }
+
+
+def _site_visit_ops():
+    """Site inspections and the sampling plan (app/views/api/routes_sites.py, issue 23)."""
+    ss = schemas_sites
+    visit = {200: ss.SiteInspectionSchema}
+    return {
         "api.record_site_inspection": (
             "Record a site inspection (idempotent by client_uuid)",
             ss.SiteInspectionInputSchema,
