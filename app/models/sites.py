@@ -121,7 +121,8 @@ class SamplingDraw(db.Model):
     site_id: Mapped[int] = mapped_column(db.Integer, db.ForeignKey("sites.id"), nullable=False)
     due_on: Mapped[date] = mapped_column(db.Date, nullable=False)
     drawn_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), nullable=False)
-    # "draw" (the seeded draw) or "admin" (added by a county admin's adjustment)
+    # "draw" (the seeded draw), "admin" (added by a county admin) or "removed" (taken out by one:
+    # kept, so the month counts as drawn)
     source: Mapped[str] = mapped_column(db.String(16), nullable=False, default="draw")
 
     site: Mapped["Site"] = db.relationship()

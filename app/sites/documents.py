@@ -79,7 +79,7 @@ def plan_document(kind: SiteKind, month: str, townships: list[Township]) -> dict
     period = parse_month(month)
     sites, needed = [], 0
     for township in townships:
-        rows = plan.month_draw(kind, month, township)
+        rows = [r for r in plan.month_draw(kind, month, township) if r.source != "removed"]
         if not rows and not plan.open_sites(kind, township.id, period.start):
             continue
         needed += plan.required_count(kind, month, township)

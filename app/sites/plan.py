@@ -1,7 +1,8 @@
 """The sampling plan, stored: a month's draw for a township is made once, the first time anyone
 asks for it, and then read (the unique key (kind, month, site) makes a second drawer's rows fail
 and its caller read the first's). A county admin may add or remove a site by hand; that is kept
-with source "admin" and audited.
+with source "admin" (a site taken out stays as a row with source "removed", so the month is
+never drawn again behind the admin's back) and audited.
 
 "Sampled" means the kind's `sampling.sampled_when` answer is true (a coal seller's
 `sample_taken`) on an inspection of that site in the period.
@@ -126,6 +127,7 @@ def _earlier_draws(kind: SiteKind, month: str, site_ids: list[int]) -> dict[int,
             SamplingDraw.site_id.in_(site_ids),
             SamplingDraw.month >= f"{month[:4]}-01",
             SamplingDraw.month < month,
+            SamplingDraw.source != "removed",
         )
         .group_by(SamplingDraw.site_id)
     )
@@ -155,8 +157,11 @@ def adjust(kind: SiteKind, month: str, site: Site, add: bool, actor) -> None:
                 source="admin",
             )
         )
-    elif not add and row is not None:
-        db.session.delete(row)
+    elif add and row.source == "removed":
+        row.source = "admin"
+    elif not add and row is not None and row.source != "removed":
+        # kept, marked: the month stays drawn (an empty township is not drawn again)
+        row.source = "removed"
     else:
         return
     record("sampling.adjust", site, actor=actor, month=month, kind=kind.key, added=add)

@@ -143,3 +143,26 @@ def test_the_inspector_sees_their_township_and_sampled_is_this_month(county):
     assert client.get(url, headers=headers(county, "viewer")).status_code == 403
     bad = client.get("/api/v1/sampling-plan?kind=coal_seller&month=2026-13", headers=inspector)
     assert bad.status_code == 422
+
+
+def test_a_county_admin_adjusts_the_draw_and_it_is_kept(county):
+    client = county.test_client()
+    admin = headers(county, "county_admin")
+    add_sites(client, admin, "coal_seller", [(f"A-{i}", OWN_VILLAGE, {}) for i in range(3)])
+    url = "/api/v1/sampling-plan?kind=coal_seller&month=2026-03"
+    drawn = [s["code"] for s in client.get(url, headers=admin).get_json()["sites"]]
+    assert len(drawn) == 1  # ⌈0.2 × 3⌉ (and ⌈3 ÷ 10 months left⌉)
+    other = next(c for c in ["A-0", "A-1", "A-2"] if c not in drawn)
+    adjust = "/api/v1/sampling-plan/adjust"
+    body = {"kind": "coal_seller", "month": "2026-03"}
+    out = client.post(adjust, json={**body, "site_code": drawn[0], "drawn": False}, headers=admin)
+    assert out.get_json()["sites"] == []
+    assert client.get(url, headers=admin).get_json()["sites"] == []  # not drawn again
+    added = client.post(adjust, json={**body, "site_code": other, "drawn": True}, headers=admin)
+    assert [(s["code"], s["source"]) for s in added.get_json()["sites"]] == [(other, "admin")]
+    refused = client.post(
+        adjust,
+        json={**body, "site_code": other, "drawn": False},
+        headers=headers(county, "inspector"),
+    )
+    assert refused.status_code == 403
