@@ -8,8 +8,9 @@ import pytest
 from openpyxl import Workbook
 
 from app.extensions import db
-from app.models import Site
+from app.models import Site, User
 from tests.api_payloads import DATABASES, clear_activity, seeded_module_app
+from tests.review_world import session_id
 from tests.sites.world import (
     OTHER_VILLAGE,
     OWN_VILLAGE,
@@ -172,3 +173,24 @@ def test_the_kind_must_be_known(county, client):
     admin = headers(county, "county_admin")
     answer = post(client, admin, csv_file(HEADER), url="/api/v1/sites/import?kind=rubbish_dump")
     assert answer.status_code == 422
+
+
+def test_an_exported_register_imports_again_unchanged(county, client):
+    admin = headers(county, "county_admin")
+    body = HEADER + f"CS-1,一号煤店,{OWN_VILLAGE},39.7,113.6,L1\nCS-2,二号煤店,{OTHER_VILLAGE},,,\n"
+    assert post(client, admin, csv_file(body)).status_code == 200
+    with county.app_context():
+        admin_id = db.session.execute(
+            db.select(User.id).where(User.role == "county_admin")
+        ).scalar()
+    browser = county.test_client()
+    with browser.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = session_id(county, admin_id), True
+    exported = browser.get("/sites/coal_seller/export.csv")
+    assert exported.status_code == 200
+    text = exported.get_data().decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("code,name,village_code,lat,lon,licence_no,")
+    again = post(client, admin, csv_file(text))
+    assert again.get_json() == {"created": 0, "updated": 0, "unchanged": 2, "errors": []}
+    xlsx = browser.get("/sites/coal_seller/export.xlsx")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
