@@ -87,4 +87,8 @@ def test_a_seller_due_on_todo_is_sampled_and_counted(chromium, tmp_path):
             unit["coal_sampling_month"]["denominator"],
         ) == (1, 5)
         assert unit["coal_sample_pass"]["rate"] == 0.0
+        for path in ("/sites", "/sites/coal_seller", f"/sampling/coal_seller?month={month}"):
+            page.goto(f"{base}{path}")
+            assert page.evaluate(NO_OVERFLOW), path
+        assert page.locator("#plan li").count() >= 1
         context.close()
