@@ -1,6 +1,6 @@
 """The sites API (issue 23): /api/v1/site-kinds, /sites (list, add, edit or close, import),
-/site-inspections (record once per client uuid, read, correct on a base revision, review) and
-/sampling-plan (the month's draw, kept once drawn; a county admin adjusts it).
+and /site-inspections (record once per client uuid, read, correct on a base revision, review);
+the sampling plan is routes_sampling.py.
 
 Refusals: 401 without a token; 403 for a role the policy does not allow; 404 for a site or
 inspection that is missing or outside the caller's scope; 409 for a stale base revision, a
@@ -20,9 +20,9 @@ from app.extensions import db
 from app.i18n import current_lang
 from app.inspections.review import OwnInspection, TransitionRefused
 from app.models import Village
-from app.sites import plan, registry, visits
+from app.sites import registry, visits
 from app.sites.answers import check_answers
-from app.sites.documents import plan_document, site_document, townships_in_scope, visit_document
+from app.sites.documents import site_document, visit_document
 from app.sites.importer import ImportRefused, import_register
 from app.sites.kinds import kind_or_none, site_kinds
 from app.views.api.blueprint import bp
@@ -31,9 +31,6 @@ from app.views.api.errors import error_response
 from app.views.api.schemas_sites import (
     ImportResultSchema,
     KindQuerySchema,
-    SamplingAdjustSchema,
-    SamplingPlanSchema,
-    SamplingQuerySchema,
     SiteInputSchema,
     SiteInspectionInputSchema,
     SiteInspectionSchema,
@@ -289,32 +286,3 @@ def review_site_inspection(visit_id: int):
         return error_response(409, _say("step"), code="status")
     db.session.commit()
     return SiteInspectionSchema().dump(visit_document(visit))
-
-
-@bp.get("/sampling-plan")
-@allow("sampling.read")
-def get_sampling_plan():
-    query = SamplingQuerySchema().load(query_args())
-    kind = site_kinds()[query["kind"]]
-    if kind.sampling is None:
-        return {"errors": {"kind": ["no sampling rule"]}}, 422
-    if query.get("township"):
-        township_or_abort(query["township"])
-    townships = townships_in_scope(g.actor, query.get("township"))
-    document = plan_document(kind, query["month"], townships)
-    db.session.commit()  # a draw made now is kept
-    return SamplingPlanSchema().dump(document)
-
-
-@bp.post("/sampling-plan/adjust")
-@allow("sampling.manage")
-def adjust_sampling_plan():
-    body = SamplingAdjustSchema().load(json_body())
-    kind = site_kinds()[body["kind"]]
-    site = registry.find_site(g.actor, body["site_code"])
-    if site is None or site.kind != kind.key or kind.sampling is None:
-        abort(404)
-    plan.adjust(kind, body["month"], site, body["drawn"], g.actor)
-    db.session.commit()
-    document = plan_document(kind, body["month"], [site.village.township])
-    return SamplingPlanSchema().dump(document)
