@@ -62,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     from app.views.offline import bp as offline_bp
     from app.views.people import bp as people_bp
     from app.views.problems import bp as problems_web_bp
+    from app.views.sites import bp as sites_bp
     from app.views.targets_admin import bp as targets_admin_bp
     from app.views.web import bp as web_bp
 
@@ -78,3 +79,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(coefficients_admin_bp)
     app.register_blueprint(forms_admin_bp)
     menu.init_app(app)
+    app.register_blueprint(sites_bp)

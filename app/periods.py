@@ -1,10 +1,13 @@
-"""Reporting periods: a quarter (`2026Q4`) or a calendar year (`2026`). Pure, no Flask."""
+"""Reporting periods: a quarter (`2026Q4`) or a calendar year (`2026`), and for the site figures
+(issue 23) a month (`2026-12`, read by `parse_month` and `parse_any_period` only, so everything
+that takes a quarter or a year still refuses a month). Pure, no Flask."""
 
 import re
 from dataclasses import dataclass
 from datetime import date
 
 _PERIOD = re.compile(r"^(?P<year>\d{4})(?:Q(?P<quarter>[1-4]))?$")
+_MONTH = re.compile(r"^(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])$")
 
 
 @dataclass(frozen=True, order=True)
@@ -16,6 +19,10 @@ class Period:
     @property
     def is_quarter(self) -> bool:
         return "Q" in self.code
+
+    @property
+    def is_month(self) -> bool:
+        return "-" in self.code
 
 
 def parse_period(code: str) -> Period:
@@ -34,6 +41,27 @@ def parse_period(code: str) -> Period:
         )
         return Period(start, end, f"{year}Q{q}")
     return Period(date(year, 1, 1), date(year, 12, 31), str(year))
+
+
+def parse_month(code: str) -> Period:
+    """`2026-12` → 1–31 Dec 2026. ValueError otherwise (`2026-13`, `2026-1`, `0000-01`)."""
+    match = _MONTH.match(code or "")
+    if not match or int(match["year"]) < 1:
+        raise ValueError(f"not a month: {code!r} (expected e.g. 2026-12)")
+    year, month = int(match["year"]), int(match["month"])
+    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return Period(date(year, month, 1), date.fromordinal(following.toordinal() - 1), code)
+
+
+def parse_any_period(code: str) -> Period:
+    """A month, a quarter or a year."""
+    if _MONTH.match(code or ""):
+        return parse_month(code)
+    return parse_period(code)
+
+
+def month_of(day: date) -> str:
+    return f"{day.year}-{day.month:02d}"
 
 
 def quarter_of(day: date) -> str:

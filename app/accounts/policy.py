@@ -74,6 +74,18 @@ POLICY: dict[str, frozenset[str]] = {
     # county admin uploads, previews and publishes a new version.
     "forms.read": ALL_ROLES,
     "forms.manage": COUNTY_ADMIN,
+    # Sites other than villages (issue 23; app/sites): the kinds are open to every official;
+    # registers, inspections and the sampling plan follow the villages' scope; a county admin
+    # keeps the registers and adjusts the plan.
+    "site.kinds": ALL_ROLES,
+    "site.read": frozenset({"inspector", "township_lead", "county_admin"}),
+    "site.manage": COUNTY_ADMIN,
+    "site_inspection.create": frozenset({"inspector", "county_admin"}),
+    "site_inspection.read": frozenset({"inspector", "township_lead", "county_admin"}),
+    "site_inspection.edit": frozenset({"inspector", "county_admin"}),
+    "site_inspection.review": frozenset({"township_lead", "county_admin"}),
+    "sampling.read": frozenset({"inspector", "township_lead", "county_admin"}),
+    "sampling.manage": COUNTY_ADMIN,
 }
 
 

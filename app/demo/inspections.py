@@ -26,6 +26,7 @@ from sqlalchemy import delete, insert, select, update
 
 from app.clock import county_today
 from app.demo.plan import SEED, VillagePlan
+from app.demo.sites import clear_demo_sites, load_demo_sites
 from app.extensions import db
 from app.formdefs.publication import ensure_published
 from app.formdefs.registry import current_forms
@@ -62,6 +63,7 @@ def load_demo() -> DemoSummary:
     # Core inserts pass the session's bookkeeping by: name the places to recompute at commit.
     note_places(db.session, {(row["village_id"], row["quarter"]) for row in rows})
     summary.inspections = len(rows)
+    load_demo_sites(user, county_today())  # farms, stations, coal sellers (issue 23)
     return summary
 
 
@@ -136,6 +138,7 @@ def _insert_answers_and_revisions(payloads: dict, ids: dict, user: User, form_se
 def clear_demo() -> DemoSummary:
     """Remove exactly what `load_demo` added. The caller commits."""
     summary = DemoSummary()
+    clear_demo_sites()  # their inspections are the demo user's too (issue 23)
     demo_ids = select(Inspection.id).where(Inspection.is_demo.is_(True)).scalar_subquery()
     demo_places = select(Inspection.village_id, Inspection.quarter).where(
         Inspection.is_demo.is_(True)

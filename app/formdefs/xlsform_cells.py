@@ -8,6 +8,8 @@ which stays the field's own constraint. A calculation is `coalesce(…)` of alte
 sum of products of at most one number, answers and `coef('key')`s.
 """
 
+import json
+
 from app.formdefs.xpath import XPathError, conjuncts, parse, unparse
 
 
@@ -113,3 +115,37 @@ def split_calculation(text: str) -> list[dict]:
     tree = _parsed(text)
     alternatives = tree[1:] if tree[0] == "coalesce" else [tree]
     return [_alternative(a) for a in alternatives]
+
+
+def unless_text(alternatives: list[dict]) -> str:
+    """The `cunjian_unless` cell: for each alternative, each term's `unless` fields (a term
+    counted only while those answers are blank: an area times a default yield, issue 20), as
+    JSON; empty where no term has one. XPath's subset has no `if`, so it rides beside it."""
+    lists = [[term.get("unless", []) for term in alt["terms"]] for alt in alternatives]
+    return json.dumps(lists, ensure_ascii=False) if any(any(x) for x in lists) else ""
+
+
+def apply_unless(alternatives: list[dict], cell: str) -> None:
+    """Put the `cunjian_unless` cell's fields back on the calculation's terms."""
+    try:
+        lists = json.loads(cell)
+    except ValueError:
+        lists = None
+    shape = [len(alt["terms"]) for alt in alternatives]
+    if not (
+        isinstance(lists, list)
+        and [len(x) if isinstance(x, list) else -1 for x in lists] == shape
+        and all(
+            isinstance(names, list) and all(isinstance(n, str) and n for n in names)
+            for alt in lists
+            for names in alt
+        )
+    ):
+        raise CellError(
+            "须为与估算各项对应的字段名列表（JSON）",
+            "must be JSON lists of field names, one per term of the calculation",
+        )
+    for alt, names_per_term in zip(alternatives, lists, strict=True):
+        for term, names in zip(alt["terms"], names_per_term, strict=True):
+            if names:
+                term["unless"] = names

@@ -11,7 +11,12 @@ import re
 from dataclasses import dataclass
 
 from app.formdefs.types import FIELD_TYPES
-from app.formdefs.xlsform_cells import CellError, split_calculation, split_constraint
+from app.formdefs.xlsform_cells import (
+    CellError,
+    apply_unless,
+    split_calculation,
+    split_constraint,
+)
 from app.formdefs.xlsform_sheets import (
     CHOICE_COLUMNS,
     SETTINGS_COLUMNS,
@@ -173,6 +178,16 @@ def survey_row(sheet, number, cells, lists, rules) -> dict | None:
             row["calculate"] = split_calculation(calculation)
         except CellError as exc:
             sheet.error(number, "calculation", exc.zh, exc.en)
+    if (unless := text(cells.get("cunjian_unless"))) and "calculate" in row:
+        try:
+            apply_unless(row["calculate"], unless)
+        except CellError as exc:
+            sheet.error(number, "cunjian_unless", exc.zh, exc.en)
+    if decimals := text(cells.get("cunjian_decimals")):
+        if decimals.isdigit() and int(decimals) <= 6:
+            row["decimals"] = int(decimals)
+        else:
+            sheet.error(number, "cunjian_decimals", "须为 0–6 的整数", "must be a whole number 0–6")
     qualifies, default = text(cells.get("cunjian_qualifies")), text(cells.get("default"))
     if qualifies or default:
         row.update(qualifies=qualifies, default=default)

@@ -13,9 +13,13 @@ no column for travels in columns and sheets whose names start with `cunjian_` or
   `coef('film.kg_per_mu')` for a coefficient and `profile('households')` for a profile answer);
 - `boolean` is `select_one yes_no` over the reserved list `yes_no`;
 - the unit is `unit::…`, the count basis `cunjian_qualifies` with XLSForm's `default`;
+- an estimate's decimals are `cunjian_decimals`, and a term counted only while other answers
+  are blank names them in `cunjian_unless` (JSON, app/formdefs/xlsform_cells.py);
 - the form's place in the inspection is `cunjian_position` and its English title
   `cunjian_title::English (en)` in `settings`.
 """
+
+from app.formdefs.xlsform_cells import unless_text
 
 LANG_COLUMNS = {"zh": "中文 (zh)", "en": "English (en)"}
 YES_NO = "yes_no"
@@ -42,6 +46,8 @@ SURVEY_COLUMNS = [
     *lang_columns("unit"),
     "cunjian_qualifies",
     "cunjian_rule",
+    "cunjian_decimals",
+    "cunjian_unless",
 ]
 CHOICE_COLUMNS = ["list_name", "name", *lang_columns("label")]
 SETTINGS_COLUMNS = [
@@ -121,6 +127,8 @@ def survey_rows(definition: dict) -> list[list]:
                 *_texts(row.get("unit")),
                 row.get("qualifies", ""),
                 rule["name"] if rule else "",
+                row.get("decimals", ""),
+                unless_text(row["calculate"]) if "calculate" in row else "",
             ]
         )
     return rows

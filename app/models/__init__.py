@@ -17,6 +17,7 @@ from app.models.photos import (
 )
 from app.models.problems import Problem, ProblemEvent, ProblemPhoto
 from app.models.settings import Setting
+from app.models.sites import SamplingDraw, Site, SiteInspection, SiteInspectionRevision
 from app.models.summary import (
     AreaQuarterFigure,
     AreaVillageCount,
@@ -59,4 +60,8 @@ __all__ = [
     "Problem",
     "ProblemEvent",
     "ProblemPhoto",
+    "Site",
+    "SiteInspection",
+    "SiteInspectionRevision",
+    "SamplingDraw",
 ]

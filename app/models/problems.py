@@ -18,6 +18,7 @@ from app.extensions import db
 if TYPE_CHECKING:  # the relationships' targets, for the annotations only
     from app.models.geography import Village
     from app.models.inspections import Inspection
+    from app.models.sites import Site
     from app.models.users import User
 
 PROBLEM_STATUSES = ("open", "fix_reported", "closed")
@@ -43,6 +44,9 @@ class Problem(db.Model):
     inspection_id: Mapped[int | None] = mapped_column(
         db.Integer, db.ForeignKey("inspections.id"), index=True
     )
+    # A problem found at a site (a farm, a station, a coal seller; issue 23): its village is the
+    # site's village, so scope and counts work as for any village problem.
+    site_id: Mapped[int | None] = mapped_column(db.Integer, db.ForeignKey("sites.id"), index=True)
     category: Mapped[str] = mapped_column(
         db.String(32), nullable=False
     )  # a code of forms/ledger/problem_categories.json
@@ -64,6 +68,7 @@ class Problem(db.Model):
 
     village: Mapped["Village"] = db.relationship()
     inspection: Mapped["Inspection | None"] = db.relationship()
+    site: Mapped["Site | None"] = db.relationship()
     created_by: Mapped["User"] = db.relationship()
     events: Mapped[list["ProblemEvent"]] = db.relationship(
         back_populates="problem", order_by="ProblemEvent.number"

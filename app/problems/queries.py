@@ -12,7 +12,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from app.accounts.policy import scope_of
 from app.extensions import db
-from app.models import Problem, Township, Village
+from app.models import Problem, Site, Township, Village
 from app.problems import ledger
 from app.problems.categories import label
 
@@ -32,7 +32,15 @@ def overdue_clause(today: date):
 
 
 def problems_for(
-    actor, today: date, *, status=None, overdue=None, township=None, village=None, limit=200
+    actor,
+    today: date,
+    *,
+    status=None,
+    overdue=None,
+    township=None,
+    village=None,
+    site=None,
+    limit=200,
 ) -> list[Problem]:
     """The actor's problems, by deadline; `limit` None for all of them (the ledger export)."""
     statement = (
@@ -56,6 +64,10 @@ def problems_for(
         statement = statement.where(Township.code == township)
     if village:
         statement = statement.where(Village.code == village)
+    if site:  # a problem found at a site (issue 23), by the site's code
+        statement = statement.where(
+            Problem.site_id.in_(db.select(Site.id).where(Site.code == site))
+        )
     return db.session.execute(statement).scalars().all()
 
 
@@ -109,6 +121,7 @@ def problem_document(problem: Problem, lang: str, today: date) -> dict:
         "status": problem.status,
         "overdue": ledger.is_overdue(problem.status, problem.deadline, today),
         "inspection_id": problem.inspection_id,
+        "site_code": problem.site.code if problem.site_id else None,
         "created_by": problem.created_by.username,
         "created_at": problem.created_at,
         "closed_at": problem.closed_at,

@@ -29,6 +29,7 @@ MENU = (
     MenuEntry("admin.review_queue", _l("Review")),
     MenuEntry("problems_web.new_problem", _l("Record a problem")),
     MenuEntry("problems_web.ledger_page", _l("Rectification ledger")),
+    MenuEntry("sites.kinds_page", _l("Registers")),
     MenuEntry("offline.flags", _l("Flags")),
     MenuEntry("admin.data_quality", _l("Data quality")),
     MenuEntry("dashboard.county", _l("Dashboard")),

@@ -58,6 +58,7 @@ class ProblemQuerySchema(Schema):
     overdue = fields.Boolean()
     township = fields.String(validate=validate.Regexp(r"^\d{9}$"))
     village = fields.String(validate=validate.Regexp(r"^\d{12}$"))
+    site = fields.String(validate=validate.Length(min=1, max=32))  # a site's code (issue 23)
     limit = fields.Integer(load_default=200, validate=validate.Range(1, 1000))
 
 
@@ -106,6 +107,7 @@ class ProblemSchema(Schema):
     status = fields.String()
     overdue = fields.Boolean()
     inspection_id = fields.Integer(allow_none=True)
+    site_code = fields.String(allow_none=True)
     created_by = fields.String()
     created_at = UTCDateTime()
     closed_at = UTCDateTime(allow_none=True)

@@ -31,6 +31,7 @@ from tests.review_world import TOWNSHIP, make_world, password_hash, payload, ses
 # (user_id: a person of the lead's township, whom only an admin of their county manages.)
 OBJECT_ARGS = frozenset(
     {"inspection_id", "client_uuid", "village_code", "user_id", "problem_id", "problem_uuid"}
+    | {"site_code", "visit_id"}  # a site of the lead's township and its inspection (issue 23)
 )
 # Routes whose <code> names a unit of the lead's township: a sample per endpoint, and whether an
 # outsider is told 404 (existence not theirs to know) or 403.
@@ -137,6 +138,27 @@ def call(app, method, url, role_key, users, auth_headers):
     return response
 
 
+def add_site_and_visit(client, world, owner, auth_headers) -> dict:
+    """A coal seller in the lead's township and one inspection of it (issue 23)."""
+    admin = auth_headers(world.users["county_admin"])
+    site = {
+        "code": "CS-POLICY",
+        "kind": "coal_seller",
+        "name": "煤店",
+        "village_code": world.village,
+    }
+    assert client.post("/api/v1/sites", json=site, headers=admin).status_code == 201
+    body = {
+        "client_uuid": "0b7a4c36-4d0e-4a52-9d0c-6b3f3b1d7e11",
+        "site_code": "CS-POLICY",
+        "inspected_on": "2026-11-20",
+        "answers": {"sample_taken": False},
+    }
+    visit = client.post("/api/v1/site-inspections", json=body, headers=owner)
+    assert visit.status_code == 201, visit.get_json()
+    return {"site_code": "CS-POLICY", "visit_id": visit.get_json()["id"]}
+
+
 def test_every_route_refuses_what_the_policy_refuses(seeded, make_user, auth_headers):
     world = make_world(seeded, make_user)
     add_county_b(seeded, world.users)
@@ -146,6 +168,7 @@ def test_every_route_refuses_what_the_policy_refuses(seeded, make_user, auth_hea
     codes = {"county": TOWNSHIP[:6], "township": TOWNSHIP, "village": world.village}
     owner = auth_headers(world.users["inspector"])
     client = seeded.test_client()
+    site_visit = add_site_and_visit(client, world, owner, auth_headers)
     failures, checked = [], 0
     for rule, method in routes(seeded):
         action = seeded.view_functions[rule.endpoint].policy_action
@@ -163,6 +186,7 @@ def test_every_route_refuses_what_the_policy_refuses(seeded, make_user, auth_hea
             "village_code": world.village,
             "user_id": person,
             "fmt": "csv",
+            **site_visit,
         }
         code_sample, outsider_status = (None, None)
         if "code" in rule.arguments:

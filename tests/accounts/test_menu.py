@@ -20,14 +20,14 @@ from app.views.menu import MENU
 from tests.review_world import make_world, sign_in
 
 EXPECTED = {
-    "insp": ["新建检查", "我的检查", "待办", "记录问题", "整改台账", "数据看板", "季度通报",
-             "村庄地图", "修改密码"],
-    "lead": ["待办", "审核", "记录问题", "整改台账", "异常标记", "数据质量", "数据看板", "季度通报",
-             "村庄地图", "修改密码"],
+    "insp": ["新建检查", "我的检查", "待办", "记录问题", "整改台账", "场所名录", "数据看板",
+             "季度通报", "村庄地图", "修改密码"],
+    "lead": ["待办", "审核", "记录问题", "整改台账", "场所名录", "异常标记", "数据质量",
+             "数据看板", "季度通报", "村庄地图", "修改密码"],
     "viewer": ["数据看板", "季度通报", "村庄地图", "修改密码"],
-    "admin": ["新建检查", "我的检查", "待办", "审核", "记录问题", "整改台账", "异常标记",
-              "数据质量", "数据看板", "季度通报", "村庄地图", "人员管理", "目标", "估算系数",
-              "审计日志", "设置", "表单", "导入备份文件", "乡镇边界", "修改密码"],
+    "admin": ["新建检查", "我的检查", "待办", "审核", "记录问题", "整改台账", "场所名录",
+              "异常标记", "数据质量", "数据看板", "季度通报", "村庄地图", "人员管理", "目标",
+              "估算系数", "审计日志", "设置", "表单", "导入备份文件", "乡镇边界", "修改密码"],
 }  # fmt: skip
 # Pages with no address arguments that are not in the menu, and the page that links them.
 REACHED_FROM = {
@@ -118,8 +118,8 @@ def test_a_menu_never_links_a_refused_page_even_for_a_county_scoped_admin(seeded
     client = sign_in(seeded, "county1")
     links = menu_of(client.get("/").get_data(as_text=True))
     assert [label for _h, _e, label in links] == [
-        "新建检查", "我的检查", "待办", "审核", "记录问题", "整改台账", "异常标记", "数据质量",
-        "数据看板", "季度通报", "村庄地图", "人员管理", "修改密码",
+        "新建检查", "我的检查", "待办", "审核", "记录问题", "整改台账", "场所名录", "异常标记",
+        "数据质量", "数据看板", "季度通报", "村庄地图", "人员管理", "修改密码",
     ]  # fmt: skip
     for refused in ("/admin/targets", "/admin/settings", "/admin/audit", "/admin/rescue"):
         assert client.get(refused).status_code == 403

@@ -68,11 +68,11 @@ def test_every_official_lists_and_downloads(county):
     assert listed.status_code == 200
     forms = {f["form_id"]: f for f in listed.get_json()["forms"]}
     assert sorted(forms) == ["film", "heating", "manure", "profile", "sewage", "straw", "waste"]
-    assert forms["film"]["version"] == "2026.2"
+    assert forms["film"]["version"] == "2026.3"
     assert forms["film"]["title"] == {"zh": "农用薄膜", "en": "Agricultural film"}
     got = client.get(URL, headers=headers(county, "inspector"))
     assert got.status_code == 200 and got.mimetype.endswith("spreadsheetml.sheet")
-    assert 'filename="film-2026.2.xlsx"' in got.headers["Content-Disposition"]
+    assert 'filename="film-2026.3.xlsx"' in got.headers["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(got.data))
     assert book.sheetnames == ["survey", "choices", "settings", "cunjian_indicators"]
     assert (
@@ -104,18 +104,18 @@ def test_identical_changes_then_publish(county):
     assert county_rows(county) == []
     published = upload(client, edited, admin, publish=True)
     assert published.status_code == 201, published.get_json()
-    assert published.get_json()["version"] == "2026.3"
-    assert county_rows(county) == [("film", "2026.3")]
+    assert published.get_json()["version"] == "2026.4"
+    assert county_rows(county) == [("film", "2026.4")]
     with county.app_context():
         event = db.session.scalars(
             db.select(AuditEvent).where(AuditEvent.action == "form.publish")
         ).one()
-        assert event.details["version"] == "2026.3"
+        assert event.details["version"] == "2026.4"
     listed = client.get("/api/v1/forms", headers=admin).get_json()["forms"]
     film = next(f for f in listed if f["form_id"] == "film")
-    assert film["version"] == "2026.3"
+    assert film["version"] == "2026.4"
     assert [v["version"] for v in film["versions"]] == [
-        "2026.3"
+        "2026.4"
     ]  # files are recorded on first write
     # the same workbook again: it is now based on an old version
     again = upload(client, edited, admin, publish=True)
@@ -125,7 +125,7 @@ def test_identical_changes_then_publish(county):
     body = changed(valid_payload(), "sections.film.bags_collected", 40)
     stored = client.post("/api/v1/inspections", json=body, headers=headers(county, "inspector"))
     assert stored.status_code == 201, stored.get_json()
-    assert stored.get_json()["form_versions"]["film"] == "2026.3"
+    assert stored.get_json()["form_versions"]["film"] == "2026.4"
     refused = client.post(
         "/api/v1/inspections",
         json=changed(valid_payload(), "sections.film.bags_collected", -1),
@@ -181,7 +181,7 @@ def test_what_answers_and_indicators_rest_on_cannot_change(county):
     assert [e["message_zh"] for e in retyped.get_json()["errors"]] == [
         "survey name 列: 字段 bags_collected 已有答案，类型不能由 integer 改为 decimal"
     ]
-    assert county_rows(county) == [("film", "2026.3")]  # nothing more published
+    assert county_rows(county) == [("film", "2026.4")]  # nothing more published
 
 
 @pytest.mark.parametrize(

@@ -86,8 +86,8 @@ def test_upload_preview_publish_and_the_phone_gets_it(forms_server, chromium, sc
         screenshot(admin, "form-workbook-preview-360px")
         with admin.expect_navigation():
             admin.click("#publish")
-        assert "已发布 film 版本 2026.3" in admin.locator("main").inner_text()
-        assert admin.locator("#form-film .current-version").inner_text() == "2026.3"
+        assert "已发布 film 版本 2026.4" in admin.locator("main").inner_text()
+        assert admin.locator("#form-film .current-version").inner_text() == "2026.4"
 
         # the phone's next online visit picks the new version up …
         phone.goto(f"{url}/inspect/{VILLAGE}")

@@ -43,28 +43,28 @@ def test_upload_preview_publish(seeded):
     client = signed_in(seeded, "county_admin")
     listing = client.get("/admin/forms").get_data(as_text=True)
     assert 'id="form-film"' in listing and "当前版本" in listing
-    assert client.get("/admin/forms/film/2026.2.xlsx").status_code == 200
+    assert client.get("/admin/forms/film/2026.3.xlsx").status_code == 200
     assert client.get("/admin/forms/film/1999.1.xlsx").status_code == 404
     same = send(client, exported("film")).get_data(as_text=True)
-    assert 'id="unchanged"' in same and "与当前版本 2026.2 完全相同" in same
+    assert 'id="unchanged"' in same and "与当前版本 2026.3 完全相同" in same
     preview = send(client, relabel_and_add(exported("film")))
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200
     changes = re.findall(r"<li>([^<]*)</li>", page.split('id="changes"')[1].split("</ul>")[0])
     assert changes == ["recovered_t 的标题改为“农膜回收总量”", "新增字段 bags_collected“回收袋数”"]
     assert 'class="phone-preview"' in page and 'name="preview.bags_collected"' in page
-    assert "发布为版本 2026.3" in page
+    assert "发布为版本 2026.4" in page
     assert county_versions(seeded) == []  # a preview publishes nothing
     token = re.search(r'name="token" value="([^"]+)"', page).group(1)
     done = client.post("/admin/forms/film/publish", data={"token": token})
     assert done.status_code == 303
-    assert county_versions(seeded) == ["2026.3"]
-    assert "已发布 film 版本 2026.3" in client.get("/admin/forms").get_data(as_text=True)
+    assert county_versions(seeded) == ["2026.4"]
+    assert "已发布 film 版本 2026.4" in client.get("/admin/forms").get_data(as_text=True)
     # the same preview again: now based on an old version, refused with the reason
     again = client.post("/admin/forms/film/publish", data={"token": token})
-    assert again.status_code == 422 and "当前版本为 2026.3" in again.get_data(as_text=True)
+    assert again.status_code == 422 and "当前版本为 2026.4" in again.get_data(as_text=True)
     assert client.post("/admin/forms/film/publish", data={"token": "forged"}).status_code == 400
-    assert county_versions(seeded) == ["2026.3"]
+    assert county_versions(seeded) == ["2026.4"]
 
 
 def test_errors_are_listed_and_nothing_changes(seeded):

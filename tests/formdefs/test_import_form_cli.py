@@ -40,8 +40,8 @@ def test_check_then_publish(app, workbook):
     assert county_versions(app) == []
     done = runner.invoke(args=["import-form", path, "--publish"])
     assert done.exit_code == 0, done.output
-    assert done.output.splitlines()[-1] == "film: published version 2026.3"
-    assert county_versions(app) == ["2026.3"]
+    assert done.output.splitlines()[-1] == "film: published version 2026.4"
+    assert county_versions(app) == ["2026.4"]
 
 
 def test_a_bad_workbook_publishes_nothing(app, workbook):

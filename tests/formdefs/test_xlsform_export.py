@@ -59,7 +59,7 @@ def test_film_in_xlsform_columns():
     assert survey["mulched_mu"]["required"] == "no"
     assert survey["mulched_mu"]["calculation"] is None
     settings = list(book["settings"].iter_rows(values_only=True))
-    assert settings[1][:4] == ("农用薄膜", "film", "2026.2", "中文 (zh)")
+    assert settings[1][:4] == ("农用薄膜", "film", "2026.3", "中文 (zh)")
 
 
 def test_profile_limit_booleans_and_indicators():

@@ -46,7 +46,13 @@ def test_deadlines():
 
 def test_the_categories_are_the_plans_six_with_labels_and_days():
     found = categories()
-    assert [c.zh for c in found.values()] == [
+    # the village categories, then the three for sites (issue 23)
+    assert [c.code for c in found.values()][6:] == [
+        "coal_substandard",
+        "station_stopped",
+        "farm_facilities_missing",
+    ]
+    assert [c.zh for c in found.values()][:6] == [
         "污水设施未正常运行",
         "生活污水乱排",
         "粪污直排或随意堆放",

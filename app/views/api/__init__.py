@@ -20,6 +20,8 @@ from app.views.api import (  # noqa: F401
     routes_problems,
     routes_ranking,
     routes_rollup,
+    routes_sampling,
+    routes_sites,
 )
 from app.views.api.blueprint import bp
 

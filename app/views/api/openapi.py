@@ -27,6 +27,7 @@ from app.views.api import (
     schemas_forms,
     schemas_offline,
     schemas_rollup,
+    schemas_sites,
 )
 from app.views.api.blueprint import bp
 
@@ -74,6 +75,8 @@ def _ops():
         **_inspection_ops(),
         **_photo_ops(),
         **_problem_ops(),
+        **_site_ops(),
+        **_site_visit_ops(),
         **_form_ops(),
     }
 
@@ -266,6 +269,94 @@ def _problem_ops():
     }
 
 
+def _site_ops():
+    """The registers of sites other than villages (app/views/api/routes_sites.py, issue 23)."""
+    ss = schemas_sites
+    register_file = {
+        "multipart/form-data": {
+            "type": "object",
+            "required": ["file"],
+            "additionalProperties": False,
+            "properties": {"file": {"type": "string", "format": "binary"}},
+        }
+    }
+    return {
+        "api.list_site_kinds": (
+            "The site kinds, their registers, forms and rules",
+            None,
+            None,
+            {200: ss.SiteKindListSchema},
+        ),
+        "api.list_sites": (
+            "Sites in the caller's scope, by kind and township",
+            None,
+            ss.SiteQuerySchema,
+            {200: ss.SiteListSchema},
+        ),
+        "api.add_site": (
+            "Add a site to a register (county admin)",
+            ss.SiteInputSchema,
+            None,
+            {201: ss.SiteSchema},
+        ),
+        "api.edit_site": (
+            "Edit, close (status closed with date and reason) or reopen a site",
+            ss.SiteInputSchema,
+            None,
+            {200: ss.SiteSchema},
+        ),
+        "api.import_sites": (
+            "Import a register (XLSX or CSV, field file): all rows or none",
+            register_file,
+            ss.KindQuerySchema,
+            {
+                200: ss.ImportResultSchema,
+                # refused rows (each with row and message), or a bad query
+                422: {"oneOf": [ss.ImportResultSchema, schemas.ValidationErrorSchema]},
+            },
+        ),
+    }
+
+
+def _site_visit_ops():
+    """Site inspections and the sampling plan (app/views/api/routes_sites.py, issue 23)."""
+    ss = schemas_sites
+    visit = {200: ss.SiteInspectionSchema}
+    return {
+        "api.record_site_inspection": (
+            "Record a site inspection (idempotent by client_uuid)",
+            ss.SiteInspectionInputSchema,
+            None,
+            {201: ss.SiteInspectionSchema, 200: ss.SiteInspectionSchema},
+        ),
+        "api.get_site_inspection": ("One site inspection", None, None, visit),
+        "api.edit_site_inspection": (
+            "Correct a site inspection on its base_revision (409 if stale)",
+            ss.SiteInspectionInputSchema,
+            None,
+            visit,
+        ),
+        "api.review_site_inspection": (
+            "Approve, return or reopen a site inspection",
+            ss.SiteReviewSchema,
+            None,
+            visit,
+        ),
+        "api.get_sampling_plan": (
+            "The month's sampling draw (kept once drawn) and how many the rule requires",
+            None,
+            ss.SamplingQuerySchema,
+            {200: ss.SamplingPlanSchema},
+        ),
+        "api.adjust_sampling_plan": (
+            "Add a site to a month's draw or take it out (county admin)",
+            ss.SamplingAdjustSchema,
+            None,
+            {200: ss.SamplingPlanSchema},
+        ),
+    }
+
+
 def _photo_upload_body() -> dict:
     """The multipart form of a photo upload: the form fields of PhotoUploadSchema, the section
     one of the form set's, and the file."""
@@ -288,7 +379,8 @@ def _photo_upload_body() -> dict:
 # operation's description (the server answers 422 when they are broken).
 QUERY_RULES = {
     "api.get_rollup": "Give county or township, not both; township only with level township or "
-    "village; county not with level province.",
+    "village; county not with level province; a month (2026-12) only with level county or "
+    "township.",
     "api.list_villages": "Give county or township, not both.",
     "api.get_trend": "The code has as many digits as its level's codes (province and county 6, "
     "township 9, village 12).",
@@ -374,7 +466,7 @@ def _operation(rule, summary, body, query, answers) -> dict:
     responses = {str(code): _json(schema) for code, schema in answers.items()}
     for code in ERRORS:
         responses.setdefault(str(code), _json("Error"))
-    responses.setdefault("422", _json("ValidationErrors"))
+    responses.setdefault("422", _json("ValidationErrors"))  # unless the operation says its own
     operation = {"summary": summary, "parameters": parameters, "responses": responses}
     if rule.endpoint in QUERY_RULES:
         operation["description"] = QUERY_RULES[rule.endpoint]

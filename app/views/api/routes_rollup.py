@@ -27,11 +27,12 @@ from app.accounts.policy import allow
 from app.clock import county_today
 from app.formdefs.registry import current_forms
 from app.models import Township
-from app.periods import previous_quarters, quarter_of
+from app.periods import parse_any_period, previous_quarters, quarter_of
 from app.rollups.core import IndicatorResult
 from app.rollups.estimated_shares import estimated_shares
 from app.rollups.reports import place_of, rollup, trend
 from app.settings import reports_scope_approved_only
+from app.sites.rollup import month_units, with_site_figures
 from app.views.api.blueprint import bp
 from app.views.api.schemas_rollup import (
     rollup_query_schema,
@@ -50,8 +51,15 @@ def get_rollup():
     level = query["level"]
     scope = _scope(level, query.get("county"), query.get("township"))
     approved_only = reports_scope_approved_only()  # read once: the figures and the label
-    units = rollup(query["period"], level, scope, approved_only)
-    shares = estimated_shares(query["period"], place_of(scope) if scope else None, approved_only)
+    span = parse_any_period(query["period"])
+    if span.is_month:  # the site figures only (issue 23): villages report by quarter
+        units, shares = month_units(span, level, scope, approved_only), None
+    else:
+        units = rollup(query["period"], level, scope, approved_only)
+        units = with_site_figures(units, span, level, approved_only)
+        shares = estimated_shares(
+            query["period"], place_of(scope) if scope else None, approved_only
+        )
     return rollup_schema.dump(
         {
             "period": query["period"],

@@ -3,7 +3,7 @@ Rates and targets are fractions (0–1); null where there is no rate or no targe
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from app.periods import parse_period
+from app.periods import parse_any_period, parse_period
 from app.rollups.core import STATUSES
 from app.rollups.reports import LEVELS
 from app.rollups.target_path import PATH_STATUSES
@@ -12,13 +12,18 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_TREND_PERIODS = 40
 
 
-def _valid_period(code: str) -> None:
+def _valid_period(code: str, parse=parse_period) -> None:
     try:
-        period = parse_period(code)
+        period = parse(code)
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
     if not FIRST_YEAR <= period.start.year <= LAST_YEAR:
         raise ValidationError(f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+
+
+def _valid_rollup_period(code: str) -> None:
+    """A quarter, a year, or a month (the site figures only; issue 23)."""
+    _valid_period(code, parse_any_period)
 
 
 class RollupQuerySchema(Schema):
@@ -28,8 +33,12 @@ class RollupQuerySchema(Schema):
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
     period = fields.String(
         required=True,
-        validate=_valid_period,
-        metadata={"pattern": r"^(20[0-9]{2}|2100)(Q[1-4])?$", "description": "e.g. 2026Q4 or 2026"},
+        validate=_valid_rollup_period,
+        metadata={
+            "pattern": r"^(20[0-9]{2}|2100)(Q[1-4]|-(0[1-9]|1[0-2]))?$",
+            "description": "e.g. 2026Q4, 2026, or a month 2026-12 (site figures only, levels "
+            "county and township)",
+        },
     )
     county = fields.String(
         validate=validate.Regexp(r"^\d{6}$"),
@@ -49,6 +58,8 @@ class RollupQuerySchema(Schema):
             raise ValidationError("a township goes with level township or village", "township")
         if level == "province" and "county" in data:
             raise ValidationError("a county goes with level county, township or village", "county")
+        if "-" in data.get("period", "") and level not in ("county", "township"):
+            raise ValidationError("a month goes with level county or township", "period")
 
 
 class TrendQuerySchema(Schema):

@@ -33,6 +33,7 @@ from app.problems.categories import categories, label, longest_deadline_days
 from app.problems.photos import ProblemPhotos
 from app.problems.queries import problems_for
 from app.problems.todo import todo_for
+from app.sites.todo import due_sites
 from app.views.error_shape import flatten
 from app.views.photo_http import store_upload
 from app.views.problem_schemas import (
@@ -250,9 +251,12 @@ def _photo(problem, stage: str) -> None:
 @bp.get("/todo")
 @allow("todo.read")
 def todo():
+    sites_due = due_sites(g.actor, county_today())  # the month's sampling draws (issue 23)
+    db.session.commit()  # a draw made for this page is kept
     return render_template(
         "problems/todo.html",
         todo=todo_for(g.actor, county_today()),
+        sites_due=sites_due,
         label=label,
         lang=current_lang(),
         county_time=county_time,

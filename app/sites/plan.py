@@ -1,0 +1,167 @@
+"""The sampling plan, stored: a month's draw for a township is made once, the first time anyone
+asks for it, and then read (the unique key (kind, month, site) makes a second drawer's rows fail
+and its caller read the first's). A county admin may add or remove a site by hand; that is kept
+with source "admin" (a site taken out stays as a row with source "removed", so the month is
+never drawn again behind the admin's back) and audited.
+
+"Sampled" means the kind's `sampling.sampled_when` answer is true (a coal seller's
+`sample_taken`) on an inspection of that site in the period.
+"""
+
+from calendar import monthrange
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.audit import record
+from app.clock import utc_now
+from app.extensions import db
+from app.models import SamplingDraw, Site, SiteInspection, Township, Village
+from app.periods import parse_month
+from app.sites.draw import Candidate, draw, required
+from app.sites.kinds import SiteKind
+
+
+def _sampled(kind: SiteKind, answers: dict) -> bool:
+    field = kind.sampling.sampled_when if kind.sampling else None
+    return True if field is None else answers.get(field) is True
+
+
+def due_on(kind: SiteKind, month: str) -> date:
+    period = parse_month(month)
+    last = monthrange(period.start.year, period.start.month)[1]
+    return period.start.replace(day=min(kind.sampling.due_day, last))
+
+
+def open_sites(kind: SiteKind, township_id: int, on: date) -> list[Site]:
+    """The township's sites of the kind open on `on` (closed later still counted)."""
+    statement = (
+        db.select(Site)
+        .join(Village, Site.village_id == Village.id)
+        .where(Site.kind == kind.key, Village.township_id == township_id)
+        .where(db.or_(Site.status == "open", Site.closed_on > on))
+        .order_by(Site.code)
+    )
+    return list(db.session.execute(statement).scalars())
+
+
+def sampled_ids(kind: SiteKind, site_ids: list[int], start: date, end: date) -> set[int]:
+    """Ids of the sites sampled between start and end (inclusive)."""
+    if not site_ids:
+        return set()
+    rows = db.session.execute(
+        db.select(SiteInspection.site_id, SiteInspection.answers).where(
+            SiteInspection.site_id.in_(site_ids),
+            SiteInspection.inspected_on.between(start, end),
+        )
+    )
+    return {site_id for site_id, answers in rows if _sampled(kind, answers or {})}
+
+
+def month_draw(kind: SiteKind, month: str, township: Township) -> list[SamplingDraw]:
+    """The township's draw for the month, drawing it now if nobody has yet."""
+    rows = _stored(kind, month, township.id)
+    if rows:
+        return rows
+    period = parse_month(month)
+    sites = open_sites(kind, township.id, period.start)
+    if not sites:
+        return []
+    ids = [s.id for s in sites]
+    year_start = period.start.replace(month=1, day=1)
+    before = date.fromordinal(period.start.toordinal() - 1)
+    sampled = sampled_ids(kind, ids, year_start, before) if period.start.month > 1 else set()
+    earlier = _earlier_draws(kind, month, ids)
+    candidates = [Candidate(s.code, s.id in sampled, earlier.get(s.id, 0)) for s in sites]
+    chosen = draw(kind.key, month, township.code, kind.sampling.share, candidates)
+    by_code = {s.code: s for s in sites}
+    now, due = utc_now(), due_on(kind, month)
+    try:
+        with db.session.begin_nested():
+            for code in chosen:
+                db.session.add(
+                    SamplingDraw(
+                        kind=kind.key,
+                        month=month,
+                        township_id=township.id,
+                        site_id=by_code[code].id,
+                        due_on=due,
+                        drawn_at=now,
+                        source="draw",
+                    )
+                )
+    except IntegrityError:  # drawn at the same moment by another request: read theirs
+        pass
+    return _stored(kind, month, township.id)
+
+
+def required_count(kind: SiteKind, month: str, township: Township) -> int:
+    period = parse_month(month)
+    sites = open_sites(kind, township.id, period.start)
+    ids = [s.id for s in sites]
+    before = date.fromordinal(period.start.toordinal() - 1)
+    year_start = period.start.replace(month=1, day=1)
+    sampled = sampled_ids(kind, ids, year_start, before) if period.start.month > 1 else set()
+    return required(kind.sampling.share, len(sites), len(ids) - len(sampled), period.start.month)
+
+
+def _stored(kind: SiteKind, month: str, township_id: int) -> list[SamplingDraw]:
+    statement = (
+        db.select(SamplingDraw)
+        .join(Site, SamplingDraw.site_id == Site.id)
+        .where(
+            SamplingDraw.kind == kind.key,
+            SamplingDraw.month == month,
+            SamplingDraw.township_id == township_id,
+        )
+        .order_by(Site.code)
+    )
+    return list(db.session.execute(statement).scalars())
+
+
+def _earlier_draws(kind: SiteKind, month: str, site_ids: list[int]) -> dict[int, int]:
+    rows = db.session.execute(
+        db.select(SamplingDraw.site_id, db.func.count())
+        .where(
+            SamplingDraw.kind == kind.key,
+            SamplingDraw.site_id.in_(site_ids),
+            SamplingDraw.month >= f"{month[:4]}-01",
+            SamplingDraw.month < month,
+            SamplingDraw.source != "removed",
+        )
+        .group_by(SamplingDraw.site_id)
+    )
+    return dict(rows.all())
+
+
+def adjust(kind: SiteKind, month: str, site: Site, add: bool, actor) -> None:
+    """A county admin adds a site to a month's draw or takes one out."""
+    township_id = site.village.township_id
+    month_draw(kind, month, site.village.township)  # the draw exists before it is adjusted
+    row = db.session.execute(
+        db.select(SamplingDraw).where(
+            SamplingDraw.kind == kind.key,
+            SamplingDraw.month == month,
+            SamplingDraw.site_id == site.id,
+        )
+    ).scalar_one_or_none()
+    if add and row is None:
+        db.session.add(
+            SamplingDraw(
+                kind=kind.key,
+                month=month,
+                township_id=township_id,
+                site_id=site.id,
+                due_on=due_on(kind, month),
+                drawn_at=utc_now(),
+                source="admin",
+            )
+        )
+    elif add and row.source == "removed":
+        row.source = "admin"
+    elif not add and row is not None and row.source != "removed":
+        # kept, marked: the month stays drawn (an empty township is not drawn again)
+        row.source = "removed"
+    else:
+        return
+    record("sampling.adjust", site, actor=actor, month=month, kind=kind.key, added=add)

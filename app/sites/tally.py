@@ -1,0 +1,54 @@
+"""Reading the facts the site figures need from the database and handing them to the pure
+app/sites/figures.py. One query for the sites, one for the year's visits."""
+
+from datetime import date
+
+from app.extensions import db
+from app.models import County, Site, SiteInspection, Township, Village
+from app.periods import Period
+from app.sites.figures import SiteFact, VisitFact, site_figures
+from app.sites.kinds import site_indicators, thresholds
+
+
+def is_scale(attributes: dict) -> bool:
+    """Whether a registered farm's head count reaches its species' threshold."""
+    species = thresholds()["species"].get(attributes.get("species") or "")
+    head = attributes.get("head_count")
+    return species is not None and isinstance(head, int | float) and head >= species["threshold"]
+
+
+def counted(site: Site, on: date) -> bool:
+    if site.status != "open" and (site.closed_on is None or site.closed_on <= on):
+        return False
+    attributes = site.attributes or {}
+    if site.kind == "scale_farm":
+        return is_scale(attributes)
+    if site.kind == "sewage_station":
+        return attributes.get("built") is True
+    return True
+
+
+def county_site_figures(period: Period, county: County, approved_only: bool = False) -> dict:
+    """{township or county code: {indicator: IndicatorResult}} of the county's sites."""
+    rows = db.session.execute(
+        db.select(Site, Township.code)
+        .join(Village, Site.village_id == Village.id)
+        .join(Township, Village.township_id == Township.id)
+        .where(Township.county_id == county.id)
+    ).all()
+    sites = [SiteFact(s.code, s.kind, code, counted(s, period.end)) for s, code in rows]
+    ids = {s.id: s.code for s, _ in rows}
+    year_start = date(period.end.year, 1, 1)
+    statement = db.select(
+        SiteInspection.site_id, SiteInspection.inspected_on, SiteInspection.answers
+    ).where(
+        SiteInspection.site_id.in_(list(ids) or [0]),
+        SiteInspection.inspected_on.between(min(year_start, period.start), period.end),
+    )
+    if approved_only:
+        statement = statement.where(SiteInspection.status == "approved")
+    visits = [
+        VisitFact(ids[i], on, answers or {}) for i, on, answers in db.session.execute(statement)
+    ]
+    targets = {key: spec.get("target") for key, spec in site_indicators().items()}
+    return site_figures(period.start, period.end, sites, visits, targets, county.code)
