@@ -9,6 +9,7 @@ from app.models.geography import ZONES, County, Township, Village
 from app.models.inspections import Answer, Inspection, InspectionRevision
 from app.models.photos import FLAG_KINDS, PHOTO_TYPES, InspectionFlag, Photo
 from app.models.problems import Problem, ProblemEvent, ProblemPhoto
+from app.models.reference_marker import ReferenceMarker
 from app.models.settings import Setting
 from app.models.summary import (
     AreaQuarterFigure,
@@ -37,6 +38,7 @@ __all__ = [
     "LoginFailure",
     "LoginRefusal",
     "Setting",
+    "ReferenceMarker",
     "VillageQuarterFigure",
     "AreaQuarterFigure",
     "AreaVillageCount",

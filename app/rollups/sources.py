@@ -26,7 +26,7 @@ from app.models.summary import ANY
 from app.periods import Period
 from app.rollups.core import Tally, roll_through, village_tally, zone_tally
 from app.rollups.summary.quarter import reads_summary
-from app.rollups.summary.read import area_sums, area_villages, summary_figures
+from app.rollups.summary.read import area_sums, summary_figures
 from app.rollups.tallies import VillageFigures, village_figures
 from app.rollups.targets import TargetTable
 
@@ -111,14 +111,6 @@ def trend_tallies(
         if rows is not None:
             return _village_trend(rows, ind, spans, targets)
     return _village_trend(_trend_answers(ind, spans, scope, approved_only), ind, spans, targets)
-
-
-def stored_zones(level: str, place) -> dict[int, dict[str, int]] | None:
-    """{unit: {zone: villages}} from the summary while it is on and current (counting 25,000
-    villages per request costs more than the roll-up's sums), else None."""
-    if not reads_summary():
-        return None
-    return area_villages(db.session.connection(), level, place, definitions=_definitions())
 
 
 def parent_steps(level: str, township_of, county_of) -> list:
