@@ -37,6 +37,7 @@ from app.settings import reports_scope_approved_only
 __all__ = ["LEVELS", "PROVINCE", "place_of", "rollup", "summary_freshness", "trend"]
 
 # Which scopes go with which level: a unit's own level or a level below it.
+EMPTY = Tally()
 SCOPES_OF_LEVEL = {
     "province": (),
     "county": ("county",),
@@ -77,11 +78,18 @@ def rollup(
 
     results = []
     kinds, threshold = kind_counts(level, place), coverage_threshold()
+    fallbacks: dict = {}  # (indicator, zones): most units share their zones' fallbacks
     for unit_id, (code, name, zones) in units.items():
         indicator_results = {}
         for ind in indicators:
-            tally = rolled[ind.key].get(unit_id, Tally())
-            result = indicator_result(tally, *_fallbacks(targets, ind.key, zones))
+            tally = rolled[ind.key].get(unit_id, EMPTY)
+            if tally.target_weight or tally.denominator:  # the fallbacks are not used
+                result = indicator_result(tally)
+            else:
+                key = (ind.key, tuple(zones))
+                if key not in fallbacks:
+                    fallbacks[key] = _fallbacks(targets, ind.key, zones)
+                result = indicator_result(tally, *fallbacks[key])
             units_counted = counted(kinds.get(unit_id, {}), ind)
             indicator_results[ind.key] = honest(result, units_counted, threshold)
         results.append(
