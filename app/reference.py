@@ -28,6 +28,7 @@ from app.extensions import db
 from app.models.reference_marker import WATCHED, ReferenceMarker
 
 TOKEN = "reference.token"  # session.info key: the token read in this transaction
+MEMO = "reference.memo"  # session.info key: `memo`'s values, for this transaction
 KEEP_TOKENS = 2  # tokens' values kept (the new one, and the last for requests still using it)
 MAX_VALUES = 4096  # per token: keys include dates (targets per day), so bound the memory
 _lock = Lock()
@@ -53,6 +54,20 @@ def cached(key: Hashable, compute: Callable[[], Any]) -> Any:
             store[token].clear()
         store[token][key] = value
     return value
+
+
+def memo(key: Hashable, compute: Callable[[], Any]) -> Any:
+    """compute() once per transaction for `key`: forgotten when the transaction ends and at
+    every flush or ORM write (so never across a change it could have missed). For the reads
+    one request repeats (a county page rolls the same rows up three ways); shared, do not
+    mutate."""
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        session.info.pop(MEMO, None)  # unflushed changes: read again (the read flushes them)
+    values = session.info.setdefault(MEMO, {})
+    if key not in values:
+        values[key] = compute()
+    return values[key]
 
 
 def current_token() -> str | None:
@@ -83,9 +98,11 @@ def install() -> None:
 def _transaction_ended(session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(TOKEN, None)
+        session.info.pop(MEMO, None)
 
 
 def _flushed(session, _context) -> None:
+    session.info.pop(MEMO, None)
     if _changes_watched(session):
         session.info.pop(TOKEN, None)
 
@@ -100,3 +117,4 @@ def _changes_watched(session) -> bool:
 def _executed(state) -> None:
     if not state.is_select:  # an ORM-enabled UPDATE or DELETE may touch a watched table
         state.session.info.pop(TOKEN, None)
+        state.session.info.pop(MEMO, None)

@@ -28,19 +28,20 @@ TREND = f"indicator=clean_heating&level=province&code={ps.PROVINCE}&periods=8"
 # county's own deployment, summary off); "summary": the roll-up summary on (province scale).
 # Every read starts with the actor's session (1) and, where it rolls up, the reference token (1).
 READS = [
-    # + county by code; per figure summary-or-answers: the cards (2 + 2), the map (2), the 8
-    # indicators' sparklines (8 × 2: one statement each, an answers read when the summary is
-    # off); counties count (2), demo count, problems, estimated shares, crumbs, freshness
-    ("county dashboard", "county_admin", f"/dashboard/county/{ps.A}?period={Q1}", 32, 21),
-    # + township by code; its figures (2 + 2), latest inspections, county, counties count,
-    # sparklines (8 × 2), demo count, estimated shares, crumbs, freshness
-    ("township page", "county_admin", f"/dashboard/township/{ps.A1}?period={Q1}", 30, 20),
-    # live: the summary tried (1), the answers (1), the summary state and the estimated shares
-    # from the answers (2); summary: its sums (1), its state for the shares (1: none at
-    # province scale while it is on)
-    ("province roll-up", "county_admin", f"/api/v1/rollup?level=province&period={Q1}", 6, 4),
-    ("the counties' table", "county_admin", f"/api/v1/rollup?level=county&period={Q1}", 6, 4),
-    # the summary's sums of 8 quarters (1); live: the answers' too (1)
+    # + county by code; per figure, the summary tried then (live) the answers: the county, its
+    # townships and the villages (1 + 1 + 1 tried, 1 read of the answers they share, with the
+    # estimated shares in it; summary: + 1 for the shares), the 8 indicators' sparklines (8, and
+    # live 8 answers reads); counties count (2), demo count, problems, crumbs, freshness
+    ("county dashboard", "county_admin", f"/dashboard/county/{ps.A}?period={Q1}", 29, 21),
+    # + township by code; its figures (2 tried, 1 shared answers read with the shares;
+    # summary: + 1 for the shares), latest inspections, county, counties count, sparklines
+    # (8, live + 8), demo count, crumbs, freshness
+    ("township page", "county_admin", f"/dashboard/township/{ps.A1}?period={Q1}", 28, 20),
+    # live: the summary tried (1), the answers with the estimated shares (1), the summary state
+    # for the shares (1); summary: its sums (1), its state for the shares (1: none at province
+    # scale while it is on)
+    ("province roll-up", "county_admin", f"/api/v1/rollup?level=province&period={Q1}", 5, 4),
+    ("the counties' table", "county_admin", f"/api/v1/rollup?level=county&period={Q1}", 5, 4),
     ("a trend", "county_admin", f"/api/v1/rollup/trend?{TREND}", 4, 3),
     # + county by code; the figures (summary tried, answers), the villages, the townships, the
     # counties for the menu
