@@ -46,7 +46,9 @@ def sqlite_statements() -> list[str]:
 
 
 def postgresql_statements() -> list[str]:
-    """The function and one statement-level trigger per watched table; idempotent."""
+    """The function and one statement-level trigger per watched table; idempotent. BEFORE the
+    statement: a writer locks the marker row before any watched row, so two writers of watched
+    rows queue on the marker instead of each holding a row the other wants (a deadlock)."""
     out = [
         "CREATE OR REPLACE FUNCTION reference_changed() RETURNS trigger LANGUAGE plpgsql AS $$ "
         f"BEGIN {BUMP.format(POSTGRESQL_TOKEN)}; "
@@ -55,7 +57,7 @@ def postgresql_statements() -> list[str]:
     for table in WATCHED:
         out.append(
             "CREATE OR REPLACE TRIGGER reference_changed "
-            f"AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+            f"BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
             "FOR EACH STATEMENT EXECUTE FUNCTION reference_changed()"
         )
     return out

@@ -29,7 +29,7 @@ def postgresql_statements() -> list[str]:
         f"BEGIN {BUMP.format(POSTGRESQL_TOKEN)}; RETURN NULL; END $$"
     )
     return [function] + [
-        "CREATE TRIGGER reference_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+        "CREATE TRIGGER reference_changed BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE "
         f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION reference_changed()"
         for table in WATCHED
     ]
