@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from app import cli, i18n, security, static_assets
+from app import cli, i18n, reference, security, static_assets
 from app import db as database
 from app.accounts import access, audit, auth, people
 from app.config import load_config
@@ -48,6 +48,7 @@ def register_extensions(app: Flask) -> None:
     audit.init_app(app)
     security.init_app(app)
     quarter_summary.install()
+    reference.install()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -9,10 +9,13 @@ the forms that `qualifies` a count (forms/README.md), keyed by its path (`manure
 with the form's `default` until the county chooses: a county adds or changes one in forms/ alone.
 """
 
+from sqlalchemy import select
+
 from app.clock import utc_now
 from app.extensions import db
 from app.formdefs import FieldDef, FormSet
 from app.models import Setting
+from app.reference import cached
 
 DEFAULTS = {
     "reports.approved_only": False,
@@ -28,11 +31,16 @@ DEFAULTS = {
 
 
 def get_setting(key: str, default=None):
-    """The county's value of `key`: a DEFAULTS key, or a count basis with its form's default."""
-    row = db.session.get(Setting, key)
-    if row is not None:
-        return row.value
+    """The county's value of `key`: a DEFAULTS key, or a count basis with its form's default.
+    Every setting is read in one statement once per change (app/reference.py)."""
+    stored = cached("settings", _all_settings)
+    if key in stored:
+        return stored[key]
     return DEFAULTS[key] if default is None else default
+
+
+def _all_settings() -> dict:
+    return dict(db.session.execute(select(Setting.key, Setting.value)).all())
 
 
 def set_setting(key: str, value, actor) -> tuple[object, object]:

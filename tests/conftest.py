@@ -50,8 +50,10 @@ def database_url(request, tmp_path):
     request.getfixturevalue("pg_ready")
     engine = create_engine(_psycopg(PG_URL))
     with engine.begin() as connection:
-        # summary_state keeps its one row (made with the table), switched off as when made
-        tables = ", ".join(t.name for t in db.metadata.sorted_tables if t.name != "summary_state")
+        # summary_state and reference_marker keep their one row (made with the table), the
+        # summary switched off as when made; the truncated watched tables gave a new token
+        kept = ("summary_state", "reference_marker")
+        tables = ", ".join(t.name for t in db.metadata.sorted_tables if t.name not in kept)
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         connection.execute(text("UPDATE summary_state SET enabled = false, changed_at = NULL"))
     engine.dispose()

@@ -69,14 +69,17 @@ def shift_geometry(geometry: dict, to_point) -> dict:
 
 def point_in_ring(lat: float, lon: float, ring: Sequence[Sequence[float]]) -> bool:
     """Even-odd ray casting; `ring` is GeoJSON [lon, lat] pairs."""
+    if not ring:
+        return False
     inside = False
-    j = len(ring) - 1
-    for i in range(len(ring)):
-        xi, yi = ring[i][0], ring[i][1]
-        xj, yj = ring[j][0], ring[j][1]
+    # each vertex read once, the previous carried over: a GPS check walks the 439 vertices of
+    # the county outline on every stored inspection
+    xj, yj = ring[-1][0], ring[-1][1]
+    for point in ring:
+        xi, yi = point[0], point[1]
         if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
             inside = not inside
-        j = i
+        xj, yj = xi, yi
     return inside
 
 

@@ -16,6 +16,7 @@ from app.models.photos import (
     Photo,
 )
 from app.models.problems import Problem, ProblemEvent, ProblemPhoto
+from app.models.reference_marker import ReferenceMarker
 from app.models.settings import Setting
 from app.models.sites import SamplingDraw, Site, SiteInspection, SiteInspectionRevision
 from app.models.summary import (
@@ -45,6 +46,7 @@ __all__ = [
     "LoginFailure",
     "LoginRefusal",
     "Setting",
+    "ReferenceMarker",
     "VillageQuarterFigure",
     "AreaQuarterFigure",
     "AreaVillageCount",

@@ -15,9 +15,9 @@ reporting two indicators counts once, so it is not a sum of the other rows). A p
 reads ~120 counties' rows instead of 25,000 villages'. Sums only: targets (per zone) and every
 division stay in app/rollups/core.py.
 
-`area_villages`: how many villages each township and county has per zone (reporting or not),
-for the roll-ups' villages_total and fallback targets: counting 25,000 villages per request costs
-more than the sums.
+`area_villages`: how many villages each township and county has per zone (reporting or not).
+Kept exact, but no longer read by the roll-ups: they count the villages once per change to them
+(app/reference.py), which serves the summary's readers and the answers' alike.
 
 `summary_state`: one row. While `enabled`, every writing transaction keeps the tables above
 exact (app/rollups/summary/quarter.py) and roll-ups read them; while not, writes leave them alone

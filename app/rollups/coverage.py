@@ -9,8 +9,6 @@ threshold (setting `reports.coverage_threshold`, default 80 %), its status becom
 Pure (no Flask, no database): it post-processes app/rollups/core.IndicatorResult.
 """
 
-from dataclasses import replace
-
 from app.rollups.core import IndicatorResult
 from app.rollups.target_path import path_status
 
@@ -30,19 +28,26 @@ def honest(result: IndicatorResult, units: int, threshold: float) -> IndicatorRe
     share = coverage(result.villages_reported, units)
     thin = share is None or share < threshold - EPSILON
     if thin and result.status in JUDGED:
-        return replace(
-            result,
-            units=units,
-            coverage=share,
-            status="insufficient_data",
-            meets=None,
-            path_status=None,
-        )
-    return replace(
-        result,
+        return _with(result, units, share, "insufficient_data", None, None)
+    judged = path_status(result.rate, result.target, result.path_expected)
+    return _with(result, units, share, result.status, result.meets, judged)
+
+
+def _with(result: IndicatorResult, units, share, status, meets, judged) -> IndicatorResult:
+    # built field by field, not with dataclasses.replace: the 120 counties' table makes 1,080
+    # of these per request, and replace() introspects the class each time
+    return IndicatorResult(
+        numerator=result.numerator,
+        denominator=result.denominator,
+        rate=result.rate,
+        target=result.target,
+        meets=meets,
+        status=status,
+        villages_reported=result.villages_reported,
+        path_expected=result.path_expected,
+        path_status=judged,
         units=units,
         coverage=share,
-        path_status=path_status(result.rate, result.target, result.path_expected),
     )
 
 

@@ -12,14 +12,14 @@ tonnages). Always read live: the quarter summary holds indicators only.
 from dataclasses import dataclass
 
 from app.extensions import db
-from app.formdefs.indicators import Indicator, Term
 from app.formdefs.registry import current_forms
 from app.models import Village
 from app.periods import parse_period
 from app.rollups.figures import percent_text
+from app.rollups.share_indicators import share_indicators
+from app.rollups.sources import answer_figures
 from app.rollups.summary.quarter import reads_summary
 from app.rollups.summary.state import is_on
-from app.rollups.tallies import village_figures
 
 
 @dataclass(frozen=True)
@@ -36,43 +36,18 @@ class Share:
         return self.estimated / self.total if self.total else None
 
 
-def share_indicators(form_set) -> tuple[Indicator, ...]:
-    out = []
-    for form in form_set.sections:
-        for field in form.fields:
-            if field.calculation is None:
-                continue
-            out.append(
-                Indicator(
-                    key=f"estimated__{form.form_id}__{field.key}",
-                    section=form.form_id,
-                    label=field.label,
-                    numerator=Term("sum", fields=(field.path,), basis="estimated"),
-                    denominator=Term("sum", fields=(field.path,)),
-                    targets=(),
-                )
-            )
-    return tuple(out)
-
-
 def village_shares(period: str, place, approved_only: bool):
     """(the calculated fields, {village_id: [(estimated, total) or None per field]})."""
-    form_set = current_forms().form_set
-    indicators = share_indicators(form_set)
+    forms = current_forms()
+    indicators = share_indicators(forms.form_set)
     if not indicators:
         return (), {}
-    span = parse_period(period)
-    rows = village_figures(
-        db.session.connection(),
-        indicators,
-        span.start,
-        span.end,
-        span.code,
-        scope=place,
-        approved_only=approved_only,
-    )
-    fields = tuple(form_set.field_at(i.numerator.fields[0]) for i in indicators)
-    return fields, {row.village_id: row.figures for row in rows}
+    # the roll-up's own rows when it read the answers of this period and scope in this
+    # transaction (a county page): the shares ride in its statement, no second pass
+    rows = answer_figures(forms.indicators.indicators, parse_period(period), place, approved_only)
+    fields = tuple(forms.form_set.field_at(i.numerator.fields[0]) for i in indicators)
+    first = len(forms.indicators.indicators)
+    return fields, {row.village_id: row.figures[first:] for row in rows}
 
 
 def estimated_shares(period: str, place, approved_only: bool) -> list[Share] | None:

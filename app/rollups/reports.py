@@ -18,6 +18,7 @@ from app.extensions import db
 from app.formdefs.registry import current_forms
 from app.models import County, Township, Village
 from app.periods import parse_period
+from app.reference import cached
 from app.rollups.core import (
     IndicatorResult,
     Tally,
@@ -27,7 +28,7 @@ from app.rollups.core import (
     shared_target,
 )
 from app.rollups.coverage import honest
-from app.rollups.sources import LEVELS, PROVINCE, period_leaves, stored_zones, trend_tallies
+from app.rollups.sources import LEVELS, PROVINCE, period_leaves, trend_tallies
 from app.rollups.summary.state import freshness
 from app.rollups.targets import TargetTable, targets_at, targets_on
 from app.rollups.unit_kinds import counted, coverage_threshold, kind_counts
@@ -36,6 +37,7 @@ from app.settings import reports_scope_approved_only
 __all__ = ["LEVELS", "PROVINCE", "place_of", "rollup", "summary_freshness", "trend"]
 
 # Which scopes go with which level: a unit's own level or a level below it.
+EMPTY = Tally()
 SCOPES_OF_LEVEL = {
     "province": (),
     "county": ("county",),
@@ -78,14 +80,21 @@ def rollup(
 
     results = []
     kinds, threshold = kind_counts(level, place), coverage_threshold()
+    fallbacks: dict = {}  # (indicator, zones): most units share their zones' fallbacks
     for unit_id, (code, name, zones) in units.items():
         indicator_results = {}
         for ind in indicators:
             units_counted = counted(kinds.get(unit_id, {}), ind)
             if level == "village" and not units_counted:
                 continue  # a community on a rural indicator: no figure, not even "no data"
-            tally = rolled[ind.key].get(unit_id, Tally())
-            result = indicator_result(tally, *_fallbacks(targets, ind.key, zones))
+            tally = rolled[ind.key].get(unit_id, EMPTY)
+            if tally.target_weight or tally.denominator:  # the fallbacks are not used
+                result = indicator_result(tally)
+            else:
+                key = (ind.key, tuple(zones))
+                if key not in fallbacks:
+                    fallbacks[key] = _fallbacks(targets, ind.key, zones)
+                result = indicator_result(tally, *fallbacks[key])
             indicator_results[ind.key] = honest(result, units_counted, threshold)
         results.append(
             UnitResult(
@@ -148,7 +157,12 @@ def province_unit() -> tuple[str, str]:
 
 def place_of(code: str) -> tuple[str, int]:
     """A scope code → ("county", id) for a 6-digit county code or ("township", id) for a
-    9-digit township code; LookupError when there is no such unit."""
+    9-digit township code; LookupError when there is no such unit. Once per change to the
+    units (app/reference.py)."""
+    return cached(("place", code), lambda: _place_of(code))
+
+
+def _place_of(code: str) -> tuple[str, int]:
     kind, model = {6: ("county", County), 9: ("township", Township)}.get(len(code), (None, None))
     unit_id = None
     if model is not None:
@@ -175,7 +189,11 @@ def _villages_where(place) -> list:
 
 
 def _county_of(place) -> dict[int, int]:
-    """township id → county id, for the townships in scope."""
+    """township id → county id, for the townships in scope (shared: do not mutate)."""
+    return cached(("county_of", place), lambda: _read_county_of(place))
+
+
+def _read_county_of(place) -> dict[int, int]:
     return dict(
         db.session.execute(
             select(Township.id, Township.county_id).where(*_townships_where(place))
@@ -185,7 +203,12 @@ def _county_of(place) -> dict[int, int]:
 
 def _units(level: str, place, county_of: dict[int, int]) -> dict[int, tuple[str, str, dict]]:
     """unit id → (code, name, {zone: villages}) for every unit shown, reported or not, in code
-    order (the province is unit PROVINCE)."""
+    order (the province is unit PROVINCE). Counted from the villages once per change to the
+    units (app/reference.py), not per request; shared: do not mutate."""
+    return cached(("units", level, place), lambda: _count_units(level, place, county_of))
+
+
+def _count_units(level: str, place, county_of: dict[int, int]) -> dict:
     if level == "village":
         rows = db.session.execute(
             select(Village.id, Village.code, Village.name, Village.zone)
@@ -193,16 +216,12 @@ def _units(level: str, place, county_of: dict[int, int]) -> dict[int, tuple[str,
             .order_by(Village.code)
         ).all()
         return {vid: (code, name, {zone: 1}) for vid, code, name, zone in rows}
-    stored = stored_zones(level, place)
-    if stored is None:
-        counts = db.session.execute(
-            select(Village.township_id, Village.zone, func.count())
-            .where(*_villages_where(place))
-            .group_by(Village.township_id, Village.zone)
-        ).all()
+    counts = db.session.execute(
+        select(Village.township_id, Village.zone, func.count())
+        .where(*_villages_where(place))
+        .group_by(Village.township_id, Village.zone)
+    ).all()
     if level == "province":
-        if stored is not None:
-            return {PROVINCE: (*province_unit(), stored.get(PROVINCE, {}))}
         zones: dict[str, int] = {}
         for _tid, zone, n in counts:
             zones[zone] = zones.get(zone, 0) + n
@@ -220,8 +239,6 @@ def _units(level: str, place, county_of: dict[int, int]) -> dict[int, tuple[str,
             .order_by(Township.code)
         ).all()
         parent_of = lambda township: township  # noqa: E731
-    if stored is not None:
-        return {uid: (code, name, stored.get(uid, {})) for uid, code, name in rows}
     units = {uid: (code, name, {}) for uid, code, name in rows}
     for tid, zone, n in counts:
         zones = units[parent_of(tid)][2]
@@ -230,19 +247,20 @@ def _units(level: str, place, county_of: dict[int, int]) -> dict[int, tuple[str,
 
 
 def _unit_scope(level: str, code: str):
-    """(scope for the tally statement, {zone: villages}) of one unit."""
+    """(scope for the tally statement, {zone: villages}) of one unit, once per change to the
+    units (app/reference.py); shared: do not mutate."""
+    if level == "province" and code != current_app.config["PROVINCE_CODE"]:
+        raise LookupError(f"unknown province {code!r}")
+    return cached(("unit_scope", level, code), lambda: _read_unit_scope(level, code))
+
+
+def _read_unit_scope(level: str, code: str):
     if level == "province":
-        if code != current_app.config["PROVINCE_CODE"]:
-            raise LookupError(f"unknown province {code!r}")
-        stored = stored_zones("province", None)
-        return None, stored.get(PROVINCE, {}) if stored is not None else _zone_counts()
+        return None, _zone_counts()
     if level in ("county", "township"):
         place = place_of(code) if len(code) == {"county": 6, "township": 9}[level] else None
         if place is None:
             raise LookupError(f"unknown {level} {code!r}")
-        stored = stored_zones(level, place)
-        if stored is not None:
-            return place, stored.get(place[1], {})
         return place, _zone_counts(*_villages_where(place))
     if level == "village":
         village = db.session.execute(select(Village).where(Village.code == code)).scalar()

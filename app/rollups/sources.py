@@ -24,9 +24,11 @@ from app.formdefs.indicators import Indicator
 from app.formdefs.registry import current_forms
 from app.models.summary import ANY
 from app.periods import Period
+from app.reference import memo
 from app.rollups.core import Tally, roll_through, village_tally, zone_tally
+from app.rollups.share_indicators import share_indicators
 from app.rollups.summary.quarter import reads_summary
-from app.rollups.summary.read import area_sums, area_villages, summary_figures
+from app.rollups.summary.read import area_sums, summary_figures
 from app.rollups.tallies import VillageFigures, village_figures
 from app.rollups.targets import TargetTable
 
@@ -66,16 +68,34 @@ def period_leaves(
         leaves = _summary_leaves(indicators, span, level, place, targets, approved_only, county_of)
         if leaves is not None:
             return leaves
-    rows = village_figures(
-        db.session.connection(),
-        indicators,
-        span.start,
-        span.end,
-        span.code,
-        scope=place,
-        approved_only=approved_only,
-    )
+    rows = answer_figures(indicators, span, place, approved_only)
+    shares = share_indicators(current_forms().form_set)
+    if {i.section for i in shares} - {i.section for i in indicators}:
+        # a village holding only a share's section has a row but reported no indicator
+        count = len(indicators)
+        rows = [row for row in rows if any(f is not None for f in row.figures[:count])]
     return _village_leaves(rows, indicators, targets, level, county_of)
+
+
+def answer_figures(
+    indicators: Sequence[Indicator], span: Period, place, approved_only: bool
+) -> list[VillageFigures]:
+    """The period's figures of every village in `place` from the answers: `indicators`, then
+    the estimated share of each calculated field (app/rollups/share_indicators.py), in one
+    statement. Read once per transaction for the same arguments (app/reference.memo): a county
+    page's county, township and village roll-ups and its estimated shares read the same rows,
+    and used to read them four times."""
+    keys = tuple(i.key for i in indicators)
+
+    def read() -> list[VillageFigures]:
+        every = (*indicators, *share_indicators(current_forms().form_set))
+        connection = db.session.connection()
+        return village_figures(
+            connection, every, span.start, span.end, span.code, scope=place,
+            approved_only=approved_only,
+        )  # fmt: skip
+
+    return memo(("answer_figures", keys, span, place, approved_only), read)
 
 
 def trend_tallies(
@@ -111,14 +131,6 @@ def trend_tallies(
         if rows is not None:
             return _village_trend(rows, ind, spans, targets)
     return _village_trend(_trend_answers(ind, spans, scope, approved_only), ind, spans, targets)
-
-
-def stored_zones(level: str, place) -> dict[int, dict[str, int]] | None:
-    """{unit: {zone: villages}} from the summary while it is on and current (counting 25,000
-    villages per request costs more than the roll-up's sums), else None."""
-    if not reads_summary():
-        return None
-    return area_villages(db.session.connection(), level, place, definitions=_definitions())
 
 
 def parent_steps(level: str, township_of, county_of) -> list:

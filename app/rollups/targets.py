@@ -17,6 +17,7 @@ from datetime import date
 from app.clock import utc_now
 from app.extensions import db
 from app.models import Target
+from app.reference import cached
 from app.rollups.target_path import TargetPath, expected
 
 DEFAULT_ZONE = "*"
@@ -51,22 +52,15 @@ def targets_at(day: date, path_on: date | None = None) -> TargetTable:
 def targets_on(days, path_days=None) -> dict[date, TargetTable]:
     """The targets in force at each of these dates, from one read (a 30-quarter trend would
     otherwise read the table 30 times); paths evaluated on `path_days` (one per day, in the
-    same order; default the days themselves)."""
-    days = list(days)
-    path_days = list(path_days) if path_days is not None else days
-    rows = db.session.execute(
-        db.select(
-            Target.applies_from,
-            Target.indicator,
-            Target.zone,
-            Target.value,
-            Target.baseline_value,
-            Target.baseline_date,
-            Target.deadline,
-        )
-        .where(Target.applies_from <= max(days))
-        .order_by(Target.applies_from, Target.set_at, Target.id)
-    ).all()
+    same order; default the days themselves). Read once per change to the targets
+    (app/reference.py): shared, do not mutate."""
+    days = tuple(days)
+    path_days = tuple(path_days) if path_days is not None else days
+    return cached(("targets", days, path_days), lambda: _tables(days, path_days))
+
+
+def _tables(days, path_days) -> dict[date, TargetTable]:
+    rows = cached("target_rows", _target_rows)
     tables = {}
     for day, path_day in zip(days, path_days, strict=True):
         values: dict[tuple[str, str], float] = {}
@@ -77,6 +71,20 @@ def targets_on(days, path_days=None) -> dict[date, TargetTable]:
                 paths[(indicator, zone)] = expected(TargetPath(value, *path), path_day)
         tables[day] = TargetTable(values, paths)
     return tables
+
+
+def _target_rows() -> list[tuple]:
+    """Every target row, oldest first (ties: the row set last comes last)."""
+    statement = db.select(
+        Target.applies_from,
+        Target.indicator,
+        Target.zone,
+        Target.value,
+        Target.baseline_value,
+        Target.baseline_date,
+        Target.deadline,
+    ).order_by(Target.applies_from, Target.set_at, Target.id)
+    return [tuple(row) for row in db.session.execute(statement)]
 
 
 def history(indicator: str | None = None) -> list[Target]:

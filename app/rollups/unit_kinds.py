@@ -3,13 +3,15 @@ holds: what an indicator's coverage is measured against (app/rollups/coverage.py
 
 Hunyuan has 213 administrative villages and 11 urban communities: a rural indicator's county
 figure reads "of 213", clean heating's "of 224" (forms/indicators.json `unit_kinds`). One
-GROUP BY per roll-up, whatever the number of units.
+GROUP BY per change to the villages (app/reference.py), whatever the number of units: counted
+per request it was the largest part of a province roll-up's database time.
 """
 
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Township, Village
+from app.reference import cached
 from app.settings import get_setting
 
 PROVINCE = 0  # the province's unit id, as in app/rollups/reports.py
@@ -17,7 +19,11 @@ PROVINCE = 0  # the province's unit id, as in app/rollups/reports.py
 
 def kind_counts(level: str, place) -> dict[int, dict[str, int]]:
     """unit id → {kind: units} for every unit of `level` inside `place` (None, ("county", id)
-    or ("township", id)); the province is unit 0."""
+    or ("township", id)); the province is unit 0. Shared: do not mutate."""
+    return cached(("kind_counts", level, place), lambda: _kind_counts(level, place))
+
+
+def _kind_counts(level: str, place) -> dict[int, dict[str, int]]:
     unit = {
         "province": None,
         "county": Township.county_id,

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import County, Township
 from app.periods import Period
 from app.rollups.core import UnitResult
-from app.sites.tally import county_site_figures
+from app.sites.tally import counties_site_figures
 
 SITE_LEVELS = ("county", "township")
 
@@ -32,9 +32,7 @@ def with_site_figures(units: list[UnitResult], period: Period, level: str, appro
     else:
         townships = db.session.execute(db.select(Township).where(Township.code.in_(codes)))
         counties = list({t.county for t in townships.scalars()})
-    figures = {}
-    for county in counties:
-        figures.update(county_site_figures(period, county, approved_only))
+    figures = counties_site_figures(period, counties, approved_only)
     return [replace(u, indicators={**u.indicators, **figures.get(u.code, {})}) for u in units]
 
 
@@ -46,8 +44,10 @@ def month_units(period: Period, level: str, scope_code: str | None, approved_onl
     elif scope_code:
         statement = statement.join(Township).where(Township.code == scope_code)
     out = []
-    for county in db.session.execute(statement).scalars():
-        figures = county_site_figures(period, county, approved_only)
+    counties = list(db.session.execute(statement).scalars())
+    all_figures = counties_site_figures(period, counties, approved_only)
+    for county in counties:
+        figures = all_figures
         if level == "county":
             out.append(_unit(county.code, county.name, level, figures.get(county.code, {})))
             continue

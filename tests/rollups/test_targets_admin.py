@@ -38,7 +38,9 @@ def test_page_shows_history_and_targets_in_force(admin_client, seeded):
     page = client.get("/admin/targets")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "目标历史" in html and "清洁取暖率" in html and "plan §5.4" in html
+    assert (
+        "目标历史" in html and "清洁取暖率" in html and "规划第 5.4 节" in html
+    )  # the source in the page's language (issue 20)
     assert "70.0 %" in html  # the mountain clean-heating target in force
     assert "80.0 %" in html  # manure from 2025
     english = client.get("/admin/targets?lang=en").get_data(as_text=True)

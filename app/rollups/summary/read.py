@@ -11,7 +11,6 @@ from sqlalchemy import Boolean, Integer, bindparam, case, func, literal, select
 
 from app.models import (
     AreaQuarterFigure,
-    AreaVillageCount,
     Township,
     Village,
     VillageQuarterFigure,
@@ -22,7 +21,6 @@ from app.rollups.tallies import VillageFigures
 
 figures = VillageQuarterFigure.__table__
 areas = AreaQuarterFigure.__table__
-counts = AreaVillageCount.__table__
 villages = Village.__table__
 townships = Township.__table__
 SUMMED_LEVELS = ("province", "county", "township")
@@ -103,26 +101,6 @@ def area_sums(
     return rows_while_on(connection.execute(statement, params).all())
 
 
-def area_villages(
-    connection, level, scope, *, definitions: str
-) -> dict[int, dict[str, int]] | None:
-    """{unit: {zone: villages}} for every unit of `level` in `scope` (as area_sums), reporting
-    or not; None while the summary is off."""
-    kind = scope[0] if scope else None
-    statement = _prepared(("villages", level, kind), lambda: _villages(level, kind))
-    rows = rows_while_on(
-        connection.execute(
-            statement, {"scope_id": scope[1] if scope else None, "definitions": definitions}
-        ).all()
-    )
-    if rows is None:
-        return None
-    out: dict[int, dict[str, int]] = {}
-    for zone, unit_id, villages in rows:
-        out.setdefault(unit_id, {})[zone] = int(villages)
-    return out
-
-
 # Each read's statement is built once per shape (values are bind parameters): building and
 # keying a SQLAlchemy statement costs more CPU than PostgreSQL spends running it.
 _STATEMENTS: dict = {}
@@ -149,14 +127,6 @@ def _sums(level, kind):
     else:
         statement = select(*detail[:1], unit, *detail[1:], *sums)
     return statement.where(*where)
-
-
-def _villages(level, kind):
-    unit, where = _scoped(counts, level, kind)
-    if level == "province":
-        statement = select(counts.c.zone, unit, func.sum(counts.c.villages))
-        return statement.where(*where).group_by(counts.c.zone)
-    return select(counts.c.zone, unit, counts.c.villages).where(*where)
 
 
 def _scoped(table, level, kind):

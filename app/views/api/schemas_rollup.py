@@ -7,6 +7,7 @@ from app.periods import parse_any_period, parse_period
 from app.rollups.core import STATUSES
 from app.rollups.reports import LEVELS
 from app.rollups.target_path import PATH_STATUSES
+from app.views.api.flat_nested import FlatNested
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_TREND_PERIODS = 40
@@ -122,7 +123,7 @@ class UnitSchema(Schema):
     level = fields.String()
     villages_total = fields.Integer()
     villages_reported = fields.Integer()
-    indicators = fields.Dict(keys=fields.String(), values=fields.Nested(IndicatorResultSchema))
+    indicators = fields.Dict(keys=fields.String(), values=FlatNested(IndicatorResultSchema))
 
 
 class EstimatedShareSchema(Schema):

@@ -1,0 +1,116 @@
+"""A statement budget for every main read (issue 21): how many SQL statements each issues once
+its caches are warm, counted on the engine (SQLAlchemy's before_cursor_execute). A change that
+adds a statement to a read fails here, deterministically, instead of slowing a timed bench.
+
+The scenario is tests/province_scenario.py (2 counties, 4 townships, 10 villages): small, but
+the roll-ups take the same statements at 120 counties and 25,000 villages (one per table shape,
+whatever its rows). The review page does not yet: its evidence costs 3 statements per inspection
+in the queue (budgeted as they are for the scenario's 10). The budget is written beside each
+read, with what its statements are; BEGIN and SET LOCAL are not counted (not reads).
+
+If a budget must grow, say why in the same line; if a read takes fewer, lower its budget.
+"""
+
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import event
+
+from app.extensions import db
+from app.rollups.summary import quarter as quarter_summary
+from tests import province_scenario as ps
+from tests.dashboard_scenario import PASSWORD, quick_user
+
+Q1 = "2026Q1"
+TREND = f"indicator=clean_heating&level=province&code={ps.PROVINCE}&periods=8"
+# name, role, path, budget {source: statements}. Source "live": roll-ups from the answers (a
+# county's own deployment, summary off); "summary": the roll-up summary on (province scale).
+# Every read starts with the actor's session (1), the county's published forms (1: a version
+# published in another worker, issue 22) and, where it rolls up, the reference token (1).
+READS = [
+    # + county by code; per figure, the summary tried then (live) the answers: the county, its
+    # townships and the villages (1 + 1 + 1 tried, 1 read of the answers they share, with the
+    # estimated shares in it; summary: + 1 for the shares), the 8 indicators' sparklines (8, and
+    # live 8 answers reads); counties count (2), demo count, whether anything is recorded (the
+    # newcomer's hint), problems at the quarter's end, crumbs, freshness
+    ("county dashboard", "county_admin", f"/dashboard/county/{ps.A}?period={Q1}", 31, 23),
+    # + township by code; its figures (2 tried, 1 shared answers read with the shares;
+    # summary: + 1 for the shares), latest inspections, county, counties count, sparklines
+    # (8, live + 8), demo count, whether anything is recorded, crumbs, freshness
+    ("township page", "county_admin", f"/dashboard/township/{ps.A1}?period={Q1}", 30, 22),
+    # live: the summary tried (1), the answers with the estimated shares (1), the summary state
+    # for the shares (1); summary: its sums (1), its state for the shares (1: none at province
+    # scale while it is on)
+    ("province roll-up", "county_admin", f"/api/v1/rollup?level=province&period={Q1}", 6, 5),
+    # + the counties by code, their sites and the sites' visits (issue 23: two statements for
+    # every county together, app/sites/tally.py)
+    ("the counties' table", "county_admin", f"/api/v1/rollup?level=county&period={Q1}", 9, 8),
+    ("a trend", "county_admin", f"/api/v1/rollup/trend?{TREND}", 5, 4),
+    # + county by code; the figures (summary tried, answers), the villages, the townships, the
+    # counties for the menu
+    ("the ranking", "county_admin", f"/dashboard/ranking?county={ps.A}&period={Q1}", 9, 8),
+    # the queue (2 + its revisions and flags), then per inspection shown: the previous one,
+    # its village's figures that day, the same-day count (3 × 10: review evidence is N + 1,
+    # issue 21's report)
+    ("the review page", "county_admin", "/review", 38, 38),
+    # returned inspections, the township's villages, this quarter's statuses, the township (for
+    # the day's tasks and the list), the coefficients in force (the form data file's name)
+    ("the phone's village list", "inspector", "/inspect/", 8, 8),
+]
+SOURCES = ("live", "summary")
+# Not reads: SQLite's BEGIN (app/db.py issues it itself), PostgreSQL's SET LOCAL jit = off
+# before a statement over the answers (app/rollups/tallies.py)
+SETTINGS = ("BEGIN", "SET LOCAL")
+
+
+@pytest.fixture(params=SOURCES)
+def province(request, app):
+    ps.build(app)
+    app.config["CLOCK"] = lambda: datetime(2026, 5, 15, 4, 0, tzinfo=UTC)
+    if request.param == "summary":
+        with app.app_context():
+            quarter_summary.rebuild(db.session.connection())
+            db.session.commit()
+    app.config["BUDGET_SOURCE"] = request.param
+    return app
+
+
+def signed_in(app, role):
+    township = ps.A1 if role == "inspector" else None
+    quick_user(app, role, township=township, username=f"budget-{role}")
+    client = app.test_client()
+    response = client.post("/login", data={"username": f"budget-{role}", "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+@contextmanager
+def statements(app):
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(SETTINGS):
+            seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "path", "live", "summary"), READS, ids=[r[0] for r in READS]
+)
+def test_each_main_read_keeps_its_statement_budget(province, name, role, path, live, summary):
+    budget = {"live": live, "summary": summary}[province.config["BUDGET_SOURCE"]]
+    client = signed_in(province, role)
+    assert client.get(path).status_code == 200  # fills the caches: the budget is a warm read's
+    with statements(province) as seen:
+        assert client.get(path).status_code == 200
+    listing = "\n".join(" ".join(s.split())[:120] for s in seen)
+    assert len(seen) <= budget, f"{name}: {len(seen)} statements, budget {budget}:\n{listing}"
+    assert len(seen) == budget, f"{name} takes fewer statements now: lower its budget"
