@@ -18,7 +18,16 @@ from werkzeug.routing import AnyConverter
 from app.accounts.auth import issue_token
 from app.accounts.policy import permitted
 from app.extensions import db
-from app.models import County, Inspection, InspectionFlag, Problem, Township, User, Village
+from app.models import (
+    County,
+    Inspection,
+    InspectionFlag,
+    Problem,
+    Site,
+    Township,
+    User,
+    Village,
+)
 from tests.browser_support import CHROMIUM, seeded_sqlite_app, serving
 from tests.problem_world import problem_body
 
@@ -127,8 +136,24 @@ def site(tmp_path_factory):
                 created_at=datetime(2026, 11, 20, 3, tzinfo=UTC),
             )
         )
+        village_id = db.session.execute(
+            db.select(Village.id).where(Village.code == VILLAGE)
+        ).scalar_one()
+        db.session.add(  # a coal seller of the village, for the registers' pages (issue 23)
+            Site(
+                code="CS-MENU-1",
+                kind="coal_seller",
+                name="海村煤炭销售点",
+                village_id=village_id,
+                attributes={},
+                created_at=datetime(2026, 11, 1, tzinfo=UTC),
+                updated_at=datetime(2026, 11, 1, tzinfo=UTC),
+            )
+        )
         db.session.commit()
         ids = {
+            "kind_key": "coal_seller",
+            "site_code": "CS-MENU-1",
             "inspection_id": inspection.id,
             "village_code": VILLAGE,
             "problem_id": db.session.execute(db.select(Problem.id)).scalar_one(),

@@ -142,5 +142,5 @@ def test_every_csv_says_its_charset_once_and_every_xlsx_its_used_range(scenario,
     response = client.get("/dashboard/export/villages.xlsx?period=2026Q4")
     assert response.headers["Content-Type"] == XLSX_TYPE
     sheet = zipfile.ZipFile(io.BytesIO(response.get_data())).read("xl/worksheets/sheet1.xml")
-    # code, name, township, reported, total + 8 indicators × 5 = 45 columns: A…Z, AA…AS
-    assert b'<dimension ref="A1:AS225"/>' in sheet
+    # code, name, township, reported, total + 8 indicators × 5 + the estimated share = 46: A…AT
+    assert b'<dimension ref="A1:AT225"/>' in sheet

@@ -6,7 +6,7 @@ sign in again. A one-time password (app/accounts/people.py) is changed here too.
 The current-password check is a password guess like a sign-in (a stolen session could try them):
 it shares the sign-in throttle (app/accounts/throttle.py) and every wrong one is audited."""
 
-from flask import g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
@@ -68,6 +68,7 @@ def change_password():
             keep_this_session(user)
             done = True
             if forced:  # the first sign-in's change: on to the role's home, not a dead end
+                flash(_("Your password was changed. Phones must sign in again."))
                 return redirect(url_for("web.home"), code=303)
     elif form.errors:
         errors.append(_("Fill in every field"))
