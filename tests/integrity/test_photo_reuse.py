@@ -72,6 +72,31 @@ def test_a_retake_within_one_inspection_is_not_a_reuse(seeded, client, fw, origi
     assert flags_of(seeded, a["id"]) == {}
 
 
+def problem_photo(client, headers, village, inspection_id, data):
+    """Record a problem on the inspection and send `data` as its found-stage photo."""
+    problem = client.post(
+        "/api/v1/problems",
+        json={
+            "client_uuid": str(uuid.uuid4()),
+            "village_code": village,
+            "inspection_id": inspection_id,
+            "category": "straw_burning",
+            "description": "秸秆焚烧",
+        },
+        headers=headers,
+    ).get_json()
+    return client.post(
+        f"/api/v1/problems/{problem['client_uuid']}/photos",
+        data={
+            "client_photo_id": str(uuid.uuid4()),
+            "stage": "found",
+            "photo": (io.BytesIO(data), "p.jpg", "image/jpeg"),
+        },
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+
+
 def test_a_problem_photo_reusing_an_inspection_photo_flags_the_problems_inspection(
     seeded, client, fw, original
 ):
@@ -79,31 +104,8 @@ def test_a_problem_photo_reusing_an_inspection_photo_flags_the_problems_inspecti
     a = submit(client, h, fw.villages[0])
     b = submit(client, h, fw.villages[1])
     send_photo(client, h, a["client_uuid"], original)
-    problem = client.post(
-        "/api/v1/problems",
-        json={
-            "client_uuid": str(uuid.uuid4()),
-            "village_code": fw.villages[1],
-            "inspection_id": b["id"],
-            "category": "straw_burning",
-            "description": "秸秆焚烧",
-        },
-        headers=h,
-    ).get_json()
-    sent = client.post(
-        f"/api/v1/problems/{problem['client_uuid']}/photos",
-        data={
-            "client_photo_id": str(uuid.uuid4()),
-            "stage": "found",
-            "photo": (
-                io.BytesIO(photo_corpus.resized_recompressed(original)),
-                "p.jpg",
-                "image/jpeg",
-            ),
-        },
-        headers=h,
-        content_type="multipart/form-data",
-    )
+    resent = photo_corpus.resized_recompressed(original)
+    sent = problem_photo(client, h, fw.villages[1], b["id"], resent)
     assert sent.status_code == 201, sent.get_json()
     flags = flags_of(seeded, b["id"])
     (match,) = flags["photo_reused"].evidence["matches"]
@@ -116,27 +118,7 @@ def test_a_problem_photo_of_what_its_own_inspection_found_is_no_reuse(seeded, cl
     h = fw.headers["inspector"]
     a = submit(client, h, fw.villages[0])
     send_photo(client, h, a["client_uuid"], original)
-    problem = client.post(
-        "/api/v1/problems",
-        json={
-            "client_uuid": str(uuid.uuid4()),
-            "village_code": fw.villages[0],
-            "inspection_id": a["id"],
-            "category": "straw_burning",
-            "description": "秸秆焚烧",
-        },
-        headers=h,
-    ).get_json()
-    sent = client.post(
-        f"/api/v1/problems/{problem['client_uuid']}/photos",
-        data={
-            "client_photo_id": str(uuid.uuid4()),
-            "stage": "found",
-            "photo": (io.BytesIO(original), "p.jpg", "image/jpeg"),
-        },
-        headers=h,
-        content_type="multipart/form-data",
-    )
+    sent = problem_photo(client, h, fw.villages[0], a["id"], original)
     assert sent.status_code == 201
     assert flags_of(seeded, a["id"]) == {}
 
