@@ -89,7 +89,11 @@ QUARTER_NUMERALS = "一二三四"
 
 def period_name(code: str, lang: str = "zh") -> str:
     """A period as a reader names it: `2026Q3` → 2026年第三季度 (2026 Q3 in English), `2026` →
-    2026年 (2026). Codes stay in URLs and file names; people read names."""
+    2026年 (2026), a month `2026-12` → 2026年12月 (2026-12). Codes stay in URLs and file names;
+    people read names."""
+    if _MONTH.match(code or ""):
+        month = parse_month(code).start
+        return f"{month.year}年{month.month}月" if lang == "zh" else code
     period = parse_period(code)
     year = period.start.year
     if not period.is_quarter:

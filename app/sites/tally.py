@@ -36,8 +36,18 @@ def county_site_figures(period: Period, county: County, approved_only: bool = Fa
 def counties_site_figures(period: Period, counties: list[County], approved_only=False) -> dict:
     """The same for several counties in two statements, whatever their number (the counties'
     table asks for 120: a pair of statements per county was its N + 1, issue 21's budget)."""
+    targets = {key: spec.get("target") for key, spec in site_indicators().items()}
+    out: dict = {}
+    for county, sites, visits in counties_site_facts(period, counties, approved_only):
+        out.update(site_figures(period.start, period.end, sites, visits, targets, county.code))
+    return out
+
+
+def counties_site_facts(period: Period, counties: list[County], approved_only=False):
+    """[(county, [SiteFact], [VisitFact])]: the counties' sites and their visits from 1 January
+    of the period's year to its end, in two statements whatever the number of counties."""
     if not counties:
-        return {}
+        return []
     rows = db.session.execute(
         db.select(Site, Township.code, Township.county_id)
         .join(Village, Site.village_id == Village.id)
@@ -59,11 +69,10 @@ def counties_site_figures(period: Period, counties: list[County], approved_only=
         visits_by_site.setdefault(ids[site_id], []).append(
             VisitFact(ids[site_id], on, answers or {})
         )
-    targets = {key: spec.get("target") for key, spec in site_indicators().items()}
-    out: dict = {}
+    out = []
     for county in counties:
         mine = [(s, code) for s, code, county_id in rows if county_id == county.id]
         sites = [SiteFact(s.code, s.kind, code, counted(s, period.end)) for s, code in mine]
         visits = [v for s, _code in mine for v in visits_by_site.get(s.code, [])]
-        out.update(site_figures(period.start, period.end, sites, visits, targets, county.code))
+        out.append((county, sites, visits))
     return out

@@ -20,6 +20,8 @@ from app.rollups.core import UnitResult
 from app.rollups.estimated_shares import estimated_shares
 from app.rollups.ranking import RankRow, furthest_behind, rank
 from app.rollups.ranking_data import township_facts, village_facts
+from app.sites.manure import CombinedManure
+from app.sites.pages import county_sites, month_shown, with_sites
 
 WORST = 10
 
@@ -51,11 +53,36 @@ class Bulletin:
     not_reported: int  # village-level units with no inspection in the period
     approved_only: bool
     demo: bool  # demo inspections count in these figures (app/demo)
+    # the site figures (issue 23): headline and township ranking, no villages, no change
+    site_sections: list[Section] = ()
+    site_month: str = ""  # the month the monthly coal figure reads: the period's last
+    manure: CombinedManure | None = None  # villages and scale farms together
 
 
-def build(period: str, county, township=None, indicators=(), approved_only=True) -> Bulletin:
-    """The bulletin of `county` (a County row), or of one of its townships. `indicators` is
-    [(key, label)] in display order."""
+def _site_sections(period, county, unit, townships, t_facts, site_indicators, approved_only):
+    """The site figures' sections, from the county's sites (two statements)."""
+    sites = county_sites(period, county, approved_only)
+    mine = sites.of(unit.code)
+    ranked = with_sites(townships, sites) if townships else []
+    sections = [
+        Section(
+            key=key,
+            label=label,
+            headline=mine[key],
+            townships=rank(ranked, key, t_facts) if ranked else [],
+            worst=[],
+        )
+        for key, label in site_indicators
+        if key in mine
+    ]
+    return sections, sites.combined_manure(unit)
+
+
+def build(
+    period: str, county, township=None, indicators=(), approved_only=True, site_indicators=()
+) -> Bulletin:
+    """The bulletin of `county` (a County row), or of one of its townships. `indicators` (and
+    `site_indicators`, the site figures) is [(key, label)] in display order."""
     unit_code = township.code if township is not None else county.code
     level = "township" if township is not None else "county"
     unit = reports.rollup(period, level, unit_code, approved_only)[0]
@@ -82,6 +109,9 @@ def build(period: str, county, township=None, indicators=(), approved_only=True)
         )
         for key, label in indicators
     ]
+    site_sections, manure = _site_sections(
+        period, county, unit, townships, t_facts, site_indicators, approved_only
+    )
     demo = has_demo_inspections(
         period,
         county_id=county.id if township is None else None,
@@ -97,6 +127,9 @@ def build(period: str, county, township=None, indicators=(), approved_only=True)
         not_reported=sum(1 for v in villages if v.villages_reported == 0),
         approved_only=approved_only,
         demo=demo,
+        site_sections=site_sections,
+        site_month=month_shown(period),
+        manure=manure,
     )
 
 

@@ -18,6 +18,7 @@ from app.clock import county_now, county_today
 from app.i18n import current_lang
 from app.problems.as_of import counts_at_period_end
 from app.rollups.status_labels import status_labels
+from app.sites.pages import site_infos
 from app.views.dashboard import bulletin_words
 from app.views.dashboard.blueprint import bp
 from app.views.dashboard.bulletin import build
@@ -54,7 +55,8 @@ def _bulletin():
     period = chosen_period()
     indicators = [(i.key, i.label) for i in indicator_infos()]
     approved_only = request.args.get("scope") != "all"
-    return build(period, county, township, indicators, approved_only), township
+    sites = [(s.key, s.label) for s in site_infos(current_lang())]
+    return build(period, county, township, indicators, approved_only, sites), township
 
 
 def _problems(township) -> list[dict]:
@@ -77,6 +79,7 @@ def _render(inline_css: str | None = None) -> str:
         township=township,
         head=bulletin_head(bulletin.period, bulletin.county_name, county_today()),
         summary=bulletin_words.summary(bulletin),
+        site_words=bulletin_words.site_sentences(bulletin),
         lagging=bulletin_words.lagging_townships,
         change=bulletin_words.change_text,
         problems=_problems(township),

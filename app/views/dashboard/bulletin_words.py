@@ -77,3 +77,56 @@ def change_text(section) -> str:
     if section.change is None:
         return "—"
     return f"{section.change:+.1f}"
+
+
+def site_sentences(bulletin) -> list[str]:
+    """The site figures in words (issue 23): per figure its count, rate and judgement, then the
+    manure rate of the villages and scale farms together beside the villages' own."""
+    out = []
+    for s in bulletin.site_sections:
+        r = s.headline
+        if r.rate is None:
+            continue
+        figures_text = _(
+            "%(indicator)s: %(numerator)s of %(denominator)s, %(rate)s",
+            indicator=s.label,
+            numerator=figures.amount_text(r.numerator),
+            denominator=figures.amount_text(r.denominator),
+            rate=figures.percent_text(r.rate),
+        )
+        if r.target is None:
+            out.append(_("%(figures)s (no target set).", figures=figures_text))
+        elif r.status == "meets":
+            out.append(
+                _(
+                    "%(figures)s, meeting the target of %(target)s.",
+                    figures=figures_text,
+                    target=figures.percent_text(r.target),
+                )
+            )
+        else:
+            out.append(
+                _(
+                    "%(figures)s, %(points)s points short of the target of %(target)s.",
+                    figures=figures_text,
+                    points=_points(figures.gap_points(r.rate, r.target)),
+                    target=figures.percent_text(r.target),
+                )
+            )
+    m = bulletin.manure
+    if m is not None and m.rate is not None and m.farms.farms:
+        village_rate = (
+            m.village_numerator / m.village_denominator if m.village_denominator else None
+        )
+        out.append(
+            _(
+                "Manure utilisation of the villages and %(farms)s scale farms together: %(rate)s "
+                "(%(used)s t of %(produced)s t); the villages alone: %(village)s.",
+                farms=m.farms.farms,
+                rate=figures.percent_text(m.rate),
+                used=figures.amount_text(m.numerator),
+                produced=figures.amount_text(m.denominator),
+                village=figures.percent_text(village_rate),
+            )
+        )
+    return out

@@ -21,10 +21,13 @@ from app.accounts.policy import allow
 from app.exports import tables as exports
 from app.geography.listings import township_names_by_code
 from app.i18n import current_lang
+from app.periods import parse_period, period_name
 from app.rollups import reports
 from app.rollups.estimated_shares import village_estimate_notes
 from app.rollups.status_labels import status_labels
 from app.settings import reports_scope_approved_only
+from app.sites.pages import MONTHLY, month_shown, site_infos
+from app.sites.rollup import with_site_figures
 from app.views.dashboard.blueprint import bp
 from app.views.dashboard.context import chosen_period, indicator_infos
 from app.views.dashboard.tables import township_code_of
@@ -74,7 +77,7 @@ def export_counties(fmt: str):
     code = home.code if home else None
     _audit("counties", fmt, period, code)
     return _table(
-        lambda: reports.rollup(period, "county", code),
+        lambda: _with_sites(reports.rollup(period, "county", code), period, "county"),
         fmt,
         f"cunjian-counties-{period}",
         f"{_('Counties')} {period}",
@@ -98,7 +101,7 @@ def export_townships(fmt: str):
     suffix = f"-{request.args['county']}" if request.args.get("county") else ""
     _audit("townships", fmt, period, code)
     return _table(
-        lambda: reports.rollup(period, "township", code),
+        lambda: _with_sites(reports.rollup(period, "township", code), period, "township"),
         fmt,
         f"cunjian-townships{suffix}-{period}",
         f"{_('Townships')} {period}",
@@ -110,8 +113,24 @@ def _audit(table: str, fmt: str, period: str, scope: str | None) -> None:
     record_apart("export", ("export", table), format=fmt, period=period, scope=scope)
 
 
+def _with_sites(units, period: str, level: str):
+    """The counties' or townships' rows with their site figures (issue 23) beside the villages'
+    (three statements, whatever the number of units: app/sites/rollup.py)."""
+    return with_site_figures(units, parse_period(period), level, reports_scope_approved_only())
+
+
+def _site_columns(period: str) -> list[tuple[str, str]]:
+    """The site figures' columns; the monthly one names the month it reads (the period's last)."""
+    lang = current_lang()
+    month = period_name(month_shown(period), lang)
+    return [
+        (s.key, f"{s.label} ({month})" if s.key == MONTHLY else s.label) for s in site_infos(lang)
+    ]
+
+
 def _table(make_units, fmt: str, filename: str, sheet_title: str) -> Response:
     indicators = [(i.key, i.label) for i in indicator_infos()]
+    indicators += _site_columns(chosen_period())
     words = _words()
     header = exports.header(indicators, words)
     return _send(header, _lazy_rows(make_units, indicators, words), fmt, filename, sheet_title)

@@ -13,13 +13,16 @@ from flask_babel import gettext as _
 from app.accounts.access import county_or_abort, home_county, township_or_abort
 from app.accounts.policy import allow
 from app.exports import tables as exports
+from app.i18n import current_lang
 from app.models import Township
 from app.rollups.ranking import table_row
 from app.rollups.ranking_data import LEVELS, ranking
 from app.rollups.status_labels import status_labels
 from app.settings import reports_scope_approved_only
+from app.sites.pages import month_shown, site_infos, township_ranking
 from app.views.dashboard.blueprint import bp
 from app.views.dashboard.context import (
+    IndicatorInfo,
     chosen_period,
     indicator_infos,
     own_township,
@@ -29,15 +32,27 @@ from app.views.dashboard.export_routes import MEDIA_TYPES
 from app.views.labels import ZONE_LABELS, zone_text
 
 
+def _site_keys() -> set[str]:
+    return {s.key for s in site_infos(current_lang())}
+
+
+def _infos() -> list[IndicatorInfo]:
+    """The village indicators, then the site figures (issue 23: ranked by township only)."""
+    sites = [IndicatorInfo(s.key, s.label, "", "") for s in site_infos(current_lang())]
+    return indicator_infos() + sites
+
+
 def _choice():
     """(indicator info, level, township or None, county, the scope code ranked) from the query;
     404 for an unknown indicator or level, 403 outside the caller's scope."""
-    infos = indicator_infos()
+    infos = _infos()
     key = request.args.get("indicator") or infos[0].key
     info = next((i for i in infos if i.key == key), None)
     level = request.args.get("level", "village")
     if info is None or level not in LEVELS:
         abort(404)
+    if key in _site_keys():
+        level = "township"  # a village's sites are too few to rate (app/sites/rollup.py)
     county = None
     if request.args.get("county"):
         county = county_or_abort(request.args["county"])
@@ -58,11 +73,13 @@ def _choice():
 def ranking_page():
     info, level, township, county, scope = _choice()
     period = chosen_period()
-    rows = ranking(info.key, period, level, scope)
+    rows = _rows(info.key, period, level, scope, county)
     return render_template(
         "dashboard/ranking.html",
         info=info,
-        indicators=indicator_infos(),
+        indicators=_infos(),
+        site_keys=_site_keys(),
+        site_month=month_shown(period),
         level=level,
         township=township if level == "village" else None,
         townships=_townships(county),
@@ -76,6 +93,14 @@ def ranking_page():
         province_home=home_county() is None,
         county_param=request.args.get("county"),
     )
+
+
+def _rows(key: str, period: str, level: str, scope: str, county):
+    """The village indicators from the roll-up's ranking; the site figures per township of the
+    county (app/sites/pages.py: its two statements, whatever the townships)."""
+    if key in _site_keys():
+        return township_ranking(key, period, county, reports_scope_approved_only())
+    return ranking(key, period, level, scope)
 
 
 def _townships(county) -> list[Township]:
@@ -108,13 +133,13 @@ def _header() -> list[str]:
 def export_ranking(fmt: str):
     if fmt not in MEDIA_TYPES:
         abort(404)
-    info, level, _township, _county, scope = _choice()
+    info, level, _township, county, scope = _choice()
     period = chosen_period()
     labels = status_labels()
     zones = {z: str(v) for z, v in ZONE_LABELS.items()}
 
     def body():
-        for row in ranking(info.key, period, level, scope):
+        for row in _rows(info.key, period, level, scope, county):
             yield table_row(row, labels, {row.zone: zone_text(row.zone), **zones})
 
     name = f"cunjian-ranking-{info.key}-{level}-{scope}-{period}"

@@ -27,6 +27,7 @@ from app.rollups import reports
 from app.rollups.estimated_shares import estimated_shares
 from app.rollups.status_labels import status_labels
 from app.settings import reports_scope_approved_only
+from app.sites.pages import county_sites, month_shown, site_infos
 from app.views.dashboard.blueprint import bp
 from app.views.dashboard.context import (
     breadcrumbs,
@@ -66,6 +67,18 @@ def _estimated(period: str, place):
     """How much of each calculated figure in the unit is estimated
     (app/rollups/estimated_shares.py)."""
     return estimated_shares(period, place, reports_scope_approved_only())
+
+
+def _site_context(period: str, county_row, unit) -> dict:
+    """The site figures of the county (two statements, whatever its townships: app/sites/pages.py)
+    and the combined manure rate of `unit` (the county or one township)."""
+    sites = county_sites(period, county_row, reports_scope_approved_only())
+    return {
+        "sites": sites,
+        "site_infos": site_infos(current_lang()),
+        "site_month": month_shown(period),
+        "manure": sites.combined_manure(unit),
+    }
 
 
 def _page(template: str, **context):
@@ -122,6 +135,7 @@ def county(code: str | None = None):
         ),
         estimated=_estimated(period, ("county", county_row.id)),
         estimated_scope={"county": county_row.code},
+        **_site_context(period, county_row, unit),
     )
 
 
@@ -170,6 +184,7 @@ def township(code: str):
         demo=has_demo_inspections(period, township_id=township_row.id),
         estimated=_estimated(period, ("township", township_row.id)),
         estimated_scope={"township": code},
+        **_site_context(period, township_row.county, unit),
     )
 
 
