@@ -33,12 +33,15 @@ READS = [
     # townships and the villages (1 + 1 + 1 tried, 1 read of the answers they share, with the
     # estimated shares in it; summary: + 1 for the shares), the 8 indicators' sparklines (8, and
     # live 8 answers reads); counties count (2), demo count, whether anything is recorded (the
-    # newcomer's hint), problems at the quarter's end, crumbs, freshness
-    ("county dashboard", "county_admin", f"/dashboard/county/{ps.A}?period={Q1}", 31, 23),
+    # newcomer's hint), problems at the quarter's end, crumbs, freshness; + 2 for the site
+    # figures and the combined manure rate (issue 23: the county's sites, their visits of the
+    # year, whatever its townships: app/sites/pages.py county_sites)
+    ("county dashboard", "county_admin", f"/dashboard/county/{ps.A}?period={Q1}", 33, 25),
     # + township by code; its figures (2 tried, 1 shared answers read with the shares;
     # summary: + 1 for the shares), latest inspections, county, counties count, sparklines
-    # (8, live + 8), demo count, whether anything is recorded, crumbs, freshness
-    ("township page", "county_admin", f"/dashboard/township/{ps.A1}?period={Q1}", 30, 22),
+    # (8, live + 8), demo count, whether anything is recorded, crumbs, freshness; + 2 for the
+    # site figures and the combined manure rate (its county's sites and their visits, issue 23)
+    ("township page", "county_admin", f"/dashboard/township/{ps.A1}?period={Q1}", 32, 24),
     # live: the summary tried (1), the answers with the estimated shares (1), the summary state
     # for the shares (1); summary: its sums (1), its state for the shares (1: none at province
     # scale while it is on)
@@ -50,6 +53,15 @@ READS = [
     # + county by code; the figures (summary tried, answers), the villages, the townships, the
     # counties for the menu
     ("the ranking", "county_admin", f"/dashboard/ranking?county={ps.A}&period={Q1}", 9, 8),
+    # a site figure (issue 23): the townships' roll-up as above, + 2 for the county's sites and
+    # their visits, whatever the number of townships (app/sites/pages.py township_ranking)
+    (
+        "the ranking of a site figure",
+        "county_admin",
+        f"/dashboard/ranking?county={ps.A}&period={Q1}&indicator=coal_sampling_month",
+        11,
+        10,
+    ),
     # the queue (2 + its revisions and flags), then per inspection shown: the previous one,
     # its village's figures that day, the same-day count (3 × 10: review evidence is N + 1,
     # issue 21's report)
