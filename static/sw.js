@@ -4,9 +4,9 @@
 //  - static assets: precached on install, then cache first (the version changes when they do);
 //  - the form's code and data files (/inspect/code/…, /inspect/form-data/…, named by their
 //    content): cache first, kept in FORMS across worker versions (the newest KEEP_FORMS);
-//  - the village list page, GET /api/v1/villages, corrections (/inspect/edit/ID) and the
-//    problem form: network first (fresh CSRF token and list when online), the cached copy when
-//    offline or after 4 s;
+//  - the village list page, GET /api/v1/villages, corrections (/inspect/edit/ID), the
+//    problem form and 待办 (/todo): network first (fresh CSRF token and list when online), the
+//    cached copy when offline or after 4 s;
 //  - a form page (a new inspection /inspect/<village>, or a correction) that cannot be fetched
 //    is built from data (issue 20): the form's shell with the village's own entry of the offline
 //    data (its name, township and register figures), or the returned inspection's (its answers,
@@ -47,6 +47,7 @@ var PRECACHE = __PRECACHE__;
 var FORM_PAGE = /^\/inspect\/\d{12}$/;
 var EDIT_PAGE = /^\/inspect\/edit\/\d+$/;  // a correction: from data if returned, else as visited
 var PROBLEM_PAGE = "/problems/new";  // recording a problem: problem-form.js keeps it offline
+var TODO_PAGE = "/todo";  // 待办 as last visited: the sites due this month open from it (issue 23)
 var NETWORK_TIMEOUT_MS = 4000;
 var SYNC_TAG = "cunjian-send";
 // The queue's own sending code, and the offline forms (static/js/sw-offline-forms.js).
@@ -158,7 +159,7 @@ self.addEventListener("fetch", function (event) {
       }).catch(function () { return caches.match(request, {ignoreSearch: true}); });
     }));
   } else if (path === "/inspect/" || FORM_PAGE.test(path) || EDIT_PAGE.test(path) || path === "/api/v1/villages" ||
-      path === PROBLEM_PAGE || SITE_PAGE.test(path)) {
+      path === PROBLEM_PAGE || SITE_PAGE.test(path) || path === TODO_PAGE) {
     event.respondWith(networkFirst(event, path));
   } else if (request.mode === "navigate") {
     // Any other page: the network; offline, the page that says what to do, not the browser's.

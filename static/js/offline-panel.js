@@ -118,6 +118,7 @@
       if (entry.errors && entry.status !== "sent") li.appendChild(errorList(entry.errors));
       var fixable = entry.kind !== "problem" && entry.kind !== "site";  // recorded anew, not reopened
       if (fixable && (entry.status === "needs_fix" || entry.status === "stale")) li.appendChild(button(T.fix, function () { fix(entry); }, "secondary"));
+      if (entry.kind === "site" && entry.status === "needs_fix") li.appendChild(button(T.fix, function () { fixSite(entry); }, "secondary"));
       list.appendChild(li);
     });
     return list;
@@ -177,6 +178,12 @@
     tx([S.DRAFTS], "readwrite", function (t) {
       t.objectStore(S.DRAFTS).put(S.draftFromEntry(entry));
     }).then(function () { location.href = entry.page || "/inspect/" + entry.village_code; });
+  }
+  // A site inspection (issue 23) back into its own form (site-queue.js fills it in with the
+  // same client_uuid and shows the messages); it stays "needs fixing" until saved again.
+  function fixSite(entry) {
+    try { sessionStorage.setItem("cunjian-site-fix", JSON.stringify(entry)); } catch (e) { /* opens blank */ }
+    location.href = entry.page;
   }
   function rescue() {
     return Promise.all([all("outbox"), all("photos")]).then(function (r) {

@@ -44,6 +44,7 @@
     }
   }
   if (!form.client_uuid.value) form.client_uuid.value = S.uuid4();
+  refill();
 
   function answers() {
     var out = {};
@@ -73,6 +74,25 @@
   }
   function forget(uuid) {
     return S.tx(["outbox"], "readwrite", function (t) { t.objectStore("outbox").delete(uuid); });
+  }
+
+  // Back from the queue's "修改" (offline-panel.js): the refused entry's answers, its client_uuid
+  // (the fixed version is the one stored) and the server's messages.
+  function refill() {
+    var entry = null;
+    try { entry = JSON.parse(sessionStorage.getItem("cunjian-site-fix") || "null"); } catch (e) { entry = null; }
+    if (!entry || entry.page !== location.pathname) return;
+    sessionStorage.removeItem("cunjian-site-fix");
+    form.client_uuid.value = entry.client_uuid;
+    form.elements.inspected_on.value = entry.payload.inspected_on;
+    var given = entry.payload.answers || {};
+    Object.keys(given).forEach(function (name) {
+      var el = form.elements[name], value = given[name];
+      if (!el) return;
+      el.value = value === true ? "yes" : value === false ? "no" : String(value);
+    });
+    say(T.fix);
+    showErrors(entry.errors);
   }
 
   var busy = false;
