@@ -4,9 +4,9 @@
 //  - static assets: precached on install, then cache first (the version changes when they do);
 //  - the form's code and data files (/inspect/code/…, /inspect/form-data/…, named by their
 //    content): cache first, kept in FORMS across worker versions (the newest KEEP_FORMS);
-//  - the village list page, GET /api/v1/villages, corrections (/inspect/edit/ID) and the
-//    problem form: network first (fresh CSRF token and list when online), the cached copy when
-//    offline or after 4 s;
+//  - the village list page, GET /api/v1/villages, corrections (/inspect/edit/ID), the
+//    problem form and 待办 (/todo): network first (fresh CSRF token and list when online), the
+//    cached copy when offline or after 4 s;
 //  - a form page (a new inspection /inspect/<village>, or a correction) that cannot be fetched
 //    is built from data (issue 20): the form's shell with the village's own entry of the offline
 //    data (its name, township and register figures), or the returned inspection's (its answers,
@@ -14,6 +14,8 @@
 //    inspections are never kept as pages, so no village ever opens with another's figures. A
 //    page the phone was never given shows the offline-missing page (Chinese or English); that
 //    part is static/js/sw-offline-forms.js, imported below;
+//  - a site's form (/site/<code>/inspect, issue 23) likewise, from its kind's shell and the
+//    site's entry of the offline data (static/js/sw-offline-sites.js);
 //  - everything else (API writes, login, dashboards) goes to the network untouched, except that
 //    a page that cannot be fetched is answered with the offline-missing page.
 // Every online visit of a page with the queue posts "warm": the offline data is fetched again
@@ -45,6 +47,7 @@ var PRECACHE = __PRECACHE__;
 var FORM_PAGE = /^\/inspect\/\d{12}$/;
 var EDIT_PAGE = /^\/inspect\/edit\/\d+$/;  // a correction: from data if returned, else as visited
 var PROBLEM_PAGE = "/problems/new";  // recording a problem: problem-form.js keeps it offline
+var TODO_PAGE = "/todo";  // 待办 as last visited: the sites due this month open from it (issue 23)
 var NETWORK_TIMEOUT_MS = 4000;
 var SYNC_TAG = "cunjian-send";
 // The queue's own sending code, and the offline forms (static/js/sw-offline-forms.js).
@@ -69,7 +72,8 @@ function cacheable(response) {
 
 function remember(request, response) {
   var path = new URL(request.url).pathname;
-  if (FORM_PAGE.test(path)) return Promise.resolve();  // built from data offline, never kept
+  // built from data offline, never kept (a site's form too: sw-offline-sites.js)
+  if (FORM_PAGE.test(path) || SITE_PAGE.test(path)) return Promise.resolve();
   return caches.open(PAGES).then(function (c) {
     return c.put(path, stamped(response)).then(function () { return prune(c); });
   });
@@ -87,7 +91,7 @@ function prune(cache) {
   return cache.keys().then(function (requests) {
     var pages = requests.filter(function (r) {
       var path = new URL(r.url).pathname;
-      return [SHELL, WARMED, DATA, MISSING].indexOf(path) < 0;
+      return [SHELL, WARMED, DATA, MISSING].indexOf(path) < 0 && path.indexOf(SITE_SHELL) !== 0;
     });
     return Promise.all(pages.map(function (r) {
       return cache.match(r).then(function (hit) {
@@ -124,7 +128,8 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   var path = url.pathname;
-  if (request.method === "POST" && request.mode === "navigate" && (FORM_PAGE.test(path) || EDIT_PAGE.test(path))) {
+  if (request.method === "POST" && request.mode === "navigate" &&
+      (FORM_PAGE.test(path) || EDIT_PAGE.test(path) || SITE_PAGE.test(path))) {
     // The plain post of a form failed (weak signal): back to the form, whose queue holds the
     // entry and sends it when it can.
     event.respondWith(fetch(request).catch(function () { return Response.redirect(path, 303); }));
@@ -154,7 +159,7 @@ self.addEventListener("fetch", function (event) {
       }).catch(function () { return caches.match(request, {ignoreSearch: true}); });
     }));
   } else if (path === "/inspect/" || FORM_PAGE.test(path) || EDIT_PAGE.test(path) || path === "/api/v1/villages" ||
-      path === PROBLEM_PAGE) {
+      path === PROBLEM_PAGE || SITE_PAGE.test(path) || path === TODO_PAGE) {
     event.respondWith(networkFirst(event, path));
   } else if (request.mode === "navigate") {
     // Any other page: the network; offline, the page that says what to do, not the browser's.

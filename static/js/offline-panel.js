@@ -81,7 +81,8 @@
     if (!villages) return;
     var waiting = {};
     unsent.forEach(function (e) {
-      if (!e.inspection_stored && e.kind !== "problem") waiting[e.village_code] = true;
+      // A site's inspection (issue 23) is not the village's: it leaves the village's state alone.
+      if (!e.inspection_stored && e.kind !== "problem" && e.kind !== "site") waiting[e.village_code] = true;
     });
     Array.prototype.forEach.call(document.querySelectorAll("li[data-village] .state"), function (badge) {
       var code = badge.closest("li[data-village]").getAttribute("data-village");
@@ -115,8 +116,9 @@
         li.appendChild(ps);
       }
       if (entry.errors && entry.status !== "sent") li.appendChild(errorList(entry.errors));
-      var fixable = entry.kind !== "problem";  // a problem is recorded anew, not reopened
+      var fixable = entry.kind !== "problem" && entry.kind !== "site";  // recorded anew, not reopened
       if (fixable && (entry.status === "needs_fix" || entry.status === "stale")) li.appendChild(button(T.fix, function () { fix(entry); }, "secondary"));
+      if (entry.kind === "site" && entry.status === "needs_fix") li.appendChild(button(T.fix, function () { fixSite(entry); }, "secondary"));
       list.appendChild(li);
     });
     return list;
@@ -177,10 +179,17 @@
       t.objectStore(S.DRAFTS).put(S.draftFromEntry(entry));
     }).then(function () { location.href = entry.page || "/inspect/" + entry.village_code; });
   }
+  // A site inspection (issue 23) back into its own form (site-queue.js fills it in with the
+  // same client_uuid and shows the messages); it stays "needs fixing" until saved again.
+  function fixSite(entry) {
+    try { sessionStorage.setItem("cunjian-site-fix", JSON.stringify(entry)); } catch (e) { /* opens blank */ }
+    location.href = entry.page;
+  }
   function rescue() {
     return Promise.all([all("outbox"), all("photos")]).then(function (r) {
-      // Inspections only: the rescue import (app/inspections/rescue.py) takes no problems.
-      var unsent = r[0].filter(function (x) { return x.status !== "sent" && x.kind !== "problem"; });
+      // Village inspections only: the rescue import (app/inspections/rescue.py) takes no problems
+      // and no site inspections.
+      var unsent = r[0].filter(function (x) { return x.status !== "sent" && x.kind !== "problem" && x.kind !== "site"; });
       return Promise.all(unsent.map(function (entry) {
         var mine = r[1].filter(function (p) { return p.client_uuid === entry.client_uuid; });
         return Promise.all(mine.map(function (p) {

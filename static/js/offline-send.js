@@ -2,8 +2,8 @@
 // time (Web Locks), a fresh CSRF token first. KINDS says, per kind of entry, where it goes, with
 // which method, where its photos go and what to keep from the server's answer: "new" (a new
 // inspection, POST), "edit" (a correction, a PUT of that inspection with the revision it was
-// based on, never a POST) and "problem" (a problem found on the spot, POST, photos of stage
-// "found"). An entry is "sent" only after 200/201 for it and for every photo; 422 → needs_fix
+// based on, never a POST), "problem" (a problem found on the spot, POST, photos of stage
+// "found") and "site" (a site inspection, issue 23, POST). An entry is "sent" only after 200/201 for it and for every photo; 422 → needs_fix
 // and 409 → conflict (kept, shown, not retried); a 409 stale_revision keeps a correction as
 // "stale" with both versions (entry.conflict); network errors, 5xx and a lost session stop the
 // run and leave the entries waiting. A retry after a lost answer is answered 200 (the server
@@ -120,7 +120,11 @@
     "problem": {request: function (e) { return {method: "POST", url: "/api/v1/problems", body: e.payload}; },
       keep: function (e, body) { if (body.id) e.problem_id = body.id; },
       photoUrl: function (e) { return "/api/v1/problems/" + e.client_uuid + "/photos"; },
-      photoField: "stage"}
+      photoField: "stage"},
+    // A site inspection (issue 23, site-queue.js): POST, stored once per client_uuid; no photos.
+    "site": {request: function (e) { return {method: "POST", url: "/api/v1/site-inspections", body: e.payload}; },
+      keep: function (e, body) { if (body.id) e.visit_id = body.id; },
+      photoUrl: function () { return null; }, photoField: "section"}
   };
   function keepRevision(entry, body) { if (body.revision) entry.stored_revision = body.revision; }
   function inspectionPhotos(entry) { return "/api/v1/inspections/" + entry.client_uuid + "/photos"; }

@@ -8,6 +8,7 @@
 "use strict";
 // What stands for a page offline: a form built from data, else the page as last kept.
 function fromCache(path) {
+  if (SITE_PAGE.test(path)) return siteFromCache(path);  // a site's form (sw-offline-sites.js)
   return caches.open(PAGES).then(function (c) {
     if (!FORM_PAGE.test(path) && !EDIT_PAGE.test(path)) return c.match(path);
     return Promise.all([c.match(SHELL), c.match(DATA)]).then(function (hits) {
@@ -66,7 +67,7 @@ function warmOffline(urls) {
   return caches.open(PAGES).then(function (c) {
     var data = fetch(urls.data, {credentials: "same-origin", cache: "no-cache"}).then(function (response) {
       if (cacheable(response)) return c.put(DATA, stamped(response));
-    }).catch(function () {});
+    }).then(function () { return warmSiteShells(c); }).catch(function () {});
     var shell = c.match(SHELL).then(function (hit) {
       if (hit && hit.headers.get(SHELL_URL) === urls.shell) return null;
       return Promise.all([fetchInto(FORMS, urls.code), fetchInto(FORMS, urls.formData)]).then(function () {

@@ -1,6 +1,7 @@
 """Issue 23 in a real headless Chromium at 360 px: an inspector sees on 待办 the coal sellers
-drawn for this month, records a sample on the site's form (online: the site form has no offline
-queue yet), and the sample reaches the month's figure; no page is wider than the phone."""
+drawn for this month, records a sample on the site's form online (through the phone's outbox,
+site-queue.js; offline: test_sites_offline_browser.py), and the sample reaches the month's
+figure; no page is wider than the phone."""
 
 from pathlib import Path
 

@@ -67,8 +67,11 @@ READS = [
     # issue 21's report)
     ("the review page", "county_admin", "/review", 38, 38),
     # returned inspections, the township's villages, this quarter's statuses, the township (for
-    # the day's tasks and the list), the coefficients in force (the form data file's name)
-    ("the phone's village list", "inspector", "/inspect/", 8, 8),
+    # the day's tasks and the list), the coefficients in force (the form data file's name);
+    # + the villages' open sites with their month's draw, and the month's visits of those sites
+    # (issue 23: each village's sites and what is due, two statements for every village together,
+    # app/sites/phone.py)
+    ("the phone's village list", "inspector", "/inspect/", 10, 10),
 ]
 SOURCES = ("live", "summary")
 # Not reads: SQLite's BEGIN (app/db.py issues it itself), PostgreSQL's SET LOCAL jit = off

@@ -22,12 +22,16 @@ from marshmallow import Schema, fields
 
 from app.accounts.policy import allow, permitted
 from app.clock import county_today
+from app.extensions import db
 from app.formdefs.registry import current_forms
 from app.i18n import current_lang
 from app.inspections.offline_pack import returned_with_answers, villages_in_scope
+from app.sites.phone import sites_by_village
+from app.sites.todo import due_sites
 from app.views.inspect.blueprint import bp
 from app.views.inspect.edit_routes import form_values
 from app.views.inspect.form_assets import form_code, form_data
+from app.views.site_shells import site_shell_urls
 
 
 class VillageEntry(Schema):
@@ -110,12 +114,54 @@ def offline_shell(version: str):
     return response
 
 
+class SiteEntry(Schema):
+    """A site in scope (issue 23): what its offline form shows, and the day its month's sample is
+    due (null when it is not drawn this month or already sampled)."""
+
+    code = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    village_code = fields.String()
+    village = fields.String()
+    township = fields.String()
+    due_on = fields.Date(allow_none=True)
+
+
+def _site_entries(villages) -> list[dict]:
+    if not permitted(g.actor, "site_inspection.create"):
+        return []
+    today = county_today()
+    due_sites(g.actor, today)  # the month's draw, made now if nobody has asked yet, and kept
+    db.session.commit()
+    by_id = {v.id: v for v in villages}
+    entries = []
+    for village_id, sites in sites_by_village(list(by_id), today).items():
+        village = by_id[village_id]
+        for site in sites:
+            entries.append(
+                {
+                    "code": site.code,
+                    "name": site.name,
+                    "kind": site.kind,
+                    "village_code": village.code,
+                    "village": village.name,
+                    "township": village.township.name,
+                    "due_on": site.due_on,
+                }
+            )
+    return SiteEntry(many=True).dump(sorted(entries, key=lambda e: e["code"]))
+
+
 @bp.get("/offline-data")
 @allow("inspection.create")
 def offline_data():
+    villages = villages_in_scope()
     body = {
-        "villages": VillageEntry(many=True).dump(villages_in_scope()),
+        "villages": VillageEntry(many=True).dump(villages),
         "returned": ReturnedEntry(many=True).dump(returned_with_answers(g.actor.id)),
+        # Every open site in scope and the site forms' shells (issue 23: sites open offline).
+        "sites": _site_entries(villages),
+        "site_shells": site_shell_urls() if permitted(g.actor, "site_inspection.create") else {},
     }
     response = current_app.json.response(body)
     response.headers["Cache-Control"] = "private, no-cache"

@@ -20,6 +20,8 @@ from app.inspections.store import OutOfScope, SubmissionConflict, VillageNotFoun
 from app.models import Inspection
 from app.problems.ledger import FIX_REPORTED
 from app.problems.queries import problems_for
+from app.sites.kinds import site_kinds
+from app.sites.phone import sites_by_village
 from app.views.error_shape import flatten
 from app.views.inspect.blueprint import bp
 from app.views.inspect.formdata import errors_by_input, payload_from_form
@@ -37,8 +39,18 @@ def choose_village():
     rechecks = 0
     if permitted(g.actor, "problem.recheck"):
         rechecks = len(problems_for(g.actor, county_today(), status=FIX_REPORTED, limit=None))
+    # Each village's sites and what is due this month (issue 23): two statements for them all.
+    sites = {}
+    if permitted(g.actor, "site_inspection.create"):
+        sites = sites_by_village([v.id for v in listing["villages"]], county_today())
     return render_template(
-        "inspect/choose.html", returned=returned, due=due, rechecks=rechecks, **listing
+        "inspect/choose.html",
+        returned=returned,
+        due=due,
+        rechecks=rechecks,
+        sites=sites,
+        site_labels={key: kind.label[current_lang()] for key, kind in site_kinds().items()},
+        **listing,
     )
 
 

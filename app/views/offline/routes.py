@@ -24,6 +24,7 @@ PRECACHED_ASSETS = (
     "js/offline-panel.js",
     "js/offline-queue.js",
     "js/problem-form.js",
+    "js/site-queue.js",  # a site's form offline (issue 23)
     "icons/icon-192.png",
     "img/favicon.svg",
 )
@@ -42,6 +43,7 @@ def service_worker():
     # the offline forms (issue 20) are the worker's own, in a file of their own.
     sending = [url_for("static", filename=f"js/offline-{name}.js") for name in ("store", "send")]
     sending.append(url_for("static", filename="js/sw-offline-forms.js"))
+    sending.append(url_for("static", filename="js/sw-offline-sites.js"))  # issue 23
     source = source.replace("__SEND_SCRIPTS__", json.dumps(sending))
     response = current_app.response_class(
         source.replace("__VERSION__", assets_version(static)), mimetype="text/javascript"

@@ -3,7 +3,12 @@ imports), a site's page with its history, a simple inspection form, and the mont
 plan. The rules are app/sites/'s; these views read forms and show answers."""
 
 # Importing the route modules registers their routes on `bp`.
-from app.views.sites import routes_export, routes_register, routes_visits  # noqa: F401
+from app.views.sites import (  # noqa: F401
+    routes_export,
+    routes_offline,
+    routes_register,
+    routes_visits,
+)
 from app.views.sites.blueprint import bp
 
 __all__ = ["bp"]
