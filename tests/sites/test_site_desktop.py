@@ -23,7 +23,6 @@ import pytest
 
 from app.extensions import db
 from app.models import Site
-
 from tests.api_payloads import (
     DATABASES,
     clear_activity,
