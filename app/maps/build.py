@@ -27,10 +27,12 @@ from app.geography.geo import shift_geometry, wgs84_to_gcj02
 from app.maps.data import (  # noqa: F401 - re-exported for the views and tests
     STATUS_COLOURS,
     STATUSES,
+    SiteMark,
     TownshipMark,
     VillageMark,
     layer_payload,
     script_json,
+    site_layers,
 )
 
 
@@ -46,6 +48,8 @@ class MapSettings:
     overlay_url: str = ""  # a label layer drawn above the tiles (Tianditu cva_w)
     subdomains: str = "abc"
     labels: dict = field(default_factory=dict)  # translated strings for popups and layers
+    site_kinds: dict = field(default_factory=dict)  # kind key → its label: one layer each
+    site_url_prefix: str = ""  # a site's page is prefix + code
     focus: str | None = None  # the township chosen: the map zooms to it
 
 
@@ -75,7 +79,11 @@ class BuiltMap:
 
 
 def build_map(
-    villages: list[VillageMark], townships: list[TownshipMark], outline: dict, settings: MapSettings
+    villages: list[VillageMark],
+    townships: list[TownshipMark],
+    outline: dict,
+    settings: MapSettings,
+    sites: list[SiteMark] = (),
 ) -> BuiltMap:
     """The folium map: tiles (or a blank background), the county outline, the township layer
     (circles at seats, or a choropleth once boundaries exist) and the villages."""
@@ -97,17 +105,19 @@ def build_map(
     data_id = "cunjian-map-data"
     fmap.add_child(_DrawLayers(data_id))
     fmap.get_root().header.add_child(JavascriptLink(settings.draw_js), name="cunjian_draw_js")
-    data = script_json(
-        layer_payload(
-            villages,
-            townships,
-            settings.labels,
-            settings.village_url_prefix,
-            settings.tile_crs,
-            project,
-            settings.focus,
-        )
+    payload = layer_payload(
+        villages,
+        townships,
+        settings.labels,
+        settings.village_url_prefix,
+        settings.tile_crs,
+        project,
+        settings.focus,
     )
+    if settings.site_kinds:
+        payload["sites"] = site_layers(sites, settings.site_kinds, project)
+        payload["siteUrl"] = settings.site_url_prefix
+    data = script_json(payload)
     return BuiltMap(fmap, data, data_id)
 
 

@@ -88,6 +88,43 @@ def _rounded(value, scale=10_000):
     return None if value is None else round(float(value) * scale) / scale
 
 
+@dataclass(frozen=True)
+class SiteMark:
+    """A registered site (issue 23): drawn in its kind's layer, ringed red when it lags."""
+
+    code: str
+    name: str
+    kind: str
+    lat: float  # WGS-84, as stored
+    lon: float
+    lagging: bool
+    reason: str  # why it lags, as the page words it ("" when it does not)
+
+
+def site_layers(sites, kind_labels: dict, project) -> list[dict]:
+    """One layer per kind, in `kind_labels`' order (every kind, even without a located site):
+    {key, label, sites: [{code, name, lat, lon (1e-5°), lagging, reason}]}."""
+    layers = []
+    for key, label in kind_labels.items():
+        marks = []
+        for s in sites:
+            if s.kind != key:
+                continue
+            lat, lon = project(s.lat, s.lon)
+            marks.append(
+                {
+                    "code": s.code,
+                    "name": s.name,
+                    "lat": round(lat * 1e5),
+                    "lon": round(lon * 1e5),
+                    "lagging": s.lagging,
+                    "reason": s.reason,
+                }
+            )
+        layers.append({"key": key, "label": label, "sites": marks})
+    return layers
+
+
 def layer_payload(
     villages, townships, labels: dict, village_url_prefix: str, tile_crs: str, project, focus=None
 ) -> dict:

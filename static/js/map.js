@@ -147,6 +147,28 @@
       demo.addTo(map);
       overlays[labels.layerDemo] = demo;
     }
+    // One layer per kind of registered site (issue 23); a lagging site ringed red, its reason
+    // in the popup. Text goes in with textContent only (el), as for the villages.
+    (data.sites || []).forEach(function (kind, k) {
+      var group = L_.layerGroup(), fill = ["#6a3d9a", "#1f78b4", "#525252", "#b15928"][k % 4];
+      kind.sites.forEach(function (s) {
+        var safe = String(s.code).replace(/[^A-Za-z0-9_-]/g, "_");
+        var marker = L_.circleMarker([s.lat / 1e5, s.lon / 1e5], {
+          renderer: renderer, radius: 5, weight: s.lagging ? 3.5 : 1.5,
+          color: s.lagging ? "#b00020" : "#333", fillColor: fill, fillOpacity: 0.9,
+          className: "cj-site cj-site-" + kind.key + " cj-site-c-" + safe + (s.lagging ? " cj-lagging" : "")
+        });
+        marker.bindTooltip(function () { return el("span", s.name); });
+        marker.bindPopup(function () {
+          var rows = [[labels.siteKind, kind.label]];
+          if (s.lagging) rows.push([labels.siteState, s.reason]);
+          return popup(s.name, rows, [labels.sitePage, data.siteUrl + encodeURIComponent(s.code)]);
+        });
+        marker.addTo(group);
+      });
+      group.addTo(map);
+      overlays[kind.label] = group;
+    });
     L_.control.layers(null, overlays, { collapsed: false }).addTo(map);
     zoomToFocus(map, data, real, demo);
     window.cunjianMap = { map: map, villages: real, demo: demo, townships: townships };

@@ -9,7 +9,7 @@ import pytest
 
 from app.clock import county_today
 from app.extensions import db
-from app.models import User
+from app.models import Site, User
 from app.periods import parse_period, quarter_of
 from tests.browser.offline_server import CHROMIUM, serving
 from tests.browser.test_sites_browser import NO_OVERFLOW, PASSWORD, TOWNSHIP, add_sellers
@@ -60,4 +60,14 @@ def test_a_county_official_sees_the_site_figures_on_the_dashboard(chromium, tmp_
         row = page.locator(f"#site-row-{TOWNSHIP}")
         assert "1/5" in row.inner_text()
         assert page.evaluate(NO_OVERFLOW)
+        # the map: the sellers' layer, the four not sampled this year ringed as lagging
+        with app.app_context():
+            for n, site in enumerate(db.session.execute(db.select(Site)).scalars()):
+                site.lat, site.lon = 40.05 + n / 200, 113.35
+            db.session.commit()
+        page.goto(f"{base}/map?period={quarter}")
+        page.wait_for_selector(".cj-site-coal_seller")
+        assert page.locator(".cj-site-coal_seller").count() == 5
+        assert page.locator(".cj-site-coal_seller.cj-lagging").count() == 4
+        assert page.locator(".leaflet-control-layers").inner_text().count("民用散煤销售点") == 1
         context.close()

@@ -17,9 +17,12 @@ The county, period 2026Q4 (the month shown is its last, 2026-12; the clock is 28
 
 import csv
 import io
+import json
 
 import pytest
 
+from app.extensions import db
+from app.models import Site
 from tests.api_payloads import (
     DATABASES,
     clear_activity,
@@ -202,3 +205,37 @@ def test_the_townships_export_carries_the_site_figures(county):
     assert by_code[INSPECTOR_TOWNSHIP][column : column + 3] == ["1", "2", "50.0"]
     column = header.index("Scale farms with matching manure facilities · Rate (%)")
     assert by_code[OTHER_TOWNSHIP][column] == "100.0"
+
+
+def map_data(client, query: str) -> dict:
+    html = client.get(f"/map?{query}").get_data(as_text=True)
+    start = html.index('id="cunjian-map-data">') + len('id="cunjian-map-data">')
+    return json.loads(html[start : html.index("</script>", start)])
+
+
+def test_the_map_has_a_layer_per_kind_with_the_lagging_sites_marked(county):
+    with county.app_context():
+        for n, site in enumerate(db.session.execute(db.select(Site)).scalars()):
+            site.lat, site.lon = 40.1 + n / 100, 113.1
+        db.session.commit()
+    data = map_data(browser(county, "county_admin"), "period=2026Q4")
+    layers = {layer["key"]: layer for layer in data["sites"]}
+    assert list(layers) == ["coal_seller", "scale_farm", "sewage_station"]
+    farms = {s["code"]: s for s in layers["scale_farm"]["sites"]}
+    # F1's latest visit (10 Dec) found no matching facilities; F2's did; F3 is not a scale farm
+    assert (farms["F1"]["lagging"], farms["F1"]["reason"]) == (True, "粪污处理设施未配套")
+    assert (farms["F2"]["lagging"], farms["F3"]["lagging"]) == (False, False)
+    assert not any(s["lagging"] for s in layers["coal_seller"]["sites"])  # all sampled by Dec
+    assert layers["sewage_station"]["sites"] == []
+    third = map_data(browser(county, "county_admin"), "period=2026Q3")
+    sellers = {s["code"]: s for s in third["sites"][0]["sites"]}
+    # by 30 September nobody was sampled yet; the farms were not inspected in the quarter
+    assert sellers["A"]["reason"] == "本年未抽检" and sellers["C"]["lagging"]
+    assert {s["code"]: s["reason"] for s in third["sites"][1]["sites"] if s["lagging"]} == {
+        "F1": "本期未检查",
+        "F2": "本期未检查",
+    }
+    # an inspector sees their own township's sites only; a viewer (figures, not registers) none
+    own = map_data(browser(county, "inspector"), "period=2026Q4")
+    assert {s["code"] for s in own["sites"][0]["sites"]} == {"A", "B"}
+    assert "sites" not in map_data(browser(county, "viewer"), "period=2026Q4")

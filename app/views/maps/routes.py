@@ -31,6 +31,7 @@ from app.rollups.status_labels import status_labels
 from app.security import inline_scripts
 from app.views.labels import zone_text
 from app.views.maps.blueprint import bp
+from app.views.maps.site_layers import site_labels, site_map_parts
 
 UNLOCATED_ORDER = (
     "behind",
@@ -150,16 +151,19 @@ def village_map():
     unlocated.sort(key=_by_gap)
     townships = township_records(chosen["period"], chosen["indicator"], scope_code)
     outline = county_outline()
+    sites, site_kinds, site_url = site_map_parts(chosen["period"], chosen["township"] or scope_code)
     settings = MapSettings(
         leaflet_js=url_for("static", filename="vendor/leaflet-1.9.3/leaflet.js"),
         leaflet_css=url_for("static", filename="vendor/leaflet-1.9.3/leaflet.css"),
         draw_js=url_for("static", filename="js/map.js"),
         village_url_prefix=url_for("web.home") + "dashboard/village/",
-        labels=_labels(),
+        labels={**_labels(), **site_labels()},
         focus=chosen["township"],
+        site_kinds=site_kinds,
+        site_url_prefix=site_url,
         **tile_settings(current_app.config),
     )
-    parts = render_parts(build_map(located, townships, outline, settings))
+    parts = render_parts(build_map(located, townships, outline, settings, sites))
     outside = outside_outline(located, outline)
     today_quarter = quarter_of(county_today())
     periods = previous_quarters(today_quarter, 8)[::-1] + [str(county_today().year)]
