@@ -144,7 +144,7 @@ def test_the_village_list_shows_each_villages_sites_and_what_is_due(county, clie
     client.get("/todo")  # the 待办 page draws the month
     html = client.get("/inspect/").get_data(as_text=True)
     assert '<li data-site="CS-1"><a href="/site/CS-1/inspect">民用散煤销售点 · CS-1号</a>' in html
-    assert 'data-due="2026-12-25"' in html
+    assert 'data-due="2026-12-25">本月应抽检，截止 2026-12-25</span>' in html
     assert '<li data-site="SF-1"><a href="/site/SF-1/inspect">规模养殖场 · SF-1号</a></li>' in html
     assert "CS-9" not in html
     sample(county, "CS-1")
