@@ -27,6 +27,7 @@ from app.formdefs.xlsform_indicators import indicators_from_rows
 from app.formdefs.xlsform_read import WorkbookRefused, read_sheets
 from app.formdefs.xlsform_sheets import sheets
 from app.models import Answer, PublishedForm
+from app.models.reference_marker import bump
 
 COUNTY = "county"
 
@@ -227,6 +228,7 @@ def publish(outcome: Outcome, publisher: str) -> str:
     if not outcome.publishable:
         raise ValueError("nothing to publish")
     form = form_from_data(outcome.definition, f"{outcome.form_id} workbook", outcome.form_id)
+    bump(db.session)  # every worker's cached generation (registry.py) is now out of date
     db.session.add(
         PublishedForm(
             form_id=form.form_id,
