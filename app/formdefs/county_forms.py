@@ -20,6 +20,7 @@ from app.clock import utc_now
 from app.extensions import db
 from app.formdefs.indicators import file_indicators, load_indicators
 from app.formdefs.loader import form_from_data, form_set_of
+from app.formdefs.publication import ensure_published
 from app.formdefs.xlsform_changes import changes, indicator_changes, refusals
 from app.formdefs.xlsform_check import SheetError
 from app.formdefs.xlsform_import import definition_from_sheets
@@ -42,6 +43,9 @@ class Outcome:
     unchanged: bool = False
     changes: list[dict] = field(default_factory=list)
     definition: dict | None = None
+    # the forms it was checked against: their versions are recorded before the new one, so a
+    # phone still holding one of them can send under it (app/formdefs/entered_under.py)
+    checked_against: object = field(default=None, compare=False, repr=False)
 
     @property
     def publishable(self) -> bool:
@@ -108,7 +112,7 @@ def _as_errors(exc: Exception) -> list[SheetError]:
 def check_workbook(forms, forms_dir: str, data: bytes, filename: str, form_id: str) -> Outcome:
     """Everything an upload of `data` as form `form_id` would do, with nothing written.
     `forms`: the loaded Forms (app/formdefs/registry.py)."""
-    outcome = Outcome(form_id)
+    outcome = Outcome(form_id, checked_against=forms.form_set)
     current = forms.form_set.by_id.get(form_id)  # None: a new section
     try:
         found = read_sheets(data, filename)
@@ -229,6 +233,8 @@ def publish(outcome: Outcome, publisher: str) -> str:
         raise ValueError("nothing to publish")
     form = form_from_data(outcome.definition, f"{outcome.form_id} workbook", outcome.form_id)
     bump(db.session)  # every worker's cached generation (registry.py) is now out of date
+    if outcome.checked_against is not None:
+        ensure_published(outcome.checked_against)
     db.session.add(
         PublishedForm(
             form_id=form.form_id,
