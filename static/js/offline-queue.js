@@ -108,7 +108,7 @@
   // saved entry is different: it is sent with the versions it was answered under.
   var MT = {zh: {moved: "表单已更新（{v}）：这份草稿已按新版本打开，已填的答案都保留。", asks: "新增的问题：",
     none: "没有新增问题，请检查后保存。"}, en: {moved: "The form was updated ({v}): this draft now opens in the new " +
-    "version, with every answer kept.", asks: "New questions: ", none: "No new questions; check and save."}}[lang];
+    "version, with every answer kept. ", asks: "New questions: ", none: "No new questions; check and save."}}[lang];
   function movedOver(values) {
     var mine = form.elements.form_versions, was, now, changed;
     if (!mine || !values.form_versions || values.form_versions === mine.value) return;
@@ -121,14 +121,18 @@
         !(el.name in values) && changed.indexOf(id) >= 0;
     }).map(function (el) {
       var label = form.querySelector('label[for="' + el.id + '"]');
-      return (label ? label.textContent : el.name).trim();
+      var copy = label && label.cloneNode(true);
+      Array.prototype.forEach.call(copy ? copy.querySelectorAll(".req") : [], function (r) { r.remove(); });
+      return (copy ? copy.textContent : el.name).trim();  // without the required star
     });
     var note = document.getElementById("draft-moved") || form.insertBefore(document.createElement("p"), form.firstChild);
     note.id = "draft-moved";
     note.className = "flag";
     note.setAttribute("role", "status");
     note.textContent = MT.moved.replace("{v}", changed.map(function (k) {
-      return k + " " + was[k] + " → " + now[k]; }).join(", ")) + " " + (fresh.length ? MT.asks + fresh.join("、") : MT.none);
+      var title = document.getElementById("title-" + k);  // the section's heading
+      return (title ? title.textContent.trim() : k) + " " + was[k] + " → " + now[k];
+    }).join(", ")) + (fresh.length ? MT.asks + fresh.join("、") : MT.none);
   }
   var saveTimer = null;
   function saveDraftSoon() {

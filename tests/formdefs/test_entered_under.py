@@ -18,6 +18,8 @@ from tests.xlsform_helpers import NEW_QUESTION, add_question, edit, exported, se
 
 OLD, NEW = "2026.3", "2026.4"
 PASSWORD = "correct horse battery"
+NEVER_ZH = "不是本县发布过的版本：请在当前表单中重新填写"
+NEVER_EN = ": fill in the current form again"
 
 
 def publish_required_question(app):
@@ -118,10 +120,32 @@ def test_a_version_never_published_is_refused(seeded, inspector, versions, lang,
         assert db.session.scalar(db.select(db.func.count()).select_from(Inspection)) == 0
 
 
-def test_the_form_page_carries_its_versions_and_the_plain_post_honours_them(seeded, inspector):
+def test_the_form_page_carries_its_versions(seeded, inspector):
     client, _head = inspector
     page = client.get(f"/inspect/{OWN_VILLAGE}").get_data(as_text=True)
     assert f"&#34;film&#34;: &#34;{OLD}&#34;" in page
     publish_required_question(seeded)
     now = client.get(f"/inspect/{OWN_VILLAGE}").get_data(as_text=True)
     assert f"&#34;film&#34;: &#34;{NEW}&#34;" in now and "回收袋数" in now
+
+
+def test_a_page_built_before_the_publish_posts_under_its_own_version(seeded, inspector):
+    """The plain post (online) of a page that was open when 2026.4 came out."""
+    client, _head = inspector
+    publish_required_question(seeded)
+    values = {
+        "client_uuid": "5b0e3c1e-8a7e-4c55-9a55-0f2d9c8f2a01",
+        "inspected_on": "2026-11-02",
+        "households": "300",
+        "sections.film.used_t": "10",
+        "sections.film.recovered_t": "4.5",
+    }
+    refused = client.post(f"/inspect/{OWN_VILLAGE}", data=values)
+    assert refused.status_code == 422  # the current page's rules: 回收袋数 is required
+    stored = client.post(
+        f"/inspect/{OWN_VILLAGE}", data={**values, "form_versions": f'{{"film": "{OLD}"}}'}
+    )
+    assert stored.status_code == 303
+    with seeded.app_context():
+        row = db.session.scalar(db.select(Inspection))
+        assert (row.client_uuid, row.form_versions["film"]) == (values["client_uuid"], OLD)
