@@ -176,7 +176,17 @@ def _county_indicators(found: dict, definition: dict, forms_dir: str) -> list[Sh
     rows, errors = indicators_from_rows(found.get("cunjian_indicators", []), form_id)
     fixed = file_indicators(forms_dir)
     for number, indicator in rows:
-        if indicator["key"] in fixed and _shape(indicator) != _shape(fixed[indicator["key"]]):
+        if indicator["key"] in fixed and "target" in indicator:
+            errors.append(
+                SheetError(
+                    "cunjian_indicators",
+                    number,
+                    "target_percent",
+                    "此指标由 indicators.json 定义，其目标在“目标”页面（/admin/targets）设置",
+                    "this indicator is indicators.json's: set its target on /admin/targets",
+                )
+            )
+        elif indicator["key"] in fixed and _shape(indicator) != _shape(fixed[indicator["key"]]):
             errors.append(
                 SheetError(
                     "cunjian_indicators",
