@@ -20,6 +20,7 @@ from app.clock import utc_now
 from app.extensions import db
 from app.formdefs.indicators import file_indicators, load_indicators
 from app.formdefs.loader import form_from_data, form_set_of
+from app.formdefs.publication import ensure_published
 from app.formdefs.xlsform_changes import changes, indicator_changes, refusals
 from app.formdefs.xlsform_check import SheetError
 from app.formdefs.xlsform_import import definition_from_sheets
@@ -27,6 +28,7 @@ from app.formdefs.xlsform_indicators import indicators_from_rows
 from app.formdefs.xlsform_read import WorkbookRefused, read_sheets
 from app.formdefs.xlsform_sheets import sheets
 from app.models import Answer, PublishedForm
+from app.models.reference_marker import bump
 
 COUNTY = "county"
 
@@ -41,6 +43,9 @@ class Outcome:
     unchanged: bool = False
     changes: list[dict] = field(default_factory=list)
     definition: dict | None = None
+    # the forms it was checked against: their versions are recorded before the new one, so a
+    # phone still holding one of them can send under it (app/formdefs/entered_under.py)
+    checked_against: object = field(default=None, compare=False, repr=False)
 
     @property
     def publishable(self) -> bool:
@@ -107,7 +112,7 @@ def _as_errors(exc: Exception) -> list[SheetError]:
 def check_workbook(forms, forms_dir: str, data: bytes, filename: str, form_id: str) -> Outcome:
     """Everything an upload of `data` as form `form_id` would do, with nothing written.
     `forms`: the loaded Forms (app/formdefs/registry.py)."""
-    outcome = Outcome(form_id)
+    outcome = Outcome(form_id, checked_against=forms.form_set)
     current = forms.form_set.by_id.get(form_id)  # None: a new section
     try:
         found = read_sheets(data, filename)
@@ -171,7 +176,17 @@ def _county_indicators(found: dict, definition: dict, forms_dir: str) -> list[Sh
     rows, errors = indicators_from_rows(found.get("cunjian_indicators", []), form_id)
     fixed = file_indicators(forms_dir)
     for number, indicator in rows:
-        if indicator["key"] in fixed and _shape(indicator) != _shape(fixed[indicator["key"]]):
+        if indicator["key"] in fixed and "target" in indicator:
+            errors.append(
+                SheetError(
+                    "cunjian_indicators",
+                    number,
+                    "target_percent",
+                    "此指标由 indicators.json 定义，其目标在“目标”页面（/admin/targets）设置",
+                    "this indicator is indicators.json's: set its target on /admin/targets",
+                )
+            )
+        elif indicator["key"] in fixed and _shape(indicator) != _shape(fixed[indicator["key"]]):
             errors.append(
                 SheetError(
                     "cunjian_indicators",
@@ -227,6 +242,9 @@ def publish(outcome: Outcome, publisher: str) -> str:
     if not outcome.publishable:
         raise ValueError("nothing to publish")
     form = form_from_data(outcome.definition, f"{outcome.form_id} workbook", outcome.form_id)
+    bump(db.session)  # every worker's cached generation (registry.py) is now out of date
+    if outcome.checked_against is not None:
+        ensure_published(outcome.checked_against)
     db.session.add(
         PublishedForm(
             form_id=form.form_id,

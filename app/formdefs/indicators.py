@@ -25,6 +25,7 @@ from functools import cached_property
 from pathlib import Path
 
 from app.formdefs import FormSet
+from app.formdefs.target_rules import PROBLEMS, path_problem
 from app.models.geography import VILLAGE_KINDS, ZONES
 from app.periods import parse_period
 
@@ -190,8 +191,10 @@ def _target(spec: dict, key: str) -> TargetSeed:
     parse_period(seed.applies_from)  # raises on anything but 2026 or 2026Q1
     if seed.baseline_value is not None and not 0 <= seed.baseline_value <= 1:
         raise ValueError(f"indicator {key}: baseline {seed.baseline_value} is not a fraction 0..1")
-    if seed.baseline_date and seed.deadline and seed.deadline <= seed.baseline_date:
-        raise ValueError(f"indicator {key}: the deadline must come after the baseline date")
+    # the targets page's and the workbook's rule (app/formdefs/target_rules.py)
+    problem = path_problem(seed.value, seed.baseline_value, seed.baseline_date, seed.deadline)
+    if problem:
+        raise ValueError(f"indicator {key}: {PROBLEMS[problem]['en']}")
     return seed
 
 

@@ -2,7 +2,8 @@
 
 The files in forms/ are read once when the app starts. A form version a county publishes from
 a workbook (app/formdefs/county_forms.py) is in the database and wins over its file: before
-each request the worker compares the county versions' generation with the one it built its
+each request the worker compares the county versions' generation (cached under the reference
+token, app/reference.py, which publishing changes) with the one it built its
 forms from, and rebuilds them (forms, indicators, schemas) when another worker or this one
 published. `current_forms()` gives the views what they need without globals.
 """
@@ -20,9 +21,11 @@ from app.formdefs.build import build_inspection_schemas
 from app.formdefs.county_forms import definition_of, generation, latest_county_definitions
 from app.formdefs.indicators import IndicatorSet, load_indicators
 from app.formdefs.loader import form_from_data, form_set_of
+from app.reference import cached
 
 EXTENSION_KEY = "cunjian.forms"
 FILES_KEY = "cunjian.forms.files"  # the forms read from FORMS_DIR at start
+GENERATION_KEY = "county_forms.generation"  # app/reference.py's key for `generation`
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,9 @@ def refresh_county_forms() -> "Forms":
     when the county versions changed since this worker last looked."""
     forms = current_forms()
     try:
-        now = generation(db.session)
+        # Cached under the reference token (publishing bumps it): the request's token read,
+        # which roll-ups share, instead of a statement of its own on every request.
+        now = cached(GENERATION_KEY, lambda: generation(db.session))
     except SQLAlchemyError:  # no tables yet (before `flask db upgrade`): the files only
         db.session.rollback()
         return forms

@@ -9,7 +9,9 @@ fields exist and are numeric, as for indicators.json.
 """
 
 import re
+from datetime import date
 
+from app.formdefs.target_rules import PROBLEMS, path_problem
 from app.formdefs.xlsform_check import SheetError, text
 from app.formdefs.xlsform_sheets import lang_columns
 
@@ -86,5 +88,83 @@ def indicators_from_rows(rows: list[list], form_id: str) -> tuple[list[tuple[int
                 )
         kinds = [k.strip() for k in text(cells.get("unit_kinds")).split(",") if k.strip()]
         indicator["unit_kinds"] = kinds or ["village"]
+        target = target_from_cells(cells, error)
+        if target:
+            indicator["target"] = target
         found.append((number, indicator))
     return found, errors
+
+
+# The county-wide target of a county's own indicator (issue 22): a percentage and, for its
+# path, a baseline percentage with its year and a deadline year (each the year's last day, as
+# the plan writes "by 2027"). Set on publish from the current quarter on, as /admin/targets does.
+TARGET_COLUMNS = ("target_percent", "baseline_percent", "baseline_year", "deadline_year")
+_COLUMN_OF = {
+    "value": "target_percent",
+    "baseline_value": "baseline_percent",
+    "baseline_both": "baseline_year",
+    "baseline_deadline": "deadline_year",
+    "deadline_order": "deadline_year",
+}
+
+
+def _percent(raw):
+    if raw in (None, ""):
+        return None
+    try:
+        number = float(raw)
+    except (TypeError, ValueError):
+        raise TermError(raw) from None
+    if not 0 <= number <= 100:
+        raise TermError(raw)
+    return round(number / 100, 6)
+
+
+def _year_end(raw):
+    if raw in (None, ""):
+        return None
+    shown = text(raw)
+    if not re.fullmatch(r"20\d\d", shown):
+        raise TermError(raw)
+    return f"{shown}-12-31"
+
+
+def target_from_cells(cells: dict, error) -> dict | None:
+    """The row's target ({value, baseline: {value, date}, deadline}) or None; its errors through
+    `error(column, zh, en)`, the path's by the one rule of app/formdefs/target_rules.py."""
+    values = {}
+    for column, read, zh, en in (
+        ("target_percent", _percent, "须为 0 到 100 之间的百分数", "a percentage from 0 to 100"),
+        ("baseline_percent", _percent, "须为 0 到 100 之间的百分数", "a percentage from 0 to 100"),
+        ("baseline_year", _year_end, "须为年份（如 2025）", "a year such as 2025"),
+        ("deadline_year", _year_end, "须为年份（如 2027）", "a year such as 2027"),
+    ):
+        try:
+            values[column] = read(cells.get(column))
+        except TermError:
+            error(column, zh, en)
+            return None
+    value, baseline, since, deadline = (values[c] for c in TARGET_COLUMNS)
+    if value is None:
+        if any(v is not None for v in (baseline, since, deadline)):
+            error(
+                "target_percent",
+                "有基线或期限就要有目标值",
+                "a baseline or deadline needs a target",
+            )
+        return None
+    problem = path_problem(
+        value,
+        baseline,
+        date.fromisoformat(since) if since else None,
+        date.fromisoformat(deadline) if deadline else None,
+    )
+    if problem:
+        error(_COLUMN_OF[problem], PROBLEMS[problem]["zh"], PROBLEMS[problem]["en"])
+        return None
+    target = {"value": value}
+    if baseline is not None:
+        target["baseline"] = {"value": baseline, "date": since}
+    if deadline:
+        target["deadline"] = deadline
+    return target

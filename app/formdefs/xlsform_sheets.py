@@ -58,7 +58,18 @@ SETTINGS_COLUMNS = [
     "cunjian_title::English (en)",
     "cunjian_position",
 ]
-INDICATOR_COLUMNS = ["key", *lang_columns("label"), "numerator", "denominator", "unit_kinds"]
+INDICATOR_COLUMNS = [
+    "key",
+    *lang_columns("label"),
+    "numerator",
+    "denominator",
+    "unit_kinds",
+    # a county indicator's target (app/formdefs/xlsform_indicators.py reads them back)
+    "target_percent",
+    "baseline_percent",
+    "baseline_year",
+    "deadline_year",
+]
 
 
 def number_text(value) -> str:
@@ -184,9 +195,28 @@ def indicator_rows(indicators: list[dict], form_id: str) -> list[list]:
             _term_text(i["numerator"]),
             _term_text(i["denominator"]),
             ", ".join(i.get("unit_kinds", ["village"])),
+            *_target_cells(i.get("target")),
         ]
         for i in indicators
         if i.get("section") == form_id
+    ]
+
+
+def _target_cells(target: dict | None) -> list:
+    """target %, baseline %, baseline year, deadline year (blank where there is none)."""
+    if not target:
+        return [None] * 4
+
+    def percent(fraction):
+        value = round(fraction * 100, 4)
+        return int(value) if value == int(value) else value
+
+    baseline = target.get("baseline")
+    return [
+        percent(target["value"]),
+        percent(baseline["value"]) if baseline else None,
+        int(baseline["date"][:4]) if baseline else None,
+        int(target["deadline"][:4]) if target.get("deadline") else None,
     ]
 
 

@@ -63,6 +63,15 @@ def postgresql_statements() -> list[str]:
     return out
 
 
+def bump(session) -> None:
+    """A new token now, in `session`'s transaction: for a change the triggers do not watch
+    that cached values still depend on (a county's form version, app/formdefs/county_forms.py,
+    read by app/formdefs/registry.py through the cache). Call it BEFORE the change's own
+    writes, as the BEFORE triggers do, so writers lock the marker row first."""
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    session.execute(db.text(BUMP.format(POSTGRESQL_TOKEN if postgresql else SQLITE_TOKEN)))
+
+
 def _create(_metadata, connection, **_kw) -> None:
     """After create_all (tests, benches): the row and the triggers, as migration 0018 does."""
     if not connection.dialect.has_table(connection, "reference_marker"):

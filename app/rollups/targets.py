@@ -116,7 +116,7 @@ def add_target(
         value=value,
         applies_from=applies_from,
         source=source or f"set by {actor.username}",
-        set_by_id=actor.id,
+        set_by_id=actor.id if actor else None,  # None: the CLI (`flask import-form`)
         set_at=utc_now(),
     )
     db.session.add(row)

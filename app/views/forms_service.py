@@ -16,6 +16,7 @@ from app.formdefs.registry import current_forms, refresh_county_forms
 from app.formdefs.xlsform_read import WorkbookRefused, read_sheets
 from app.formdefs.xlsform_sheets import sheets
 from app.formdefs.xlsform_workbook import workbook_bytes
+from app.views.target_setting import set_workbook_targets
 
 # What a new section's form_id may be (it becomes part of every answer's path).
 NEW_FORM_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
@@ -42,6 +43,7 @@ def check(data: bytes, filename: str, form_id: str) -> Outcome:
 
 def publish_outcome(outcome: Outcome, publisher: str, actor=None) -> str:
     version = publish(outcome, publisher)
+    set_workbook_targets(outcome.definition, f"{outcome.form_id} {version}", actor)
     changes = [c["en"] for c in outcome.changes]
     record(
         "form.publish",
@@ -60,23 +62,26 @@ def current_workbook(form_id: str) -> bytes:
     """The current version of a form as its XLSForm workbook."""
     forms = current_forms()
     definition = json.loads(forms.form_set.by_id[form_id].definition)
-    return workbook_bytes(sheets(definition, _indicator_rows(forms)))
+    targets = {i["key"]: i["target"] for i in definition.get("indicators", []) if "target" in i}
+    return workbook_bytes(sheets(definition, _indicator_rows(forms, targets)))
 
 
-def _indicator_rows(forms) -> list[dict]:
-    """The indicators as indicators.json writes them, for the workbook's reader sheet."""
+def _indicator_rows(forms, targets: dict) -> list[dict]:
+    """The indicators as indicators.json writes them, for the workbook's reader sheet; a county
+    indicator with the target its version set."""
     out = []
     for i in forms.indicators:
-        out.append(
-            {
-                "key": i.key,
-                "section": i.section,
-                "label": i.label,
-                "numerator": _term(i.numerator),
-                "denominator": _term(i.denominator),
-                "unit_kinds": list(i.unit_kinds),
-            }
-        )
+        row = {
+            "key": i.key,
+            "section": i.section,
+            "label": i.label,
+            "numerator": _term(i.numerator),
+            "denominator": _term(i.denominator),
+            "unit_kinds": list(i.unit_kinds),
+        }
+        if i.key in targets:
+            row["target"] = targets[i.key]
+        out.append(row)
     return out
 
 

@@ -92,14 +92,47 @@
       box.checked = (values.remove_sections || "").split(",").indexOf(box.value) >= 0;
       removeSection(box);
     });
+    movedOver(values);
     Object.keys(values).forEach(function (name) {
-      if (name === "remove_sections" || (!editId && LOCATION.indexOf(name) >= 0)) return;
+      if (name === "remove_sections" || name === "form_versions" ||
+        (!editId && LOCATION.indexOf(name) >= 0)) return;
       var inputs = form.querySelectorAll('[name="' + name.replace(/"/g, "") + '"]');
       Array.prototype.forEach.call(inputs, function (el) {
         if (el.type === "radio" || el.type === "checkbox") el.checked = el.value === values[name];
         else if (el.name !== "client_uuid") el.value = values[name];
       });
     });
+  }
+  // ---- a draft begun under a form version the county has since replaced (issue 22): it opens
+  // in the new version (the page's), every answer kept, and says which questions are new. A
+  // saved entry is different: it is sent with the versions it was answered under.
+  var MT = {zh: {moved: "表单已更新（{v}）：这份草稿已按新版本打开，已填的答案都保留。", asks: "新增的问题：",
+    none: "没有新增问题，请检查后保存。"}, en: {moved: "The form was updated ({v}): this draft now opens in the new " +
+    "version, with every answer kept. ", asks: "New questions: ", none: "No new questions; check and save."}}[lang];
+  function movedOver(values) {
+    var mine = form.elements.form_versions, was, now, changed;
+    if (!mine || !values.form_versions || values.form_versions === mine.value) return;
+    try { was = JSON.parse(values.form_versions); now = JSON.parse(mine.value); } catch (e) { return; }
+    changed = Object.keys(now).filter(function (k) { return was[k] && was[k] !== now[k]; });
+    if (!changed.length) return;
+    var fresh = Array.prototype.filter.call(form.querySelectorAll("input[name], select[name]"), function (el) {
+      var id = el.name.split(".").length === 3 ? el.name.split(".")[1] : "profile";
+      return el.type !== "hidden" && el.type !== "radio" && el.type !== "checkbox" &&
+        !(el.name in values) && changed.indexOf(id) >= 0;
+    }).map(function (el) {
+      var label = form.querySelector('label[for="' + el.id + '"]');
+      var copy = label && label.cloneNode(true);
+      Array.prototype.forEach.call(copy ? copy.querySelectorAll(".req") : [], function (r) { r.remove(); });
+      return (copy ? copy.textContent : el.name).trim();  // without the required star
+    });
+    var note = document.getElementById("draft-moved") || form.insertBefore(document.createElement("p"), form.firstChild);
+    note.id = "draft-moved";
+    note.className = "flag";
+    note.setAttribute("role", "status");
+    note.textContent = MT.moved.replace("{v}", changed.map(function (k) {
+      var title = document.getElementById("title-" + k);  // the section's heading
+      return (title ? title.textContent.trim() : k) + " " + was[k] + " → " + now[k];
+    }).join(", ")) + (fresh.length ? MT.asks + fresh.join("、") : MT.none);
   }
   var saveTimer = null;
   function saveDraftSoon() {

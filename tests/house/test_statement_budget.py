@@ -26,8 +26,9 @@ Q1 = "2026Q1"
 TREND = f"indicator=clean_heating&level=province&code={ps.PROVINCE}&periods=8"
 # name, role, path, budget {source: statements}. Source "live": roll-ups from the answers (a
 # county's own deployment, summary off); "summary": the roll-up summary on (province scale).
-# Every read starts with the actor's session (1), the county's published forms (1: a version
-# published in another worker, issue 22) and, where it rolls up, the reference token (1).
+# Every read starts with the actor's session (1) and the reference token (1), under which the
+# county's published forms are cached (issue 22, app/formdefs/registry.py; publishing changes
+# the token). Each read had one more statement before: the county forms' own check.
 READS = [
     # + county by code; per figure, the summary tried then (live) the answers: the county, its
     # townships and the villages (1 + 1 + 1 tried, 1 read of the answers they share, with the
@@ -36,36 +37,36 @@ READS = [
     # newcomer's hint), problems at the quarter's end, crumbs, freshness; + 2 for the site
     # figures and the combined manure rate (issue 23: the county's sites, their visits of the
     # year, whatever its townships: app/sites/pages.py county_sites)
-    ("county dashboard", "county_admin", f"/dashboard/county/{ps.A}?period={Q1}", 33, 25),
+    ("county dashboard", "county_admin", f"/dashboard/county/{ps.A}?period={Q1}", 32, 24),
     # + township by code; its figures (2 tried, 1 shared answers read with the shares;
     # summary: + 1 for the shares), latest inspections, county, counties count, sparklines
     # (8, live + 8), demo count, whether anything is recorded, crumbs, freshness; + 2 for the
     # site figures and the combined manure rate (its county's sites and their visits, issue 23)
-    ("township page", "county_admin", f"/dashboard/township/{ps.A1}?period={Q1}", 32, 24),
+    ("township page", "county_admin", f"/dashboard/township/{ps.A1}?period={Q1}", 31, 23),
     # live: the summary tried (1), the answers with the estimated shares (1), the summary state
     # for the shares (1); summary: its sums (1), its state for the shares (1: none at province
     # scale while it is on)
-    ("province roll-up", "county_admin", f"/api/v1/rollup?level=province&period={Q1}", 6, 5),
+    ("province roll-up", "county_admin", f"/api/v1/rollup?level=province&period={Q1}", 5, 4),
     # + the counties by code, their sites and the sites' visits (issue 23: two statements for
     # every county together, app/sites/tally.py)
-    ("the counties' table", "county_admin", f"/api/v1/rollup?level=county&period={Q1}", 9, 8),
-    ("a trend", "county_admin", f"/api/v1/rollup/trend?{TREND}", 5, 4),
+    ("the counties' table", "county_admin", f"/api/v1/rollup?level=county&period={Q1}", 8, 7),
+    ("a trend", "county_admin", f"/api/v1/rollup/trend?{TREND}", 4, 3),
     # + county by code; the figures (summary tried, answers), the villages, the townships, the
     # counties for the menu
-    ("the ranking", "county_admin", f"/dashboard/ranking?county={ps.A}&period={Q1}", 9, 8),
+    ("the ranking", "county_admin", f"/dashboard/ranking?county={ps.A}&period={Q1}", 8, 7),
     # a site figure (issue 23): the townships' roll-up as above, + 2 for the county's sites and
     # their visits, whatever the number of townships (app/sites/pages.py township_ranking)
     (
         "the ranking of a site figure",
         "county_admin",
         f"/dashboard/ranking?county={ps.A}&period={Q1}&indicator=coal_sampling_month",
-        11,
         10,
+        9,
     ),
     # the queue (2 + its revisions and flags), then per inspection shown: the previous one,
     # its village's figures that day, the same-day count (3 × 10: review evidence is N + 1,
     # issue 21's report)
-    ("the review page", "county_admin", "/review", 38, 38),
+    ("the review page", "county_admin", "/review", 37, 37),
     # returned inspections, the township's villages, this quarter's statuses, the township (for
     # the day's tasks and the list), the coefficients in force (the form data file's name);
     # + the villages' open sites with their month's draw, and the month's visits of those sites

@@ -181,7 +181,9 @@ def _inspection_ops():
     one = {200: schemas.InspectionSchema}
     return {
         "api.create_inspection": (
-            "Store an inspection (idempotent by client_uuid)",
+            "Store an inspection (idempotent by client_uuid). Optional `form_versions` "
+            '({"film": "2026.3"}: the versions it was answered under; checked against those '
+            "published versions' rules and stored with them; 422 for a version never published)",
             inspection_body,
             None,
             {201: schemas.InspectionSchema, 200: schemas.InspectionSchema},

@@ -108,7 +108,10 @@ def edit(inspection_id: int):
     inspection = _found(inspection_id)
     _check_changer(inspection)
     forms, lang = current_forms(), current_lang()
-    correction = split_correction(json_body(), forms.form_set)
+    body = json_body()
+    if isinstance(body, dict):  # a correction is checked against the current versions
+        body.pop("form_versions", None)
+    correction = split_correction(body, forms.form_set)
     schema = forms.inspection_schema(lang, county_today())
     try:
         apply_correction(

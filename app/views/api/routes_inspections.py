@@ -5,6 +5,7 @@ from flask import abort, g
 from app.accounts.access import village_or_abort
 from app.accounts.policy import allow, permitted
 from app.clock import county_today
+from app.formdefs.entered_under import KEY, forms_entered_under, schema_for, versions_of
 from app.formdefs.registry import current_forms
 from app.i18n import current_lang
 from app.inspections.changes import find_inspection
@@ -20,17 +21,20 @@ from app.views.error_shape import error_response
 @bp.post("/inspections")
 @allow("inspection.create")
 def create_inspection():
-    forms = current_forms()
-    data = forms.inspection_schema(current_lang(), county_today()).load(json_body())
+    body, lang = json_body(), current_lang()
+    # An outbox entry answered before the county published a new version: its own versions
+    versions = versions_of(body.pop(KEY, None), lang) if isinstance(body, dict) else None
+    form_set = forms_entered_under(versions, lang)
+    data = schema_for(form_set, lang, county_today()).load(body)
     try:
-        stored = store_inspection(data, g.actor, forms.form_set)
+        stored = store_inspection(data, g.actor, form_set)
     except VillageNotFound:
         abort(404)
     except OutOfScope:
         abort(403)
     except SubmissionConflict:
         return error_response(409)
-    document = stored_document(stored, forms.form_set)
+    document = stored_document(stored, form_set)
     return inspection_schema.dump(document), 201 if stored.created else 200
 
 

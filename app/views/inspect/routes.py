@@ -9,6 +9,7 @@ from app.accounts.access import village_or_abort
 from app.accounts.policy import allow, permitted
 from app.clock import county_today
 from app.formdefs.display import answer_text
+from app.formdefs.entered_under import KEY, forms_entered_under, schema_for, versions_of
 from app.formdefs.registry import current_forms, forms_as_answered
 from app.i18n import current_lang
 from app.inspections.changes import find_inspection
@@ -70,13 +71,15 @@ def new_inspection(village_code: str):
 @allow("inspection.create")
 def submit_inspection(village_code: str):
     village = village_or_abort(village_code, hide=True)
-    forms = current_forms()
     values = request.form.to_dict()
     values["village_code"] = village.code  # the page's village, whatever the post says
-    schema = forms.inspection_schema(current_lang(), county_today())
+    lang = current_lang()
     try:
-        data = schema.load(payload_from_form(values, forms.form_set))
-        stored = store_inspection(data, g.actor, forms.form_set)
+        # the versions the page was built from (a page cached before a publish: those)
+        form_set = forms_entered_under(versions_of(values.get(KEY), lang), lang)
+        schema = schema_for(form_set, lang, county_today())
+        data = schema.load(payload_from_form(values, form_set))
+        stored = store_inspection(data, g.actor, form_set)
     except ValidationError as error:
         return _render_form(village, values, errors_by_input(flatten(error.messages))), 422
     except (VillageNotFound, OutOfScope):

@@ -15,16 +15,17 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.accounts.audit import record
 from app.accounts.policy import allow
 from app.clock import county_time, county_today
 from app.extensions import db
 from app.formdefs.registry import current_forms
+from app.formdefs.target_rules import path_problem
 from app.i18n import current_lang
 from app.periods import parse_period, quarter_of
 from app.rollups.target_path import TargetPath
-from app.rollups.targets import TARGET_ZONES, add_target, history, targets_at
+from app.rollups.targets import TARGET_ZONES, history, targets_at
 from app.views.labels import source_text, with_placeholder
+from app.views.target_setting import set_target
 from app.views.targets_admin.blueprint import bp
 
 ZONE_LABELS = {
@@ -32,6 +33,14 @@ ZONE_LABELS = {
     "plain": _l("Plain"),
     "mountain": _l("Mountain"),
     "county_town": _l("County town"),
+}
+
+
+# The page's words for app/formdefs/target_rules.py's problems (the ranges are the fields' own)
+PATH_PROBLEMS = {
+    "baseline_both": _l("A baseline needs both its value and its date"),
+    "baseline_deadline": _l("A baseline needs a deadline"),
+    "deadline_order": _l("The deadline must come after the baseline date"),
 }
 
 
@@ -58,13 +67,16 @@ class TargetForm(FlaskForm):
     deadline = DateField(_l("Deadline (the target is due)"), validators=[Optional()])
 
     def validate_deadline(self, field):
-        has_value = self.baseline_percent.data is not None
-        if has_value != (self.baseline_date.data is not None):
-            raise ValidationError(_("A baseline needs both its value and its date"))
-        if has_value and field.data is None:
-            raise ValidationError(_("A baseline needs a deadline"))
-        if has_value and field.data <= self.baseline_date.data:
-            raise ValidationError(_("The deadline must come after the baseline date"))
+        # the one rule for a target's path, shared with the workbook (app/formdefs/target_rules)
+        baseline = self.baseline_percent.data
+        problem = path_problem(
+            None,
+            float(baseline) / 100 if baseline is not None else None,
+            self.baseline_date.data,
+            field.data,
+        )
+        if problem:
+            raise ValidationError(PATH_PROBLEMS[problem])
 
     def path(self) -> TargetPath:
         baseline = self.baseline_percent.data
@@ -104,22 +116,13 @@ def manage_targets():
         [SelectChoice(i.key, i.label[lang]) for i in indicators]
     )
     if form.validate_on_submit():
-        row = add_target(
+        set_target(
             form.indicator.data,
             form.zone.data,
-            float(form.value_percent.data) / 100,
+            form.path(),
             form.applies_from.period.start,
             g.actor,
-            source=form.source.data.strip(),
-            path=form.path(),
-        )
-        record(
-            "target.change",
-            row,
-            indicator=row.indicator,
-            zone=row.zone,
-            value=row.value,
-            applies_from=row.applies_from.isoformat(),
+            form.source.data.strip(),
         )
         db.session.commit()
         flash(_("Target saved"))
