@@ -108,7 +108,8 @@ def test_the_tree_has_the_blueprints_and_pure_modules_the_review_counted():
     issue 22's seven: the constraint language (app.formdefs.xpath) and the workbook's sheets,
     cells, checks, import, indicators and change list, and issue 20's three-way merge and
     revision history (app.inspections.merge, app.inspections.revision_history), and issue
-    23's figures and draw (app.sites.figures, app.sites.draw)."""
+    23's figures and draw (app.sites.figures, app.sites.draw), and the rule of a target's path
+    that the targets page and the workbook share (app.formdefs.target_rules, issue 22)."""
     assert (
         len(blueprint_packages()) == 13
     )  # with app.views.forms_admin (22) and app.views.sites (23)
@@ -116,7 +117,7 @@ def test_the_tree_has_the_blueprints_and_pure_modules_the_review_counted():
         blueprint_packages()
     )
     pure = modules_calling_themselves_pure()
-    assert len(pure) == 34
+    assert len(pure) == 35
     assert {"app.rollups.ranking", "app.problems.ledger", "app.formdefs.calculations"} <= pure
     assert "app.rollups.reports" not in pure and "app.problems" not in pure
 

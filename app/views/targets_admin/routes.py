@@ -75,7 +75,7 @@ class TargetForm(FlaskForm):
             self.baseline_date.data,
             field.data,
         )
-        if problem:
+        if problem in PATH_PROBLEMS:  # a baseline out of 0–100 is its own field's error
             raise ValidationError(PATH_PROBLEMS[problem])
 
     def path(self) -> TargetPath:
