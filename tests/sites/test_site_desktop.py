@@ -239,3 +239,19 @@ def test_the_map_has_a_layer_per_kind_with_the_lagging_sites_marked(county):
     own = map_data(browser(county, "inspector"), "period=2026Q4")
     assert {s["code"] for s in own["sites"][0]["sites"]} == {"A", "B"}
     assert "sites" not in map_data(browser(county, "viewer"), "period=2026Q4")
+
+
+def test_a_townships_bulletin_says_its_own_site_figures(county):
+    html = (
+        browser(county, "township_lead")
+        .get("/dashboard/bulletin?period=2026Q4&scope=all")
+        .get_data(as_text=True)
+    )
+    start = html.index('id="sites"')
+    section = html[start : html.index("</section>", start)]
+    # 西坊城镇 alone: A of A and B sampled in December; F1 without matching facilities
+    assert "散煤销售点当月抽检覆盖率：2 个中 1 个，50.0%，达到目标 20.0%。" in section
+    assert "规模养殖场粪污处理设施装备配套率：1 个中 0 个，0.0%" in section
+    # (400 + 900) ÷ (500 + 1,200) = 76.5 %, its one scale farm
+    assert "村庄与 1 个规模养殖场合计的畜禽粪污综合利用率为 76.5%" in section
+    assert 'data-indicator="coal_sampling_month"' in section and "蔡村" not in section
