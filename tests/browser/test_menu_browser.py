@@ -57,6 +57,7 @@ NOT_PAGES = {
     "inspect.data_file",
     "inspect.offline_data",  # the phone's offline data (JSON)
     "inspect.offline_shell",  # the blank form the service worker fills in
+    "sites.offline_site_shell",  # a site kind's blank form, likewise (issue 23)
     "forms_admin.download",  # a workbook
 }
 # What each page must hold (WCAG 2.1.1 and the HTML rules axe and the validator check): every
