@@ -26,6 +26,7 @@ from app.accounts.audit import record
 from app.accounts.policy import allowed
 from app.clock import county_today
 from app.extensions import db
+from app.formdefs.entered_under import forms_entered_under, schema_for, versions_of
 from app.formdefs.registry import current_forms
 from app.inspections.changes import NotYours, check_may_change
 from app.inspections.corrections import StaleRevision, apply_correction, split_correction
@@ -142,16 +143,17 @@ def import_rescue(document, default_user: str | None) -> RescueReport:
 
 
 def _import_entry(entry: dict, actor: User, report: RescueReport) -> None:
-    forms = current_forms()
     uuid = str(entry["client_uuid"])
     payload = dict(entry["payload"], client_uuid=uuid)
+    raw_versions = payload.pop("form_versions", None)  # a correction: the current versions
     try:
         if entry["kind"] == "edit":
             inspection = _import_correction(entry, payload, actor)
             report.corrected.append(uuid)
-        else:
-            data = forms.inspection_schema("en", county_today()).load(payload)
-            stored = store_inspection(data, actor, forms.form_set)
+        else:  # checked and stored under the versions it was answered with, as the API does
+            form_set = forms_entered_under(versions_of(raw_versions, "en"), "en")
+            data = schema_for(form_set, "en", county_today()).load(payload)
+            stored = store_inspection(data, actor, form_set)
             inspection = stored.inspection
             (report.created if stored.created else report.already).append(uuid)
     except ValidationError as exc:
