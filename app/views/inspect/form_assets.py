@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 
 import rjsmin
-from flask import abort, current_app, g, url_for
+from flask import abort, current_app, g, render_template, url_for
 from flask_babel import force_locale
 
 from app.accounts.policy import allow
@@ -94,9 +94,31 @@ def _form_data(lang: str) -> tuple[str, bytes]:
             separators=(",", ":"),
             sort_keys=True,
         )
-        body = f"self.CunjianFormData={text};\n".encode()
+        body = f"self.CunjianFormData={text};\n".encode() + _form_body(lang)
         cache[key] = (_digest(body), body)
     return cache[key]
+
+
+def _form_body(lang: str) -> bytes:
+    """The form's sections with no village (the page of a new inspection names this file where
+    they go, with its own figures): self.CunjianFormBody and static/js/form-body.js, which puts
+    it in place. In the same file as the rules, whose labels it repeats: they compress together."""
+    html = render_template(
+        "inspect/_form_body.html",
+        lang=lang,
+        form_set=current_forms().form_set,
+        values={},
+        errors={},
+        village=None,
+        shell=False,
+        editing=None,
+        today="",
+        gps_limit_km=float(current_app.config["GPS_FLAG_DISTANCE_M"]) / 1000,
+    )
+    html = "\n".join(line.strip() for line in html.splitlines() if line.strip())
+    script = Path(current_app.static_folder) / "js" / "form-body.js"
+    fill = rjsmin.jsmin(script.read_text("utf-8"))
+    return f"self.CunjianFormBody={json.dumps(html, ensure_ascii=False)};\n{fill}\n".encode()
 
 
 @bp.app_template_global()
