@@ -19,8 +19,6 @@ import json
 from pathlib import Path
 
 import rjsmin
-from calmjs.parse import es5
-from calmjs.parse.unparsers.es5 import minify_print
 from flask import abort, current_app, g, render_template, url_for
 from flask_babel import force_locale
 
@@ -73,6 +71,10 @@ def _minified(source: str) -> str:
     """The script parsed (ES5) and printed again without comments or spaces, each function's own
     names shortened (never a global or a property name): 2.2 KB less compressed than rjsmin's
     (issue 21). About 1.4 s for the form's ten scripts, once per process (`_CODE`)."""
+    # Imported here: its parser tables take 0.4 s to load, needed once per process.
+    from calmjs.parse import es5
+    from calmjs.parse.unparsers.es5 import minify_print
+
     return minify_print(es5(source), obfuscate=True, obfuscate_globals=False)
 
 
