@@ -7,8 +7,9 @@ inspector. The first visit fetches the form page and every stylesheet and script
 repeat visit re-fetches only what the responses' caching headers do not let the phone keep (the
 static files carry a content hash and `max-age`, so only the page itself). Every link must point
 at the app itself: nothing may come from another host. Aims (issue 21): first visit ≤ 25 KB
-compressed, a repeat visit ≤ 3 KB. The rules, calculations and the form's scripts are two
-content-named files (app/views/inspect/form_assets.py), so a repeat visit is the page alone.
+compressed, a repeat visit ≤ 3 KB. The rules, calculations, the form's body and its scripts are
+two content-named files (app/views/inspect/form_assets.py), so a repeat visit is the page alone,
+which carries only the village's own (app/templates/inspect/form.html, static/js/form-body.js).
 tests/inspections/test_form_weight.py guards the figures reached.
 """
 

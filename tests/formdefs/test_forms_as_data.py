@@ -209,7 +209,8 @@ def test_an_extra_section_and_indicator_need_no_code(apps, tmp_path):
 
     # The form: its section is on the page, Chinese by default.
     client.post("/login", data={"username": "wang", "password": PASSWORD})
-    page = client.get(f"/inspect/{A}").get_data(as_text=True)
+    # ?plain=1: the form with its body written in (otherwise in the form's data file)
+    page = client.get(f"/inspect/{A}?plain=1").get_data(as_text=True)
     assert "卫生厕所户数" in page and 'name="sections.toilets.sanitary"' in page
 
     # The form post: 45 of 50 households.

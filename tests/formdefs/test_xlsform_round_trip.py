@@ -95,7 +95,8 @@ def test_round_trip(seeded, form_id):
             (new_version, "county"),
         }
 
-    page = inspector_page.get(f"/inspect/{OWN_VILLAGE}").get_data(as_text=True)
+    # ?plain=1: the form with its body written in (otherwise in the form's data file)
+    page = inspector_page.get(f"/inspect/{OWN_VILLAGE}?plain=1").get_data(as_text=True)
     assert "县里新增的数" in page and f"{old_label}（新）" in page
     assert (f'name="{NEW}"' if form_id == "profile" else f'name="sections.{form_id}.{NEW}"') in page
     refused = inspector_page.post(

@@ -94,6 +94,12 @@ def test_form_page_is_chinese_labelled_and_carries_a_client_uuid(inspector, app)
     assert response.status_code == 200
     assert '<html lang="zh-CN">' in html
     uuid.UUID(re.search(r'name="client_uuid" value="([^"]+)"', html).group(1))
+    # The form's scripts (inspect.js first among them) in one content-named file.
+    assert re.search(r'src="/inspect/code/[0-9a-f]{16}\.js"', html)
+    assert "http" not in html.split("<body>")[1]
+    # The body as written into the page (?plain=1, for a phone without JavaScript); the page of a
+    # new inspection takes the same from the form's data file (test_form_weight.py).
+    html = inspector.get(f"/inspect/{VILLAGE}?plain=1").get_data(as_text=True)
     assert (
         'id="inspected_on" name="inspected_on" type="date" min="2020-01-01" '
         'max="2026-11-28" value="2026-11-28"' in html

@@ -1,8 +1,9 @@
 """The form's two long-lived files, each named by its content and cached for a year:
 
 - the form's code: its scripts (static/js, in the order the page ran them one by one) in one
-  minified file, `/inspect/code/<digest>.js` — one request instead of eight, and a third of the
-  bytes (comments and indentation go; the static files themselves stay readable);
+  minified file, `/inspect/code/<digest>.js` — one request instead of eight, and 12 % of the
+  compressed bytes of rjsmin's minifying less (calmjs.parse, a pure-Python ES5 parser, prints it
+  again with each function's local names shortened; the static files themselves stay readable);
 - the form's data: the rules document (app/formdefs/rules.py, for static/js/form-rules.js) and
   the calculations with the coefficients in force (for static/js/calculate.js), as
   `/inspect/form-data/<lang>/<digest>.js`, for those who fill in the form. It was embedded in
@@ -18,7 +19,7 @@ import json
 from pathlib import Path
 
 import rjsmin
-from flask import abort, current_app, g, url_for
+from flask import abort, current_app, g, render_template, url_for
 from flask_babel import force_locale
 
 from app.accounts.policy import allow
@@ -43,6 +44,8 @@ FORM_SCRIPTS = (
     "offline-queue",
 )
 YEAR = 365 * 24 * 3600
+# The minified code, per process (not per app: every test's app would minify it again).
+_CODE: dict[str, tuple] = {}
 _CODE_KEY, _DATA_KEY = "cunjian.form_code", "cunjian.form_data"
 
 
@@ -54,14 +57,25 @@ def form_code() -> tuple[str, bytes]:
     """(digest, body) of the minified scripts; made again only when a script file changes."""
     folder = Path(current_app.static_folder) / "js"
     paths = [folder / f"{name}.js" for name in FORM_SCRIPTS]
-    key = tuple(p.stat().st_mtime_ns for p in paths)  # read again only when a file changed
-    cached = current_app.extensions.get(_CODE_KEY)
+    key = tuple((str(p), p.stat().st_mtime_ns) for p in paths)  # again only when a file changed
+    cached = _CODE.get(_CODE_KEY)
     if cached is None or cached[0] != key:
         # `;` between files: each is an IIFE, and the next one must not be read as a call.
-        body = b"\n;".join(rjsmin.jsmin(p.read_text("utf-8")).encode("utf-8") for p in paths)
+        body = b"\n;".join(_minified(p.read_text("utf-8")).encode("utf-8") for p in paths)
         cached = (key, _digest(body), body)
-        current_app.extensions[_CODE_KEY] = cached
+        _CODE[_CODE_KEY] = cached
     return cached[1], cached[2]
+
+
+def _minified(source: str) -> str:
+    """The script parsed (ES5) and printed again without comments or spaces, each function's own
+    names shortened (never a global or a property name): 2.2 KB less compressed than rjsmin's
+    (issue 21). About 1.4 s for the form's ten scripts, once per process (`_CODE`)."""
+    # Imported here: its parser tables take 0.4 s to load, needed once per process.
+    from calmjs.parse import es5
+    from calmjs.parse.unparsers.es5 import minify_print
+
+    return minify_print(es5(source), obfuscate=True, obfuscate_globals=False)
 
 
 def form_data(lang: str) -> tuple[str, bytes]:
@@ -94,9 +108,31 @@ def _form_data(lang: str) -> tuple[str, bytes]:
             separators=(",", ":"),
             sort_keys=True,
         )
-        body = f"self.CunjianFormData={text};\n".encode()
+        body = f"self.CunjianFormData={text};\n".encode() + _form_body(lang)
         cache[key] = (_digest(body), body)
     return cache[key]
+
+
+def _form_body(lang: str) -> bytes:
+    """The form's sections with no village (the page of a new inspection names this file where
+    they go, with its own figures): self.CunjianFormBody and static/js/form-body.js, which puts
+    it in place. In the same file as the rules, whose labels it repeats: they compress together."""
+    html = render_template(
+        "inspect/_form_body.html",
+        lang=lang,
+        form_set=current_forms().form_set,
+        values={},
+        errors={},
+        village=None,
+        shell=False,
+        editing=None,
+        today="",
+        gps_limit_km=float(current_app.config["GPS_FLAG_DISTANCE_M"]) / 1000,
+    )
+    html = "\n".join(line.strip() for line in html.splitlines() if line.strip())
+    script = Path(current_app.static_folder) / "js" / "form-body.js"
+    fill = rjsmin.jsmin(script.read_text("utf-8"))
+    return f"self.CunjianFormBody={json.dumps(html, ensure_ascii=False)};\n{fill}\n".encode()
 
 
 @bp.app_template_global()

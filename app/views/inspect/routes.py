@@ -64,7 +64,18 @@ def new_inspection(village_code: str):
         "inspected_on": county_today().isoformat(),
         "households": "" if village.households is None else str(village.households),
     }
-    return _render_form(village, values, {})
+    # The page carries only what is this village's own: the form's body comes with the form's
+    # data file, kept a year (app/views/inspect/form_assets.py), and takes these figures.
+    # Without JavaScript (form.html's <noscript>), ?plain=1: the page with its body written in.
+    own = (
+        None
+        if request.args.get("plain")
+        else {
+            "values": {k: values[k] for k in ("inspected_on", "households")},
+            "location": None if village.lat is None else [village.lat, village.lon],
+        }
+    )
+    return _render_form(village, values, {}, own=own)
 
 
 @bp.post("/<village_code>")
@@ -108,8 +119,11 @@ def saved(inspection_id: int):
     )
 
 
-def _render_form(village, values, errors, conflict: Inspection | None = None, editing=None):
-    """`editing`: app/views/inspect/corrections_view.py's editing_of, for the correction form."""
+def _render_form(
+    village, values, errors, conflict: Inspection | None = None, editing=None, own=None
+):
+    """`editing`: app/views/inspect/corrections_view.py's editing_of, for the correction form;
+    `own`: a new inspection's own figures, for the form's body in the data file to take."""
     return render_template(
         "inspect/form.html",
         village=village,
@@ -118,6 +132,7 @@ def _render_form(village, values, errors, conflict: Inspection | None = None, ed
         form_set=current_forms().form_set,
         conflict=conflict,
         editing=editing,
+        own=own,
         gps_limit_km=float(current_app.config["GPS_FLAG_DISTANCE_M"]) / 1000,
         today=county_today().isoformat(),
     )
