@@ -115,7 +115,9 @@ class Answer(db.Model):
     __tablename__ = "answers"
     __table_args__ = (
         db.UniqueConstraint("inspection_id", "section", "field", name="uq_answers_key"),
-        db.Index("ix_answers_section_field", "section", "field"),
+        # (section, field) reads, and the copied-answers check's probe of one value
+        # (app/inspections/integrity/entry.copies_of)
+        db.Index("ix_answers_section_field_value", "section", "field", "value_num"),
     )
 
     id: Mapped[int] = mapped_column(db.Integer, primary_key=True)

@@ -9,7 +9,8 @@ threshold (setting `reports.coverage_threshold`, default 80 %), its status becom
 Pure (no Flask, no database): it post-processes app/rollups/core.IndicatorResult.
 """
 
-from app.rollups.core import IndicatorResult
+from app.rollups.core import EPSILON as RATE_EPSILON
+from app.rollups.core import NEAR_POINTS, IndicatorResult, Tally
 from app.rollups.target_path import path_status
 
 DEFAULT_THRESHOLD = 0.8
@@ -31,6 +32,52 @@ def honest(result: IndicatorResult, units: int, threshold: float) -> IndicatorRe
         return _with(result, units, share, "insufficient_data", None, None)
     judged = path_status(result.rate, result.target, result.path_expected)
     return _with(result, units, share, result.status, result.meets, judged)
+
+
+def judged(
+    tally: Tally,
+    fallback_target: float | None,
+    fallback_expected: float | None,
+    units: int,
+    threshold: float,
+) -> IndicatorResult:
+    """honest(indicator_result(tally, fallback_target, fallback_expected), units, threshold)
+    in one step: the same result, value for value (tests/rollups/test_coverage_judged.py), with
+    one IndicatorResult made instead of two. The counties' table judges 960 figures a request
+    and trends 30; this was a fifth of the table's roll-up (issue 21's profile)."""
+    rate = tally.numerator / tally.denominator if tally.denominator else None
+    weight = tally.target_weight
+    target = tally.target_weighted / weight if weight else None
+    expected = (tally.target_weighted + tally.path_offset) / weight if weight else None
+    if target is None and rate is None:
+        target = fallback_target
+        expected = fallback_expected if fallback_expected is not None else fallback_target
+    if target is not None:
+        target = round(target, 12)  # as core.indicator_result: 0.7500000000000002 shows 0.75
+    if expected is not None:
+        expected = round(expected, 12)
+    reported = tally.villages_reported
+    share = reported / units if units else None
+    thin = share is None or share < threshold - EPSILON
+    if rate is None:
+        status, meets, path = "no_data", None, None
+    elif target is None:
+        status, meets, path = "no_target", None, None
+    elif thin:  # a judged status on too few reports: not judged
+        status, meets, path = "insufficient_data", None, None
+    else:
+        meets = rate >= target - RATE_EPSILON
+        if meets:
+            status = "meets"
+        elif rate >= target - NEAR_POINTS - RATE_EPSILON:
+            status = "near"
+        else:
+            status = "behind"
+        path = path_status(rate, target, expected)
+    return IndicatorResult(
+        tally.numerator, tally.denominator, rate, target, meets, status, reported, expected,
+        path, units, share,
+    )  # fmt: skip
 
 
 def _with(result: IndicatorResult, units, share, status, meets, judged) -> IndicatorResult:

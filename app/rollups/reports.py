@@ -23,11 +23,10 @@ from app.rollups.core import (
     IndicatorResult,
     Tally,
     UnitResult,
-    indicator_result,
     roll_up,
     shared_target,
 )
-from app.rollups.coverage import honest
+from app.rollups.coverage import judged
 from app.rollups.sources import LEVELS, PROVINCE, period_leaves, trend_tallies
 from app.rollups.summary.state import freshness
 from app.rollups.targets import TargetTable, targets_at, targets_on
@@ -38,6 +37,17 @@ __all__ = ["LEVELS", "PROVINCE", "place_of", "rollup", "summary_freshness", "tre
 
 # Which scopes go with which level: a unit's own level or a level below it.
 EMPTY = Tally()
+NO_FALLBACK = (None, None)
+
+
+class _NoneCounted(dict):
+    """A unit without any village of a counted kind: 0 units for every indicator."""
+
+    def __missing__(self, _key):
+        return 0
+
+
+NONE_COUNTED = _NoneCounted()
 SCOPES_OF_LEVEL = {
     "province": (),
     "county": ("county",),
@@ -79,30 +89,32 @@ def rollup(
     rolled, reported_count = leaves.rolled()
 
     results = []
-    kinds, threshold = kind_counts(level, place), coverage_threshold()
+    counts, threshold = _counted(level, place, indicators), coverage_threshold()
     fallbacks: dict = {}  # (indicator, zones): most units share their zones' fallbacks
+    reported_of = reported_count.get
     for unit_id, (code, name, zones) in units.items():
         indicator_results = {}
+        unit_counts = counts.get(unit_id, NONE_COUNTED)
         for ind in indicators:
-            units_counted = counted(kinds.get(unit_id, {}), ind)
+            units_counted = unit_counts[ind.key]
             if level == "village" and not units_counted:
                 continue  # a community on a rural indicator: no figure, not even "no data"
             tally = rolled[ind.key].get(unit_id, EMPTY)
             if tally.target_weight or tally.denominator:  # the fallbacks are not used
-                result = indicator_result(tally)
+                fallback = NO_FALLBACK
             else:
                 key = (ind.key, tuple(zones))
-                if key not in fallbacks:
-                    fallbacks[key] = _fallbacks(targets, ind.key, zones)
-                result = indicator_result(tally, *fallbacks[key])
-            indicator_results[ind.key] = honest(result, units_counted, threshold)
+                fallback = fallbacks.get(key)
+                if fallback is None:
+                    fallback = fallbacks[key] = _fallbacks(targets, ind.key, zones)
+            indicator_results[ind.key] = judged(tally, *fallback, units_counted, threshold)
         results.append(
             UnitResult(
                 code=code,
                 name=name,
                 level=level,
                 villages_total=sum(zones.values()),
-                villages_reported=reported_count.get(unit_id, Tally()).villages_reported,
+                villages_reported=reported_of(unit_id, EMPTY).villages_reported,
                 indicators=indicator_results,
             )
         )
@@ -128,9 +140,23 @@ def trend(
     series = []
     for span in spans:
         tally = roll_up(by_period[span.code], lambda _leaf: code).get(code, Tally())
-        result = indicator_result(tally, *_fallbacks(targets[span.start], ind.key, zones))
-        series.append((span.code, honest(result, units_counted, threshold)))
+        fallback = _fallbacks(targets[span.start], ind.key, zones)
+        series.append((span.code, judged(tally, *fallback, units_counted, threshold)))
     return series
+
+
+def _counted(level: str, place, indicators) -> dict[int, dict[str, int]]:
+    """unit id → {indicator key: units it counts} (app/rollups/unit_kinds.counted), once per
+    change to the units (app/reference.py); shared: do not mutate."""
+    keys = tuple((i.key, tuple(i.unit_kinds)) for i in indicators)
+
+    def count() -> dict[int, dict[str, int]]:
+        return {
+            unit: {ind.key: counted(kinds, ind) for ind in indicators}
+            for unit, kinds in kind_counts(level, place).items()
+        }
+
+    return cached(("counted", level, place, keys), count)
 
 
 def _unit_id(scope) -> int:

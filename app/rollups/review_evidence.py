@@ -14,6 +14,7 @@ village: its change is a flip (否 → 是), shown as such, and never a jump of 
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from app.extensions import db
 from app.formdefs.registry import current_forms
@@ -116,11 +117,120 @@ def _rate(figure, target):
 
 
 def evidence(inspection: Inspection, memo: dict | None = None) -> Evidence:
-    """`memo`: a dict shared by the calls of one request (the queue), else none."""
+    """`memo`: a dict shared by the calls of one request, else none."""
     memo = {} if memo is None else memo
     previous = previous_inspection(inspection)
     now = _figures(inspection, memo)
     before = _figures(previous, memo) if previous else {}
+    later = db.session.scalar(
+        db.select(db.func.count())
+        .select_from(Inspection)
+        .where(
+            live(),
+            Inspection.village_id == inspection.village_id,
+            Inspection.inspected_on == inspection.inspected_on,
+            Inspection.id > inspection.id,
+        )
+    )
+    return _evidence(inspection, previous, now, before, bool(later), memo)
+
+
+def queue_evidence(inspections: list[Inspection]) -> list[Evidence]:
+    """`evidence` of each inspection of a queue's page in three statements, whatever the page's
+    size (issue 21: it was three or four per row): each one's previous inspection and how many
+    of its village's inspections of the same day were stored after it (one statement), those
+    previous inspections (one), and the village figures of every inspection's day and every
+    previous one's (one: the roll-up's statement split by day, app/rollups/tallies.py)."""
+    if not inspections:
+        return []
+    previous_of, later_of = _previous_and_later([i.id for i in inspections])
+    wanted = {p for p in previous_of.values() if p is not None}
+    previous = {}
+    if wanted:
+        found = db.session.execute(db.select(Inspection).where(Inspection.id.in_(sorted(wanted))))
+        previous = {p.id: p for p in found.scalars()}
+    days = [*inspections, *previous.values()]
+    figures = _figures_of_days(days)
+    memo: dict = {}
+    out = []
+    for inspection in inspections:
+        before_one = previous.get(previous_of[inspection.id])
+        now = figures[inspection.village_id, inspection.inspected_on]
+        before = figures[before_one.village_id, before_one.inspected_on] if before_one else {}
+        later = bool(later_of[inspection.id])
+        out.append(_evidence(inspection, before_one, now, before, later, memo))
+    return out
+
+
+def _previous_and_later(ids: list[int]) -> tuple[dict, dict]:
+    """{id: the id of its village's live inspection before it, or None} and {id: how many live
+    inspections of its village on its day were stored after it}: `previous_inspection` and
+    `evidence`'s count as correlated subqueries, one row per inspection."""
+    page = db.aliased(Inspection)
+    earlier = (Inspection.inspected_on < page.inspected_on) | (
+        (Inspection.inspected_on == page.inspected_on) & (Inspection.id < page.id)
+    )
+    previous = (
+        db.select(Inspection.id)
+        .where(live(), Inspection.village_id == page.village_id, earlier)
+        .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
+        .limit(1)
+        .correlate(page)
+        .scalar_subquery()
+    )
+    later = (
+        db.select(db.func.count())
+        .select_from(Inspection)
+        .where(
+            live(),
+            Inspection.village_id == page.village_id,
+            Inspection.inspected_on == page.inspected_on,
+            Inspection.id > page.id,
+        )
+        .correlate(page)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(db.select(page.id, previous, later).where(page.id.in_(ids))).all()
+    return {r[0]: r[1] for r in rows}, {r[0]: r[2] for r in rows}
+
+
+def _figures_of_days(inspections: list[Inspection]) -> dict:
+    """{(village id, day): figures} as `_figures_of_day` gives them, for every inspection's
+    village and day, in one statement over the days they span (days no inspection here names
+    are read too, and left out)."""
+    indicators = list(current_forms().indicators)
+    days = [i.inspected_on for i in inspections]
+    village_ids = tuple(sorted({i.village_id for i in inspections}))
+    rows = village_figures(
+        db.session.connection(),
+        indicators,
+        min(days),
+        max(days),
+        "",
+        by_quarter="day",
+        scope=("villages", village_ids),
+        approved_only=False,
+    )
+    by_day = {(row.village_id, _day(row.period)): row.figures for row in rows}
+    none = (None,) * len(indicators)
+    return {
+        (i.village_id, i.inspected_on): {
+            ind.key: f
+            for ind, f in zip(
+                indicators, by_day.get((i.village_id, i.inspected_on), none), strict=True
+            )
+        }
+        for i in inspections
+    }
+
+
+def _day(value) -> date:
+    """The period of a by-day row: a date (PostgreSQL, or SQLite through the Date column) or its
+    ISO text."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _evidence(inspection, previous, now, before, later: bool, memo: dict) -> Evidence:
     targets_key = ("targets", inspection.inspected_on)
     if targets_key not in memo:
         memo[targets_key] = targets_at(inspection.inspected_on)
@@ -136,14 +246,4 @@ def evidence(inspection: Inspection, memo: dict | None = None) -> Evidence:
         rows.append(
             RateRow(indicator.key, indicator.label, rate, target, verdict, old, delta, jump, yes_no)
         )
-    later = db.session.scalar(
-        db.select(db.func.count())
-        .select_from(Inspection)
-        .where(
-            live(),
-            Inspection.village_id == inspection.village_id,
-            Inspection.inspected_on == inspection.inspected_on,
-            Inspection.id > inspection.id,
-        )
-    )
-    return Evidence(inspection, previous, tuple(rows), bool(later))
+    return Evidence(inspection, previous, tuple(rows), later)

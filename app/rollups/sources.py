@@ -17,7 +17,6 @@ of the year, which no sum of quarter rows gives.
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from operator import itemgetter
 
 from app.extensions import db
 from app.formdefs.indicators import Indicator
@@ -45,6 +44,8 @@ class Leaves:
     tallies: dict[str, dict[Hashable, Tally]]  # indicator key → leaf → tally
     reported: dict[Hashable, Tally]  # leaf → villages that reported any section
     steps: tuple[Callable, ...]
+    # "answers", "summary villages" or "summary areas" (already summed per unit: no step)
+    source: str = "answers"
 
     def rolled(self) -> tuple[dict[str, dict], dict]:
         """({indicator key: {unit: Tally}}, {unit: Tally with villages_reported})."""
@@ -167,25 +168,50 @@ def _summary_leaves(indicators, span, level, place, targets, approved_only, coun
             return None
         if county:
             rows = [row for row in rows if row.township_id in county_of]
-        return _village_leaves(rows, indicators, targets, level, county_of)
+        leaves = _village_leaves(rows, indicators, targets, level, county_of)
+        return Leaves(leaves.tallies, leaves.reported, leaves.steps, "summary villages")
     keys = [i.key for i in indicators]
     rows = area_sums(
         connection, level, [span.code], place, approved_only, keys, definitions=_definitions()
     )
     if rows is None:
         return None
-    tallies: dict[str, dict[Hashable, Tally]] = {key: {} for key in keys}
+    return _area_leaves(rows, keys, targets)
+
+
+def _area_leaves(rows, keys, targets: TargetTable) -> Leaves:
+    """Leaves already summed per unit from an area's (quarter, unit, zone, indicator) sums:
+    each zone's tally as zone_tally makes it, added up per unit as roll_up adds them (the same
+    order, so the same floats), without a Tally per (unit, zone) and a second pass (the
+    counties' table has ~2,900 such rows; issue 21's profile)."""
+    sums: dict[str, dict[Hashable, list]] = {key: {} for key in keys}
     reported: dict[Hashable, Tally] = {}
     zones = {row[2] for row in rows}
     target_of = {(k, z): _target_and_path(targets, k, z) for k in keys for z in zones}
     for _quarter, unit, zone, key, numerator, denominator, villages in rows:
         if key == ANY:
-            reported[unit, ANY] = Tally(villages_reported=int(villages))
+            reported[unit] = Tally(villages_reported=int(villages))
+            continue
+        target, expected = target_of[key, zone]
+        if target is None:
+            weighted = weight = offset = 0.0
         else:
-            tallies[key][unit, zone] = zone_tally(
-                numerator, denominator, int(villages), *target_of[key, zone]
-            )
-    return Leaves(tallies, reported, (itemgetter(0),))
+            weighted, weight = target * denominator, denominator
+            offset = 0.0 if expected is None else (expected - target) * denominator
+        acc = sums[key].get(unit)
+        if acc is None:
+            sums[key][unit] = [numerator, denominator, weighted, weight, int(villages), offset]
+        else:
+            acc[0] += numerator
+            acc[1] += denominator
+            acc[2] += weighted
+            acc[3] += weight
+            acc[4] += int(villages)
+            acc[5] += offset
+    tallies = {
+        key: {unit: Tally(*acc) for unit, acc in by_unit.items()} for key, by_unit in sums.items()
+    }
+    return Leaves(tallies, reported, (), "summary areas")
 
 
 def _village_leaves(rows: list[VillageFigures], indicators, targets, level, county_of) -> Leaves:

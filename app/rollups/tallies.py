@@ -12,7 +12,9 @@ SQLite and PostgreSQL, with no Python loop over inspections or answers:
    the same visit. A missing optional answer counts as 0 (numbers) or "" (text).
 
 A period is a quarter or a year; `by_quarter=True` instead splits a range of quarters into one
-tally per quarter (trend lines), still in one statement.
+tally per quarter (trend lines), still in one statement, and `by_quarter="day"` a range of days
+into one per day (the review queue: each inspection's village as of its day, for a page of
+inspections at once, with the scope ("villages", ids)).
 """
 
 from collections.abc import Sequence
@@ -59,7 +61,8 @@ class VillageFigures:
     figures: tuple[tuple[float, float] | None, ...]  # in the order of the indicators given
 
 
-SCOPES = (None, "county", "township", "village")  # all villages, a county's, a township's, one
+# all villages, a county's, a township's, one, several (a tuple of ids)
+SCOPES = (None, "county", "township", "village", "villages")
 FINITE_LIMIT = 1e300  # beyond any real count or tonnage; excludes ±inf (see _term)
 
 
@@ -68,7 +71,7 @@ def tally_statement(
     start: date,
     end: date,
     period_code: str,
-    by_quarter: bool = False,
+    by_quarter: bool | str = False,  # True: by quarter; "day": by day
     scope: tuple[str, int] | None = None,
     approved_only: bool = False,
 ):
@@ -91,8 +94,10 @@ def _prepared(indicators, start, end, period_code, by_quarter, scope, approved_o
         "start": start,
         "end": end,
         "period_code": period_code,
-        "scope_id": scope[1] if scope else None,
+        "scope_id": scope[1] if scope and kind != "villages" else None,
     }
+    if kind == "villages":
+        params["scope_ids"] = list(scope[1])
     shape = (
         tuple((i.key, i.section, i.numerator, i.denominator, i.unit_kinds) for i in indicators),
         by_quarter,
@@ -173,6 +178,8 @@ def _period_inspections(scope_kind, approved_only):
         where.append(villages.c.township_id == bindparam("scope_id", type_=Integer))
     elif scope_kind == "village":
         where.append(inspections.c.village_id == bindparam("scope_id", type_=Integer))
+    elif scope_kind == "villages":
+        where.append(inspections.c.village_id.in_(bindparam("scope_ids", expanding=True)))
     return source, where
 
 
@@ -180,7 +187,8 @@ def _held_sections(sections, source, where, by_quarter):
     """Step 1, `held`: the period's inspections × the indicator sections each one holds."""
     # Grouping by a constant is an error on PostgreSQL, so the period joins the keys only when
     # the statement spans several quarters; otherwise it is a literal in the final SELECT.
-    split = [inspections.c.quarter.label("period")] if by_quarter else []
+    column = inspections.c.inspected_on if by_quarter == "day" else inspections.c.quarter
+    split = [column.label("period")] if by_quarter else []
     # Which sections each inspection of the period holds: one index probe per inspection and
     # section on answers (inspection_id, section, …). A scalar subquery with LIMIT 1, because
     # PostgreSQL turns an EXISTS into a hash semi-join that reads every answer of all time.
@@ -263,9 +271,9 @@ def village_figures(
     )
     count = len(indicators)
     out = []
-    if (
-        connection.dialect.name == "postgresql"
-        and (options.get("scope") or (None,))[0] != "village"
+    if connection.dialect.name == "postgresql" and (options.get("scope") or (None,))[0] not in (
+        "village",
+        "villages",
     ):
         # This statement's cost estimate triggers PostgreSQL's JIT, which spends longer
         # compiling (0.3–1.6 s measured at province scale) than the query runs. This

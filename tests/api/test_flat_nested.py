@@ -51,3 +51,30 @@ def test_a_schema_that_is_not_flat_is_refused():
 
     with pytest.raises(TypeError, match="not a scalar field"):
         FlatNested(Nesting)
+
+
+def test_units_and_trend_points_dump_as_marshmallow_dumps_them():
+    """The counties' table's units (a Dict of FlatNested inside a FlatNested) and a trend's
+    points (dicts, not objects) take the short cut too."""
+    from app.rollups.core import UnitResult
+    from app.views.api.schemas_rollup import TrendPointSchema, UnitSchema
+
+    class SlowUnits(Schema):
+        units = fields.List(fields.Nested(UnitSchema))
+        series = fields.List(fields.Nested(TrendPointSchema))
+
+    class FastUnits(Schema):
+        units = fields.List(FlatNested(UnitSchema))
+        series = fields.List(FlatNested(TrendPointSchema))
+
+    unit = UnitResult("140101", "县1", "county", 12, 8, RESULTS)
+    point = {"period": "2026Q3", **{k: getattr(RESULTS["clean_heating"], k) for k in (
+        "numerator", "denominator", "rate", "target", "meets", "status", "villages_reported",
+        "units", "coverage", "path_expected", "path_status",
+    )}}  # fmt: skip
+    document = {"units": [unit], "series": [point]}
+    slow, fast = SlowUnits().dump(document), FastUnits().dump(document)
+    assert fast == slow
+    assert fast["units"][0]["indicators"]["clean_heating"]["numerator"] == 1130.0
+    assert fast["series"][0]["period"] == "2026Q3" and fast["series"][0]["units"] == 10
+    assert type(fast["units"][0]["villages_total"]) is int

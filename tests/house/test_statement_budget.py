@@ -4,9 +4,9 @@ adds a statement to a read fails here, deterministically, instead of slowing a t
 
 The scenario is tests/province_scenario.py (2 counties, 4 townships, 10 villages): small, but
 the roll-ups take the same statements at 120 counties and 25,000 villages (one per table shape,
-whatever its rows). The review page does not yet: its evidence costs 3 statements per inspection
-in the queue (budgeted as they are for the scenario's 10). The budget is written beside each
-read, with what its statements are; BEGIN and SET LOCAL are not counted (not reads).
+whatever its rows), and so does the review page (its evidence is 3 statements a page, not 3 a
+row). The budget is written beside each read, with what its statements are; BEGIN and SET LOCAL
+are not counted (not reads).
 
 If a budget must grow, say why in the same line; if a read takes fewer, lower its budget.
 """
@@ -63,10 +63,10 @@ READS = [
         10,
         9,
     ),
-    # the queue (2 + its revisions and flags), then per inspection shown: the previous one,
-    # its village's figures that day, the same-day count (3 × 10: review evidence is N + 1,
-    # issue 21's report)
-    ("the review page", "county_admin", "/review", 37, 37),
+    # the queue (2 + its revisions and flags), then the page's evidence in 3 whatever its rows
+    # (each one's previous id and same-day count, those previous inspections, the villages'
+    # figures by day: app/rollups/review_evidence.queue_evidence); it was 3 a row, 37 here
+    ("the review page", "county_admin", "/review", 10, 10),
     # returned inspections, the township's villages, this quarter's statuses, the township (for
     # the day's tasks and the list), the coefficients in force (the form data file's name);
     # + the villages' open sites with their month's draw, and the month's visits of those sites

@@ -18,7 +18,8 @@ import pytest
 from sqlalchemy import event
 
 from app.extensions import db
-from app.models import Inspection
+from app.models import Answer, Inspection
+from app.rollups.review_evidence import evidence, queue_evidence
 from app.views.admin import review_views
 from tests.review_world import make_world, sign_in
 from tests.rollup_helpers import add_inspection
@@ -143,3 +144,56 @@ def test_a_pages_statement_count_is_bounded_by_the_page_not_the_queue(queue):
         db.session.commit()
     for query in ("", "?page=5", "?page=12", "?q=村&status=submitted&since=2026-01-01"):
         assert statements(query) <= bound, query
+
+
+def test_a_pages_evidence_is_each_rows_own_in_three_statements(queue):
+    """queue_evidence (issue 21: the queue's N + 1) gives each row what evidence() gives it
+    alone: the same previous inspection, rates and jumps, and the same "stored later that
+    day"; in three statements for 6 rows as for 2. Added here: a's village visited again on
+    a's day (stored later: a's figures are that visit's, 0 of 100 households heated clean
+    against a's 90) and b's village in July (b's previous, 10 of 100 against b's 80: a jump of
+    70 points)."""
+    app, names = queue
+    heating = lambda clean: {"heating": {"central": clean, "coal": 100 - clean}}  # noqa: E731
+    with app.app_context():
+        inspector = db.session.get(Inspection, names_of(names)["a"]).inspector_id
+        a, b = (db.session.get(Inspection, names_of(names)[k]) for k in "ab")
+        a_again = add_inspection(inspector, "140225101200", date(2026, 10, 5), 100, **heating(0))
+        b_before = add_inspection(inspector, "140225101204", date(2026, 7, 20), 100, **heating(10))
+        for inspection, clean in ((a, 90), (b, 80)):
+            for kind, value in (("central", clean), ("coal", 100 - clean)):
+                db.session.add(
+                    Answer(inspection_id=inspection.id, section="heating", field=kind,
+                           value_num=float(value))
+                )  # fmt: skip
+        db.session.commit()
+        rows = db.session.scalars(db.select(Inspection).order_by(Inspection.id)).all()
+        batch = queue_evidence(rows)  # warm: the villages' zones, the targets, the forms
+        seen = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            queue_evidence(rows)
+            counts = [len(seen)]
+            queue_evidence(rows[:2])
+            counts.append(len(seen) - counts[0])
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        assert counts == [3, 3]
+        for inspection, got in zip(rows, batch, strict=True):
+            alone = evidence(inspection)
+            assert (got.previous and got.previous.id) == (alone.previous and alone.previous.id)
+            assert got.rates == alone.rates, inspection.id
+            assert got.same_day_later == alone.same_day_later
+        by_id = {e.inspection.id: e for e in batch}
+        assert by_id[a.id].same_day_later and not by_id[a_again].same_day_later
+        assert by_id[a_again].previous.id == a.id
+        heated = {e.inspection.id: {r.key: r for r in e.rates}["clean_heating"] for e in batch}
+        assert heated[a.id].rate == 0.0  # the later visit of the day's figures
+        assert by_id[b.id].previous.id == b_before
+        assert (heated[b.id].rate, heated[b.id].previous) == (0.8, 0.1)
+        assert heated[b.id].delta_points == 70.0 and heated[b.id].large_jump
+
+
+def names_of(names: dict) -> dict:
+    return {key: inspection_id for inspection_id, key in names.items()}

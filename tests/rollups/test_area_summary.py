@@ -104,7 +104,7 @@ def contract(level, scope=None, approved_only=False):
     leaves = period_leaves(
         indicators, span, level, scope, targets_at(span.start), approved_only, county_of
     )
-    assert leaves.steps[0].__class__.__name__ == "itemgetter"  # the summary's area rows were read
+    assert leaves.source == "summary areas"  # the summary's area rows were read
     rolled, reported = leaves.rolled()
     return rolled["clean_heating"], {unit: t.villages_reported for unit, t in reported.items()}
 

@@ -25,12 +25,13 @@ from app.inspections.review import (
     authorship,
 )
 from app.inspections.review_queue import PAGE_SIZE, QueueFilter, review_page
-from app.rollups.review_evidence import evidence
+from app.rollups.review_evidence import queue_evidence
 from app.views.admin.blueprint import bp
 from app.views.labels import flag_label
 
-# Each row reads its evidence (its previous inspection and the village's figures: about four
-# statements a row), so a page is kept short; the filters, search and paging reach the rest.
+# A page's evidence (each row's previous inspection and the village's figures) is three
+# statements whatever its rows (app/rollups/review_evidence.queue_evidence); the page stays
+# short for the reader, and the filters, search and paging reach the rest.
 QUEUE_PAGE_SIZE = PAGE_SIZE
 
 
@@ -97,10 +98,9 @@ def _render_queue(error: str | None = None):
         search=query.get("q"),
     )
     found = review_page(wanted, query["page"], QUEUE_PAGE_SIZE)
-    memo: dict = {}
     return render_template(
         "admin/review.html",
-        waiting=[(i, evidence(i, memo)) for i in found.rows],
+        waiting=list(zip(found.rows, queue_evidence(found.rows), strict=True)),
         found=found,
         query={k: v for k, v in request.args.items() if k != "page" and v.strip()},
         townships=townships,
