@@ -430,6 +430,7 @@
         var meta = document.querySelector("meta[name=cunjian-offline]"), offline = null;
         if (meta) offline = {shell: meta.getAttribute("data-shell"), data: meta.getAttribute("data-data"),
           missing: meta.getAttribute("data-missing"), code: meta.getAttribute("data-code"),
+          shellCode: meta.getAttribute("data-shell-code"),
           formData: meta.getAttribute("data-form-data")};
         if (reg.active && navigator.onLine) reg.active.postMessage({type: "warm", offline: offline,
           paths: [location.pathname, "/inspect/", "/api/v1/villages"]});

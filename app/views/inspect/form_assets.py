@@ -30,9 +30,9 @@ from app.inspections.estimates import phone_definitions
 from app.views.inspect.blueprint import bp
 from app.views.inspect.rules_view import form_rules
 
-# The form's scripts, in the order they run.
+# The form's scripts, in the order they run. The shell's page runs SHELL_SCRIPTS before them.
+SHELL_SCRIPTS = ("offline-shell",)  # an offline form is filled in before the others look at it
 FORM_SCRIPTS = (
-    "offline-shell",  # first: an offline form is filled in before the others look at it
     "inspect",
     "xpath-eval",  # the constraint language (app/formdefs/xpath.py), before the rules use it
     "form-rules",
@@ -46,7 +46,7 @@ FORM_SCRIPTS = (
 YEAR = 365 * 24 * 3600
 # The minified code, per process (not per app: every test's app would minify it again).
 _CODE: dict[str, tuple] = {}
-_CODE_KEY, _DATA_KEY = "cunjian.form_code", "cunjian.form_data"
+_DATA_KEY = "cunjian.form_data"
 
 
 def _digest(body: bytes) -> str:
@@ -54,16 +54,25 @@ def _digest(body: bytes) -> str:
 
 
 def form_code() -> tuple[str, bytes]:
-    """(digest, body) of the minified scripts; made again only when a script file changes."""
+    """(digest, body) of the form's minified scripts; made again only when a script changes."""
+    return _bundle(FORM_SCRIPTS)
+
+
+def shell_code() -> tuple[str, bytes]:
+    """(digest, body) of the offline shell's own script, minified likewise."""
+    return _bundle(SHELL_SCRIPTS)
+
+
+def _bundle(names: tuple[str, ...]) -> tuple[str, bytes]:
     folder = Path(current_app.static_folder) / "js"
-    paths = [folder / f"{name}.js" for name in FORM_SCRIPTS]
+    paths = [folder / f"{name}.js" for name in names]
     key = tuple((str(p), p.stat().st_mtime_ns) for p in paths)  # again only when a file changed
-    cached = _CODE.get(_CODE_KEY)
+    cached = _CODE.get(names[0])
     if cached is None or cached[0] != key:
         # `;` between files: each is an IIFE, and the next one must not be read as a call.
         body = b"\n;".join(_minified(p.read_text("utf-8")).encode("utf-8") for p in paths)
         cached = (key, _digest(body), body)
-        _CODE[_CODE_KEY] = cached
+        _CODE[names[0]] = cached
     return cached[1], cached[2]
 
 
@@ -141,6 +150,11 @@ def form_code_url() -> str:
 
 
 @bp.app_template_global()
+def shell_code_url() -> str:
+    return url_for("inspect.shell_code_file", digest=shell_code()[0])
+
+
+@bp.app_template_global()
 def form_data_url() -> str:
     lang = current_lang()
     return url_for("inspect.data_file", lang=lang, digest=form_data(lang)[0])
@@ -159,6 +173,13 @@ def _script(body: bytes, digest: str, asked: str, who: str = "public"):
 @allow("public")  # the static scripts, minified: public like /static
 def code_file(digest: str):
     current, body = form_code()
+    return _script(body, current, digest)
+
+
+@bp.get("/code/shell/<digest>.js")
+@allow("public")  # a static script, minified: public like /static
+def shell_code_file(digest: str):
+    current, body = shell_code()
     return _script(body, current, digest)
 
 
