@@ -33,18 +33,16 @@
   var pathCode = (location.pathname.match(/^\/inspect\/(\d{12})$/) || [])[1];
   var villageCode = pathCode || (form && form.getAttribute("data-village-code"));
   var username = (form || panel).getAttribute("data-username") || "";
-  var draft = null, needLogin = false, choosing = false;
+  var draft = null, needLogin = false;
   var S = window.CunjianStore, tx = S.tx, all = S.all, uuid4 = S.uuid4, resize = S.resize;
   var DRAFTS = S.DRAFTS;
   var editId = form && form.getAttribute("data-edit-id");
   var pageRevision = form && Number(form.getAttribute("data-base-revision")) || null;
+  // A correction's own code (offline-edit.js: the stale draft's choice, removing a section) comes
+  // in a second file that only the correction and the offline shell link: a new inspection has none.
+  var E = editId && window.CunjianEdit;
   var LOCATION = ["lat", "lon", "accuracy_m"], FIX_MAX_AGE_MS = 10 * 60 * 1000;
   var PT = {zh: {photo: "照片", remove: "删除这张照片"}, en: {photo: "Photo", remove: "Remove this photo"}}[lang];
-  var ET = {
-    zh: {unsaved: "您在 {t} 有未保存的修改。", keep: "继续我 {t} 未保存的修改", stored: "使用已保存的内容"},
-    en: {unsaved: "You have unsaved changes from {t}.", keep: "Continue my unsaved changes from {t}",
-      stored: "Start from what is stored"}
-  }[lang];
   var OPENED_AT = Date.now();  // this page's opening: a new draft's opened_at
   var justSaved = sessionStorage.getItem("cunjian-saved") === "1";
   sessionStorage.removeItem("cunjian-saved");
@@ -88,10 +86,7 @@
     return values;
   }
   function restore(values) {
-    Array.prototype.forEach.call(form.querySelectorAll("input[name=remove_sections]"), function (box) {
-      box.checked = (values.remove_sections || "").split(",").indexOf(box.value) >= 0;
-      removeSection(box);
-    });
+    if (E) E.restoreBoxes(values);
     movedOver(values);
     Object.keys(values).forEach(function (name) {
       if (name === "remove_sections" || name === "form_versions" ||
@@ -140,7 +135,7 @@
     saveTimer = setTimeout(saveDraft, 300);
   }
   function saveDraft() {
-    if (!draft || choosing) return Promise.resolve();  // nothing is overwritten before the choice
+    if (!draft || (E && E.choosing())) return Promise.resolve();  // nothing is overwritten before the choice
     draft.values = formValues();
     if (!editId) LOCATION.forEach(function (k) { delete draft.values[k]; });  // taken at submission
     if (editId) draft.base_revision = Number(form.base_revision.value);
@@ -323,75 +318,6 @@
     }).catch(function () {});
   }
 
-  // ---- a correction: removing a stored section is an explicit, confirmed choice ------------
-  function removeSection(box) {
-    var step = box.closest(".step");
-    Array.prototype.forEach.call(step.querySelectorAll("input, select, textarea"), function (el) {
-      if (el !== box && el.type !== "file") el.disabled = box.checked;
-    });
-  }
-  function onRemoveBox(e) {
-    var box = e.target;
-    if (box.name !== "remove_sections") return;
-    if (box.checked && !window.confirm(box.getAttribute("data-confirm"))) box.checked = false;
-    removeSection(box);
-  }
-  // A draft of exactly this correction that differs from what the page shows: the inspector
-  // chooses; until then nothing overwrites the draft.
-  function same(a, b) {
-    var keys = Object.keys(a).concat(Object.keys(b));
-    return keys.every(function (k) { return (a[k] || "") === (b[k] || ""); });
-  }
-  function offerChoice(d) {
-    var t = new Date(d.updated_at), hhmm = ("0" + t.getHours()).slice(-2) + ":" + ("0" + t.getMinutes()).slice(-2);
-    var box = document.createElement("div");
-    box.id = "draft-choice";
-    box.className = "error-summary";
-    box.setAttribute("role", "alert");
-    box.innerHTML = '<p></p><button type="button" id="draft-keep"></button> <button type="button" class="secondary" id="draft-stored"></button>';
-    box.children[0].textContent = ET.unsaved.replace("{t}", hhmm);
-    box.children[1].textContent = ET.keep.replace("{t}", hhmm);
-    box.children[2].textContent = ET.stored;
-    form.parentNode.insertBefore(box, form);
-    choosing = true;
-    var unsaved = d.values, base = d.base_revision;
-    box.children[1].addEventListener("click", function () {
-      restore(unsaved);
-      if (base) form.base_revision.value = base;
-      choose(box);
-    });
-    box.children[2].addEventListener("click", function () { choose(box); });
-  }
-  function choose(box) {
-    choosing = false;
-    box.remove();
-    return saveDraft();
-  }
-  // The newest version this phone knows of the inspection: the page, or its own queued (or
-  // already sent) correction of it.
-  function baselineFromQueue() {
-    return all("outbox").then(function (entries) {
-      var mine = entries.filter(function (x) {
-        return x.kind === "edit" && String(x.inspection_id) === editId && x.values &&
-          (x.status !== "sent" || (x.stored_revision || 0) > pageRevision);
-      })[0];
-      if (!mine) return;
-      restore(mine.values);
-      form.base_revision.value = mine.status === "sent" ? mine.stored_revision : mine.base_revision;
-    });
-  }
-  function setUpEdit(d) {
-    if (pageHasErrors) return Promise.resolve();  // the server's page holds the latest values
-    return baselineFromQueue().then(function () {
-      var shown = formValues();
-      if (d.fresh || !Object.keys(d.values).length || same(d.values, shown)) {
-        d.base_revision = Number(form.base_revision.value);
-        return;
-      }
-      offerChoice(d);
-    });
-  }
-
   // ---- sending (offline-send.js), then the queue on screen ---------------------------------
   function sendAll() {
     return window.CunjianSend.sendFromPage().then(function (result) {
@@ -430,6 +356,7 @@
         var meta = document.querySelector("meta[name=cunjian-offline]"), offline = null;
         if (meta) offline = {shell: meta.getAttribute("data-shell"), data: meta.getAttribute("data-data"),
           missing: meta.getAttribute("data-missing"), code: meta.getAttribute("data-code"),
+          shellCode: meta.getAttribute("data-shell-code"),
           formData: meta.getAttribute("data-form-data")};
         if (reg.active && navigator.onLine) reg.active.postMessage({type: "warm", offline: offline,
           paths: [location.pathname, "/inspect/", "/api/v1/villages"]});
@@ -463,12 +390,14 @@
     else if (!editId) restore(d.values);  // the server's page with errors holds the latest values
     form.client_uuid.value = draft.client_uuid;
     addPhotoInputs();
-    form.addEventListener("change", onRemoveBox);
+    if (E) form.addEventListener("change", E.onRemoveBox);
     form.addEventListener("input", saveDraftSoon);
     form.addEventListener("change", saveDraftSoon);
     form.addEventListener("submit", saveToQueue);
     locateIfAllowed();
-    return (editId ? setUpEdit(d) : Promise.resolve()).then(showDraftPhotos);
+    var edit = E ? E.setUp(d, {formValues: formValues, restore: restore, saveDraft: saveDraft,
+      pageHasErrors: pageHasErrors}) : Promise.resolve();
+    return edit.then(showDraftPhotos);
   }
 
   S.open().then(function () {

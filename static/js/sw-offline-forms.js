@@ -62,7 +62,7 @@ function missing(request) {
 }
 
 // The offline data, then (when its version changed) the shell, the missing page and the form's
-// two files. A failure leaves what was kept before in place.
+// three files (its code, the shell's own code, its data). A failure leaves what was kept before in place.
 function warmOffline(urls) {
   return caches.open(PAGES).then(function (c) {
     var data = fetch(urls.data, {credentials: "same-origin", cache: "no-cache"}).then(function (response) {
@@ -70,7 +70,9 @@ function warmOffline(urls) {
     }).then(function () { return warmSiteShells(c); }).catch(function () {});
     var shell = c.match(SHELL).then(function (hit) {
       if (hit && hit.headers.get(SHELL_URL) === urls.shell) return null;
-      return Promise.all([fetchInto(FORMS, urls.code), fetchInto(FORMS, urls.formData)]).then(function () {
+      return Promise.all([urls.code, urls.shellCode, urls.formData].filter(Boolean).map(function (url) {
+        return fetchInto(FORMS, url);
+      })).then(function () {
         return Promise.all([urls.shell, urls.missing].map(function (url) {
           return fetch(url, {credentials: "same-origin"}).then(function (response) {
             if (!cacheable(response)) return null;

@@ -54,6 +54,7 @@ NOT_PAGES = {
     "offline.service_worker",
     "dashboard.bulletin_pdf",
     "inspect.code_file",  # the form's scripts and data (app/views/inspect/form_assets.py)
+    "inspect.shell_code_file",  # the offline shell's own script, likewise
     "inspect.data_file",
     "inspect.offline_data",  # the phone's offline data (JSON)
     "inspect.offline_shell",  # the blank form the service worker fills in

@@ -12,7 +12,12 @@ Then (2026-12-07) the page of a new inspection kept only its village's own (the 
 moved into the form's data file, kept a year) and the code's local names were shortened
 (calmjs.parse): 30.9 KB and 1.6 KB (30,899 B and 1,564 B). The repeat visit is within the
 issue's 3 KB aim with room for what the page may still gain; the first visit is not within its
-25 KB aim (docs/performance.md says where the bytes are): the budget is what is reached."""
+25 KB aim (docs/performance.md says where the bytes are): the budget is what is reached.
+
+Then (2026-12-07) the code a new inspection never runs left its code file: the offline shell's
+filling-in and a correction's part of the queue, in a second file that only the shell and a
+correction's page link: 30.7 KB and 1.7 KB (30,675 B and 1,668 B). What the form page still runs
+is more than the 25 KB aim leaves for it (docs/performance.md)."""
 
 import json
 import re
@@ -20,8 +25,10 @@ from html import unescape
 
 from bench.bench_form_weight import cacheable, gzipped, visit
 
-FIRST_VISIT_BUDGET = 31 * 1024  # 30,899 B reached (2026-12-07); the aim is 25 KB
-REPEAT_VISIT_BUDGET = 2 * 1024  # 1,564 B reached (2026-12-07); the aim is 3 KB
+# 30,675 B reached (2026-12-07, the shell's and a correction's code out), 300 B for the page to
+# vary by (its CSRF token, the day); the aim is 25 KB
+FIRST_VISIT_BUDGET = 30_976
+REPEAT_VISIT_BUDGET = 2 * 1024  # 1,668 B reached (2026-12-07); the aim is 3 KB
 VILLAGE = "140225101200"
 
 

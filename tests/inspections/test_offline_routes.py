@@ -49,7 +49,14 @@ def test_form_page_carries_the_offline_hooks(seeded, client, make_user):
     # The form's scripts in one content-named file, the offline queue's among them.
     code = client.get(re.search(r'src="(/inspect/code/[0-9a-f]+\.js)"', html).group(1))
     body = code.get_data(as_text=True)
-    assert "CunjianStore" in body and "cunjian-send" in body and "offline-target" in body
+    assert "CunjianStore" in body and "cunjian-send" in body
+    # The shell's own script (it fills in #offline-target) is not the new inspection's to carry:
+    # only the shell links it, before the form's code, and the service worker is told to keep it.
+    assert "offline-target" not in body and "/inspect/code/shell/" not in html.split("<body")[1]
+    shell_code = re.search(r'data-shell-code="(/inspect/code/shell/[^"]+)"', html).group(1)
+    shell = client.get(re.search(r'data-shell="([^"]+)"', html).group(1)).get_data(as_text=True)
+    assert shell.index(f'src="{shell_code}"') < shell.index(f'src="{code.request.path}"')
+    assert "offline-target" in client.get(shell_code).get_data(as_text=True)
 
 
 def test_home_links_reviewers_to_the_flags_and_admins_to_the_rescue_import(

@@ -1,9 +1,14 @@
-"""The form's two long-lived files, each named by its content and cached for a year:
+"""The form's long-lived files, each named by its content and cached for a year:
 
 - the form's code: its scripts (static/js, in the order the page ran them one by one) in one
   minified file, `/inspect/code/<digest>.js` — one request instead of eight, and 12 % of the
   compressed bytes of rjsmin's minifying less (calmjs.parse, a pure-Python ES5 parser, prints it
-  again with each function's local names shortened; the static files themselves stay readable);
+  again with each function's local names shortened; the static files themselves stay readable).
+  The offline shell's own script (static/js/offline-shell.js: it fills the blank form in from the
+  phone's data when the service worker answers a page it could not fetch) and a correction's part
+  of the queue (static/js/offline-edit.js) are in a second file, `/inspect/code/shell/<digest>.js`,
+  that only the shell and a correction's page link, before the first (the service worker keeps
+  both): a new inspection's page never runs them (issue 21: 1.0 KB compressed less);
 - the form's data: the rules document (app/formdefs/rules.py, for static/js/form-rules.js) and
   the calculations with the coefficients in force (for static/js/calculate.js), as
   `/inspect/form-data/<lang>/<digest>.js`, for those who fill in the form. It was embedded in
@@ -30,9 +35,12 @@ from app.inspections.estimates import phone_definitions
 from app.views.inspect.blueprint import bp
 from app.views.inspect.rules_view import form_rules
 
-# The form's scripts, in the order they run.
-FORM_SCRIPTS = (
+# The form's scripts, in the order they run. The shell's page runs SHELL_SCRIPTS before them.
+SHELL_SCRIPTS = (
     "offline-shell",  # first: an offline form is filled in before the others look at it
+    "offline-edit",  # a correction's part of the queue (the shell may hold a returned inspection)
+)
+FORM_SCRIPTS = (
     "inspect",
     "xpath-eval",  # the constraint language (app/formdefs/xpath.py), before the rules use it
     "form-rules",
@@ -46,7 +54,7 @@ FORM_SCRIPTS = (
 YEAR = 365 * 24 * 3600
 # The minified code, per process (not per app: every test's app would minify it again).
 _CODE: dict[str, tuple] = {}
-_CODE_KEY, _DATA_KEY = "cunjian.form_code", "cunjian.form_data"
+_DATA_KEY = "cunjian.form_data"
 
 
 def _digest(body: bytes) -> str:
@@ -54,16 +62,25 @@ def _digest(body: bytes) -> str:
 
 
 def form_code() -> tuple[str, bytes]:
-    """(digest, body) of the minified scripts; made again only when a script file changes."""
+    """(digest, body) of the form's minified scripts; made again only when a script changes."""
+    return _bundle(FORM_SCRIPTS)
+
+
+def shell_code() -> tuple[str, bytes]:
+    """(digest, body) of the offline shell's own script, minified likewise."""
+    return _bundle(SHELL_SCRIPTS)
+
+
+def _bundle(names: tuple[str, ...]) -> tuple[str, bytes]:
     folder = Path(current_app.static_folder) / "js"
-    paths = [folder / f"{name}.js" for name in FORM_SCRIPTS]
+    paths = [folder / f"{name}.js" for name in names]
     key = tuple((str(p), p.stat().st_mtime_ns) for p in paths)  # again only when a file changed
-    cached = _CODE.get(_CODE_KEY)
+    cached = _CODE.get(names[0])
     if cached is None or cached[0] != key:
         # `;` between files: each is an IIFE, and the next one must not be read as a call.
         body = b"\n;".join(_minified(p.read_text("utf-8")).encode("utf-8") for p in paths)
         cached = (key, _digest(body), body)
-        _CODE[_CODE_KEY] = cached
+        _CODE[names[0]] = cached
     return cached[1], cached[2]
 
 
@@ -141,6 +158,11 @@ def form_code_url() -> str:
 
 
 @bp.app_template_global()
+def shell_code_url() -> str:
+    return url_for("inspect.shell_code_file", digest=shell_code()[0])
+
+
+@bp.app_template_global()
 def form_data_url() -> str:
     lang = current_lang()
     return url_for("inspect.data_file", lang=lang, digest=form_data(lang)[0])
@@ -159,6 +181,13 @@ def _script(body: bytes, digest: str, asked: str, who: str = "public"):
 @allow("public")  # the static scripts, minified: public like /static
 def code_file(digest: str):
     current, body = form_code()
+    return _script(body, current, digest)
+
+
+@bp.get("/code/shell/<digest>.js")
+@allow("public")  # a static script, minified: public like /static
+def shell_code_file(digest: str):
+    current, body = shell_code()
     return _script(body, current, digest)
 
 

@@ -30,7 +30,7 @@ from app.sites.phone import sites_by_village
 from app.sites.todo import due_sites
 from app.views.inspect.blueprint import bp
 from app.views.inspect.edit_routes import form_values
-from app.views.inspect.form_assets import form_code, form_data
+from app.views.inspect.form_assets import form_code, form_data, shell_code
 from app.views.site_shells import site_shell_urls
 
 
@@ -66,6 +66,7 @@ def shell_version() -> str:
     """Changes with the form's code, rules, coefficients, stylesheet, language or person."""
     parts = (
         form_code()[0],
+        shell_code()[0],
         form_data(current_lang())[0],
         url_for("static", filename="css/app.css"),
         current_lang(),
@@ -85,6 +86,7 @@ def offline_urls() -> dict[str, str] | None:
         "data": url_for("inspect.offline_data"),
         "missing": url_for("inspect.offline_missing"),
         "code": url_for("inspect.code_file", digest=form_code()[0]),
+        "shellCode": url_for("inspect.shell_code_file", digest=shell_code()[0]),
         "formData": url_for(
             "inspect.data_file", lang=current_lang(), digest=form_data(current_lang())[0]
         ),
