@@ -98,6 +98,13 @@ def test_the_province_page_sums_the_counties_site_figures(province):  # noqa: F8
     assert "70.0%" in combined_b and "210/300" in combined_b
 
 
+def test_a_province_without_sites_says_so(province):  # noqa: F811
+    html = sign_in(province, "county_admin").get(f"/dashboard/?{Q1}").get_data(as_text=True)
+    assert "各县尚未登记任何场所。" in html
+    # the combined manure card still shows the villages' own: 300 of 400 t
+    assert figure(card(html, "manure-combined"), "fraction").startswith("300 / 400")
+
+
 def test_the_province_statements_do_not_grow_with_its_counties(province):  # noqa: F811
     """Three statements for the site figures (the counties, their sites, the visits) whatever
     the number of counties: the figures of two counties cost what one county's would, plus one."""
