@@ -29,6 +29,7 @@ from app.inspections.rescue import RescueFileError, import_rescue, read_rescue_j
 from app.models import ROLES, County, Township, User
 from app.models.users import TOWNSHIP_ROLES
 from app.rollups.summary import quarter as quarter_summary
+from app.sites.rescue import SITE_HANDLERS
 from app.views.forms_service import check, publish_outcome, workbook_form_id
 
 
@@ -268,7 +269,9 @@ def summary_off_command():
 def import_rescue_command(rescue_file, username):
     """Store the unsent inspections of a phone's rescue file (idempotent: run it twice freely)."""
     try:
-        report = import_rescue(read_rescue_json(rescue_file.read()), default_user=username)
+        report = import_rescue(
+            read_rescue_json(rescue_file.read()), default_user=username, handlers=SITE_HANDLERS
+        )
     except RescueFileError as exc:
         raise click.ClickException(str(exc)) from None
     for line in report.lines():

@@ -10,6 +10,10 @@ file whose entries partly reached the server already, stores each inspection and
 entry is reported and skipped; the others are still stored, because each is the inspector's
 work and none depends on another.
 
+Site inspections (issue 23) travel in the same file as `kind: "site"` entries; app/sites lies
+above this package, so the callers hand `import_rescue` their handler (app/sites/rescue.py
+SITE_HANDLERS), which stores each through POST /api/v1/site-inspections' own path.
+
 Both doors call `import_rescue`: a county admin's upload (/admin/rescue, app/views/offline) and
 `flask --app wsgi import-rescue FILE` (app/cli.py).
 """
@@ -61,7 +65,8 @@ class RescueEntrySchema(Schema):
     payload = fields.Dict(required=True)
     photos = fields.List(fields.Nested(RescuePhotoSchema), load_default=list)
     # A correction of a stored inspection (the phone's edit entry), never a new inspection.
-    kind = fields.String(load_default="new", validate=validate.OneOf(["new", "edit"]))
+    # "site": a site inspection (issue 23), stored by the handler the caller names
+    kind = fields.String(load_default="new", validate=validate.OneOf(["new", "edit", "site"]))
     base_revision = fields.Integer(load_default=None, allow_none=True)
     remove_sections = fields.List(fields.String(), load_default=list)
 
@@ -83,6 +88,8 @@ class RescueReport:
     corrected: list[str] = field(default_factory=list)  # edits stored (or stored before)
     photos_created: int = 0
     photos_already: int = 0
+    sites_created: list[str] = field(default_factory=list)  # site inspections (issue 23)
+    sites_already: list[str] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (client_uuid, why)
 
     def lines(self) -> list[str]:
@@ -92,7 +99,9 @@ class RescueReport:
         return (
             f"inspections: {len(self.created)} stored, {len(self.already)} already there, "
             f"{len(self.problems)} refused; photos: {self.photos_created} stored, "
-            f"{self.photos_already} already there; corrections: {len(self.corrected)} stored"
+            f"{self.photos_already} already there; corrections: {len(self.corrected)} stored; "
+            f"site inspections: {len(self.sites_created)} stored, "
+            f"{len(self.sites_already)} already there"
         )
 
 
@@ -104,7 +113,10 @@ def read_rescue_json(raw: bytes):
         raise RescueFileError("not a JSON file") from None
 
 
-def import_rescue(document, default_user: str | None) -> RescueReport:
+def import_rescue(document, default_user: str | None, handlers=None) -> RescueReport:
+    """`handlers` {entry kind: handler(entry, actor, report)} store the entries of other kinds
+    (app/sites/rescue.py SITE_HANDLERS); without one, such an entry is refused, not lost."""
+    handlers = handlers or {}
     try:
         rescue = RescueFileSchema().load(document)
     except ValidationError as exc:
@@ -128,7 +140,12 @@ def import_rescue(document, default_user: str | None) -> RescueReport:
         )
     report = RescueReport()
     for entry in rescue["entries"]:
-        _import_entry(entry, actor, report)
+        if entry["kind"] in handlers:
+            handlers[entry["kind"]](entry, actor, report)
+        elif entry["kind"] in ("new", "edit"):
+            _import_entry(entry, actor, report)
+        else:
+            report.problems.append((str(entry["client_uuid"]), f"{entry['kind']}: not imported"))
     record(
         "rescue.import",
         ("users", actor.id),
@@ -137,6 +154,7 @@ def import_rescue(document, default_user: str | None) -> RescueReport:
         already=len(report.already),
         refused=len(report.problems),
         photos=report.photos_created,
+        sites=len(report.sites_created),
     )
     db.session.commit()
     return report

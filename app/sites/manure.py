@@ -19,10 +19,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from app.rollups.core import meets, status
+from app.rollups.core import IndicatorResult, meets, status
 from app.sites.figures import SiteFact, VisitFact
 
 PRODUCED, USED = "manure_t_y", "manure_used_t_y"
+# The combined rate's key where it stands beside the indicators (a table's column, an export's)
+COMBINED = "manure_combined"
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,24 @@ def combined(village_result, farms: FarmManure | None) -> CombinedManure:
         village_numerator=v_num,
         village_denominator=v_den,
         farms=farms,
+    )
+
+
+def as_indicator(manure: CombinedManure, village_result) -> IndicatorResult:
+    """The combined rate as a table cell: its numerator, denominator and rate, and the coverage
+    of its villages' part (villages reported ÷ villages, as the village indicator gives it; each
+    counted farm's figures are its own, so the farms add no coverage of their own)."""
+    units = village_result.units if village_result is not None else None
+    return IndicatorResult(
+        numerator=manure.numerator,
+        denominator=manure.denominator,
+        rate=manure.rate,
+        target=manure.target,
+        meets=manure.meets,
+        status=manure.status,
+        villages_reported=village_result.villages_reported if village_result is not None else 0,
+        units=units,
+        coverage=village_result.coverage if village_result is not None else None,
     )
 
 

@@ -19,10 +19,10 @@ from app.rollups import reports
 from app.rollups.core import UnitResult
 from app.rollups.ranking import RankRow, rank
 from app.rollups.ranking_data import township_facts
-from app.sites.figures import INDICATORS, site_figures
+from app.sites.figures import INDICATORS
 from app.sites.kinds import site_indicators
-from app.sites.manure import CombinedManure, combined, farm_manure
-from app.sites.tally import counties_site_facts
+from app.sites.manure import CombinedManure, as_indicator, combined
+from app.sites.tally import all_counties, counties_site_tally
 
 MONTHLY = "coal_sampling_month"
 YEAR_TO_DATE = "coal_sampling_year"
@@ -55,6 +55,10 @@ class CountySites:
         """The villages' manure (the roll-up's own result for `unit`) plus its scale farms'."""
         return combined(unit.indicators.get(VILLAGE_MANURE), self.farm_manure.get(unit.code))
 
+    def combined_cell(self, unit: UnitResult):
+        """The same as a table cell (numerator, denominator, rate, the villages' coverage)."""
+        return as_indicator(self.combined_manure(unit), unit.indicators.get(VILLAGE_MANURE))
+
 
 def site_infos(lang: str) -> list[SiteIndicatorInfo]:
     specs = site_indicators()
@@ -86,11 +90,20 @@ def year_span(period_code: str) -> tuple[date, date]:
 def county_sites(period_code: str, county, approved_only: bool) -> CountySites:
     """Two statements: the county's sites and their visits of the year to the period's end."""
     period = parse_any_period(period_code)
-    targets = {key: spec.get("target") for key, spec in site_indicators().items()}
-    ((_county, sites, visits),) = counties_site_facts(period, [county], approved_only)
-    figures = site_figures(period.start, period.end, sites, visits, targets, county.code)
-    manure = farm_manure(sites, visits, period.end, county.code)
-    return CountySites(period, figures, manure, bool(sites))
+    figures, manure, registered = counties_site_tally(period, [county], approved_only)
+    return CountySites(period, figures, manure, bool(registered))
+
+
+def province_sites(period_code: str, province_code: str, approved_only: bool) -> CountySites:
+    """The province page's: each county's figures and their Σ under `province_code`, read as
+    the counties' table reads them (app/sites/tally.py), three statements whatever the number
+    of counties (the counties, their sites, the sites' visits)."""
+    period = parse_any_period(period_code)
+    counties = all_counties()
+    figures, manure, registered = counties_site_tally(
+        period, counties, approved_only, total=province_code
+    )
+    return CountySites(period, figures, manure, bool(registered))
 
 
 def with_sites(units: list[UnitResult], sites: CountySites) -> list[UnitResult]:

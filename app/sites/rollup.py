@@ -13,7 +13,10 @@ from app.extensions import db
 from app.models import County, Township
 from app.periods import Period
 from app.rollups.core import UnitResult
-from app.sites.tally import counties_site_figures
+from app.sites.manure import COMBINED, as_indicator, combined
+from app.sites.tally import counties_site_figures, counties_site_tally
+
+VILLAGE_MANURE = "manure_utilisation"
 
 SITE_LEVELS = ("county", "township")
 
@@ -24,8 +27,12 @@ def _counties(codes: set[str]) -> list:
     return list(db.session.execute(db.select(County.id, County.code).where(County.code.in_(codes))))
 
 
-def with_site_figures(units: list[UnitResult], period: Period, level: str, approved_only: bool):
-    """`units` (counties or townships) with their site indicators merged in."""
+def with_site_figures(
+    units: list[UnitResult], period: Period, level: str, approved_only: bool, manure=False
+):
+    """`units` (counties or townships) with their site indicators merged in; with `manure`, also
+    the combined manure rate (villages + scale farms, app/sites/manure.py) under `COMBINED`, from
+    the same statements (each farm in its village's township, and in that township's county)."""
     if level not in SITE_LEVELS or not units:
         return units
     codes = {u.code for u in units}
@@ -34,8 +41,15 @@ def with_site_figures(units: list[UnitResult], period: Period, level: str, appro
     else:
         townships = db.session.execute(db.select(Township).where(Township.code.in_(codes)))
         counties = list({t.county for t in townships.scalars()})
-    figures = counties_site_figures(period, counties, approved_only)
-    return [replace(u, indicators={**u.indicators, **figures.get(u.code, {})}) for u in units]
+    figures, farms, _registered = counties_site_tally(period, counties, approved_only)
+    out = []
+    for unit in units:
+        extra = dict(figures.get(unit.code, {}))
+        if manure:
+            village = unit.indicators.get(VILLAGE_MANURE)
+            extra[COMBINED] = as_indicator(combined(village, farms.get(unit.code)), village)
+        out.append(replace(unit, indicators={**unit.indicators, **extra}))
+    return out
 
 
 def month_units(period: Period, level: str, scope_code: str | None, approved_only: bool):

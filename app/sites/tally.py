@@ -8,6 +8,7 @@ from app.models import County, Site, SiteInspection, Township, Village
 from app.periods import Period
 from app.sites.figures import SiteFact, VisitFact, site_figures
 from app.sites.kinds import site_indicators, thresholds
+from app.sites.manure import farm_manure
 
 
 def is_scale(attributes: dict) -> bool:
@@ -36,11 +37,38 @@ def county_site_figures(period: Period, county: County, approved_only: bool = Fa
 def counties_site_figures(period: Period, counties: list[County], approved_only=False) -> dict:
     """The same for several counties in two statements, whatever their number (the counties'
     table asks for 120: a pair of statements per county was its N + 1, issue 21's budget)."""
+    return counties_site_tally(period, counties, approved_only)[0]
+
+
+def counties_site_tally(period: Period, counties: list[County], approved_only=False, total=None):
+    """(figures, farms, registered): the figures as above, the scale farms' manure sums
+    {unit code: FarmManure} (app/sites/manure.py) and the codes of the counties with a site on
+    their register, from the same two statements. With `total` (the province's code) the
+    figures and sums also hold that code: the sums over all `counties` together."""
     targets = {key: spec.get("target") for key, spec in site_indicators().items()}
-    out: dict = {}
+    figures: dict = {}
+    farms: dict = {}
+    registered: set[str] = set()
+    every_site, every_visit = [], []
     for county, sites, visits in counties_site_facts(period, counties, approved_only):
-        out.update(site_figures(period.start, period.end, sites, visits, targets, county.code))
-    return out
+        figures.update(site_figures(period.start, period.end, sites, visits, targets, county.code))
+        farms.update(farm_manure(sites, visits, period.end, county.code))
+        every_site += sites
+        if sites:
+            registered.add(county.code)
+        every_visit += visits
+    if total is not None:
+        # Township codes are unique across counties, so the sums over every county's sites
+        # at once are the Σ of the counties' numerators and denominators.
+        whole = site_figures(period.start, period.end, every_site, every_visit, targets, total)
+        figures[total] = whole[total]
+        farms[total] = farm_manure(every_site, every_visit, period.end, total).get(total)
+    return figures, farms, registered
+
+
+def all_counties() -> list[County]:
+    """Every county of the deployment, by code (one statement)."""
+    return list(db.session.execute(db.select(County).order_by(County.code)).scalars())
 
 
 def counties_site_facts(period: Period, counties: list[County], approved_only=False):

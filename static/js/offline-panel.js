@@ -187,9 +187,9 @@
   }
   function rescue() {
     return Promise.all([all("outbox"), all("photos")]).then(function (r) {
-      // Village inspections only: the rescue import (app/inspections/rescue.py) takes no problems
-      // and no site inspections.
-      var unsent = r[0].filter(function (x) { return x.status !== "sent" && x.kind !== "problem" && x.kind !== "site"; });
+      // Village and site inspections (kind "site": app/sites/rescue.py stores them as the POST
+      // would); the rescue import (app/inspections/rescue.py) takes no problems.
+      var unsent = r[0].filter(function (x) { return x.status !== "sent" && x.kind !== "problem"; });
       return Promise.all(unsent.map(function (entry) {
         var mine = r[1].filter(function (p) { return p.client_uuid === entry.client_uuid; });
         return Promise.all(mine.map(function (p) {

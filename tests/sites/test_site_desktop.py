@@ -19,6 +19,7 @@ import csv
 import io
 import json
 
+import openpyxl
 import pytest
 
 from app.extensions import db
@@ -255,3 +256,37 @@ def test_a_townships_bulletin_says_its_own_site_figures(county):
     # (400 + 900) ÷ (500 + 1,200) = 76.5 %, its one scale farm
     assert "村庄与 1 个规模养殖场合计的畜禽粪污综合利用率为 76.5%" in section
     assert 'data-indicator="coal_sampling_month"' in section and "蔡村" not in section
+
+
+def test_the_combined_manure_per_township_counts_each_farm_once(county):
+    """T1: its village's 400 of 500 t and F1's 900 of 1,200 t = 1,300/1,700 = 76.5 %; T2: no
+    village manure figure, F2's 450 of 500 t = 90.0 %. Each farm once, in its village's
+    township: the townships' sums 1,300 + 450 = 1,750 and 1,700 + 500 = 2,200 are the county's."""
+    client = browser(county, "county_admin")
+    html = client.get(f"/dashboard/county/{COUNTY}?period=2026Q4").get_data(as_text=True)
+    assert 'id="site-col-manure"' in html
+    cells = {}
+    for township in (INSPECTOR_TOWNSHIP, OTHER_TOWNSHIP):
+        start = html.index(f'id="site-row-{township}"')
+        row = html[start : html.index("</tr>", start)]
+        cell = row[row.index('data-indicator="manure_combined"') :]
+        cells[township] = " ".join(cell[: cell.index("</td>")].split())
+    assert "<strong>76.5%</strong>" in cells[INSPECTOR_TOWNSHIP]
+    assert "1,300/1,700" in cells[INSPECTOR_TOWNSHIP]
+    assert "<strong>90.0%</strong>" in cells[OTHER_TOWNSHIP]
+    assert "450/500" in cells[OTHER_TOWNSHIP]
+    exported = client.get(
+        f"/dashboard/export/townships.csv?period=2026Q4&county={COUNTY}&lang=en"
+    ).get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(exported.lstrip("\ufeff"))))
+    header, by_code = rows[0], {r[0]: r for r in rows[1:]}
+    column = header.index("Manure utilisation, villages and scale farms together · Numerator")
+    assert by_code[INSPECTOR_TOWNSHIP][column : column + 3] == ["1300", "1700", "76.5"]
+    assert by_code[OTHER_TOWNSHIP][column : column + 3] == ["450", "500", "90.0"]
+    # the county's row in the counties' XLSX: Σ of its townships, 1,750 of 2,200 t
+    counties = client.get("/dashboard/export/counties.xlsx?period=2026Q4&lang=en")
+    sheet = openpyxl.load_workbook(io.BytesIO(counties.get_data())).active
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    column = values[0].index("Manure utilisation, villages and scale farms together · Rate (%)")
+    row = next(r for r in values[1:] if r[0] == COUNTY)
+    assert row[column - 2 : column + 1] == [1750, 2200, 79.5]

@@ -8,8 +8,6 @@ status that forbids the step or a reused uuid; 422 for bad input, a closed site 
 outside the inspector's township (with the reason).
 """
 
-from datetime import date
-
 from flask import abort, g, request
 from marshmallow import ValidationError
 
@@ -20,8 +18,7 @@ from app.extensions import db
 from app.i18n import current_lang
 from app.inspections.review import OwnInspection, TransitionRefused
 from app.models import Village
-from app.sites import registry, visits
-from app.sites.answers import check_answers
+from app.sites import intake, registry, visits
 from app.sites.documents import site_document, visit_document
 from app.sites.importer import ImportRefused, import_register
 from app.sites.kinds import kind_or_none, site_kinds
@@ -41,7 +38,6 @@ from app.views.api.schemas_sites import (
     SiteSchema,
 )
 
-EARLIEST = date(2020, 1, 1)
 MESSAGES = {
     "duplicate": {"zh": "编号“{code}”已存在", "en": "Code {code} already exists"},
     "closed": {"zh": "场所“{code}”已关闭（停业/拆除），不能检查", "en": "Site {code} is closed"},
@@ -209,14 +205,13 @@ def import_sites():
 
 
 def _visit_input():
+    """The body, checked as the rescue file's site entries are (app/sites/intake.py)."""
     body = SiteInspectionInputSchema().load(json_body())
-    site = registry.find_site(g.actor, body["site_code"])
-    if site is None:
-        raise registry.SiteRefused("not_yours", code=body["site_code"])
-    if not EARLIEST <= body["inspected_on"] <= county_today():
-        raise ValidationError({"inspected_on": [_say("date", today=county_today().isoformat())]})
-    body["answers"] = check_answers(site_kinds()[site.kind], body["answers"], current_lang())
-    return body
+    try:
+        return intake.checked_visit(body, g.actor, county_today(), current_lang())
+    except intake.DateOutOfRange as late:
+        message = _say("date", today=late.today.isoformat())
+        raise ValidationError({"inspected_on": [message]}) from None
 
 
 @bp.post("/site-inspections")

@@ -26,6 +26,7 @@ from app.rollups import reports
 from app.rollups.estimated_shares import village_estimate_notes
 from app.rollups.status_labels import status_labels
 from app.settings import reports_scope_approved_only
+from app.sites.manure import COMBINED
 from app.sites.pages import MONTHLY, month_shown, site_infos
 from app.sites.rollup import with_site_figures
 from app.views.dashboard.blueprint import bp
@@ -115,17 +116,20 @@ def _audit(table: str, fmt: str, period: str, scope: str | None) -> None:
 
 def _with_sites(units, period: str, level: str):
     """The counties' or townships' rows with their site figures (issue 23) beside the villages'
-    (three statements, whatever the number of units: app/sites/rollup.py)."""
-    return with_site_figures(units, parse_period(period), level, reports_scope_approved_only())
+    and the combined manure rate of villages and scale farms (three statements, whatever the
+    number of units: app/sites/rollup.py)."""
+    approved_only = reports_scope_approved_only()
+    return with_site_figures(units, parse_period(period), level, approved_only, manure=True)
 
 
 def _site_columns(period: str) -> list[tuple[str, str]]:
     """The site figures' columns; the monthly one names the month it reads (the period's last)."""
     lang = current_lang()
     month = period_name(month_shown(period), lang)
-    return [
+    columns = [
         (s.key, f"{s.label} ({month})" if s.key == MONTHLY else s.label) for s in site_infos(lang)
     ]
+    return [*columns, (COMBINED, _("Manure utilisation, villages and scale farms together"))]
 
 
 def _table(make_units, fmt: str, filename: str, sheet_title: str) -> Response:

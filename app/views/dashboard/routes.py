@@ -27,7 +27,7 @@ from app.rollups import reports
 from app.rollups.estimated_shares import estimated_shares
 from app.rollups.status_labels import status_labels
 from app.settings import reports_scope_approved_only
-from app.sites.pages import county_sites, month_shown, site_infos
+from app.sites.pages import county_sites, month_shown, province_sites, site_infos
 from app.views.dashboard.blueprint import bp
 from app.views.dashboard.context import (
     breadcrumbs,
@@ -73,6 +73,10 @@ def _site_context(period: str, county_row, unit) -> dict:
     """The site figures of the county (two statements, whatever its townships: app/sites/pages.py)
     and the combined manure rate of `unit` (the county or one township)."""
     sites = county_sites(period, county_row, reports_scope_approved_only())
+    return _site_figures(period, sites, unit)
+
+
+def _site_figures(period: str, sites, unit) -> dict:
     return {
         "sites": sites,
         "site_infos": site_infos(current_lang()),
@@ -156,6 +160,10 @@ def _province(period: str):
         demo=has_demo_inspections(period),
         estimated=_estimated(period, None),
         estimated_scope={},
+        # Σ of every county's site figures (three statements, whatever their number)
+        **_site_figures(
+            period, province_sites(period, unit.code, reports_scope_approved_only()), unit
+        ),
     )
 
 

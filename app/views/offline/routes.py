@@ -12,6 +12,7 @@ from app.inspections.integrity.counts import flag_counts
 from app.inspections.listings import flagged
 from app.inspections.rescue import RescueFileError, import_rescue, read_rescue_json
 from app.models import FLAG_KINDS
+from app.sites.rescue import SITE_HANDLERS
 from app.views.labels import flag_label
 from app.views.offline.blueprint import bp
 
@@ -119,7 +120,9 @@ def rescue_upload():
         try:
             if upload is None:
                 raise RescueFileError("no file")
-            report = import_rescue(read_rescue_json(upload.read()), default_user=None)
+            report = import_rescue(
+                read_rescue_json(upload.read()), default_user=None, handlers=SITE_HANDLERS
+            )
         except RescueFileError as exc:
             error = str(exc)
     return render_template("offline/rescue.html", report=report, error=error), (
