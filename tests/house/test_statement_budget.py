@@ -133,3 +133,55 @@ def test_each_main_read_keeps_its_statement_budget(province, name, role, path, l
     listing = "\n".join(" ".join(s.split())[:120] for s in seen)
     assert len(seen) <= budget, f"{name}: {len(seen)} statements, budget {budget}:\n{listing}"
     assert len(seen) == budget, f"{name} takes fewer statements now: lower its budget"
+
+
+def add_coal_sellers(app, villages: dict[str, int]) -> None:
+    """villages: code → how many coal sellers to register there (sites with a sampling rule)."""
+    from app.models import Site, Village
+
+    now = datetime(2026, 5, 1, tzinfo=UTC)
+    with app.app_context():
+        for code, count in villages.items():
+            village = db.session.scalar(db.select(Village).where(Village.code == ps.code(code)))
+            for n in range(count):
+                db.session.add(
+                    Site(
+                        code=f"CS-{code}-{n}",
+                        kind="coal_seller",
+                        name=f"{code} 煤店 {n}",
+                        village_id=village.id,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+        db.session.commit()
+
+
+def warm_count(client, path) -> list[str]:
+    assert client.get(path).status_code == 200  # draws the month's plan and fills the caches
+    with statements(client.application) as seen:
+        assert client.get(path).status_code == 200
+    return seen
+
+
+# The offline data of a county admin (issue 23): the session, the reference token, the villages
+# in scope with their townships (app/inspections/offline_pack.py, 1), the returned inspections,
+# the townships in scope, then the month's sampling plan of every township together (stored
+# draws with their sites, open sites, sampled before the month, sampled in it: app/sites/plan.py
+# month_plans), the villages' open sites with their due dates and their visits: 11 whatever the
+# number of townships and sites. It was 23 for one township's 2 sites, 24 for two townships' 8:
+# the plan drawn and read township by township (4 each, 1 per drawn site), and a commit mid-view
+# that expired the villages and the actor (1 per village read again).
+OFFLINE_DATA_BUDGET = 11
+
+
+def test_the_offline_data_takes_the_same_statements_for_one_township_or_all(app):
+    ps.build(app)
+    app.config["CLOCK"] = lambda: datetime(2026, 5, 15, 4, 0, tzinfo=UTC)
+    client = signed_in(app, "county_admin")
+    add_coal_sellers(app, {"a1p": 2})
+    one = warm_count(client, "/inspect/offline-data")
+    add_coal_sellers(app, {"a1q": 1, "a2p": 3, "a2u": 2})
+    both = warm_count(client, "/inspect/offline-data")
+    listing = "\n".join(" ".join(s.split())[:120] for s in both)
+    assert (len(one), len(both)) == (OFFLINE_DATA_BUDGET,) * 2, listing
