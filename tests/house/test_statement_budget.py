@@ -185,3 +185,26 @@ def test_the_offline_data_takes_the_same_statements_for_one_township_or_all(app)
     both = warm_count(client, "/inspect/offline-data")
     listing = "\n".join(" ".join(s.split())[:120] for s in both)
     assert (len(one), len(both)) == (OFFLINE_DATA_BUDGET,) * 2, listing
+
+
+# The map of a county admin's county with the site layers (issue 23), live: the session, the
+# reference token, the county by code (2: the filter's check, then the county), the villages'
+# figures (summary tried, answers), the villages, the GPS positions, the problems, the townships'
+# figures (summary tried; their answers are the villages' read, shared), the townships, the
+# latest boundary upload, the sites with their villages, the sites' visits, the counties and the
+# townships to choose from: 16 with no site, one township's 2 or two townships' 8.
+MAP_BUDGET = 16
+
+
+def test_the_map_takes_the_same_statements_whatever_its_sites(app):
+    ps.build(app)
+    app.config["CLOCK"] = lambda: datetime(2026, 5, 15, 4, 0, tzinfo=UTC)
+    client = signed_in(app, "county_admin")
+    path = f"/map?county={ps.A}"
+    counts = [len(warm_count(client, path))]
+    add_coal_sellers(app, {"a1p": 2})
+    counts.append(len(warm_count(client, path)))
+    add_coal_sellers(app, {"a1q": 1, "a2p": 3, "a2u": 2})
+    seen = warm_count(client, path)
+    listing = "\n".join(" ".join(s.split())[:120] for s in seen)
+    assert counts + [len(seen)] == [MAP_BUDGET] * 3, listing
