@@ -12,8 +12,8 @@ The order matters on PostgreSQL, where each statement sees the latest commit: th
 BEFORE the values, so values cached under a token are at least as new as it. Reading them first
 could store an older answer under a newer token.
 
-Without the marker row (a schema made before migration 0018 or emptied by hand) nothing is
-cached: every call computes.
+Without the marker row (a schema made before migration 0023 or emptied by hand) nothing is
+cached: every call computes, and the app logs it once.
 """
 
 from collections.abc import Callable, Hashable
@@ -29,6 +29,7 @@ from app.models.reference_marker import WATCHED, ReferenceMarker
 
 TOKEN = "reference.token"  # session.info key: the token read in this transaction
 MEMO = "reference.memo"  # session.info key: `memo`'s values, for this transaction
+NO_MARKER = ""  # session.info[TOKEN] when the marker has no row (never a real token)
 KEEP_TOKENS = 2  # tokens' values kept (the new one, and the last for requests still using it)
 MAX_VALUES = 4096  # per token: keys include dates (targets per day), so bound the memory
 _lock = Lock()
@@ -77,8 +78,21 @@ def current_token() -> str | None:
         token = None  # an unflushed change: the select below flushes it and sees the new token
     if token is None:
         token = session.execute(select(ReferenceMarker.token).where(ReferenceMarker.id == 1))
-        token = session.info[TOKEN] = token.scalar()
-    return token
+        token = session.info[TOKEN] = token.scalar() or NO_MARKER
+        if token == NO_MARKER:
+            _warn_once()
+    return token or None
+
+
+def _warn_once() -> None:
+    """No marker row: say so once per app, for nothing is cached and every read is slower
+    (the rows' absence is remembered per transaction like a token, so it costs one statement
+    per transaction, not one per cached value)."""
+    if not current_app.extensions.get("reference_marker_missing"):
+        current_app.extensions["reference_marker_missing"] = True
+        current_app.logger.warning(
+            "reference_marker has no row: reference data is read uncached (migration 0023)"
+        )
 
 
 def _store() -> dict:

@@ -11,14 +11,13 @@ import os
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import create_engine, text
-
 from app import create_app
 from app.accounts.auth import issue_token
 from app.extensions import db
 from app.geography import county
 from app.models import Answer, Inspection, InspectionRevision, User
 from tests.factories import add_user  # noqa: F401 (the tests import it from here)
+from tests.pg_reset import ONE_ROW, empty_postgresql
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])  # as in conftest.py
@@ -121,11 +120,7 @@ def build_seeded_app(database: str, pg_url: str | None, tmp_dir) -> object:
         url = f"sqlite:///{tmp_dir / 'module.sqlite3'}"
     else:
         url = pg_url
-        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-        with engine.begin() as connection:
-            tables = ", ".join(t.name for t in db.metadata.sorted_tables)
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        engine.dispose()
+        empty_postgresql(url)
     app = create_app(
         {
             "TESTING": True,
@@ -160,9 +155,10 @@ SEEDED_TABLES = frozenset({"counties", "townships", "villages", "targets"})
 def clear_activity(app) -> None:
     """Back to the freshly seeded county: no users, tokens or inspections; the default clock."""
     with app.app_context():
-        # Every table but the seeded county, children first (whatever other areas add).
+        # Every table but the seeded county and the one-row tables (tests/pg_reset.py: without
+        # the reference marker's row nothing is cached), children first (whatever areas add).
         for table in reversed(db.metadata.sorted_tables):
-            if table.name not in SEEDED_TABLES | {"summary_state"}:
+            if table.name not in SEEDED_TABLES | ONE_ROW:
                 db.session.execute(table.delete())
         # the summary's one state row stays (writers lock it), switched off
         db.session.execute(db.text("UPDATE summary_state SET enabled = false"))

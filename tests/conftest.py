@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from app import create_app
 from app.accounts.auth import issue_token
@@ -19,6 +19,7 @@ from app.geography import county
 from app.models import User
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import add_user
+from tests.pg_reset import empty_postgresql
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -48,15 +49,7 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.sqlite3'}"
     request.getfixturevalue("pg_ready")
-    engine = create_engine(_psycopg(PG_URL))
-    with engine.begin() as connection:
-        # summary_state and reference_marker keep their one row (made with the table), the
-        # summary switched off as when made; the truncated watched tables gave a new token
-        kept = ("summary_state", "reference_marker")
-        tables = ", ".join(t.name for t in db.metadata.sorted_tables if t.name not in kept)
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        connection.execute(text("UPDATE summary_state SET enabled = false, changed_at = NULL"))
-    engine.dispose()
+    empty_postgresql(PG_URL)
     return PG_URL
 
 
@@ -123,10 +116,6 @@ def auth_headers(app):
         return out
 
     return headers
-
-
-def _psycopg(url):
-    return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
 @pytest.fixture(scope="session")

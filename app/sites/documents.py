@@ -6,7 +6,6 @@ import uuid
 from app.accounts.policy import scope_of
 from app.extensions import db
 from app.models import Problem, Site, SiteInspection, Township, User
-from app.periods import parse_month
 from app.sites import plan
 from app.sites.kinds import SiteKind, site_kinds
 from app.sites.visits import PROBLEM_NAMESPACE
@@ -76,14 +75,9 @@ def townships_in_scope(actor: User, code: str | None = None) -> list[Township]:
 def plan_document(kind: SiteKind, month: str, townships: list[Township]) -> dict:
     """The month's drawn sites of each township (drawing any not yet drawn), whether each has
     been sampled this month, and how many the rule requires."""
-    period = parse_month(month)
     sites, needed = [], 0
-    for township in townships:
-        rows = [r for r in plan.month_draw(kind, month, township) if r.source != "removed"]
-        if not rows and not plan.open_sites(kind, township.id, period.start):
-            continue
-        needed += plan.required_count(kind, month, township)
-        sampled = plan.sampled_ids(kind, [r.site_id for r in rows], period.start, period.end)
+    for township, rows, required, sampled in plan.month_plans(kind, month, townships):
+        needed += required
         for row in rows:
             sites.append(
                 {

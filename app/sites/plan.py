@@ -12,6 +12,7 @@ from calendar import monthrange
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from app.accounts.audit import record
 from app.clock import utc_now
@@ -103,6 +104,74 @@ def required_count(kind: SiteKind, month: str, township: Township) -> int:
     year_start = period.start.replace(month=1, day=1)
     sampled = sampled_ids(kind, ids, year_start, before) if period.start.month > 1 else set()
     return required(kind.sampling.share, len(sites), len(ids) - len(sampled), period.start.month)
+
+
+def month_plans(kind: SiteKind, month: str, townships: list[Township]) -> list[tuple]:
+    """(township, its kept draws, the rule's required count, ids of its drawn sites sampled this
+    month) for each township with open sites or draws, in the given order: what month_draw,
+    required_count and sampled_ids give one township at a time, read for all of them together
+    (4 statements, whatever their number) once the month is drawn; a township not yet drawn
+    is drawn now, as month_draw does."""
+    period = parse_month(month)
+    ids = [t.id for t in townships]
+    stored = _stored_by_township(kind, month, ids)
+    open_by_township = _open_by_township(kind, ids, period.start)
+    for township in townships:
+        if township.id not in stored and open_by_township.get(township.id):
+            stored[township.id] = month_draw(kind, month, township)
+    before = date.fromordinal(period.start.toordinal() - 1)
+    year_start = period.start.replace(month=1, day=1)
+    open_ids = [s.id for sites in open_by_township.values() for s in sites]
+    sampled_before = (
+        sampled_ids(kind, open_ids, year_start, before) if period.start.month > 1 else set()
+    )
+    kept = {tid: [r for r in rows if r.source != "removed"] for tid, rows in stored.items()}
+    drawn_ids = [r.site_id for rows in kept.values() for r in rows]
+    sampled_now = sampled_ids(kind, drawn_ids, period.start, period.end)
+    out = []
+    for township in townships:
+        rows, sites = kept.get(township.id, []), open_by_township.get(township.id, [])
+        if not rows and not sites:
+            continue
+        not_sampled = sum(s.id not in sampled_before for s in sites)
+        needed = required(kind.sampling.share, len(sites), not_sampled, period.start.month)
+        out.append((township, rows, needed, {r.site_id for r in rows} & sampled_now))
+    return out
+
+
+def _stored_by_township(kind: SiteKind, month: str, township_ids: list[int]) -> dict:
+    """The month's stored draws (removed ones too) by township, each by site code, their sites
+    loaded with them."""
+    statement = (
+        db.select(SamplingDraw)
+        .join(Site, SamplingDraw.site_id == Site.id)
+        .options(contains_eager(SamplingDraw.site))
+        .where(
+            SamplingDraw.kind == kind.key,
+            SamplingDraw.month == month,
+            SamplingDraw.township_id.in_(township_ids),
+        )
+        .order_by(Site.code)
+    )
+    out: dict[int, list[SamplingDraw]] = {}
+    for row in db.session.execute(statement).scalars():
+        out.setdefault(row.township_id, []).append(row)
+    return out
+
+
+def _open_by_township(kind: SiteKind, township_ids: list[int], on: date) -> dict:
+    """open_sites for several townships in one statement: {township id: sites by code}."""
+    statement = (
+        db.select(Village.township_id, Site)
+        .join(Village, Site.village_id == Village.id)
+        .where(Site.kind == kind.key, Village.township_id.in_(township_ids))
+        .where(db.or_(Site.status == "open", Site.closed_on > on))
+        .order_by(Site.code)
+    )
+    out: dict[int, list[Site]] = {}
+    for township_id, site in db.session.execute(statement).all():
+        out.setdefault(township_id, []).append(site)
+    return out
 
 
 def _stored(kind: SiteKind, month: str, township_id: int) -> list[SamplingDraw]:

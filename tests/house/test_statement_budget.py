@@ -124,9 +124,87 @@ def statements(app):
 def test_each_main_read_keeps_its_statement_budget(province, name, role, path, live, summary):
     budget = {"live": live, "summary": summary}[province.config["BUDGET_SOURCE"]]
     client = signed_in(province, role)
+    with province.app_context():  # without its row nothing is cached (tests/pg_reset.py)
+        marker_rows = db.session.scalar(db.text("SELECT count(*) FROM reference_marker"))
+    assert marker_rows == 1, "the reference marker's row is missing: a test's reset removed it"
     assert client.get(path).status_code == 200  # fills the caches: the budget is a warm read's
     with statements(province) as seen:
         assert client.get(path).status_code == 200
     listing = "\n".join(" ".join(s.split())[:120] for s in seen)
     assert len(seen) <= budget, f"{name}: {len(seen)} statements, budget {budget}:\n{listing}"
     assert len(seen) == budget, f"{name} takes fewer statements now: lower its budget"
+
+
+def add_coal_sellers(app, villages: dict[str, int]) -> None:
+    """villages: code → how many coal sellers to register there (sites with a sampling rule)."""
+    from app.models import Site, Village
+
+    now = datetime(2026, 5, 1, tzinfo=UTC)
+    with app.app_context():
+        for code, count in villages.items():
+            village = db.session.scalar(db.select(Village).where(Village.code == ps.code(code)))
+            for n in range(count):
+                db.session.add(
+                    Site(
+                        code=f"CS-{code}-{n}",
+                        kind="coal_seller",
+                        name=f"{code} 煤店 {n}",
+                        village_id=village.id,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+        db.session.commit()
+
+
+def warm_count(client, path) -> list[str]:
+    assert client.get(path).status_code == 200  # draws the month's plan and fills the caches
+    with statements(client.application) as seen:
+        assert client.get(path).status_code == 200
+    return seen
+
+
+# The offline data of a county admin (issue 23): the session, the reference token, the villages
+# in scope with their townships (app/inspections/offline_pack.py, 1), the returned inspections,
+# the townships in scope, then the month's sampling plan of every township together (stored
+# draws with their sites, open sites, sampled before the month, sampled in it: app/sites/plan.py
+# month_plans), the villages' open sites with their due dates and their visits: 11 whatever the
+# number of townships and sites. It was 23 for one township's 2 sites, 24 for two townships' 8:
+# the plan drawn and read township by township (4 each, 1 per drawn site), and a commit mid-view
+# that expired the villages and the actor (1 per village read again).
+OFFLINE_DATA_BUDGET = 11
+
+
+def test_the_offline_data_takes_the_same_statements_for_one_township_or_all(app):
+    ps.build(app)
+    app.config["CLOCK"] = lambda: datetime(2026, 5, 15, 4, 0, tzinfo=UTC)
+    client = signed_in(app, "county_admin")
+    add_coal_sellers(app, {"a1p": 2})
+    one = warm_count(client, "/inspect/offline-data")
+    add_coal_sellers(app, {"a1q": 1, "a2p": 3, "a2u": 2})
+    both = warm_count(client, "/inspect/offline-data")
+    listing = "\n".join(" ".join(s.split())[:120] for s in both)
+    assert (len(one), len(both)) == (OFFLINE_DATA_BUDGET,) * 2, listing
+
+
+# The map of a county admin's county with the site layers (issue 23), live: the session, the
+# reference token, the county by code (2: the filter's check, then the county), the villages'
+# figures (summary tried, answers), the villages, the GPS positions, the problems, the townships'
+# figures (summary tried; their answers are the villages' read, shared), the townships, the
+# latest boundary upload, the sites with their villages, the sites' visits, the counties and the
+# townships to choose from: 16 with no site, one township's 2 or two townships' 8.
+MAP_BUDGET = 16
+
+
+def test_the_map_takes_the_same_statements_whatever_its_sites(app):
+    ps.build(app)
+    app.config["CLOCK"] = lambda: datetime(2026, 5, 15, 4, 0, tzinfo=UTC)
+    client = signed_in(app, "county_admin")
+    path = f"/map?county={ps.A}"
+    counts = [len(warm_count(client, path))]
+    add_coal_sellers(app, {"a1p": 2})
+    counts.append(len(warm_count(client, path)))
+    add_coal_sellers(app, {"a1q": 1, "a2p": 3, "a2u": 2})
+    seen = warm_count(client, path)
+    listing = "\n".join(" ".join(s.split())[:120] for s in seen)
+    assert counts + [len(seen)] == [MAP_BUDGET] * 3, listing

@@ -9,11 +9,12 @@ hand there; the changes are worked here.
 from datetime import date
 
 import pytest
+from sqlalchemy import event
 
 from app import create_app
 from app.extensions import db
 from app.models import Township, User, Village
-from app.reference import current_token
+from app.reference import cached, current_token
 from app.rollups.reports import rollup, trend
 from app.rollups.summary import quarter as quarter_summary
 from app.rollups.target_path import TargetPath
@@ -170,3 +171,22 @@ def test_the_token_changes_with_every_watched_table(app):
             tokens.append(current_token())
             db.session.rollback()
         assert len(set(tokens)) == len(tokens)
+
+
+def test_without_the_marker_row_every_value_is_computed_and_the_token_read_once(app, caplog):
+    """A schema emptied by hand: nothing cached (never a stale answer), the missing row read
+    once per transaction (not once per value) and logged once per app."""
+    with app.app_context():
+        db.session.execute(db.text("DELETE FROM reference_marker"))
+        db.session.commit()
+        computed = []
+        seen = []
+        event.listen(db.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+        for _ in range(3):
+            assert cached("k", lambda: computed.append(1) or len(computed)) == len(computed)
+        db.session.rollback()
+        assert cached("k", lambda: computed.append(1) or len(computed)) == 4
+        marker_reads = [s for s in seen if "FROM reference_marker" in s]
+        assert (len(computed), len(marker_reads)) == (4, 2)  # 2 transactions
+        warnings = [r for r in caplog.records if "reference_marker has no row" in r.message]
+        assert len(warnings) == 1

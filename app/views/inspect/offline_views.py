@@ -133,8 +133,9 @@ def _site_entries(villages) -> list[dict]:
     if not permitted(g.actor, "site_inspection.create"):
         return []
     today = county_today()
-    due_sites(g.actor, today)  # the month's draw, made now if nobody has asked yet, and kept
-    db.session.commit()
+    due_sites(g.actor, today)  # the month's draw, made now if nobody has asked yet (kept by
+    # the view's commit once the body is built: committing here expired the villages and the
+    # actor, read again one statement per village)
     by_id = {v.id: v for v in villages}
     entries = []
     for village_id, sites in sites_by_village(list(by_id), today).items():
@@ -165,6 +166,7 @@ def offline_data():
         "sites": _site_entries(villages),
         "site_shells": site_shell_urls() if permitted(g.actor, "site_inspection.create") else {},
     }
+    db.session.commit()  # keeps a draw _site_entries made
     response = current_app.json.response(body)
     response.headers["Cache-Control"] = "private, no-cache"
     response.add_etag()
