@@ -22,6 +22,7 @@ is more than the 25 KB aim leaves for it (docs/performance.md)."""
 import json
 import re
 from html import unescape
+from pathlib import Path
 
 from bench.bench_form_weight import cacheable, gzipped, visit
 
@@ -77,3 +78,29 @@ def test_the_page_of_a_new_inspection_takes_its_body_from_the_data_file(seeded, 
     assert (
         f'<noscript><meta http-equiv="refresh" content="0; url=/inspect/{VILLAGE}?plain=1">' in page
     )
+
+
+def test_the_minified_code_is_kept_on_disk_for_the_next_worker(
+    seeded, app, client, make_user, monkeypatch
+):
+    """The first worker parses the scripts once and keeps each result in the instance folder;
+    a worker started later (an empty per-process memo) serves the same file without parsing."""
+    from app.views.inspect import form_assets
+
+    monkeypatch.setattr(form_assets, "_CODE", {})
+    make_user("inspector", township="140225101", username="wang", password="pw-field-2026")
+    client.post("/login", data={"username": "wang", "password": "pw-field-2026"})
+    page = client.get(f"/inspect/{VILLAGE}").get_data(as_text=True)
+    url = re.search(r'src="(/inspect/code/[0-9a-f]{16}\.js)"', page).group(1)
+    first = client.get(url).get_data()
+    kept = sorted((Path(app.instance_path) / "minified").glob("*.js"))
+    # the form's scripts and the offline shell's (the page names both files)
+    assert len(kept) == len(form_assets.FORM_SCRIPTS) + len(form_assets.SHELL_SCRIPTS)
+
+    def parse_again(_source):
+        raise AssertionError("parsed again although the result was kept")
+
+    monkeypatch.setattr(form_assets, "_CODE", {})  # a new worker
+    monkeypatch.setattr(form_assets, "_minified", parse_again)
+    again = client.get(f"/inspect/{VILLAGE}").get_data(as_text=True)
+    assert url in again and client.get(url).get_data() == first
