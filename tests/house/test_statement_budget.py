@@ -169,9 +169,10 @@ def warm_count(client, path) -> list[str]:
 # the townships in scope, then the month's sampling plan of every township together (stored
 # draws with their sites, open sites, sampled before the month, sampled in it: app/sites/plan.py
 # month_plans), the villages' open sites with their due dates and their visits: 11 whatever the
-# number of townships and sites. It was 23 for one township's 2 sites, 24 for two townships' 8:
-# the plan drawn and read township by township (4 each, 1 per drawn site), and a commit mid-view
-# that expired the villages and the actor (1 per village read again).
+# number of townships and sites. Before, the plan was read township by township (about 4 each
+# and 1 per drawn site's lazy load), and a commit mid-view expired the villages and the actor
+# (1 per village read again: 23 for one township's 2 sites, 24 for two townships' 8, measured
+# with the plan already read together).
 OFFLINE_DATA_BUDGET = 11
 
 
