@@ -10,7 +10,10 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# disable_existing_loggers=False: a migration run inside a process (the tests, `flask db
+# upgrade` beside a live app) must not silence the app's own logger ("app"), whose warnings
+# (app/reference.py: the marker row missing) would then go nowhere.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 
