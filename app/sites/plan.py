@@ -9,6 +9,7 @@ never drawn again behind the admin's back) and audited.
 """
 
 from calendar import monthrange
+from contextlib import contextmanager
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +17,7 @@ from sqlalchemy.orm import contains_eager
 
 from app.accounts.audit import record
 from app.clock import utc_now
+from app.db import end_read_transaction, write_intent
 from app.extensions import db
 from app.models import SamplingDraw, Site, SiteInspection, Township, Village
 from app.periods import parse_month
@@ -77,23 +79,55 @@ def month_draw(kind: SiteKind, month: str, township: Township) -> list[SamplingD
     chosen = draw(kind.key, month, township.code, kind.sampling.share, candidates)
     by_code = {s.code: s for s in sites}
     now, due = utc_now(), due_on(kind, month)
-    try:
-        with db.session.begin_nested():
-            for code in chosen:
-                db.session.add(
-                    SamplingDraw(
-                        kind=kind.key,
-                        month=month,
-                        township_id=township.id,
-                        site_id=by_code[code].id,
-                        due_on=due,
-                        drawn_at=now,
-                        source="draw",
+    with write_lock_in_a_read():
+        rows = _stored(kind, month, township.id)
+        if rows:  # drawn meanwhile by another request: theirs
+            return rows
+        try:
+            with db.session.begin_nested():
+                for code in chosen:
+                    db.session.add(
+                        SamplingDraw(
+                            kind=kind.key,
+                            month=month,
+                            township_id=township.id,
+                            site_id=by_code[code].id,
+                            due_on=due,
+                            drawn_at=now,
+                            source="draw",
+                        )
                     )
-                )
-    except IntegrityError:  # drawn at the same moment by another request: read theirs
-        pass
+        except IntegrityError:  # drawn at the same moment by another request: read theirs
+            pass
     return _stored(kind, month, township.id)
+
+
+@contextmanager
+def write_lock_in_a_read():
+    """The draw is the one write a page read (GET) makes. On SQLite a read's transaction is
+    deferred (app/db.py), and upgrading it to a write while another worker writes fails at once
+    with "database is locked" (a 500 on 待办, seen when the service worker's fetch of the offline
+    data drew the month beside it). So the read's transaction ends (keeping what it loaded), the
+    draw runs in its own BEGIN IMMEDIATE, which waits for the lock, and is committed at once.
+    PostgreSQL, and requests that already write, need none of this."""
+    if db.engine.dialect.name != "sqlite" or write_intent.get():
+        yield
+        return
+    end_read_transaction()
+    token = write_intent.set(True)  # the next BEGIN is IMMEDIATE
+    session = db.session()
+    try:
+        yield
+        session.expire_on_commit = False  # keep what the page loaded
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = True
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        write_intent.reset(token)
 
 
 def required_count(kind: SiteKind, month: str, township: Township) -> int:
